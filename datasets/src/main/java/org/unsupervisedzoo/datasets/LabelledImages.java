@@ -1,0 +1,125 @@
+package org.unsupervisedzoo.datasets;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A pair of IDX files, images and labels, checked against each other: images are
+ * {@code [n, rows, cols]} of the expected size, labels are {@code [n]} with values below
+ * {@code numClasses}, and both have the same {@code n}. Pixels stay as unsigned bytes until an iterator
+ * turns a batch into floats.
+ */
+public final class LabelledImages {
+    private final String name;
+    private final int count;
+    private final int rows;
+    private final int cols;
+    private final byte[] pixels;
+    private final byte[] labels;
+    private final List<String> classNames;
+
+    private LabelledImages(String name, int count, int rows, int cols, byte[] pixels, byte[] labels,
+                           List<String> classNames) {
+        this.name = name;
+        this.count = count;
+        this.rows = rows;
+        this.cols = cols;
+        this.pixels = pixels;
+        this.labels = labels;
+        this.classNames = List.copyOf(classNames);
+    }
+
+    /**
+     * Checks an image file and a label file against each other.
+     *
+     * @param name       a short description for messages, e.g. "MNIST train"
+     * @param rows       the expected image height (28 for MNIST)
+     * @param cols       the expected image width (28 for MNIST)
+     * @param classNames the class names; every label must be below their count
+     */
+    public static LabelledImages of(String name, IdxFile images, IdxFile labels, int rows, int cols,
+                                    List<String> classNames) {
+        int numClasses = classNames.size();
+        int[] id = images.dims();
+        if (id.length != 3) {
+            throw new DatasetException("Image file " + images.source() + " has " + id.length
+                    + " dimensions " + Arrays.toString(id) + ", expected 3 [count, rows, cols]");
+        }
+        if (id[1] != rows || id[2] != cols) {
+            throw new DatasetException("Image file " + images.source() + " holds " + id[1] + "x" + id[2]
+                    + " images, expected " + rows + "x" + cols);
+        }
+        int[] ld = labels.dims();
+        if (ld.length != 1) {
+            throw new DatasetException("Label file " + labels.source() + " has " + ld.length
+                    + " dimensions " + Arrays.toString(ld) + ", expected 1 [count]");
+        }
+        if (id[0] != ld[0]) {
+            throw new DatasetException("Image and label counts disagree: " + images.source() + " has " + id[0]
+                    + " images, " + labels.source() + " has " + ld[0] + " labels");
+        }
+        byte[] lab = labels.data();
+        for (int i = 0; i < lab.length; i++) {
+            int v = lab[i] & 0xff;
+            if (v >= numClasses) {
+                throw new DatasetException("Label file " + labels.source() + " has label " + v + " at index " + i
+                        + ", expected 0.." + (numClasses - 1));
+            }
+        }
+        return new LabelledImages(name, id[0], rows, cols, images.data(), lab, classNames);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    /** Class names, index = label. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** Pixels per image. */
+    public int pixelCount() {
+        return rows * cols;
+    }
+
+    /** The class of example {@code i}. */
+    public int label(int i) {
+        return labels[i] & 0xff;
+    }
+
+    /** Pixel {@code p} (row-major) of example {@code i}, 0..255. */
+    public int pixel(int i, int p) {
+        return pixels[i * rows * cols + p] & 0xff;
+    }
+
+    /** Number of examples of each class. */
+    public int[] classCounts() {
+        int[] counts = new int[numClasses()];
+        for (int i = 0; i < count; i++) {
+            counts[label(i)]++;
+        }
+        return counts;
+    }
+
+    /** Raw pixel bytes; package-private so iterators can read without copying. */
+    byte[] pixelBytes() {
+        return pixels;
+    }
+}
