@@ -1,0 +1,26 @@
+package org.unsupervisedzoo.zoo;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * A zoo model: a factory that builds a DL4J {@link ComputationGraphConfiguration} from its hyper-parameters.
+ * A factory never trains; {@link #init()} returns a fresh, initialised graph.
+ */
+public interface ZooModelFactory {
+    /** Short lowercase name, e.g. {@code undercomplete-autoencoder}; used for output folders and the catalog. */
+    String name();
+
+    /** The configuration, validated. Each call builds a new one. */
+    ComputationGraphConfiguration conf();
+
+    /** Shape of one input example, without the batch dimension, e.g. {@code [784]} or {@code [1, 28, 28]}. */
+    long[] inputShape();
+
+    /** A new graph built from {@link #conf()} with initialised parameters. */
+    default ComputationGraph init() {
+        ComputationGraph graph = new ComputationGraph(conf());
+        graph.init();
+        return graph;
+    }
+}
