@@ -1,0 +1,77 @@
+package org.unsupervisedzoo.zoo.layers;
+
+import java.util.Objects;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.unsupervisedzoo.zoo.Checks;
+
+/**
+ * A penalty on activations, the activity regularizer Keras users know
+ * ({@code activity_regularizer=regularizers.l1(1e-5)}):
+ * <pre>
+ *   L1:          P = weight * sum_j |h_j|      per example
+ *   SQUARED_L2:  P = weight * sum_j h_j^2      per example
+ * </pre>
+ * averaged over the batch in the score (the batch sum is returned; DL4J divides by the batch size). Fed with the
+ * contractive layer's Jacobian column ({@link ContractiveDenseLayer}), whose entries are non-negative, L1 gives
+ * the contractive penalty {@code weight * ||J||_F^2}.
+ *
+ * <p>Defaults: {@code norm = L1}, {@code weight = 1e-5}. Use as a leaf vertex; see {@link PenaltyLayer}.
+ */
+public class ActivityPenalty extends PenaltyLayer {
+    /** Which norm of the activations. */
+    public enum Norm {
+        L1,
+        SQUARED_L2
+    }
+
+    private Norm norm = Norm.L1;
+    private double weight = 1e-5;
+
+    /** For JSON; the defaults above. */
+    public ActivityPenalty() {
+    }
+
+    public ActivityPenalty(Norm norm, double weight) {
+        setNorm(norm);
+        setWeight(weight);
+    }
+
+    @Override
+    protected SDVariable batchPenalty(SameDiff sd, SDVariable h) {
+        SDVariable perElement = norm == Norm.L1 ? sd.math().abs(h) : sd.math().square(h);
+        return perElement.sum().mul(weight);
+    }
+
+    public Norm getNorm() {
+        return norm;
+    }
+
+    public void setNorm(Norm norm) {
+        Checks.notNull("norm", norm);
+        this.norm = norm;
+    }
+
+    public double getWeight() {
+        return weight;
+    }
+
+    public void setWeight(double weight) {
+        Checks.nonNegative("weight", weight);
+        this.weight = weight;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ActivityPenalty) || !super.equals(o)) {
+            return false;
+        }
+        ActivityPenalty a = (ActivityPenalty) o;
+        return norm == a.norm && weight == a.weight;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), norm, weight);
+    }
+}

@@ -1,0 +1,82 @@
+package org.unsupervisedzoo.zoo.layers;
+
+import java.util.Objects;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.unsupervisedzoo.zoo.Checks;
+
+/**
+ * The KL sparsity penalty of a sparse autoencoder (Ng, CS294A lecture notes, "Sparse autoencoder", 2011):
+ * <pre>
+ *   P = beta * sum_j KL(rho || rho_hat_j),   rho_hat_j = (1/B) sum_b h_bj,
+ *   KL(rho || q) = rho log(rho / q) + (1 - rho) log((1 - rho) / (1 - q))
+ * </pre>
+ * on a code {@code h} in (0,1) (a sigmoid layer), {@code [B, n]}. The penalty is defined once per batch (on
+ * the batch-mean activation), so it is returned times {@code B} and DL4J's division by the batch size leaves
+ * exactly {@code P} in the score. {@code rho_hat} is clipped to {@code [1e-7, 1 - 1e-7]}.
+ *
+ * <p>Defaults: {@code rho = 0.05} (target mean activation; 0.05-0.1 is typical), {@code beta = 3}
+ * (penalty weight). Use as a leaf vertex fed by the code layer; see {@link PenaltyLayer}.
+ */
+public class KLSparsityPenalty extends PenaltyLayer {
+    /** Clip of the mean activation before the logarithms. */
+    public static final double EPS = 1e-7;
+
+    private double rho = 0.05;
+    private double beta = 3.0;
+
+    /** For JSON; the defaults above. */
+    public KLSparsityPenalty() {
+    }
+
+    public KLSparsityPenalty(double rho, double beta) {
+        setRho(rho);
+        setBeta(beta);
+    }
+
+    @Override
+    protected SDVariable batchPenalty(SameDiff sd, SDVariable h) {
+        SDVariable batch = batchSize(sd, h);
+        // the batch mean as ones^T h / B: SameDiff's mean over dimension 0 failed for a batch of one
+        SDVariable ones = sd.onesLike(h.sum(true, 1));
+        SDVariable q = sd.math().clipByValue(sd.mmul(ones, h, true, false, false).div(batch), EPS, 1 - EPS);
+        // rho (log rho - log q) + (1 - rho)(log(1 - rho) - log(1 - q))
+        SDVariable a = sd.math().log(q).rsub(Math.log(rho)).mul(rho);
+        SDVariable b = sd.math().log(q.rsub(1.0)).rsub(Math.log(1 - rho)).mul(1 - rho);
+        return a.add(b).sum().mul(beta).mul(batch);
+    }
+
+    public double getRho() {
+        return rho;
+    }
+
+    public void setRho(double rho) {
+        if (!(rho > 0 && rho < 1)) {
+            throw new IllegalArgumentException("rho must be in (0,1), got " + rho);
+        }
+        this.rho = rho;
+    }
+
+    public double getBeta() {
+        return beta;
+    }
+
+    public void setBeta(double beta) {
+        Checks.nonNegative("beta", beta);
+        this.beta = beta;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof KLSparsityPenalty) || !super.equals(o)) {
+            return false;
+        }
+        KLSparsityPenalty k = (KLSparsityPenalty) o;
+        return rho == k.rho && beta == k.beta;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), rho, beta);
+    }
+}

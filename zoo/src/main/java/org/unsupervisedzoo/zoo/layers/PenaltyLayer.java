@@ -1,0 +1,98 @@
+package org.unsupervisedzoo.zoo.layers;
+
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffOutputLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Base of the zoo's unsupervised penalty heads: a parameter-free SameDiff output layer that adds a penalty on
+ * its input (a code, a Jacobian term) to the graph's score, and needs no labels.
+ *
+ * <p>It gets DL4J 1.0.0-M2.1's SameDiff traps right once, so subclasses only write the formula:
+ * <ul>
+ *   <li><b>Batch scaling.</b> DL4J divides an output layer's score (and, in the updater, its gradients) by the
+ *       minibatch size. {@link #batchPenalty} therefore returns the penalty <em>summed over the batch</em>; a
+ *       penalty defined once per batch (such as a KL term on the batch-mean activation) is multiplied by the
+ *       batch size (use {@link #batchSize}). The graph's score then carries the penalty exactly once.</li>
+ *   <li><b>No labels.</b> {@code labelsRequired()} is false, and the runtime layer ({@link PenaltyLayerImpl})
+ *       passes no labels placeholder in backprop, which DL4J's own implementation did (so {@code fit} failed).
+ *       Train with a MultiDataSet whose label for this head is {@code null}.</li>
+ *   <li><b>Loss marking.</b> The returned scalar is the layer's output variable, from which SameDiff builds the
+ *       gradient; subclasses create no unused op (an unused op broke backprop).</li>
+ *   <li><b>Activations.</b> The head's activations are its input unchanged, so {@code output()} returns e.g.
+ *       the code alongside the reconstruction. A penalty head must be a leaf: a DL4J output layer with outgoing
+ *       edges could not be fitted.</li>
+ * </ul>
+ * Subclasses need a no-arg constructor and a getter and setter per hyper-parameter (Jackson uses them; a field
+ * without a getter silently reverts to its default on {@code fromJson}).
+ */
+public abstract class PenaltyLayer extends SameDiffOutputLayer {
+    /** The placeholder name DL4J gives a SameDiff output layer's input. */
+    public static final String INPUT_KEY = org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer.INPUT_KEY;
+
+    protected PenaltyLayer() {
+    }
+
+    /**
+     * The penalty summed over the batch: a scalar. DL4J divides it by the batch size.
+     *
+     * @param input the head's input, {@code [batch, ...]}
+     */
+    protected abstract SDVariable batchPenalty(SameDiff sd, SDVariable input);
+
+    /** The batch size of {@code input} as a scalar of the input's type. */
+    protected static SDVariable batchSize(SameDiff sd, SDVariable input) {
+        return sd.sizeAt(input, 0).castTo(input.dataType());
+    }
+
+    @Override
+    public final SDVariable defineLayer(SameDiff sd, SDVariable input, SDVariable labels,
+                                        Map<String, SDVariable> params) {
+        return batchPenalty(sd, input);
+    }
+
+    @Override
+    public final boolean labelsRequired() {
+        return false;
+    }
+
+    @Override
+    public final String activationsVertexName() {
+        return INPUT_KEY;
+    }
+
+    @Override
+    public void defineParameters(SDLayerParams params) {
+        // no parameters
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        // no parameters
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        return inputType;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams, DataType networkDataType) {
+        PenaltyLayerImpl ret = new PenaltyLayerImpl(conf, networkDataType);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        ret.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
+        ret.setConf(conf);
+        return ret;
+    }
+}
