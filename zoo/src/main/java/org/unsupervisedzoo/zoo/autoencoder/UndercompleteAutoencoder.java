@@ -1,22 +1,12 @@
 package org.unsupervisedzoo.zoo.autoencoder;
 
-import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.unsupervisedzoo.zoo.Checks;
-import org.unsupervisedzoo.zoo.ZooModelFactory;
 
 /**
  * Deep undercomplete autoencoder: a symmetric MLP that squeezes its input through a narrow code and
@@ -54,13 +44,13 @@ import org.unsupervisedzoo.zoo.ZooModelFactory;
  * Science 313 (2006); Goodfellow, Bengio &amp; Courville, Deep Learning, ch. 14 (2016); F. Chollet,
  * "Building Autoencoders in Keras" (2016), whose deep 128-64-32 model reached a test BCE of about 0.08-0.10.
  */
-public final class UndercompleteAutoencoder implements ZooModelFactory {
+public final class UndercompleteAutoencoder implements AutoencoderFactory {
     /** Name of the graph input. */
-    public static final String INPUT = "input";
+    public static final String INPUT = Autoencoders.INPUT;
     /** Name of the code layer (the last encoder layer). */
-    public static final String CODE = "code";
+    public static final String CODE = Autoencoders.CODE;
     /** Name of the output layer. */
-    public static final String RECONSTRUCTION = "reconstruction";
+    public static final String RECONSTRUCTION = Autoencoders.RECONSTRUCTION;
 
     private final Builder b;
 
@@ -71,16 +61,6 @@ public final class UndercompleteAutoencoder implements ZooModelFactory {
     /** A builder with the defaults listed above. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** Name of encoder layer {@code i} (1-based, before the code). */
-    public static String encoderLayer(int i) {
-        return "encoder-" + i;
-    }
-
-    /** Name of decoder layer {@code i} (1-based, after the code). */
-    public static String decoderLayer(int i) {
-        return "decoder-" + i;
     }
 
     @Override
@@ -102,158 +82,52 @@ public final class UndercompleteAutoencoder implements ZooModelFactory {
         return b.hiddenSizes.clone();
     }
 
+    @Override
     public int codeSize() {
-        return b.hiddenSizes[b.hiddenSizes.length - 1];
+        return b.codeSize();
+    }
+
+    @Override
+    public ReconstructionLoss loss() {
+        return b.loss;
     }
 
     @Override
     public ComputationGraphConfiguration conf() {
-        int[] h = b.hiddenSizes;
-        GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(b.seed)
-                .dataType(b.dataType)
-                .updater(b.updater)
-                .weightInit(b.weightInit)
-                .l1(b.l1)
-                .l2(b.l2)
-                .weightDecay(b.weightDecay)
-                .graphBuilder()
-                .addInputs(INPUT)
-                .setInputTypes(InputType.feedForward(b.inputSize));
-
-        // Encoder: inputSize -> h[0] -> ... -> h[k-1] (the code).
-        String prev = INPUT;
-        int width = b.inputSize;
-        for (int i = 0; i < h.length; i++) {
-            boolean isCode = i == h.length - 1;
-            String name = isCode ? CODE : encoderLayer(i + 1);
-            g.addLayer(name, dense(width, h[i], isCode ? b.codeActivation : b.activation, i > 0), prev);
-            prev = name;
-            width = h[i];
-        }
-        // Decoder: the mirror image, h[k-2] -> ... -> h[0].
-        for (int i = h.length - 2; i >= 0; i--) {
-            String name = decoderLayer(h.length - 1 - i);
-            g.addLayer(name, dense(width, h[i], b.activation, true), prev);
-            prev = name;
-            width = h[i];
-        }
-        g.addLayer(RECONSTRUCTION, new OutputLayer.Builder(b.loss.dl4j())
-                .nIn(width).nOut(b.inputSize)
-                .activation(b.outputActivation)
-                .dropOut(dropout())
-                .build(), prev);
+        GraphBuilder g = b.graphBuilder();
+        IDropout drop = dropout();
+        String prev = b.addEncoderHidden(g, null, drop);
+        g.addLayer(CODE, DenseAutoencoderBuilder.dense(b.codeInputSize(), b.codeSize(), b.codeActivation,
+                b.hiddenSizes.length > 1 ? drop : null), prev);
+        b.addDecoder(g, CODE, drop);
         return g.setOutputs(RECONSTRUCTION).build();
     }
 
-    private DenseLayer dense(int nIn, int nOut, Activation activation, boolean dropInput) {
-        DenseLayer.Builder layer = new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(activation);
-        if (dropInput) {
-            layer.dropOut(dropout());
-        }
-        return layer.build();
-    }
-
     /** DL4J's dropout takes the retain probability; ours is the drop probability, as in Keras and PyTorch. */
-    private Dropout dropout() {
+    private IDropout dropout() {
         return b.dropout > 0 ? new Dropout(1.0 - b.dropout) : null;
     }
 
     /** The code (activations of {@value #CODE}) of a batch {@code x}, in inference mode. */
     public static INDArray encode(ComputationGraph graph, INDArray x) {
-        Map<String, INDArray> acts = graph.feedForward(x, false);
-        return acts.get(CODE);
+        return Autoencoders.encode(graph, x);
     }
 
     /** The reconstruction of a batch {@code x}, in inference mode. */
     public static INDArray reconstruct(ComputationGraph graph, INDArray x) {
-        return graph.outputSingle(false, x);
+        return Autoencoders.reconstruct(graph, x);
     }
 
-    /** Hyper-parameters, each with its default. */
-    public static final class Builder {
-        private int inputSize = 784;
-        private int[] hiddenSizes = {128, 64, 32};
-        private Activation activation = Activation.RELU;
-        private Activation codeActivation = Activation.RELU;
-        private Activation outputActivation = Activation.SIGMOID;
-        private ReconstructionLoss loss = ReconstructionLoss.BCE;
-        private IUpdater updater = new Adam(1e-3);
-        private WeightInit weightInit = WeightInit.XAVIER;
-        private double l1 = 0;
-        private double l2 = 0;
-        private double weightDecay = 0;
+    /**
+     * Hyper-parameters, each with its default: those of {@link DenseAutoencoderBuilder} (inputSize 784,
+     * hiddenSizes [128, 64, 32], activation RELU, codeActivation RELU, outputActivation SIGMOID, loss BCE) and
+     * {@link org.unsupervisedzoo.zoo.ZooBuilder} (updater Adam(1e-3), weightInit XAVIER, l1 0, l2 0,
+     * weightDecay 0, seed 12345, dataType FLOAT), plus dropout.
+     */
+    public static final class Builder extends DenseAutoencoderBuilder<Builder> {
         private double dropout = 0;
-        private long seed = 12345;
-        private DataType dataType = DataType.FLOAT;
 
         private Builder() {
-        }
-
-        /** Input width D. Default 784 (28x28). */
-        public Builder inputSize(int inputSize) {
-            this.inputSize = inputSize;
-            return this;
-        }
-
-        /** Encoder widths, ending with the code size; the decoder mirrors them. Default [128, 64, 32]. */
-        public Builder hiddenSizes(int... hiddenSizes) {
-            this.hiddenSizes = hiddenSizes == null ? null : hiddenSizes.clone();
-            return this;
-        }
-
-        /** Activation of hidden layers. Default RELU. */
-        public Builder activation(Activation activation) {
-            this.activation = activation;
-            return this;
-        }
-
-        /** Activation of the code layer. Default RELU. */
-        public Builder codeActivation(Activation codeActivation) {
-            this.codeActivation = codeActivation;
-            return this;
-        }
-
-        /** Activation of the reconstruction. Default SIGMOID (pixels in [0,1]). */
-        public Builder outputActivation(Activation outputActivation) {
-            this.outputActivation = outputActivation;
-            return this;
-        }
-
-        /** Reconstruction loss. Default BCE. */
-        public Builder loss(ReconstructionLoss loss) {
-            this.loss = loss;
-            return this;
-        }
-
-        /** Optimiser, e.g. {@code new Sgd(0.1)}, {@code new Adam(1e-3)}. Default Adam(1e-3). */
-        public Builder updater(IUpdater updater) {
-            this.updater = updater;
-            return this;
-        }
-
-        /** Weight initialisation. Default XAVIER. */
-        public Builder weightInit(WeightInit weightInit) {
-            this.weightInit = weightInit;
-            return this;
-        }
-
-        /** L1 penalty on weights. Default 0. */
-        public Builder l1(double l1) {
-            this.l1 = l1;
-            return this;
-        }
-
-        /** L2 penalty on weights (exclusive with weightDecay). Default 0. */
-        public Builder l2(double l2) {
-            this.l2 = l2;
-            return this;
-        }
-
-        /** Decoupled weight decay coefficient, scaled by the learning rate (exclusive with l2). Default 0. */
-        public Builder weightDecay(double weightDecay) {
-            this.weightDecay = weightDecay;
-            return this;
         }
 
         /** Probability of dropping a hidden activation during training, in [0,1). Default 0. */
@@ -262,40 +136,10 @@ public final class UndercompleteAutoencoder implements ZooModelFactory {
             return this;
         }
 
-        /** Seed of the weight initialisation and dropout. Default 12345. */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** Parameter and activation type. Default FLOAT; DOUBLE for gradient checks. */
-        public Builder dataType(DataType dataType) {
-            this.dataType = dataType;
-            return this;
-        }
-
         /** Validates the hyper-parameters and returns the factory. */
         public UndercompleteAutoencoder build() {
-            Checks.positive("inputSize", inputSize);
-            Checks.positiveSizes("hiddenSizes", hiddenSizes);
-            Checks.notNull("activation", activation);
-            Checks.notNull("codeActivation", codeActivation);
-            Checks.notNull("outputActivation", outputActivation);
-            Checks.notNull("loss", loss);
-            Checks.notNull("updater", updater);
-            Checks.notNull("weightInit", weightInit);
-            Checks.notNull("dataType", dataType);
-            Checks.nonNegative("l1", l1);
-            Checks.nonNegative("l2", l2);
-            Checks.nonNegative("weightDecay", weightDecay);
-            if (l2 > 0 && weightDecay > 0) {
-                throw new IllegalArgumentException("set l2 (" + l2 + ") or weightDecay (" + weightDecay
-                        + "), not both: DL4J keeps only one of them");
-            }
+            validateDense();
             Checks.inRange("dropout", dropout, 0, 1);
-            if (!dataType.isFPType()) {
-                throw new IllegalArgumentException("dataType must be a floating-point type, got " + dataType);
-            }
             return new UndercompleteAutoencoder(this);
         }
     }

@@ -43,7 +43,9 @@ public final class ReconstructionMetrics {
 
     /**
      * Mean loss per element over a whole iterator, reconstructing each batch's features with the graph's
-     * first output in inference mode. The iterator is reset before and after.
+     * first output in inference mode (other outputs, such as penalty heads, are ignored). The target is the
+     * batch's labels when they have the features' shape (clean inputs of a denoising set), else the features.
+     * The iterator is reset before and after.
      */
     public static double perElement(ComputationGraph graph, DataSetIterator data, ReconstructionLoss loss) {
         data.reset();
@@ -52,8 +54,9 @@ public final class ReconstructionMetrics {
         while (data.hasNext()) {
             DataSet batch = data.next();
             INDArray x = batch.getFeatures();
-            INDArray y = graph.outputSingle(false, x);
-            total += sum(loss, x.reshape(y.shape()), y);
+            INDArray target = batch.getLabels() != null && batch.getLabels().equalShapes(x) ? batch.getLabels() : x;
+            INDArray y = graph.output(false, x)[0];
+            total += sum(loss, target.reshape(y.shape()), y);
             count += x.length();
         }
         data.reset();

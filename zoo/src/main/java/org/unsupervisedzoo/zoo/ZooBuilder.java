@@ -1,0 +1,99 @@
+package org.unsupervisedzoo.zoo;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * The training hyper-parameters every zoo factory shares, each with its default. Model builders extend it and
+ * add their own fields.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class ZooBuilder<B extends ZooBuilder<B>> {
+    protected IUpdater updater = new Adam(1e-3);
+    protected WeightInit weightInit = WeightInit.XAVIER;
+    protected double l1 = 0;
+    protected double l2 = 0;
+    protected double weightDecay = 0;
+    protected long seed = 12345;
+    protected DataType dataType = DataType.FLOAT;
+
+    @SuppressWarnings("unchecked")
+    protected final B self() {
+        return (B) this;
+    }
+
+    /** Optimiser, e.g. {@code new Sgd(0.1)}, {@code new Adam(1e-3)}. Default Adam(1e-3). */
+    public B updater(IUpdater updater) {
+        this.updater = updater;
+        return self();
+    }
+
+    /** Weight initialisation. Default XAVIER. */
+    public B weightInit(WeightInit weightInit) {
+        this.weightInit = weightInit;
+        return self();
+    }
+
+    /** L1 penalty on weights. Default 0. */
+    public B l1(double l1) {
+        this.l1 = l1;
+        return self();
+    }
+
+    /** L2 penalty on weights (exclusive with weightDecay). Default 0. */
+    public B l2(double l2) {
+        this.l2 = l2;
+        return self();
+    }
+
+    /** Decoupled weight decay coefficient, scaled by the learning rate (exclusive with l2). Default 0. */
+    public B weightDecay(double weightDecay) {
+        this.weightDecay = weightDecay;
+        return self();
+    }
+
+    /** Seed of weight initialisation and of any noise DL4J draws (dropout, corruption). Default 12345. */
+    public B seed(long seed) {
+        this.seed = seed;
+        return self();
+    }
+
+    /** Parameter and activation type. Default FLOAT; DOUBLE for gradient checks. */
+    public B dataType(DataType dataType) {
+        this.dataType = dataType;
+        return self();
+    }
+
+    /** Checks the shared fields; model builders call it from {@code build()}. */
+    protected void validateCommon() {
+        Checks.notNull("updater", updater);
+        Checks.notNull("weightInit", weightInit);
+        Checks.notNull("dataType", dataType);
+        Checks.nonNegative("l1", l1);
+        Checks.nonNegative("l2", l2);
+        Checks.nonNegative("weightDecay", weightDecay);
+        if (l2 > 0 && weightDecay > 0) {
+            throw new IllegalArgumentException("set l2 (" + l2 + ") or weightDecay (" + weightDecay
+                    + "), not both: DL4J keeps only one of them");
+        }
+        if (!dataType.isFPType()) {
+            throw new IllegalArgumentException("dataType must be a floating-point type, got " + dataType);
+        }
+    }
+
+    /** A DL4J configuration builder carrying the shared fields. */
+    protected NeuralNetConfiguration.Builder netBuilder() {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(dataType)
+                .updater(updater)
+                .weightInit(weightInit)
+                .l1(l1)
+                .l2(l2)
+                .weightDecay(weightDecay);
+    }
+}
