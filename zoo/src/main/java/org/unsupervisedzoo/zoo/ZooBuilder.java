@@ -85,8 +85,13 @@ public abstract class ZooBuilder<B extends ZooBuilder<B>> {
         }
     }
 
+    /** The parameter type the model is built with. */
+    public DataType getDataType() {
+        return dataType;
+    }
+
     /** A DL4J configuration builder carrying the shared fields. */
-    protected NeuralNetConfiguration.Builder netBuilder() {
+    public NeuralNetConfiguration.Builder netBuilder() {
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(dataType)

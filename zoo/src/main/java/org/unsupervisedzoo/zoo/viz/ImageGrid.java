@@ -97,6 +97,25 @@ public final class ImageGrid {
         return tiles(both, h, w, cols, scale);
     }
 
+    /**
+     * The first {@code count} filters of a dense layer's weights {@code W [h*w, units]} as tiles: column j
+     * becomes an {@code h x w} image, scaled to [0,1] on its own (min to black, max to white), as feature
+     * detectors are usually shown.
+     */
+    public static BufferedImage filters(INDArray weights, int h, int w, int count, int cols, int scale) {
+        if (weights.rank() != 2 || weights.size(0) != (long) h * w) {
+            throw new IllegalArgumentException("weights must be [" + (h * w) + ", units], got "
+                    + java.util.Arrays.toString(weights.shape()));
+        }
+        int n = (int) Math.min(count, weights.size(1));
+        INDArray tiles = weights.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).transpose().dup('c');
+        INDArray min = tiles.min(1);
+        INDArray range = tiles.max(1).subi(min).addi(1e-12);
+        tiles.subiColumnVector(min.reshape(n, 1)).diviColumnVector(range.reshape(n, 1));
+        return tiles(tiles, h, w, cols, scale);
+    }
+
     /** Writes a picture as PNG, creating parent folders. */
     public static Path writePng(BufferedImage image, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
