@@ -118,6 +118,20 @@ public final class LabelledImages {
         return counts;
     }
 
+    /**
+     * A copy whose pixels are one stochastic binarization of these (each pixel 255 with probability
+     * {@code pixel / 255}, else 0), drawn from {@code seed}: the fixed binarized test set of the VAE literature.
+     */
+    public LabelledImages stochasticallyBinarized(long seed) {
+        java.util.Random rng = new java.util.Random(seed);
+        byte[] out = new byte[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            out[i] = rng.nextInt(255) < (pixels[i] & 0xff) ? (byte) 255 : 0;
+        }
+        return new LabelledImages(name + " (binarized, seed " + seed + ")", count, rows, cols, out, labels,
+                classNames);
+    }
+
     /** Raw pixel bytes; package-private so iterators can read without copying. */
     byte[] pixelBytes() {
         return pixels;

@@ -1,6 +1,8 @@
 package org.unsupervisedzoo.examples;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.unsupervisedzoo.datasets.DatasetException;
 
 /**
@@ -10,6 +12,24 @@ import org.unsupervisedzoo.datasets.DatasetException;
 public final class Main {
     private Main() {
     }
+
+    /** Every example, by command name, with a one-line description. */
+    static Map<String, AutoencoderRunner> examples() {
+        Map<String, AutoencoderRunner> m = new LinkedHashMap<>();
+        for (AutoencoderRunner r : new AutoencoderRunner[] {new UndercompleteExample(), new DenoisingExample(),
+            new SparseExample(), new ContractiveExample(), new ConvolutionalExample(), new VaeExample()}) {
+            m.put(r.name(), r);
+        }
+        return m;
+    }
+
+    private static final Map<String, String> DESCRIPTIONS = Map.of(
+            "autoencoder", "deep undercomplete autoencoder (784-128-64-32-64-128-784)",
+            "denoising", "denoising autoencoder (Gaussian, masking, salt-and-pepper or occlusion noise)",
+            "sparse", "sparse autoencoder, overcomplete (KL penalty, L1 activity or k-sparse)",
+            "contractive", "contractive autoencoder (Jacobian penalty)",
+            "conv", "convolutional autoencoder (strided convolutions, upsampling decoder)",
+            "vae", "variational autoencoder (784-400-20), ELBO and importance-weighted likelihood");
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
@@ -21,16 +41,17 @@ public final class Main {
             System.out.println(usage());
             return;
         }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (args[0].equals("bench-layers")) {
+            LayerCostBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        AutoencoderRunner example = examples().get(args[0]);
+        if (example == null) {
+            System.err.println("unknown example '" + args[0] + "'\n" + usage());
+            System.exit(2);
+        }
         try {
-            switch (args[0]) {
-                case AutoencoderExample.NAME:
-                    AutoencoderExample.main(rest);
-                    break;
-                default:
-                    System.err.println("unknown example '" + args[0] + "'\n" + usage());
-                    System.exit(2);
-            }
+            example.main(Arrays.copyOfRange(args, 1, args.length));
         } catch (IllegalArgumentException | DatasetException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
@@ -38,9 +59,10 @@ public final class Main {
     }
 
     static String usage() {
-        return "usage: java -jar unsupervised-zoo-examples.jar <example> [options]\n"
-                + "examples:\n"
-                + "  " + AutoencoderExample.NAME + "    deep undercomplete autoencoder (784-128-64-32-64-128-784)\n"
-                + "run '<example> --help' for its options";
+        StringBuilder sb = new StringBuilder("usage: java -jar unsupervised-zoo-examples.jar <example> [options]\n"
+                + "examples:\n");
+        examples().keySet().forEach(n -> sb.append(String.format("  %-12s %s%n", n, DESCRIPTIONS.get(n))));
+        sb.append(String.format("  %-12s %s%n", "bench-layers", "cost of the custom layers, side by side"));
+        return sb.append("run '<example> --help' for its options").toString();
     }
 }

@@ -1,0 +1,210 @@
+package org.unsupervisedzoo.examples;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.unsupervisedzoo.datasets.DataSource;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
+import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
+import org.unsupervisedzoo.zoo.eval.ReconstructionMetrics;
+import org.unsupervisedzoo.zoo.train.ProgressListener;
+import org.unsupervisedzoo.zoo.train.ReconstructionIterator;
+import org.unsupervisedzoo.zoo.viz.ImageGrid;
+
+/**
+ * The shared run of every autoencoder example, top to bottom: load the data, build the model, train it with one
+ * fixed-format line per epoch, evaluate, and save the model, pictures and per-epoch CSV under one output folder.
+ * A subclass names its model, builds it from the options, and may add per-epoch measures and pictures.
+ *
+ * <p>The epoch line: {@code epoch   3/10  train_loss 0.10512  test_loss 0.10233  [measures]  examples/s 8123
+ * time 7.4s}. {@code train_loss} is the mean training objective over the epoch's batches per pixel (penalties
+ * included), {@code test_loss} the reconstruction loss per pixel on the test set after the epoch.
+ */
+abstract class AutoencoderRunner {
+    /** Test digits drawn in the pictures. */
+    static final int PICTURE_DIGITS = 30;
+
+    /** The test set of the current run (binarized once when the run binarizes). */
+    LabelledImages testData;
+
+    /** The example's command name, e.g. {@code autoencoder}. */
+    abstract String name();
+
+    /** The model-specific options (data and training options are added by {@link #options()}). */
+    abstract Options modelOptions(Options o);
+
+    /** The model, from the parsed options. */
+    abstract AutoencoderFactory factory(Options o, LabelledImages train);
+
+    /** Feature layout the model takes. */
+    MnistIterator.Shape shape() {
+        return MnistIterator.Shape.FLAT;
+    }
+
+    /** The training data as the model sees it (e.g. corrupted); default: unchanged. */
+    DataSetIterator trainingData(MnistIterator clean, Options o) {
+        return clean;
+    }
+
+    /** How pixels are binarized for training and test; default not at all. */
+    MnistIterator.Binarization binarization(Options o) {
+        return MnistIterator.Binarization.NONE;
+    }
+
+    /** The graph's training iterator; default: reconstruction targets plus one null per penalty head. */
+    MultiDataSetIterator trainIterator(DataSetIterator data, AutoencoderFactory factory, Options o) {
+        return new ReconstructionIterator(data, factory.penaltyHeads());
+    }
+
+    /** Factor turning the graph's score into the printed train loss; default: per pixel. */
+    double scoreScale(AutoencoderFactory factory, int pixels) {
+        return factory.loss().perElementScale(pixels);
+    }
+
+    /** The printed test loss; default: reconstruction loss per pixel. */
+    double testLoss(ComputationGraph graph, MnistIterator test, AutoencoderFactory factory) {
+        return ReconstructionMetrics.perElement(graph, test, factory.loss());
+    }
+
+    /** Work after training, before saving (e.g. a long evaluation); default none. */
+    void finish(ComputationGraph graph, AutoencoderFactory factory, LabelledImages testData, Options o) {
+    }
+
+    /** Extra measures printed after the test loss each epoch, in order. */
+    void measure(ComputationGraph graph, INDArray testDigits, Map<String, Double> out) {
+    }
+
+    /** Pictures written at the end; default: test digits above their reconstructions, and first-layer filters. */
+    List<Path> pictures(ComputationGraph graph, INDArray digits, Path out) throws IOException {
+        INDArray recon = Autoencoders.reconstruct(graph, digits);
+        Path grid = ImageGrid.writePng(ImageGrid.comparison(digits, recon, 28, 28, 10, 2),
+                out.resolve("reconstructions.png"));
+        Path filters = writeFilters(graph, out);
+        return filters == null ? List.of(grid) : List.of(grid, filters);
+    }
+
+    /** The first dense layer's filters as 28x28 tiles, when the first layer is dense on 784 inputs. */
+    static Path writeFilters(ComputationGraph graph, Path out) throws IOException {
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
+            if (e.getValue().equals(List.of(Autoencoders.INPUT))) {
+                INDArray w = graph.getParam(e.getKey() + "_W");
+                if (w != null && w.rank() == 2 && w.size(0) == 784) {
+                    return ImageGrid.writePng(ImageGrid.filters(w, 28, 28, 100, 10, 2), out.resolve("filters.png"));
+                }
+            }
+        }
+        return null;
+    }
+
+    final Options options() {
+        return modelOptions(ExampleData.declare(new Options())
+                .option("epochs", "10", "training epochs")
+                .option("batch", "256", "minibatch size")
+                .option("lr", "0.001", "Adam learning rate")
+                .option("seed", "12345", "seed of weights, noise and shuffling")
+                .option("out", "output/" + name(), "output folder"));
+    }
+
+    final void main(String[] args) throws IOException {
+        Options o = options();
+        if (!o.parse(args)) {
+            System.out.println("usage: " + name() + " [options]\n" + o.usage());
+            return;
+        }
+        run(o);
+    }
+
+    final void run(Options o) throws IOException {
+        // Load
+        DataSource source = ExampleData.locate(o);
+        LabelledImages trainData = source.load(Split.TRAIN);
+        MnistIterator.Binarization binarize = binarization(o);
+        testData = source.load(Split.TEST);
+        if (binarize == MnistIterator.Binarization.DYNAMIC) {
+            // one fixed Bernoulli draw of the test set, so every epoch and the final evaluation see the same digits
+            testData = testData.stochasticallyBinarized(o.integer("seed") + 1);
+        }
+        int batch = o.integer("batch");
+        long seed = o.integer("seed");
+        MnistIterator cleanTrain = MnistIterator.builder(trainData).batchSize(batch).seed(seed).shape(shape())
+                .binarization(binarize).target(MnistIterator.Target.INPUT).build();
+        MnistIterator test = MnistIterator.builder(testData).batchSize(1000).shuffle(false).shape(shape())
+                .target(MnistIterator.Target.INPUT).build();
+        INDArray digits = MnistIterator.builder(testData).batchSize(PICTURE_DIGITS).shuffle(false).shape(shape())
+                .build().next().getFeatures();
+        Path out = o.path("out");
+        Files.createDirectories(out);
+
+        // Build
+        AutoencoderFactory factory = factory(o, trainData);
+        ComputationGraph graph = factory.init();
+        MultiDataSetIterator train = trainIterator(trainingData(cleanTrain, o), factory, o);
+        int batchesPerEpoch = (cleanTrain.numExamples() + batch - 1) / batch;
+        ProgressListener progress = new ProgressListener(System.out, batchesPerEpoch,
+                scoreScale(factory, trainData.pixelCount()));
+        graph.setListeners(progress);
+        System.out.printf("model %s  params %d  data %s  train %d  test %d  out %s%n", factory.name(),
+                graph.numParams(), source.description(), cleanTrain.numExamples(), test.numExamples(), out);
+
+        // Train and evaluate
+        int epochs = o.integer("epochs");
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("epochs.csv")))) {
+            boolean header = true;
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long t0 = System.nanoTime();
+                graph.fit(train);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double trainLoss = progress.meanScore();
+                double exPerSec = progress.examples() / seconds;
+                double testLoss = testLoss(graph, test, factory);
+                Map<String, Double> measures = new LinkedHashMap<>();
+                measure(graph, digitsForMeasures(testData), measures);
+                StringBuilder line = new StringBuilder(String.format("epoch %3d/%d  train_loss %.5f  test_loss %.5f",
+                        epoch, epochs, trainLoss, testLoss));
+                measures.forEach((k, v) -> line.append(String.format("  %s %.5f", k, v)));
+                line.append(String.format("  examples/s %6.0f  time %6.1fs", exPerSec, seconds));
+                System.out.println(line);
+                if (header) {
+                    csv.println("epoch,train_loss,test_loss," + String.join(",", measures.keySet())
+                            + (measures.isEmpty() ? "" : ",") + "examples_per_second,seconds");
+                    header = false;
+                }
+                StringBuilder row = new StringBuilder(String.format("%d,%.6f,%.6f", epoch, trainLoss, testLoss));
+                measures.values().forEach(v -> row.append(String.format(",%.6f", v)));
+                csv.println(row.append(String.format(",%.1f,%.2f", exPerSec, seconds)));
+                csv.flush();
+            }
+        }
+
+        finish(graph, factory, testData, o);
+
+        // Save
+        Path model = out.resolve("model.zip");
+        ModelSerializer.writeModel(graph, model.toFile(), true);
+        System.out.println("wrote " + model);
+        for (Path p : pictures(graph, digits, out)) {
+            System.out.println("wrote " + p);
+        }
+        System.out.println("wrote " + out.resolve("epochs.csv"));
+    }
+
+    /** The test digits the per-epoch measures use: the first 500. */
+    private INDArray digitsForMeasures(LabelledImages testData) {
+        return MnistIterator.builder(testData).batchSize(500).shuffle(false).shape(shape()).build().next()
+                .getFeatures();
+    }
+}

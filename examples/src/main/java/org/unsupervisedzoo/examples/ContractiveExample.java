@@ -1,0 +1,47 @@
+package org.unsupervisedzoo.examples;
+
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
+import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
+import org.unsupervisedzoo.zoo.autoencoder.ContractiveAutoencoder;
+import org.unsupervisedzoo.zoo.eval.JacobianNorm;
+
+/**
+ * Contractive autoencoder. Per epoch it reports the encoder's squared Jacobian norm on 50 test digits, measured by
+ * finite differences (independently of the penalty layer).
+ */
+final class ContractiveExample extends AutoencoderRunner {
+    @Override
+    String name() {
+        return "contractive";
+    }
+
+    @Override
+    Options modelOptions(Options o) {
+        return o.option("hidden", "512", "encoder widths ending with the code size")
+                .option("lambda", "1", "weight of ||J||_F^2");
+    }
+
+    @Override
+    AutoencoderFactory factory(Options o, LabelledImages train) {
+        return ContractiveAutoencoder.builder()
+                .inputSize(train.pixelCount())
+                .hiddenSizes(o.integers("hidden"))
+                .lambda(o.real("lambda"))
+                .updater(new Adam(o.real("lr")))
+                .seed(o.integer("seed"))
+                .build();
+    }
+
+    @Override
+    void measure(ComputationGraph graph, INDArray testDigits, Map<String, Double> out) {
+        INDArray x = testDigits.get(NDArrayIndex.interval(0, 50), NDArrayIndex.all());
+        out.put("jacobian_fro2", JacobianNorm.finiteDifference(graph, Autoencoders.CODE, x, 1e-3)
+                .meanNumber().doubleValue());
+    }
+}

@@ -1,0 +1,39 @@
+package org.unsupervisedzoo.examples;
+
+import org.nd4j.linalg.learning.config.Adam;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
+import org.unsupervisedzoo.zoo.autoencoder.ConvolutionalAutoencoder;
+
+/** Convolutional autoencoder on 1x28x28 digits. */
+final class ConvolutionalExample extends AutoencoderRunner {
+    @Override
+    String name() {
+        return "conv";
+    }
+
+    @Override
+    MnistIterator.Shape shape() {
+        return MnistIterator.Shape.IMAGE;
+    }
+
+    @Override
+    Options modelOptions(Options o) {
+        return o.option("filters", "16,32", "filters of each strided encoder convolution")
+                .option("code", "64", "dense code width (0: the last feature map is the code)")
+                .option("decoder", "upsampling", "upsampling or transposed");
+    }
+
+    @Override
+    AutoencoderFactory factory(Options o, LabelledImages train) {
+        return ConvolutionalAutoencoder.builder()
+                .imageSize(train.rows(), train.cols())
+                .filters(o.integers("filters"))
+                .codeSize(o.integer("code"))
+                .decoder(ConvolutionalAutoencoder.Decoder.valueOf(o.string("decoder").toUpperCase()))
+                .updater(new Adam(o.real("lr")))
+                .seed(o.integer("seed"))
+                .build();
+    }
+}

@@ -1,0 +1,50 @@
+package org.unsupervisedzoo.examples;
+
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
+import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
+import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
+
+/** Sparse autoencoder (KL, L1 or k-sparse). Per epoch it reports the mean code activation on test digits. */
+final class SparseExample extends AutoencoderRunner {
+    @Override
+    String name() {
+        return "sparse";
+    }
+
+    @Override
+    Options modelOptions(Options o) {
+        return o.option("hidden", "1024", "encoder widths ending with the code size (overcomplete by default)")
+                .option("sparsity", "kl", "kl, l1 or k_sparse")
+                .option("rho", "0.05", "KL: target mean activation")
+                .option("beta", "3", "KL: penalty weight")
+                .option("l1", "0.008", "L1: activity penalty weight (Keras' 1e-5 on per-pixel BCE)")
+                .option("k", "25", "k-sparse: units kept per example");
+    }
+
+    @Override
+    AutoencoderFactory factory(Options o, LabelledImages train) {
+        return SparseAutoencoder.builder()
+                .inputSize(train.pixelCount())
+                .hiddenSizes(o.integers("hidden"))
+                .sparsity(SparseAutoencoder.Sparsity.valueOf(o.string("sparsity").toUpperCase()))
+                .rho(o.real("rho"))
+                .beta(o.real("beta"))
+                .l1Activity(o.real("l1"))
+                .k(o.integer("k"))
+                .updater(new Adam(o.real("lr")))
+                .seed(o.integer("seed"))
+                .build();
+    }
+
+    @Override
+    void measure(ComputationGraph graph, INDArray testDigits, Map<String, Double> out) {
+        INDArray code = Autoencoders.encode(graph, testDigits);
+        out.put("mean_code", code.meanNumber().doubleValue());
+        out.put("active_share", code.gt(1e-3).castTo(code.dataType()).meanNumber().doubleValue());
+    }
+}

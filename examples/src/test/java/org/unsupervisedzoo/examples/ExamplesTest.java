@@ -1,0 +1,133 @@
+package org.unsupervisedzoo.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every example runs end to end on the bundled sample and writes what it promises. */
+class ExamplesTest {
+    @TempDir
+    Path out;
+
+    private String run(AutoencoderRunner example, String... args) throws Exception {
+        Options o = example.options();
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("--out", out.toString()));
+        o.parse(all.toArray(new String[0]));
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            example.run(o);
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "autoencoder | --hidden 32,8                           | reconstructions.png filters.png |",
+        "denoising   | --hidden 32,8 --noise masking --level 0.3 | denoising.png filters.png       | psnr_noisy psnr_denoised",
+        "denoising   | --hidden 32 --keras-style true           | denoising.png filters.png       | psnr_noisy psnr_denoised",
+        "sparse      | --hidden 64                              | reconstructions.png filters.png | mean_code active_share",
+        "sparse      | --hidden 64 --sparsity k_sparse --k 5    | reconstructions.png filters.png | mean_code active_share",
+        "contractive | --hidden 32                              | reconstructions.png filters.png | jacobian_fro2",
+        "conv        | --filters 4,8 --code 16                  | reconstructions.png             |",
+        "vae         | --hidden 64 --latent 2 --iwae-k 5        | reconstructions.png samples.png interpolation.png latent.png manifold.png | recon kl",
+        "vae         | --hidden 64 --latent 8 --binarize dynamic | reconstructions.png samples.png interpolation.png latent.png | recon kl"})
+    void runsOnTheSampleAndWritesModelPicturesAndLog(String name, String args, String pictures, String measures)
+            throws Exception {
+        AutoencoderRunner example = Main.examples().get(name);
+        List<String> argv = new ArrayList<>(List.of("--epochs", "2", "--batch", "128"));
+        argv.addAll(Arrays.asList(args.trim().split("\\s+")));
+        String printed = run(example, argv.toArray(new String[0]));
+        assertTrue(printed.contains("bundled MNIST SAMPLE"), printed);
+        List<String> lines = printed.lines().filter(l -> l.startsWith("epoch ")).toList();
+        assertEquals(2, lines.size(), printed);
+        StringBuilder pattern = new StringBuilder("epoch +2/2  train_loss \\d+\\.\\d{5}  test_loss \\d+\\.\\d{5}");
+        List<String> names = measures == null ? List.of() : List.of(measures.trim().split("\\s+"));
+        names.forEach(m -> pattern.append("  ").append(m).append(" -?\\d+\\.\\d{5}"));
+        pattern.append("  examples/s +\\d+  time +\\d+\\.\\ds");
+        assertTrue(lines.get(1).matches(pattern.toString()), lines.get(1) + " !~ " + pattern);
+
+        List<String> csv = Files.readAllLines(out.resolve("epochs.csv"));
+        assertEquals(3, csv.size());
+        assertEquals(5 + names.size(), csv.get(0).split(",").length, csv.get(0));
+        if (name.equals("vae")) {
+            assertTrue(lines.get(1).matches("epoch +2/2  train_loss \\d+\\.\\d{5}  test_loss \\d+\\.\\d{5}  recon .*"),
+                    lines.get(1));
+        }
+        if (args.contains("iwae-k")) {
+            assertTrue(printed.lines().anyMatch(l -> l.matches("iwae k 5  test_nll \\d+\\.\\d{3}  examples 1000  .*")),
+                    printed);
+        }
+        double first = Double.parseDouble(csv.get(1).split(",")[2]);
+        double second = Double.parseDouble(csv.get(2).split(",")[2]);
+        assertTrue(second < first, "test loss falls: " + csv);
+
+        ComputationGraph model = ModelSerializer.restoreComputationGraph(out.resolve("model.zip").toFile(), false);
+        assertTrue(model.numParams() > 0);
+        for (String p : pictures.trim().split("\\s+")) {
+            assertTrue(ImageIO.read(out.resolve(p).toFile()).getWidth() > 100, p);
+        }
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        Options o = new UndercompleteExample().options();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> o.parse(new String[] {"--epoch", "3"}));
+        assertTrue(e.getMessage().contains("--epoch"), e.getMessage());
+        o.parse(new String[] {"--batch", "many"});
+        e = assertThrows(IllegalArgumentException.class, () -> o.integer("batch"));
+        assertTrue(e.getMessage().contains("--batch") && e.getMessage().contains("many"), e.getMessage());
+        assertFalse(o.parse(new String[] {"--help"}));
+        Options d = new UndercompleteExample().options();
+        d.parse(new String[] {"--data", "cifar"});
+        e = assertThrows(IllegalArgumentException.class, () -> ExampleData.locate(d));
+        assertTrue(e.getMessage().contains("cifar"), e.getMessage());
+        Options n = new DenoisingExample().options();
+        n.parse(new String[] {"--noise", "blur"});
+        e = assertThrows(IllegalArgumentException.class, () -> DenoisingExample.corruption(n));
+        assertTrue(e.getMessage().contains("blur"), e.getMessage());
+    }
+
+    @Test
+    void layerCostBenchmarkReportsARatioPerCustomLayer() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            LayerCostBenchmark.main(new String[] {"--rounds", "1", "--steps", "2", "--warmup", "1", "--batch", "32"});
+        } finally {
+            System.setOut(old);
+        }
+        List<String> rows = buf.toString().lines().filter(l -> l.contains(" ratio ")).toList();
+        assertEquals(3, rows.size(), buf.toString());
+        rows.forEach(r -> assertTrue(r.matches(".*with +\\d+ ex/s  built-in only +\\d+ ex/s  ratio \\d+\\.\\d\\d.*"), r));
+    }
+
+    @Test
+    void usageListsEveryExample() {
+        for (String name : Main.examples().keySet()) {
+            assertTrue(Main.usage().contains(name), name);
+        }
+    }
+}
