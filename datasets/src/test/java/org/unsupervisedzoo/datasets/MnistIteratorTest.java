@@ -114,6 +114,20 @@ class MnistIteratorTest {
     }
 
     @Test
+    void stochasticBinarizationOfASetIsOneFixedSeededDraw() {
+        LabelledImages a = train.stochasticallyBinarized(5);
+        LabelledImages b = train.stochasticallyBinarized(5);
+        INDArray xa = firstBatch(MnistIterator.builder(a).shuffle(false).batchSize(500).build());
+        assertEquals(xa, firstBatch(MnistIterator.builder(b).shuffle(false).batchSize(500).build()));
+        assertNotEquals(xa, firstBatch(MnistIterator.builder(train.stochasticallyBinarized(6)).shuffle(false)
+                .batchSize(500).build()));
+        assertEquals(0.0, xa.mul(xa.rsub(1.0)).sumNumber().doubleValue(), 0.0, "only 0 and 1");
+        INDArray grey = firstBatch(MnistIterator.builder(train).shuffle(false).batchSize(500).build());
+        assertEquals(grey.meanNumber().doubleValue(), xa.meanNumber().doubleValue(), 0.005);
+        assertEquals(train.label(42), a.label(42));
+    }
+
+    @Test
     void classFilterAndSubset() {
         MnistIterator it = MnistIterator.builder(train).classes(0, 1, 2, 3, 4, 5, 6, 7, 8).batchSize(1000).build();
         assertEquals(4500, it.numExamples());
