@@ -45,6 +45,10 @@ public final class Main {
             LayerCostBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args[0].equals("bench-vae")) {
+            VaeComparisonBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         AutoencoderRunner example = examples().get(args[0]);
         if (example == null) {
             System.err.println("unknown example '" + args[0] + "'\n" + usage());
@@ -63,6 +67,7 @@ public final class Main {
                 + "examples:\n");
         examples().keySet().forEach(n -> sb.append(String.format("  %-12s %s%n", n, DESCRIPTIONS.get(n))));
         sb.append(String.format("  %-12s %s%n", "bench-layers", "cost of the custom layers, side by side"));
+        sb.append(String.format("  %-12s %s%n", "bench-vae", "the zoo's VAE against DL4J's built-in VAE layer"));
         return sb.append("run '<example> --help' for its options").toString();
     }
 }

@@ -125,6 +125,23 @@ class ExamplesTest {
     }
 
     @Test
+    void vaeComparisonReportsBothModels() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            VaeComparisonBenchmark.main(new String[] {"--epochs", "1", "--hidden", "32", "--latent", "4"});
+        } finally {
+            System.setOut(old);
+        }
+        String printed = buf.toString();
+        assertTrue(printed.lines().anyMatch(l -> l.matches(
+                "epoch  1/1  zoo: -elbo \\d+\\.\\d\\d  examples/s +\\d+   built-in: -elbo \\d+\\.\\d\\d  examples/s +\\d+")),
+                printed);
+        assertTrue(printed.contains("median examples/s: zoo"), printed);
+    }
+
+    @Test
     void usageListsEveryExample() {
         for (String name : Main.examples().keySet()) {
             assertTrue(Main.usage().contains(name), name);
