@@ -46,7 +46,8 @@ final class VaeExample extends AutoencoderRunner {
                 .option("samples", "1", "latent samples per example in training")
                 .option("binarize", "none", "none or dynamic (Bernoulli draws; the test set binarized once)")
                 .option("iwae-k", "0", "if > 0: importance-weighted NLL with k samples on the test set at the end")
-                .option("iwae-chunk", "500", "samples decoded at once per test digit in the IWAE");
+                .option("iwae-chunk", "500", "samples decoded at once per test digit in the IWAE")
+                .option("iwae-digits", "0", "test digits the IWAE uses, the first n (0: all)");
     }
 
     @Override
@@ -108,7 +109,8 @@ final class VaeExample extends AutoencoderRunner {
         int k = o.integer("iwae-k");
         if (k > 0) {
             long t0 = System.nanoTime();
-            MnistIterator small = MnistIterator.builder(testData).batchSize(100).shuffle(false).build();
+            MnistIterator small = MnistIterator.builder(testData).batchSize(100).shuffle(false)
+                    .subset(o.integer("iwae-digits")).build();
             double nll = VaeMetrics.importanceWeightedNll(vae, graph, vae.decoderGraph(graph), small, k,
                     o.integer("iwae-chunk"), rng(2));
             System.out.printf("iwae k %d  test_nll %.3f  examples %d  time %.1fs%n", k, nll, small.numExamples(),
