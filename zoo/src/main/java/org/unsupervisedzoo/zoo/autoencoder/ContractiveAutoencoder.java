@@ -43,7 +43,7 @@ import org.unsupervisedzoo.zoo.layers.ContractiveDenseLayer;
  * <p><b>Reference.</b> S. Rifai, P. Vincent, X. Muller, X. Glorot, Y. Bengio, "Contractive auto-encoders:
  * explicit invariance during feature extraction", ICML 2011.
  */
-public final class ContractiveAutoencoder implements AutoencoderFactory {
+public final class ContractiveAutoencoder extends DenseAutoencoder<ContractiveAutoencoder.Builder> {
     /** The custom code layer: outputs {@code [code | q]}. */
     public static final String CONTRACTIVE_ENCODER = "contractive-encoder";
     /** The per-unit Jacobian terms {@code q}. */
@@ -51,10 +51,8 @@ public final class ContractiveAutoencoder implements AutoencoderFactory {
     /** The penalty head. */
     public static final String PENALTY = "contractive-penalty";
 
-    private final Builder b;
-
     private ContractiveAutoencoder(Builder b) {
-        this.b = b;
+        super(b);
     }
 
     public static Builder builder() {
@@ -64,21 +62,6 @@ public final class ContractiveAutoencoder implements AutoencoderFactory {
     @Override
     public String name() {
         return "contractive-autoencoder";
-    }
-
-    @Override
-    public long[] inputShape() {
-        return new long[] {b.inputSize};
-    }
-
-    @Override
-    public ReconstructionLoss loss() {
-        return b.loss;
-    }
-
-    @Override
-    public int codeSize() {
-        return b.codeSize();
     }
 
     @Override

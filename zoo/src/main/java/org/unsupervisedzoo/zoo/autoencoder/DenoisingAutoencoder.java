@@ -32,11 +32,9 @@ import org.unsupervisedzoo.zoo.noise.GaussianCorruption;
  * <p><b>Reference.</b> Vincent, Larochelle, Bengio &amp; Manzagol, "Extracting and composing robust features with
  * denoising autoencoders", ICML 2008; Vincent et al., "Stacked denoising autoencoders", JMLR 11 (2010).
  */
-public final class DenoisingAutoencoder implements AutoencoderFactory {
-    private final Builder b;
-
+public final class DenoisingAutoencoder extends DenseAutoencoder<DenoisingAutoencoder.Builder> {
     private DenoisingAutoencoder(Builder b) {
-        this.b = b;
+        super(b);
     }
 
     public static Builder builder() {
@@ -46,21 +44,6 @@ public final class DenoisingAutoencoder implements AutoencoderFactory {
     @Override
     public String name() {
         return "denoising-autoencoder";
-    }
-
-    @Override
-    public long[] inputShape() {
-        return new long[] {b.inputSize};
-    }
-
-    @Override
-    public ReconstructionLoss loss() {
-        return b.loss;
-    }
-
-    @Override
-    public int codeSize() {
-        return b.codeSize();
     }
 
     /** The training-time corruption, or null when the data arrive corrupted already. */

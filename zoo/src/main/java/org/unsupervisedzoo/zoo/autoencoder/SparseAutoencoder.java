@@ -43,7 +43,7 @@ import org.unsupervisedzoo.zoo.layers.KSparseActivation;
  * <p><b>Reference.</b> A. Ng, "Sparse autoencoder", CS294A lecture notes (2011); A. Makhzani &amp; B. Frey,
  * "k-Sparse Autoencoders", ICLR 2014; F. Chollet, "Building Autoencoders in Keras" (2016).
  */
-public final class SparseAutoencoder implements AutoencoderFactory {
+public final class SparseAutoencoder extends DenseAutoencoder<SparseAutoencoder.Builder> {
     /** Name of the penalty head (KL and L1 modes). */
     public static final String SPARSITY = "sparsity";
 
@@ -54,10 +54,8 @@ public final class SparseAutoencoder implements AutoencoderFactory {
         K_SPARSE
     }
 
-    private final Builder b;
-
     private SparseAutoencoder(Builder b) {
-        this.b = b;
+        super(b);
     }
 
     public static Builder builder() {
@@ -67,21 +65,6 @@ public final class SparseAutoencoder implements AutoencoderFactory {
     @Override
     public String name() {
         return "sparse-autoencoder";
-    }
-
-    @Override
-    public long[] inputShape() {
-        return new long[] {b.inputSize};
-    }
-
-    @Override
-    public ReconstructionLoss loss() {
-        return b.loss;
-    }
-
-    @Override
-    public int codeSize() {
-        return b.codeSize();
     }
 
     @Override

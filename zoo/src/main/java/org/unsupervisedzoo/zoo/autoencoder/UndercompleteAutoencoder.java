@@ -44,7 +44,7 @@ import org.unsupervisedzoo.zoo.Checks;
  * Science 313 (2006); Goodfellow, Bengio &amp; Courville, Deep Learning, ch. 14 (2016); F. Chollet,
  * "Building Autoencoders in Keras" (2016), whose deep 128-64-32 model reached a test BCE of about 0.08-0.10.
  */
-public final class UndercompleteAutoencoder implements AutoencoderFactory {
+public final class UndercompleteAutoencoder extends DenseAutoencoder<UndercompleteAutoencoder.Builder> {
     /** Name of the graph input. */
     public static final String INPUT = Autoencoders.INPUT;
     /** Name of the code layer (the last encoder layer). */
@@ -52,10 +52,8 @@ public final class UndercompleteAutoencoder implements AutoencoderFactory {
     /** Name of the output layer. */
     public static final String RECONSTRUCTION = Autoencoders.RECONSTRUCTION;
 
-    private final Builder b;
-
     private UndercompleteAutoencoder(Builder b) {
-        this.b = b;
+        super(b);
     }
 
     /** A builder with the defaults listed above. */
@@ -66,30 +64,6 @@ public final class UndercompleteAutoencoder implements AutoencoderFactory {
     @Override
     public String name() {
         return "undercomplete-autoencoder";
-    }
-
-    @Override
-    public long[] inputShape() {
-        return new long[] {b.inputSize};
-    }
-
-    public int inputSize() {
-        return b.inputSize;
-    }
-
-    /** Encoder widths, the last being the code size. */
-    public int[] hiddenSizes() {
-        return b.hiddenSizes.clone();
-    }
-
-    @Override
-    public int codeSize() {
-        return b.codeSize();
-    }
-
-    @Override
-    public ReconstructionLoss loss() {
-        return b.loss;
     }
 
     @Override

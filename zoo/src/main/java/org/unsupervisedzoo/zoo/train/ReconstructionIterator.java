@@ -2,9 +2,7 @@ package org.unsupervisedzoo.zoo.train;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
  * Feeds an autoencoder graph from a DataSetIterator: features {@code [x]}, labels {@code [target, null, ...]} with
@@ -12,23 +10,18 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * {@code CorruptingIterator}'s clean inputs, or an {@code MnistIterator} with {@code Target.INPUT}), else the
  * features themselves (so class labels are ignored).
  */
-public final class ReconstructionIterator implements MultiDataSetIterator {
-    private final DataSetIterator base;
+public final class ReconstructionIterator extends MappedMultiDataSetIterator {
     private final int penaltyHeads;
-    private MultiDataSetPreProcessor preProcessor;
 
     /**
      * @param penaltyHeads the number of penalty outputs after the reconstruction (see
      *                     {@code AutoencoderFactory.penaltyHeads()})
      */
     public ReconstructionIterator(DataSetIterator base, int penaltyHeads) {
-        if (base == null) {
-            throw new IllegalArgumentException("base must not be null");
-        }
+        super(base);
         if (penaltyHeads < 0) {
             throw new IllegalArgumentException("penaltyHeads must be >= 0, got " + penaltyHeads);
         }
-        this.base = base;
         this.penaltyHeads = penaltyHeads;
     }
 
@@ -40,53 +33,9 @@ public final class ReconstructionIterator implements MultiDataSetIterator {
     }
 
     @Override
-    public org.nd4j.linalg.dataset.api.MultiDataSet next(int num) {
-        return wrap(base.next(num));
-    }
-
-    @Override
-    public org.nd4j.linalg.dataset.api.MultiDataSet next() {
-        return wrap(base.next());
-    }
-
-    private org.nd4j.linalg.dataset.api.MultiDataSet wrap(DataSet ds) {
+    protected org.nd4j.linalg.dataset.api.MultiDataSet map(DataSet ds) {
         INDArray x = ds.getFeatures();
         INDArray y = ds.getLabels();
-        INDArray target = y != null && y.equalShapes(x) ? y : x;
-        org.nd4j.linalg.dataset.MultiDataSet mds = of(x, target, penaltyHeads);
-        if (preProcessor != null) {
-            preProcessor.preProcess(mds);
-        }
-        return mds;
-    }
-
-    @Override
-    public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-        this.preProcessor = preProcessor;
-    }
-
-    @Override
-    public MultiDataSetPreProcessor getPreProcessor() {
-        return preProcessor;
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return base.resetSupported();
-    }
-
-    @Override
-    public boolean asyncSupported() {
-        return false;
-    }
-
-    @Override
-    public void reset() {
-        base.reset();
-    }
-
-    @Override
-    public boolean hasNext() {
-        return base.hasNext();
+        return of(x, y != null && y.equalShapes(x) ? y : x, penaltyHeads);
     }
 }
