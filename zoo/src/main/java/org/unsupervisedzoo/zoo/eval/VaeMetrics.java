@@ -144,6 +144,41 @@ public final class VaeMetrics {
         return -total / n;
     }
 
+    /**
+     * {@code log p(x_i|z_is)} for {@code c} latent rows per example ({@code z}: {@code [n * c, latent]},
+     * example-major; {@code x}: {@code [n, D]}), returned as {@code [n * c]}. For the Bernoulli decoder it works
+     * from the output layer's logits {@code a}: {@code sum_d x_d a_d - softplus(a_d)}, exact, with the dense
+     * decoder layers applied directly (no graph bookkeeping, no sigmoid pass) and x broadcast over the samples
+     * rather than copied.
+     */
+    static INDArray decodedLogLikelihood(VAE vae, ComputationGraph decoder, INDArray z, INDArray x, int c) {
+        long n = x.size(0);
+        long d = x.size(1);
+        switch (vae.likelihood()) {
+            case BERNOULLI: {
+                INDArray h = z;
+                for (String name : decoder.getConfiguration().getTopologicalOrderStr()) {
+                    org.deeplearning4j.nn.api.Layer layer = decoder.getLayer(name);
+                    if (layer == null || name.equals(Autoencoders.RECONSTRUCTION)) {
+                        continue;
+                    }
+                    org.deeplearning4j.nn.conf.layers.BaseLayer conf =
+                            (org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer();
+                    h = conf.getActivationFn().getActivation(
+                            h.mmul(layer.getParam("W")).addiRowVector(layer.getParam("b")), false);
+                }
+                INDArray logits = h.mmul(decoder.getParam(Autoencoders.RECONSTRUCTION + "_W"))
+                        .addiRowVector(decoder.getParam(Autoencoders.RECONSTRUCTION + "_b"));
+                INDArray xa = logits.reshape(n, c, d).mul(x.reshape(n, 1, d)).sum(2).reshape(n * c);
+                return xa.subi(Transforms.softPlus(logits, false).sum(1));
+            }
+            case GAUSSIAN_LEARNED:
+                return logLikelihood(vae, x.repeat(0, c), decoder.feedForward(z, false).get(VAE.DECODER_OUT));
+            default:
+                return logLikelihood(vae, x.repeat(0, c), decoder.outputSingle(false, z));
+        }
+    }
+
     /** The k-sample importance-weighted bound on {@code log p(x)} per example, {@code [n]}. */
     public static INDArray importanceWeightedLogLikelihood(VAE vae, ComputationGraph graph, ComputationGraph decoder,
                                                            INDArray x, int k, int chunk, Random rng) {
@@ -162,9 +197,7 @@ public final class VaeMetrics {
             int c = Math.min(chunk, k - done);
             INDArray eps = Nd4j.randn(new long[] {n * c, l}, rng).castTo(x.dataType()); // rows: example-major
             INDArray z = eps.mul(sigma.repeat(0, c)).addi(mu.repeat(0, c));
-            INDArray out = vae.likelihood() == VAE.Likelihood.GAUSSIAN_LEARNED
-                    ? decoder.feedForward(z, false).get(VAE.DECODER_OUT) : decoder.outputSingle(false, z);
-            INDArray logPxz = logLikelihood(vae, x.repeat(0, c), out);
+            INDArray logPxz = decodedLogLikelihood(vae, decoder, z, x, c);
             // log p(z) - log q(z|x) = -1/2 |z|^2 + 1/2 |eps|^2 + 1/2 sum logvar (the 2 pi terms cancel)
             INDArray logW = logPxz.addi(z.mul(z).sum(1).muli(-0.5)).addi(eps.mul(eps).sum(1).muli(0.5))
                     .addi(logvarSum.repeat(0, c).reshape(n * c).muli(0.5));
