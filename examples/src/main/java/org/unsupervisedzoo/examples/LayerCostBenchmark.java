@@ -32,7 +32,8 @@ final class LayerCostBenchmark {
                 .option("rounds", "5", "alternating rounds per pair")
                 .option("steps", "60", "timed training steps per run")
                 .option("warmup", "10", "untimed steps before timing")
-                .option("batch", "256", "minibatch size");
+                .option("batch", "256", "minibatch size")
+                .option("vae-probe", "false", "true: also time one step of a tiny graph with and without the VAE pieces");
     }
 
     public static void main(String[] args) {
@@ -67,6 +68,9 @@ final class LayerCostBenchmark {
                         .sparsity(SparseAutoencoder.Sparsity.L1).build(),
                 () -> UndercompleteAutoencoder.builder().hiddenSizes(1024).build(),
                 batches, warmup, o.integer("rounds"));
+        if (Boolean.parseBoolean(o.string("vae-probe"))) {
+            vaeProbe(o.integer("rounds"));
+        }
         compare("contractive layer + head (512 sigmoid)", () -> ContractiveAutoencoder.builder().build(),
                 () -> UndercompleteAutoencoder.builder().hiddenSizes(512).codeActivation(Activation.SIGMOID).build(),
                 batches, warmup, o.integer("rounds"));
@@ -107,6 +111,59 @@ final class LayerCostBenchmark {
             }
         }
         return examples / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Milliseconds per training step (batch 128) of a tiny graph {@code in(60) -> dense 60 -> middle -> out(20)}
+     * whose middle is a built-in dense layer, the reparameterization layer, or the dense layer plus a Gaussian KL
+     * head: the fixed per-step cost of each SameDiff piece, where the arithmetic is negligible.
+     */
+    static void vaeProbe(int rounds) {
+        List<Double> dense = new ArrayList<>();
+        List<Double> reparam = new ArrayList<>();
+        List<Double> kl = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            dense.add(msPerStep(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(20)
+                    .activation(Activation.IDENTITY).build(), false));
+            reparam.add(msPerStep(new org.unsupervisedzoo.zoo.layers.ReparameterizationLayer(20), false));
+            kl.add(msPerStep(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(20)
+                    .activation(Activation.IDENTITY).build(), true));
+        }
+        System.out.printf("per-step probe (median ms): dense %.2f  reparameterization layer %.2f  dense + KL head %.2f%n",
+                median(dense), median(reparam), median(kl));
+    }
+
+    private static double msPerStep(org.deeplearning4j.nn.conf.layers.Layer middle, boolean klHead) {
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder b =
+                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                        .updater(new org.nd4j.linalg.learning.config.Adam(1e-3)).graphBuilder().addInputs("in")
+                        .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(60))
+                        .addLayer("d", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(60)
+                                .activation(Activation.IDENTITY).build(), "in")
+                        .addLayer("mid", middle, "d")
+                        .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nOut(20)
+                                .activation(Activation.IDENTITY).build(), "mid");
+        if (klHead) {
+            b.addLayer("kl", new org.unsupervisedzoo.zoo.layers.GaussianKLPenalty(30, 1), "d").setOutputs("out", "kl");
+        } else {
+            b.setOutputs("out");
+        }
+        ComputationGraph g = new ComputationGraph(b.build());
+        g.init();
+        org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.rand(128, 60);
+        org.nd4j.linalg.api.ndarray.INDArray y = org.nd4j.linalg.factory.Nd4j.rand(128, 20);
+        MultiDataSet m = new org.nd4j.linalg.dataset.MultiDataSet(new org.nd4j.linalg.api.ndarray.INDArray[] {x},
+                klHead ? new org.nd4j.linalg.api.ndarray.INDArray[] {y, null}
+                        : new org.nd4j.linalg.api.ndarray.INDArray[] {y});
+        for (int i = 0; i < 200; i++) {
+            g.fit(m);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            g.fit(m);
+        }
+        return (System.nanoTime() - t0) / 1e6 / 1000;
     }
 
     private static double median(List<Double> v) {
