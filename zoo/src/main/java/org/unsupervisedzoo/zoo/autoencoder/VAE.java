@@ -3,6 +3,12 @@ package org.unsupervisedzoo.zoo.autoencoder;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -47,6 +53,10 @@ import org.unsupervisedzoo.zoo.layers.ReparameterizationLayer;
  *   kl               KL(q(z|x) || N(0, I)) on merge(z-mean, z-logvar)  (output 1, labels null)
  * </pre>
  *
+ * <p><b>Convolutional variant.</b> {@code convolutional(32, 64)} replaces the MLP by 2-strided 3x3 convolutions
+ * (28x28 -> 14x14x32 -> 7x7x64 -> z-params) and a mirror decoder (z -> dense 7x7x64 -> 2x upsample + conv 32 ->
+ * 2x upsample + conv to the image channels, flattened as {@value #DECODER_OUT}); inputs stay flat.
+ *
  * <p><b>Defaults and tuning.</b> {@code inputSize=784, hiddenSizes=[400], latentSize=20, activation=RELU,
  * likelihood=BERNOULLI, fixedVariance=1 (GAUSSIAN_FIXED), beta=1, samplesPerExample=1}, plus the {@link ZooBuilder}
  * fields (Adam 1e-3 as pytorch/examples). Use BERNOULLI for pixels in [0,1] (grey levels as probabilities, or
@@ -67,8 +77,11 @@ public final class VAE implements AutoencoderFactory {
     public static final String Z_INPUT = "z-input";
     /** The latent sample. */
     public static final String Z = "z";
-    /** The Gaussian decoder's pre-output layer ({@code [mean]} or {@code [mean | logvar]}). */
+    /** The Gaussian decoder's pre-output layer ({@code [mean]} or {@code [mean | logvar]}), flattened. */
     public static final String DECODER_OUT = "decoder-out";
+    /** Convolutional decoder: the dense layer after z and the vertex reshaping it to a feature map. */
+    public static final String DECODER_DENSE = "decoder-dense";
+    public static final String DECODER_RESHAPE = "decoder-reshape";
     /** The KL head, and the merge of mean and log-variance that feeds it. */
     public static final String KL = "kl";
     public static final String KL_INPUT = "kl-input";
@@ -148,19 +161,22 @@ public final class VAE implements AutoencoderFactory {
     @Override
     public ComputationGraphConfiguration conf() {
         int l = b.latentSize;
-        GraphBuilder g = b.netBuilder().graphBuilder()
+        GraphBuilder g = b.net().graphBuilder()
                 .addInputs(Autoencoders.INPUT, EPS)
-                .setInputTypes(InputType.feedForward(b.inputSize), InputType.feedForward(l));
-        // encoder: input -> hidden layers -> [mu | logvar]
+                .setInputTypes(b.isConvolutional() ? InputType.convolutionalFlat(b.height, b.width, b.channels)
+                        : InputType.feedForward(b.inputSize), InputType.feedForward(l));
+        // encoder: input -> hidden layers (dense, or strided convolutions) -> [mu | logvar]
         String prev = Autoencoders.INPUT;
-        int width = b.inputSize;
-        for (int i = 0; i < b.hiddenSizes.length; i++) {
+        int layers = b.isConvolutional() ? b.filters.length : b.hiddenSizes.length;
+        for (int i = 0; i < layers; i++) {
             String name = Autoencoders.encoderLayer(i + 1);
-            g.addLayer(name, DenseAutoencoderBuilder.dense(width, b.hiddenSizes[i], b.activation, null), prev);
+            g.addLayer(name, b.isConvolutional()
+                    ? new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize).stride(2, 2).nOut(b.filters[i])
+                            .activation(b.activation).build()
+                    : new DenseLayer.Builder().nOut(b.hiddenSizes[i]).activation(b.activation).build(), prev);
             prev = name;
-            width = b.hiddenSizes[i];
         }
-        g.addLayer(Z_PARAMS, DenseAutoencoderBuilder.dense(width, 2 * l, Activation.IDENTITY, null), prev);
+        g.addLayer(Z_PARAMS, new DenseLayer.Builder().nOut(2L * l).activation(Activation.IDENTITY).build(), prev);
         g.addVertex(Z_MEAN, new SubsetVertex(0, l - 1), Z_PARAMS);
         g.addVertex(Z_LOGVAR, new SubsetVertex(l, 2 * l - 1), Z_PARAMS);
         // z = mu + exp(logvar / 2) * eps
@@ -174,25 +190,48 @@ public final class VAE implements AutoencoderFactory {
 
     /** Decoder layers from {@code from} (a z vertex) to the reconstruction output. */
     private void addDecoder(GraphBuilder g, String from) {
+        boolean learned = b.likelihood == Likelihood.GAUSSIAN_LEARNED;
         String prev = from;
-        int width = b.latentSize;
+        if (b.isConvolutional()) {
+            // dense -> feature map -> (2x upsample, conv) per encoder stage -> the image's channels, flattened
+            int n = b.filters.length;
+            int h = b.height >> n;
+            int w = b.width >> n;
+            g.addLayer(DECODER_DENSE, new DenseLayer.Builder().nOut((long) b.filters[n - 1] * h * w)
+                    .activation(b.activation).build(), prev);
+            g.addVertex(DECODER_RESHAPE, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(h, w, b.filters[n - 1])),
+                    DECODER_DENSE);
+            prev = DECODER_RESHAPE;
+            int outChannels = learned ? 2 * b.channels : b.channels;
+            for (int j = 1; j <= n; j++) {
+                boolean last = j == n;
+                String name = Autoencoders.decoderLayer(j);
+                g.addLayer(name + "-upsample", new Upsampling2D.Builder(2).build(), prev);
+                g.addLayer(name, new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize)
+                        .nOut(last ? outChannels : b.filters[n - 1 - j])
+                        .activation(last ? Activation.IDENTITY : b.activation).build(), name + "-upsample");
+                prev = name;
+            }
+            g.addVertex(DECODER_OUT, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(b.height, b.width,
+                    outChannels)), prev);
+            g.addLayer(Autoencoders.RECONSTRUCTION, b.likelihood == Likelihood.BERNOULLI
+                    ? new LossLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID).build()
+                    : new GaussianLikelihoodOutputLayer(b.inputSize, learned, b.fixedVariance), DECODER_OUT);
+            return;
+        }
         for (int i = b.hiddenSizes.length - 1; i >= 0; i--) {
             String name = Autoencoders.decoderLayer(b.hiddenSizes.length - i);
-            g.addLayer(name, DenseAutoencoderBuilder.dense(width, b.hiddenSizes[i], b.activation, null), prev);
+            g.addLayer(name, new DenseLayer.Builder().nOut(b.hiddenSizes[i]).activation(b.activation).build(), prev);
             prev = name;
-            width = b.hiddenSizes[i];
         }
-        switch (b.likelihood) {
-            case BERNOULLI:
-                g.addLayer(Autoencoders.RECONSTRUCTION, new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
-                        .nIn(width).nOut(b.inputSize).activation(Activation.SIGMOID).build(), prev);
-                break;
-            default:
-                boolean learned = b.likelihood == Likelihood.GAUSSIAN_LEARNED;
-                g.addLayer(DECODER_OUT, new DenseLayer.Builder().nIn(width).nOut(learned ? 2L * b.inputSize : b.inputSize)
-                        .activation(Activation.IDENTITY).build(), prev);
-                g.addLayer(Autoencoders.RECONSTRUCTION,
-                        new GaussianLikelihoodOutputLayer(b.inputSize, learned, b.fixedVariance), DECODER_OUT);
+        if (b.likelihood == Likelihood.BERNOULLI) {
+            g.addLayer(Autoencoders.RECONSTRUCTION, new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                    .nOut(b.inputSize).activation(Activation.SIGMOID).build(), prev);
+        } else {
+            g.addLayer(DECODER_OUT, new DenseLayer.Builder().nOut(learned ? 2L * b.inputSize : b.inputSize)
+                    .activation(Activation.IDENTITY).build(), prev);
+            g.addLayer(Autoencoders.RECONSTRUCTION,
+                    new GaussianLikelihoodOutputLayer(b.inputSize, learned, b.fixedVariance), DECODER_OUT);
         }
     }
 
@@ -201,7 +240,7 @@ public final class VAE implements AutoencoderFactory {
      * {@link #decode}: its output is the Bernoulli means or the Gaussian means.
      */
     public ComputationGraph decoderGraph(ComputationGraph trained) {
-        GraphBuilder g = b.netBuilder().graphBuilder().addInputs(Z).setInputTypes(InputType.feedForward(b.latentSize));
+        GraphBuilder g = b.net().graphBuilder().addInputs(Z).setInputTypes(InputType.feedForward(b.latentSize));
         addDecoder(g, Z);
         ComputationGraph decoder = new ComputationGraph(g.setOutputs(Autoencoders.RECONSTRUCTION).build());
         decoder.init();
@@ -272,8 +311,45 @@ public final class VAE implements AutoencoderFactory {
         private double fixedVariance = 1.0;
         private double beta = 1.0;
         private int samplesPerExample = 1;
+        private int[] filters = null;
+        private int kernelSize = 3;
+        private int height = 28;
+        private int width = 28;
+        private int channels = 1;
 
         private Builder() {
+        }
+
+        /**
+         * Convolutional encoder and decoder instead of the MLP: the encoder has one 2-strided convolution per entry
+         * of {@code filters}, the decoder mirrors it with 2x upsampling and convolutions (hiddenSizes is then
+         * unused). Input stays flat ({@code [batch, height * width * channels]}). Default: MLP (no filters).
+         */
+        public Builder convolutional(int... filters) {
+            this.filters = filters == null ? null : filters.clone();
+            return this;
+        }
+
+        /** Image geometry of the convolutional variant. Default 28 x 28 x 1. */
+        public Builder imageSize(int height, int width, int channels) {
+            this.height = height;
+            this.width = width;
+            this.channels = channels;
+            return this;
+        }
+
+        /** Kernel size of the convolutional variant. Default 3. */
+        public Builder kernelSize(int kernelSize) {
+            this.kernelSize = kernelSize;
+            return this;
+        }
+
+        boolean isConvolutional() {
+            return filters != null;
+        }
+
+        org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder net() {
+            return netBuilder().convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same);
         }
 
         /** Data width D. Default 784. */
@@ -334,6 +410,19 @@ public final class VAE implements AutoencoderFactory {
             Checks.positive("fixedVariance", fixedVariance);
             Checks.nonNegative("beta", beta);
             Checks.positive("samplesPerExample", samplesPerExample);
+            if (filters != null) {
+                Checks.positiveSizes("filters", filters);
+                Checks.positive("kernelSize", kernelSize);
+                Checks.positive("height", height);
+                Checks.positive("width", width);
+                Checks.positive("channels", channels);
+                int factor = 1 << filters.length;
+                if (height % factor != 0 || width % factor != 0) {
+                    throw new IllegalArgumentException("height and width (" + height + "x" + width
+                            + ") must be divisible by 2^filters.length = " + factor);
+                }
+                inputSize = height * width * channels;
+            }
             return new VAE(this);
         }
     }

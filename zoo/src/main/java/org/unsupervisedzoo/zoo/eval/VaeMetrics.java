@@ -158,7 +158,8 @@ public final class VaeMetrics {
     static INDArray decodedLogLikelihood(VAE vae, ComputationGraph decoder, INDArray z, INDArray x, int c) {
         long n = x.size(0);
         long d = x.size(1);
-        switch (vae.likelihood()) {
+        boolean dense = decoder.getParam(Autoencoders.RECONSTRUCTION + "_W") != null;
+        switch (dense ? vae.likelihood() : VAE.Likelihood.GAUSSIAN_FIXED) {
             case BERNOULLI: {
                 INDArray h = z;
                 for (String name : decoder.getConfiguration().getTopologicalOrderStr()) {
@@ -176,10 +177,10 @@ public final class VaeMetrics {
                 INDArray xa = logits.reshape(n, c, d).mul(x.reshape(n, 1, d)).sum(2).reshape(n * c);
                 return xa.subi(Transforms.softPlus(logits, false).sum(1));
             }
-            case GAUSSIAN_LEARNED:
-                return logLikelihood(vae, x.repeat(0, c), decoder.feedForward(z, false).get(VAE.DECODER_OUT));
             default:
-                return logLikelihood(vae, x.repeat(0, c), decoder.outputSingle(false, z));
+                // the general path (Gaussian decoders, convolutional decoders): the graph's own forward pass
+                return logLikelihood(vae, x.repeat(0, c), vae.likelihood() == VAE.Likelihood.GAUSSIAN_LEARNED
+                        ? decoder.feedForward(z, false).get(VAE.DECODER_OUT) : decoder.outputSingle(false, z));
         }
     }
 
@@ -197,14 +198,18 @@ public final class VaeMetrics {
         double[] sum = new double[(int) n];
         java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
         INDArray logvarSum = logvar.sum(1);
-        // every chunk's arrays live in one workspace that is reused: without it, off-heap memory grew until the
-        // kernel killed the JVM (24 GB at k = 5000 on 1,000 digits)
+        // on the dense Bernoulli path every chunk's arrays live in one reused workspace: without it, off-heap memory
+        // grew until the kernel killed the JVM (24 GB at k = 5000 on 1,000 digits). DL4J refuses to run a graph
+        // inside a foreign workspace, so the general path (Gaussian or convolutional decoders) allocates normally.
+        boolean fast = vae.likelihood() == VAE.Likelihood.BERNOULLI
+                && decoder.getParam(Autoencoders.RECONSTRUCTION + "_W") != null;
         WorkspaceConfiguration wsConf = WorkspaceConfiguration.builder()
                 .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP).build();
         for (int done = 0; done < k; done += chunk) {
             int c = Math.min(chunk, k - done);
             double[] w;
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(wsConf, "VAE_IWAE")) {
+            try (MemoryWorkspace ws = fast ? Nd4j.getWorkspaceManager().getAndActivateWorkspace(wsConf, "VAE_IWAE")
+                    : Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 INDArray eps = Nd4j.randn(new long[] {n * c, l}, rng).castTo(x.dataType()); // rows: example-major
                 INDArray z = eps.mul(sigma.repeat(0, c)).addi(mu.repeat(0, c));
                 INDArray logPxz = decodedLogLikelihood(vae, decoder, z, x, c);

@@ -234,7 +234,45 @@ class VAETest {
     }
 
     @Test
+    void convolutionalVariantTrainsEvaluatesAndRoundTrips() throws Exception {
+        VAE conv = VAE.builder().convolutional(4, 8).latentSize(3).seed(2).build();
+        ComputationGraph g = conv.init();
+        INDArray x = SampleData.testBatch(6, MnistIterator.Shape.FLAT);
+        assertArrayEquals(new long[] {6, 784}, conv.reconstruct(g, x).shape());
+        assertArrayEquals(new long[] {6, 3}, conv.encode(g, x)[0].shape());
+        ZooAssertions.layer(g.getConfiguration(), "encoder-1", org.deeplearning4j.nn.conf.layers.ConvolutionLayer.class);
+        ZooAssertions.fitChangesParameters(g, VaeIterator.of(x, Nd4j.randn(DataType.FLOAT, 6, 3)));
+        ComputationGraph decoder = conv.decoderGraph(g);
+        assertTrue(conv.decode(decoder, conv.encode(g, x)[0]).equalsWithEps(conv.reconstruct(g, x), 1e-5));
+        INDArray iw = VaeMetrics.importanceWeightedLogLikelihood(conv, g, decoder, x, 6, 3, rng(1));
+        assertTrue(iw.maxNumber().doubleValue() < 0 && Double.isFinite(iw.sumNumber().doubleValue()));
+        ZooAssertions.jsonRoundTrip(g, x, conv.zeroNoise(6));
+        ZooAssertions.serializerRoundTrip(g, tmp, x, conv.zeroNoise(6));
+    }
+
+    @Test
+    void convolutionalVariantPassesGradientChecks() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            Nd4j.getRandom().setSeed(4);
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 64);
+            INDArray eps = Nd4j.randn(DataType.DOUBLE, 3, 2);
+            for (VAE.Likelihood lk : new VAE.Likelihood[] {VAE.Likelihood.BERNOULLI, VAE.Likelihood.GAUSSIAN_LEARNED}) {
+                VAE vae = VAE.builder().convolutional(2).imageSize(8, 8, 1).latentSize(2).likelihood(lk)
+                        .activation(Activation.TANH).updater(new NoOp()).dataType(DataType.DOUBLE).build();
+                ComputationGraph g = vae.init();
+                assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+                        .inputs(new INDArray[] {x, eps}).labels(new INDArray[] {x, null})), lk.toString());
+            }
+        } finally {
+            Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        }
+    }
+
+    @Test
     void invalidConfigurationsAreRejected() {
+        rejects(() -> VAE.builder().convolutional(8, 0).build(), "filters[1]", "0");
+        rejects(() -> VAE.builder().convolutional(8, 8, 8).build(), "28x28", "divisible");
         rejects(() -> VAE.builder().latentSize(0).build(), "latentSize", "0");
         rejects(() -> VAE.builder().hiddenSizes(400, -2).build(), "hiddenSizes[1]", "-2");
         rejects(() -> VAE.builder().beta(-1).build(), "beta", "-1");
