@@ -22,7 +22,7 @@ final class ConvolutionalExample extends AutoencoderRunner {
     Options modelOptions(Options o) {
         return o.option("filters", "16,32", "filters of each strided encoder convolution")
                 .option("code", "64", "dense code width (0: the last feature map is the code)")
-                .option("decoder", "upsampling", "upsampling or transposed");
+                .option("decoder", "transposed", "transposed or upsampling");
     }
 
     @Override

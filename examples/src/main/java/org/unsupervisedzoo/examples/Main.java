@@ -28,7 +28,7 @@ public final class Main {
             "denoising", "denoising autoencoder (Gaussian, masking, salt-and-pepper or occlusion noise)",
             "sparse", "sparse autoencoder, overcomplete (KL penalty, L1 activity or k-sparse)",
             "contractive", "contractive autoencoder (Jacobian penalty)",
-            "conv", "convolutional autoencoder (strided convolutions, upsampling decoder)",
+            "conv", "convolutional autoencoder (strided convolutions, transposed-convolution decoder)",
             "vae", "variational autoencoder (784-400-20), ELBO and importance-weighted likelihood");
 
     public static void main(String[] args) throws Exception {

@@ -27,7 +27,7 @@ class ConvolutionalAutoencoderTest {
         for (ConvolutionalAutoencoder cae : new ConvolutionalAutoencoder[] {
             ConvolutionalAutoencoder.builder().build(),
             ConvolutionalAutoencoder.builder().codeSize(0).build(),
-            ConvolutionalAutoencoder.builder().decoder(ConvolutionalAutoencoder.Decoder.TRANSPOSED).build(),
+            ConvolutionalAutoencoder.builder().decoder(ConvolutionalAutoencoder.Decoder.UPSAMPLING).build(),
             ConvolutionalAutoencoder.builder().filters(8, 8, 8).imageSize(32, 16).kernelSize(5).build()}) {
             ComputationGraph g = cae.init();
             long[] shape = {3, 1, cae.inputShape()[1], cae.inputShape()[2]};
