@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
@@ -74,14 +75,20 @@ abstract class AutoencoderRunner {
         return factory.loss().perElementScale(pixels);
     }
 
-    /** The printed test loss; default: reconstruction loss per pixel. */
-    double testLoss(ComputationGraph graph, MnistIterator test, AutoencoderFactory factory) {
+    /**
+     * The printed test loss; default: reconstruction loss per pixel. A model whose loss has named parts may put
+     * them in {@code parts}; they are printed first among the measures.
+     */
+    double testLoss(ComputationGraph graph, MnistIterator test, AutoencoderFactory factory, Map<String, Double> parts) {
         return ReconstructionMetrics.perElement(graph, test, factory.loss());
     }
 
     /** Work after training, before saving (e.g. a long evaluation); default none. */
     void finish(ComputationGraph graph, AutoencoderFactory factory, LabelledImages testData, Options o) {
     }
+
+    /** Test digits the per-epoch measures use (the first ones of the test set); the pictures use a prefix. */
+    static final int MEASURE_DIGITS = 500;
 
     /** Extra measures printed after the test loss each epoch, in order. */
     void measure(ComputationGraph graph, INDArray testDigits, Map<String, Double> out) {
@@ -144,8 +151,10 @@ abstract class AutoencoderRunner {
                 .binarization(binarize).target(MnistIterator.Target.INPUT).build();
         MnistIterator test = MnistIterator.builder(testData).batchSize(1000).shuffle(false).shape(shape())
                 .target(MnistIterator.Target.INPUT).build();
-        INDArray digits = MnistIterator.builder(testData).batchSize(PICTURE_DIGITS).shuffle(false).shape(shape())
-                .build().next().getFeatures();
+        // the first test digits, loaded once: all of them for the per-epoch measures, a prefix for the pictures
+        INDArray measureDigits = MnistIterator.builder(testData).batchSize(MEASURE_DIGITS).shuffle(false)
+                .shape(shape()).build().next().getFeatures();
+        INDArray digits = measureDigits.get(NDArrayIndex.interval(0, Math.min(PICTURE_DIGITS, measureDigits.size(0))));
         Path out = o.path("out");
         Files.createDirectories(out);
 
@@ -170,9 +179,9 @@ abstract class AutoencoderRunner {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double trainLoss = progress.meanScore();
                 double exPerSec = progress.examples() / seconds;
-                double testLoss = testLoss(graph, test, factory);
                 Map<String, Double> measures = new LinkedHashMap<>();
-                measure(graph, digitsForMeasures(testData), measures);
+                double testLoss = testLoss(graph, test, factory, measures);
+                measure(graph, measureDigits, measures);
                 StringBuilder line = new StringBuilder(String.format("epoch %3d/%d  train_loss %.5f  test_loss %.5f",
                         epoch, epochs, trainLoss, testLoss));
                 measures.forEach((k, v) -> line.append(String.format("  %s %.5f", k, v)));
@@ -200,11 +209,5 @@ abstract class AutoencoderRunner {
             System.out.println("wrote " + p);
         }
         System.out.println("wrote " + out.resolve("epochs.csv"));
-    }
-
-    /** The test digits the per-epoch measures use: the first 500. */
-    private INDArray digitsForMeasures(LabelledImages testData) {
-        return MnistIterator.builder(testData).batchSize(500).shuffle(false).shape(shape()).build().next()
-                .getFeatures();
     }
 }

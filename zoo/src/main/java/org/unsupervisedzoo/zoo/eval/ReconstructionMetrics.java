@@ -6,6 +6,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.unsupervisedzoo.zoo.autoencoder.ReconstructionLoss;
+import org.unsupervisedzoo.zoo.train.ReconstructionIterator;
 
 /**
  * Reconstruction error per input element (per pixel), the figure autoencoder papers and the Keras blog
@@ -43,8 +44,8 @@ public final class ReconstructionMetrics {
 
     /**
      * Mean loss per element over a whole iterator, reconstructing each batch's features with the graph's
-     * first output in inference mode (other outputs, such as penalty heads, are ignored). The target is the
-     * batch's labels when they have the features' shape (clean inputs of a denoising set), else the features.
+     * first output in inference mode (other outputs, such as penalty heads, are ignored), against
+     * {@link ReconstructionIterator#target}.
      * The iterator is reset before and after.
      */
     public static double perElement(ComputationGraph graph, DataSetIterator data, ReconstructionLoss loss) {
@@ -54,7 +55,7 @@ public final class ReconstructionMetrics {
         while (data.hasNext()) {
             DataSet batch = data.next();
             INDArray x = batch.getFeatures();
-            INDArray target = batch.getLabels() != null && batch.getLabels().equalShapes(x) ? batch.getLabels() : x;
+            INDArray target = ReconstructionIterator.target(batch);
             INDArray y = graph.output(false, x)[0];
             total += sum(loss, target.reshape(y.shape()), y);
             count += x.length();

@@ -88,11 +88,7 @@ public abstract class PenaltyLayer extends SameDiffOutputLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
-        PenaltyLayerImpl ret = new PenaltyLayerImpl(conf, networkDataType);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        ret.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return Runtimes.wire(new PenaltyLayerImpl(conf, networkDataType), this, conf, layerIndex, layerParamsView,
+                initializeParams);
     }
 }

@@ -27,11 +27,7 @@ public abstract class ZooSameDiffLayer extends SameDiffLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
-        ZooSameDiffLayerImpl ret = new ZooSameDiffLayerImpl(conf, networkDataType);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        ret.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return Runtimes.wire(new ZooSameDiffLayerImpl(conf, networkDataType), this, conf, layerIndex, layerParamsView,
+                initializeParams);
     }
 }

@@ -32,10 +32,18 @@ public final class ReconstructionIterator extends MappedMultiDataSetIterator {
         return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x}, labels);
     }
 
-    @Override
-    protected org.nd4j.linalg.dataset.api.MultiDataSet map(DataSet ds) {
+    /**
+     * The reconstruction target of a batch: its labels when they have the features' shape (clean inputs of a
+     * denoising set, or input-as-target), else the features themselves.
+     */
+    public static INDArray target(DataSet ds) {
         INDArray x = ds.getFeatures();
         INDArray y = ds.getLabels();
-        return of(x, y != null && y.equalShapes(x) ? y : x, penaltyHeads);
+        return y != null && y.equalShapes(x) ? y : x;
+    }
+
+    @Override
+    protected org.nd4j.linalg.dataset.api.MultiDataSet map(DataSet ds) {
+        return of(ds.getFeatures(), target(ds), penaltyHeads);
     }
 }
