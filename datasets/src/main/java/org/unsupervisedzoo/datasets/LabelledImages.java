@@ -132,6 +132,64 @@ public final class LabelledImages {
                 classNames);
     }
 
+    /**
+     * A labelled subset balanced per class, drawn without replacement from {@code seed}: {@code n / numClasses}
+     * examples of every class (the first {@code n % numClasses} classes get one more), in a shuffled order. The
+     * draw for a seed is fixed, so budgets and baselines compared under one seed see the same digits.
+     *
+     * @throws IllegalArgumentException when {@code n} is not in {@code [numClasses, count]} or a class has too few
+     *                                  examples
+     */
+    public LabelledImages balancedSubset(int n, long seed) {
+        if (n < numClasses() || n > count) {
+            throw new IllegalArgumentException("n must be in [" + numClasses() + ", " + count + "] for " + name
+                    + ", got " + n);
+        }
+        int k = numClasses();
+        int[][] byClass = new int[k][];
+        int[] counts = classCounts();
+        for (int c = 0; c < k; c++) {
+            byClass[c] = new int[counts[c]];
+        }
+        int[] fill = new int[k];
+        for (int i = 0; i < count; i++) {
+            byClass[label(i)][fill[label(i)]++] = i;
+        }
+        java.util.Random rng = new java.util.Random(seed);
+        int[] chosen = new int[n];
+        int m = 0;
+        for (int c = 0; c < k; c++) {
+            int want = n / k + (c < n % k ? 1 : 0);
+            if (want > counts[c]) {
+                throw new IllegalArgumentException("class " + c + " of " + name + " has " + counts[c]
+                        + " examples, a balanced subset of " + n + " needs " + want);
+            }
+            int[] pool = byClass[c];
+            for (int j = 0; j < want; j++) { // partial Fisher-Yates
+                int r = j + rng.nextInt(pool.length - j);
+                int t = pool[j];
+                pool[j] = pool[r];
+                pool[r] = t;
+                chosen[m++] = pool[j];
+            }
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int r = rng.nextInt(i + 1);
+            int t = chosen[i];
+            chosen[i] = chosen[r];
+            chosen[r] = t;
+        }
+        int size = rows * cols;
+        byte[] px = new byte[n * size];
+        byte[] lab = new byte[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(pixels, chosen[i] * size, px, i * size, size);
+            lab[i] = labels[chosen[i]];
+        }
+        return new LabelledImages(name + " (balanced " + n + ", seed " + seed + ")", n, rows, cols, px, lab,
+                classNames);
+    }
+
     /** Raw pixel bytes; package-private so iterators can read without copying. */
     byte[] pixelBytes() {
         return pixels;

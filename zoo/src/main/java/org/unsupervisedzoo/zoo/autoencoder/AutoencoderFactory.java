@@ -1,11 +1,17 @@
 package org.unsupervisedzoo.zoo.autoencoder;
 
-import org.unsupervisedzoo.zoo.ZooModelFactory;
+import org.unsupervisedzoo.zoo.EncoderModel;
 
 /** A zoo autoencoder: its graph follows {@link Autoencoders}' naming, reconstruction first. */
-public interface AutoencoderFactory extends ZooModelFactory {
+public interface AutoencoderFactory extends EncoderModel {
     /** The loss of the reconstruction output. */
     ReconstructionLoss loss();
+
+    /** The code vertex, {@value Autoencoders#CODE}. */
+    @Override
+    default String codeVertex() {
+        return Autoencoders.CODE;
+    }
 
     /** Width of the code. */
     int codeSize();

@@ -91,6 +91,7 @@ public final class ContractiveAutoencoder extends DenseAutoencoder<ContractiveAu
      * The encoder of a trained contractive autoencoder as an ordinary graph of DL4J dense layers,
      * {@code input -> encoder-1 ... -> code}, with the trained weights copied in: its output is the code.
      */
+    @Override
     public ComputationGraph encoderGraph(ComputationGraph trained) {
         GraphBuilder g = b.graphBuilder();
         String prev = b.addEncoderHidden(g, null, null);

@@ -122,6 +122,12 @@ public final class VAE implements AutoencoderFactory {
         return b.likelihood == Likelihood.BERNOULLI ? ReconstructionLoss.BCE : ReconstructionLoss.MSE;
     }
 
+    /** The features of the encoder are the latent mean, {@value #Z_MEAN}. */
+    @Override
+    public String codeVertex() {
+        return Z_MEAN;
+    }
+
     /** The code is the latent mean. */
     @Override
     public int codeSize() {

@@ -1,0 +1,213 @@
+package org.unsupervisedzoo.zoo.classifier;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.unsupervisedzoo.zoo.Checks;
+import org.unsupervisedzoo.zoo.EncoderModel;
+
+/**
+ * A classifier on top of a pretrained zoo encoder: the encoder of any {@link EncoderModel} (undercomplete,
+ * denoising, sparse, contractive, convolutional, variational (its mean), RBM (its hidden probabilities)), then an
+ * optional MLP head, then a softmax output. The encoder is either frozen (a fixed feature extractor: DL4J's
+ * {@code FrozenLayer}s, so neither its weights nor any updater state change) or fine-tuned end to end with the
+ * head.
+ *
+ * <pre>
+ *   input -> [encoder, weights copied from the trained model] -> code      (e.g. 784 -> 128 -> 64 -> 32)
+ *         -> head-1 .. head-k (dense, {@code activation})                   (optional, e.g. 32 -> 100)
+ *         -> prediction (softmax, multi-class cross-entropy)                (-> numClasses)
+ * </pre>
+ *
+ * <p>Built with DL4J's {@link TransferLearning.GraphBuilder} on the encoder graph of
+ * {@link EncoderModel#encoderGraph}: decoder and penalty heads (custom SameDiff layers) are dropped, input
+ * corruption and dropout are removed, the encoder weights are carried over exactly. A 4-D code (a convolutional
+ * encoder without a dense code) is flattened. Labels are one-hot {@code [batch, numClasses]}.
+ *
+ * <p><b>Defaults and tuning.</b> {@code numClasses=10, hiddenSizes=[] (a softmax on the code, i.e. multinomial
+ * logistic regression when frozen), activation=RELU, frozen=true, updater=Adam(1e-3), l2=0, seed=12345}. Frozen
+ * codes are what a linear probe measures; with few labels fine-tuning usually wins once the head has settled,
+ * and a smaller learning rate (1e-4) keeps the pretrained features from being washed out.
+ *
+ * <p><b>The same classifier from scratch</b> (the baseline of a semi-supervised comparison): call
+ * {@link #fromScratch(EncoderModel)}, which builds this classifier on a freshly initialised encoder of the same
+ * architecture, trained end to end.
+ */
+public final class EncoderClassifier {
+    /** Name of the classifier's softmax output layer. */
+    public static final String PREDICTION = "prediction";
+
+    private EncoderClassifier() {
+    }
+
+    /** Name of head layer {@code i} (1-based). */
+    public static String headLayer(int i) {
+        return "head-" + i;
+    }
+
+    /** A classifier on the encoder of {@code trained}, a graph of {@code model}. */
+    public static Builder builder(EncoderModel model, ComputationGraph trained) {
+        Checks.notNull("model", model);
+        Checks.notNull("trained", trained);
+        return new Builder(model.encoderGraph(trained), model.inputShape());
+    }
+
+    /** A classifier on an encoder graph (one input, one output: the code) reading examples of {@code inputShape}. */
+    public static Builder builder(ComputationGraph encoder, long... inputShape) {
+        Checks.notNull("encoder", encoder);
+        return new Builder(encoder, inputShape);
+    }
+
+    /** The same classifier on a freshly initialised encoder of {@code model}'s architecture, trained end to end. */
+    public static Builder fromScratch(EncoderModel model) {
+        return builder(model, model.init()).frozen(false);
+    }
+
+    /** Hyper-parameters, each with its default. */
+    public static final class Builder {
+        private final ComputationGraph encoder;
+        private final long[] inputShape;
+        private int numClasses = 10;
+        private int[] hiddenSizes = {};
+        private Activation activation = Activation.RELU;
+        private boolean frozen = true;
+        private IUpdater updater = new org.nd4j.linalg.learning.config.Adam(1e-3);
+        private double l2 = 0;
+        private long seed = 12345;
+
+        private Builder(ComputationGraph encoder, long[] inputShape) {
+            this.encoder = encoder;
+            this.inputShape = inputShape;
+        }
+
+        /** Number of classes of the softmax output. Default 10. */
+        public Builder numClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /** Widths of the dense head between code and softmax; empty for a softmax on the code. Default []. */
+        public Builder hiddenSizes(int... hiddenSizes) {
+            this.hiddenSizes = hiddenSizes == null ? null : hiddenSizes.clone();
+            return this;
+        }
+
+        /** Activation of the head's dense layers. Default RELU. */
+        public Builder activation(Activation activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /** True: the encoder is a fixed feature extractor; false: it is fine-tuned with the head. Default true. */
+        public Builder frozen(boolean frozen) {
+            this.frozen = frozen;
+            return this;
+        }
+
+        /** Optimiser of the trainable part. Default Adam(1e-3). */
+        public Builder updater(IUpdater updater) {
+            this.updater = updater;
+            return this;
+        }
+
+        /** L2 penalty on the trainable weights. Default 0. */
+        public Builder l2(double l2) {
+            this.l2 = l2;
+            return this;
+        }
+
+        /** Seed of the head's initialisation. Default 12345. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The classifier graph, initialised; the encoder part holds the encoder's weights. */
+        public ComputationGraph build() {
+            Checks.positive("numClasses", numClasses);
+            if (numClasses < 2) {
+                throw new IllegalArgumentException("numClasses must be at least 2, got " + numClasses);
+            }
+            Checks.notNull("hiddenSizes", hiddenSizes);
+            for (int h : hiddenSizes) {
+                if (h <= 0) {
+                    throw new IllegalArgumentException("hiddenSizes must be positive, got "
+                            + Arrays.toString(hiddenSizes));
+                }
+            }
+            Checks.notNull("activation", activation);
+            Checks.notNull("updater", updater);
+            Checks.nonNegative("l2", l2);
+            Checks.notNull("inputShape", inputShape);
+            if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d <= 0)) {
+                throw new IllegalArgumentException("inputShape must be non-empty and positive, got "
+                        + Arrays.toString(inputShape));
+            }
+            if (encoder.getConfiguration().getNetworkInputs().size() != 1
+                    || encoder.getConfiguration().getNetworkOutputs().size() != 1) {
+                throw new IllegalArgumentException("encoder must have one input and one output, got inputs "
+                        + encoder.getConfiguration().getNetworkInputs() + " and outputs "
+                        + encoder.getConfiguration().getNetworkOutputs());
+            }
+            String code = encoder.getConfiguration().getNetworkOutputs().get(0);
+            long[] codeShape = codeShape();
+            long width = 1;
+            for (int i = 1; i < codeShape.length; i++) {
+                width *= codeShape[i];
+            }
+            InputPreProcessor flatten = codeShape.length == 4
+                    ? new CnnToFeedForwardPreProcessor(codeShape[2], codeShape[3], codeShape[1]) : null;
+            if (codeShape.length != 2 && codeShape.length != 4) {
+                throw new IllegalArgumentException("the encoder's code must be 2-D or 4-D, got shape "
+                        + Arrays.toString(codeShape));
+            }
+
+            FineTuneConfiguration fine = new FineTuneConfiguration.Builder()
+                    .updater(updater).l2(l2).seed(seed).build();
+            TransferLearning.GraphBuilder g = new TransferLearning.GraphBuilder(encoder).fineTuneConfiguration(fine);
+            if (frozen) {
+                g.setFeatureExtractor(code);
+            }
+            // code (width) -> head-1 .. head-k -> prediction (numClasses)
+            String prev = code;
+            long nIn = width;
+            for (int i = 0; i < hiddenSizes.length; i++) {
+                DenseLayer layer = new DenseLayer.Builder().nIn(nIn).nOut(hiddenSizes[i]).activation(activation)
+                        .weightInit(WeightInit.RELU).build();
+                g.addLayer(headLayer(i + 1), layer, i == 0 ? flatten : null, prev);
+                prev = headLayer(i + 1);
+                nIn = hiddenSizes[i];
+            }
+            OutputLayer out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nIn).nOut(numClasses)
+                    .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build();
+            g.addLayer(PREDICTION, out, hiddenSizes.length == 0 ? flatten : null, prev);
+            g.setOutputs(PREDICTION);
+            return g.build();
+        }
+
+        /** The shape of the encoder's output for one example of {@link #inputShape}. */
+        private long[] codeShape() {
+            long[] shape = new long[inputShape.length + 1];
+            shape[0] = 1;
+            System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+            INDArray x = Nd4j.zeros(encoder.params().dataType(), shape);
+            try {
+                return encoder.outputSingle(false, x).shape();
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the encoder does not accept examples of shape "
+                        + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package org.unsupervisedzoo.zoo.classifier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.unsupervisedzoo.zoo.ZooAssertions.rejects;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.zoo.EncoderModel;
+import org.unsupervisedzoo.zoo.SampleData;
+import org.unsupervisedzoo.zoo.ZooAssertions;
+import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
+import org.unsupervisedzoo.zoo.autoencoder.ContractiveAutoencoder;
+import org.unsupervisedzoo.zoo.autoencoder.ConvolutionalAutoencoder;
+import org.unsupervisedzoo.zoo.autoencoder.DenoisingAutoencoder;
+import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
+import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
+import org.unsupervisedzoo.zoo.autoencoder.VAE;
+import org.unsupervisedzoo.zoo.autoencoder.VaeIterator;
+import org.unsupervisedzoo.zoo.noise.GaussianCorruption;
+
+class EncoderClassifierTest {
+    @TempDir
+    Path tmp;
+
+    private static final INDArray X = SampleData.testBatch(8, MnistIterator.Shape.FLAT);
+    private static final INDArray IMAGES = SampleData.testBatch(8, MnistIterator.Shape.IMAGE);
+
+    /** A labelled batch of the first sample digits. */
+    private static DataSet labelled(MnistIterator.Shape shape) {
+        return MnistIterator.builder(SampleData.TRAIN).batchSize(32).shape(shape).seed(3).build().next();
+    }
+
+    /** Trains {@code model} briefly so its weights are not the initial ones. */
+    private static ComputationGraph trained(EncoderModel model, MnistIterator.Shape shape) {
+        if (model instanceof VAE) {
+            ComputationGraph g = model.init();
+            g.fit(new VaeIterator(SampleData.train(64, shape, 256), (VAE) model, 1));
+            return g;
+        }
+        return SampleData.trained((org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory) model, 1, 256, shape);
+    }
+
+    @Test
+    void encoderGraphReproducesTheCodeOfEveryAutoencoder() {
+        Map<EncoderModel, MnistIterator.Shape> models = Map.of(
+                UndercompleteAutoencoder.builder().hiddenSizes(32, 8).build(), MnistIterator.Shape.FLAT,
+                DenoisingAutoencoder.builder().hiddenSizes(16).corruption(new GaussianCorruption(0.3, true)).build(),
+                MnistIterator.Shape.FLAT,
+                SparseAutoencoder.builder().hiddenSizes(24).build(), MnistIterator.Shape.FLAT,
+                ContractiveAutoencoder.builder().hiddenSizes(16, 8).build(), MnistIterator.Shape.FLAT,
+                ConvolutionalAutoencoder.builder().filters(4, 8).codeSize(6).build(), MnistIterator.Shape.IMAGE,
+                VAE.builder().hiddenSizes(16).latentSize(3).build(), MnistIterator.Shape.FLAT);
+        for (Map.Entry<EncoderModel, MnistIterator.Shape> e : models.entrySet()) {
+            EncoderModel model = e.getKey();
+            INDArray x = e.getValue() == MnistIterator.Shape.FLAT ? X : IMAGES;
+            ComputationGraph g = trained(model, e.getValue());
+            ComputationGraph encoder = model.encoderGraph(g);
+            INDArray expected = model instanceof VAE ? ((VAE) model).encode(g, x)[0]
+                    : Autoencoders.encode(g, x);
+            INDArray actual = encoder.outputSingle(false, x);
+            assertTrue(expected.equalsWithEps(actual, 1e-6), model.name() + ": encoder graph gives the code");
+            assertEquals(List.of("input"), encoder.getConfiguration().getNetworkInputs(), model.name());
+            for (org.deeplearning4j.nn.conf.graph.GraphVertex v : encoder.getConfiguration().getVertices().values()) {
+                if (v instanceof LayerVertex) {
+                    assertNull(((LayerVertex) v).getLayerConf().getLayer().getIDropout(),
+                            model.name() + ": no corruption or dropout left in the encoder");
+                }
+            }
+            // the copy is not shared: training the autoencoder further leaves the encoder graph alone
+            INDArray encoderParams = encoder.params().dup();
+            g.params().addi(1);
+            assertEquals(encoderParams, encoder.params(), model.name());
+        }
+    }
+
+    @Test
+    void frozenClassifierCarriesTheEncoderWeightsAndNeverMovesThem() throws Exception {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).build();
+        ComputationGraph g = trained(ae, MnistIterator.Shape.FLAT);
+        ComputationGraph clf = EncoderClassifier.builder(ae, g).hiddenSizes(16).build();
+        assertEquals(List.of(EncoderClassifier.PREDICTION), clf.getConfiguration().getNetworkOutputs());
+        for (String name : new String[] {Autoencoders.encoderLayer(1), Autoencoders.CODE}) {
+            assertEquals(g.getLayer(name).params(), clf.getLayer(name).params(), name + " carried over exactly");
+            assertTrue(clf.getLayer(name) instanceof FrozenLayer, name + " frozen");
+        }
+        assertTrue(clf.getVertex(Autoencoders.RECONSTRUCTION) == null, "decoder dropped");
+        DataSet batch = labelled(MnistIterator.Shape.FLAT);
+        INDArray out = clf.outputSingle(false, batch.getFeatures());
+        assertArrayEquals(new long[] {32, 10}, out.shape());
+        assertTrue(out.sum(1).sub(1).amaxNumber().doubleValue() < 1e-5, "softmax rows sum to one");
+        INDArray encoderBefore = clf.getLayer(Autoencoders.CODE).params().dup();
+        INDArray headBefore = clf.getLayer(EncoderClassifier.PREDICTION).params().dup();
+        for (int i = 0; i < 3; i++) {
+            clf.fit(batch);
+        }
+        assertEquals(encoderBefore, clf.getLayer(Autoencoders.CODE).params(), "frozen encoder unchanged");
+        assertEquals(g.getLayer(Autoencoders.encoderLayer(1)).params(),
+                clf.getLayer(Autoencoders.encoderLayer(1)).params());
+        assertNotEquals(headBefore, clf.getLayer(EncoderClassifier.PREDICTION).params(), "head trained");
+        ZooAssertions.jsonRoundTrip(clf, batch.getFeatures());
+        ZooAssertions.serializerRoundTrip(clf, tmp, batch.getFeatures());
+    }
+
+    @Test
+    void fineTunedClassifierMovesTheEncoderAndSparsityHeadIsDropped() {
+        SparseAutoencoder sae = SparseAutoencoder.builder().hiddenSizes(24).build();
+        ComputationGraph g = trained(sae, MnistIterator.Shape.FLAT);
+        ComputationGraph clf = EncoderClassifier.builder(sae, g).frozen(false).build();
+        assertTrue(clf.getVertex(SparseAutoencoder.SPARSITY) == null, "penalty head dropped");
+        assertEquals(g.getLayer(Autoencoders.CODE).params(), clf.getLayer(Autoencoders.CODE).params());
+        assertTrue(!(clf.getLayer(Autoencoders.CODE) instanceof FrozenLayer));
+        INDArray before = clf.getLayer(Autoencoders.CODE).params().dup();
+        clf.fit(labelled(MnistIterator.Shape.FLAT));
+        assertNotEquals(before, clf.getLayer(Autoencoders.CODE).params(), "fine-tuning moves the encoder");
+    }
+
+    @Test
+    void convolutionalCodeIsFlattenedAndVaeUsesTheMean() throws Exception {
+        ConvolutionalAutoencoder cae = ConvolutionalAutoencoder.builder().filters(4, 8).codeSize(0).build();
+        ComputationGraph clf = EncoderClassifier.builder(cae, cae.init()).build();
+        DataSet images = labelled(MnistIterator.Shape.IMAGE);
+        assertArrayEquals(new long[] {32, 10}, clf.outputSingle(false, images.getFeatures()).shape());
+        ZooAssertions.fitChangesParameters(clf, new org.nd4j.linalg.dataset.MultiDataSet(images.getFeatures(),
+                images.getLabels()));
+        ZooAssertions.serializerRoundTrip(clf, tmp, images.getFeatures());
+
+        VAE vae = VAE.builder().hiddenSizes(16).latentSize(3).build();
+        ComputationGraph v = vae.init();
+        ComputationGraph vc = EncoderClassifier.builder(vae, v).build();
+        assertEquals(List.of("input"), vc.getConfiguration().getNetworkInputs(), "no noise input");
+        assertArrayEquals(new long[] {8, 10}, vc.outputSingle(false, X).shape());
+        ZooAssertions.jsonRoundTrip(vc, X);
+    }
+
+    @Test
+    void fromScratchHasTheSameArchitectureWithFreshWeights() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).seed(3).build();
+        ComputationGraph g = trained(ae, MnistIterator.Shape.FLAT);
+        ComputationGraph pre = EncoderClassifier.builder(ae, g).frozen(false).build();
+        ComputationGraph scratch = EncoderClassifier.fromScratch(ae).build();
+        assertEquals(pre.numParams(), scratch.numParams());
+        assertNotEquals(pre.getLayer(Autoencoders.CODE).params(), scratch.getLayer(Autoencoders.CODE).params());
+        assertTrue(!(scratch.getLayer(Autoencoders.CODE) instanceof FrozenLayer));
+    }
+
+    @Test
+    void badSettingsAreNamed() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(8).build();
+        ComputationGraph g = ae.init();
+        rejects(() -> EncoderClassifier.builder(ae, g).numClasses(1).build(), "numClasses", "1");
+        rejects(() -> EncoderClassifier.builder(ae, g).hiddenSizes(4, -2).build(), "hiddenSizes", "-2");
+        rejects(() -> EncoderClassifier.builder(ae.encoderGraph(g), 3, 28, 28).build(), "[3, 28, 28]");
+        rejects(() -> Encoders.extract(g, "input", "nope"), "nope");
+        VAE vae = VAE.builder().hiddenSizes(8).latentSize(2).build();
+        rejects(() -> Encoders.extract(vae.init(), "input", VAE.Z), "eps");
+    }
+
+    @Test
+    void linearProbeSeparatesSeparableCodesAndNotRandomLabels() {
+        Nd4j.getRandom().setSeed(4);
+        int n = 600;
+        INDArray labels = Nd4j.zeros(n, 3);
+        INDArray x = Nd4j.randn(n, 5).muli(0.3);
+        INDArray random = Nd4j.zeros(n, 3);
+        java.util.Random rng = new java.util.Random(5);
+        for (int i = 0; i < n; i++) {
+            labels.putScalar(i, i % 3, 1);
+            x.putScalar(i, i % 3, x.getDouble(i, i % 3) + 2);
+            random.putScalar(i, rng.nextInt(3), 1);
+        }
+        LinearProbe probe = new LinearProbe().epochs(20).batchSize(50);
+        DataSet train = new DataSet(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 400)),
+                labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 400)));
+        DataSet test = new DataSet(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(400, n)),
+                labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(400, n)));
+        LinearProbe.Result r = probe.onFeatures(train, test);
+        assertTrue(r.testAccuracy > 0.97, r.toString());
+        assertEquals(5, r.codeWidth);
+        LinearProbe.Result noise = probe.onFeatures(new DataSet(train.getFeatures(),
+                random.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 400))),
+                new DataSet(test.getFeatures(), random.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(400, n))));
+        assertTrue(noise.testAccuracy < 0.5, "random labels stay near chance: " + noise);
+    }
+
+    @Test
+    void linearProbeOnAnEncoderUsesItsCodes() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(64, 16).build();
+        ComputationGraph g = trained(ae, MnistIterator.Shape.FLAT);
+        MnistIterator train = MnistIterator.builder(SampleData.TRAIN).batchSize(250).subset(1000).build();
+        MnistIterator test = MnistIterator.builder(SampleData.TEST).batchSize(250).shuffle(false).build();
+        LinearProbe.Result r = new LinearProbe().epochs(10).evaluate(ae.encoderGraph(g), train, test);
+        assertEquals(16, r.codeWidth);
+        assertTrue(r.testAccuracy > 0.3 && r.testAccuracy <= 1, r.toString());
+    }
+}
