@@ -1,0 +1,168 @@
+package org.unsupervisedzoo.zoo.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.unsupervisedzoo.zoo.autoencoder.ContractiveAutoencoder;
+import org.unsupervisedzoo.zoo.autoencoder.ConvolutionalAutoencoder;
+import org.unsupervisedzoo.zoo.autoencoder.DenoisingAutoencoder;
+import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
+import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
+import org.unsupervisedzoo.zoo.autoencoder.VAE;
+
+/**
+ * Every zoo model by name, with its default configuration as DL4J JSON shipped in the jar under
+ * {@value #RESOURCE_DIR}. Load one without building anything:
+ *
+ * <pre>{@code
+ * ComputationGraphConfiguration conf = ZooCatalog.configuration("variational-autoencoder");
+ * // or, by hand: ComputationGraphConfiguration.fromJson(<the resource's text>)
+ * ComputationGraph net = new ComputationGraph(conf);
+ * net.init();
+ * }</pre>
+ *
+ * The JSON files are generated from the factories' defaults ({@link #write(Path)}, run by the command line's
+ * {@code export --all}); a test fails when a committed file no longer matches its factory.
+ */
+public final class ZooCatalog {
+    /** Classpath folder of the JSON configurations. */
+    public static final String RESOURCE_DIR = "/org/unsupervisedzoo/zoo/catalog/";
+    /** The same folder in the source tree, relative to the repository root. */
+    public static final String SOURCE_DIR = "zoo/src/main/resources/org/unsupervisedzoo/zoo/catalog";
+
+    private static final List<CatalogEntry> ENTRIES = List.of(
+            CatalogEntry.of("autoencoder", "deep undercomplete autoencoder, 784-128-64-32-64-128-784",
+                    "G. E. Hinton, R. R. Salakhutdinov, Reducing the dimensionality of data with neural networks, "
+                            + "Science 2006",
+                    () -> UndercompleteAutoencoder.builder().build()),
+            CatalogEntry.of("autoencoder", "denoising autoencoder (input corruption during training only)",
+                    "P. Vincent et al., Stacked denoising autoencoders, JMLR 2010",
+                    () -> DenoisingAutoencoder.builder().build()),
+            CatalogEntry.of("autoencoder", "sparse overcomplete autoencoder, KL sparsity penalty on the code",
+                    "A. Ng, Sparse autoencoder, CS294A lecture notes, 2011",
+                    () -> SparseAutoencoder.builder().build()),
+            CatalogEntry.of("autoencoder", "contractive autoencoder, Frobenius norm of the encoder's Jacobian",
+                    "S. Rifai et al., Contractive auto-encoders, ICML 2011",
+                    () -> ContractiveAutoencoder.builder().build()),
+            CatalogEntry.of("autoencoder", "convolutional autoencoder, strided convolutions and transposed decoder",
+                    "J. Masci et al., Stacked convolutional auto-encoders, ICANN 2011",
+                    () -> ConvolutionalAutoencoder.builder().build()),
+            CatalogEntry.of("autoencoder", "variational autoencoder 784-400-20, Bernoulli likelihood",
+                    "D. P. Kingma, M. Welling, Auto-encoding variational Bayes, ICLR 2014",
+                    () -> VAE.builder().build()));
+
+    private ZooCatalog() {
+    }
+
+    /** Every entry, in catalog order. */
+    public static List<CatalogEntry> entries() {
+        return ENTRIES;
+    }
+
+    /** The entry called {@code name}. */
+    public static Optional<CatalogEntry> find(String name) {
+        return ENTRIES.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
+    /** The entry called {@code name}, or an error listing the names there are. */
+    public static CatalogEntry get(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException("unknown model '" + name
+                + "'; the catalog has " + names()));
+    }
+
+    /** The names, in catalog order. */
+    public static List<String> names() {
+        List<String> out = new ArrayList<>();
+        ENTRIES.forEach(e -> out.add(e.name()));
+        return out;
+    }
+
+    /** The shipped default configuration of a one-graph model, read from the jar's JSON. */
+    public static ComputationGraphConfiguration configuration(String name) {
+        return configuration(name, "");
+    }
+
+    /** The shipped default configuration of part {@code part} of a model, read from the jar's JSON. */
+    public static ComputationGraphConfiguration configuration(String name, String part) {
+        CatalogEntry e = get(name);
+        if (!e.configurations().containsKey(part)) {
+            throw new IllegalArgumentException("model '" + name + "' has no part '" + part + "'; parts: "
+                    + e.configurations().keySet());
+        }
+        return ComputationGraphConfiguration.fromJson(resource(e.fileName(part)));
+    }
+
+    /** The text of a shipped JSON file. */
+    static String resource(String file) {
+        try (InputStream in = ZooCatalog.class.getResourceAsStream(RESOURCE_DIR + file)) {
+            if (in == null) {
+                throw new IllegalStateException("catalog file " + RESOURCE_DIR + file + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read catalog file " + RESOURCE_DIR + file, e);
+        }
+    }
+
+    /** The catalog's index as JSON: one object per model with its description and files. */
+    public static String indexJson() {
+        StringBuilder sb = new StringBuilder("[\n");
+        for (int i = 0; i < ENTRIES.size(); i++) {
+            CatalogEntry e = ENTRIES.get(i);
+            sb.append("  {\"name\": ").append(quote(e.name()))
+                    .append(", \"family\": ").append(quote(e.family()))
+                    .append(", \"description\": ").append(quote(e.description()))
+                    .append(", \"inputShape\": ").append(Arrays.toString(e.inputShape()))
+                    .append(", \"customLayers\": ").append(quoteAll(e.customLayers()))
+                    .append(", \"files\": ").append(quoteAll(e.fileNames()))
+                    .append(", \"reference\": ").append(quote(e.reference())).append('}')
+                    .append(i + 1 < ENTRIES.size() ? ",\n" : "\n");
+        }
+        return sb.append("]\n").toString();
+    }
+
+    /** Writes every default configuration and the index ({@code catalog.json}) into {@code dir}. */
+    public static List<Path> write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> written = new ArrayList<>();
+        for (CatalogEntry e : ENTRIES) {
+            for (Map.Entry<String, ComputationGraphConfiguration> part : e.configurations().entrySet()) {
+                Path p = dir.resolve(e.fileName(part.getKey()));
+                Files.writeString(p, part.getValue().toJson() + "\n");
+                written.add(p);
+            }
+        }
+        Path index = dir.resolve("catalog.json");
+        Files.writeString(index, indexJson());
+        written.add(index);
+        return written;
+    }
+
+    /**
+     * Regenerates the shipped JSON: {@code java -cp <zoo jar, DL4J and a backend> ...ZooCatalog [dir]} (default
+     * {@value #SOURCE_DIR}, run from the repository root); the command line's {@code export --all} does the same.
+     */
+    public static void main(String[] args) throws IOException {
+        for (Path p : write(Path.of(args.length > 0 ? args[0] : SOURCE_DIR))) {
+            System.out.println("wrote " + p);
+        }
+    }
+
+    private static String quote(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private static String quoteAll(List<String> items) {
+        List<String> q = new ArrayList<>();
+        items.forEach(s -> q.add(quote(s)));
+        return "[" + String.join(", ", q) + "]";
+    }
+}

@@ -1,0 +1,93 @@
+package org.unsupervisedzoo.zoo.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.unsupervisedzoo.zoo.ZooModelFactory;
+
+class ZooCatalogTest {
+    /** The committed JSON folder, seen from the zoo module (the working directory of its tests). */
+    private static final Path COMMITTED = Path.of("src/main/resources/org/unsupervisedzoo/zoo/catalog");
+    private static final String REGENERATE = "; regenerate with: java -jar examples/target/unsupervised-zoo-examples.jar"
+            + " export --all --dir " + ZooCatalog.SOURCE_DIR;
+
+    @Test
+    void committedJsonMatchesTheFactoriesDefaults() throws IOException {
+        Set<String> expected = new HashSet<>();
+        for (CatalogEntry e : ZooCatalog.entries()) {
+            for (Map.Entry<String, ComputationGraphConfiguration> part : e.configurations().entrySet()) {
+                String file = e.fileName(part.getKey());
+                expected.add(file);
+                Path p = COMMITTED.resolve(file);
+                assertTrue(Files.exists(p), p + " is missing" + REGENERATE);
+                assertEquals(part.getValue().toJson() + "\n", Files.readString(p), p + " is stale" + REGENERATE);
+            }
+        }
+        expected.add("catalog.json");
+        assertEquals(ZooCatalog.indexJson(), Files.readString(COMMITTED.resolve("catalog.json")),
+                "catalog.json is stale" + REGENERATE);
+        try (Stream<Path> files = Files.list(COMMITTED)) {
+            Set<String> present = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+            assertEquals(expected, present, "files of no catalog entry are left over" + REGENERATE);
+        }
+    }
+
+    @Test
+    void everyFactoryOfTheZooIsInTheCatalog() throws Exception {
+        Path classes = Path.of("target/classes");
+        Set<Class<?>> catalogued = new HashSet<>();
+        ZooCatalog.entries().forEach(e -> catalogued.add(e.defaults().getClass()));
+        List<String> missing = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".class")).collect(Collectors.toList())) {
+                String name = classes.relativize(p).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> c = Class.forName(name, false, getClass().getClassLoader());
+                if (ZooModelFactory.class.isAssignableFrom(c) && !c.isInterface()
+                        && !Modifier.isAbstract(c.getModifiers()) && !catalogued.contains(c)) {
+                    missing.add(name);
+                }
+            }
+        }
+        assertTrue(missing.isEmpty(), "factories missing from ZooCatalog: " + missing);
+    }
+
+    @Test
+    void shippedConfigurationsLoadFromTheJarAndBuild() {
+        for (CatalogEntry e : ZooCatalog.entries()) {
+            assertTrue(e.name().matches("[a-z0-9-]+"), e.name());
+            assertTrue(!e.description().isEmpty() && !e.reference().isEmpty() && !e.family().isEmpty(), e.name());
+            for (String part : e.configurations().keySet()) {
+                ComputationGraphConfiguration conf = ZooCatalog.configuration(e.name(), part);
+                assertEquals(e.configurations().get(part).toJson(), conf.toJson(), e.name() + " " + part);
+            }
+        }
+        ComputationGraph vae = new ComputationGraph(ZooCatalog.configuration("variational-autoencoder"));
+        vae.init();
+        INDArray x = Nd4j.rand(2, 784);
+        assertArrayEquals(new long[] {2, 784}, vae.output(false, x, Nd4j.zeros(2, 20))[0].shape());
+        assertEquals(List.of("ContractiveDenseLayer", "ActivityPenalty").stream().sorted().collect(Collectors.toList()),
+                ZooCatalog.get("contractive-autoencoder").customLayers());
+        IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> ZooCatalog.get("rbn"));
+        assertTrue(err.getMessage().contains("'rbn'") && err.getMessage().contains("variational-autoencoder"),
+                err.getMessage());
+        assertTrue(ZooCatalog.indexJson().contains("\"name\": \"sparse-autoencoder\""));
+    }
+}
