@@ -165,12 +165,13 @@ abstract class AutoencoderRunner {
         int batchesPerEpoch = (cleanTrain.numExamples() + batch - 1) / batch;
         ProgressListener progress = new ProgressListener(System.out, batchesPerEpoch,
                 scoreScale(factory, trainData.pixelCount()));
+        int epochs = o.integer("epochs");
+        progress.totalEpochs(epochs);
         graph.setListeners(progress);
         System.out.printf("model %s  params %d  data %s  train %d  test %d  out %s%n", factory.name(),
                 graph.numParams(), source.description(), cleanTrain.numExamples(), test.numExamples(), out);
 
         // Train and evaluate
-        int epochs = o.integer("epochs");
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("epochs.csv")))) {
             boolean header = true;
             for (int epoch = 1; epoch <= epochs; epoch++) {

@@ -23,16 +23,20 @@ class ProgressListenerTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 40, 6);
         DataSetIterator it = new TestDataSetIterator(new DataSet(x, x), 4); // 10 batches of 4
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ProgressListener p = new ProgressListener(new PrintStream(buf, true), 10, 1.0, 0.0);
+        ProgressListener p = new ProgressListener(new PrintStream(buf, true), 10, 1.0, 0.0).totalEpochs(3);
         g.setListeners(p);
         g.fit(it);
         String out = buf.toString();
         assertEquals(9, out.lines().count(), out); // 10% .. 90%; the epoch line is the caller's
         assertTrue(out.contains("epoch 1   50% (5/10 batches)"), out);
+        assertTrue(out.lines().allMatch(l -> l.matches(".* ex/s  eta \\d+s \\(run \\d+s\\)")), out);
         assertEquals(40, p.examples());
         assertTrue(p.meanScore() > 0 && p.meanScore() < 10, "mean " + p.meanScore());
         g.fit(it);
         assertEquals(40, p.examples(), "counters restart each epoch");
         assertThrows(IllegalArgumentException.class, () -> new ProgressListener(null, 0, 1));
+        assertEquals("59s", ProgressListener.duration(59.2));
+        assertEquals("3m07s", ProgressListener.duration(187));
+        assertEquals("1h02m", ProgressListener.duration(3725));
     }
 }
