@@ -18,6 +18,7 @@ import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.EncoderModel;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
 import org.unsupervisedzoo.zoo.eval.ReconstructionMetrics;
@@ -34,15 +35,18 @@ import org.unsupervisedzoo.zoo.viz.ImageGrid;
  * time 7.4s}. {@code train_loss} is the mean training objective over the epoch's batches per pixel (penalties
  * included), {@code test_loss} the reconstruction loss per pixel on the test set after the epoch.
  */
-abstract class AutoencoderRunner {
+abstract class AutoencoderRunner implements ModelCommand {
     /** Test digits drawn in the pictures. */
     static final int PICTURE_DIGITS = 30;
 
     /** The test set of the current run (binarized once when the run binarizes). */
     LabelledImages testData;
+    /** The test set as the model reads it, reconstruction targets. */
+    private MnistIterator test;
+    /** The first {@link #MEASURE_DIGITS} test digits, and the prefix of them the pictures show. */
+    private INDArray measureDigits;
+    private INDArray digits;
 
-    /** The example's command name, e.g. {@code autoencoder}. */
-    abstract String name();
 
     /** The model-specific options (data and training options are added by {@link #options()}). */
     abstract Options modelOptions(Options o);
@@ -117,7 +121,8 @@ abstract class AutoencoderRunner {
         return null;
     }
 
-    final Options options() {
+    @Override
+    public final Options options() {
         return modelOptions(ExampleData.declare(new Options())
                 .option("epochs", "10", "training epochs")
                 .option("batch", "256", "minibatch size")
@@ -135,26 +140,17 @@ abstract class AutoencoderRunner {
         run(o);
     }
 
-    final void run(Options o) throws IOException {
+    @Override
+    public final void run(Options o) throws IOException {
         // Load
         DataSource source = ExampleData.locate(o);
         LabelledImages trainData = source.load(Split.TRAIN);
         MnistIterator.Binarization binarize = binarization(o);
-        testData = source.load(Split.TEST);
-        if (binarize == MnistIterator.Binarization.DYNAMIC) {
-            // one fixed Bernoulli draw of the test set, so every epoch and the final evaluation see the same digits
-            testData = testData.stochasticallyBinarized(o.integer("seed") + 1);
-        }
+        loadTest(source, o);
         int batch = o.integer("batch");
         long seed = o.integer("seed");
         MnistIterator cleanTrain = MnistIterator.builder(trainData).batchSize(batch).seed(seed).shape(shape())
                 .binarization(binarize).target(MnistIterator.Target.INPUT).build();
-        MnistIterator test = MnistIterator.builder(testData).batchSize(1000).shuffle(false).shape(shape())
-                .target(MnistIterator.Target.INPUT).build();
-        // the first test digits, loaded once: all of them for the per-epoch measures, a prefix for the pictures
-        INDArray measureDigits = MnistIterator.builder(testData).batchSize(MEASURE_DIGITS).shuffle(false)
-                .shape(shape()).build().next().getFeatures();
-        INDArray digits = measureDigits.get(NDArrayIndex.interval(0, Math.min(PICTURE_DIGITS, measureDigits.size(0))));
         Path out = o.path("out");
         Files.createDirectories(out);
 
@@ -205,10 +201,68 @@ abstract class AutoencoderRunner {
         // Save
         Path model = out.resolve("model.zip");
         ModelSerializer.writeModel(graph, model.toFile(), true);
+        new RunRecord(name(), factory.name(), o.explicitArgs()).addTo(model);
         System.out.println("wrote " + model);
         for (Path p : pictures(graph, digits, out)) {
             System.out.println("wrote " + p);
         }
         System.out.println("wrote " + out.resolve("epochs.csv"));
+    }
+
+    /** Loads the test set of the run (binarized once when the run binarizes) and the digits measured and drawn. */
+    private void loadTest(DataSource source, Options o) {
+        testData = source.load(Split.TEST);
+        if (binarization(o) == MnistIterator.Binarization.DYNAMIC) {
+            // one fixed Bernoulli draw of the test set, so every epoch and the final evaluation see the same digits
+            testData = testData.stochasticallyBinarized(o.integer("seed") + 1);
+        }
+        test = MnistIterator.builder(testData).batchSize(1000).shuffle(false).shape(shape())
+                .target(MnistIterator.Target.INPUT).build();
+        // the first test digits, loaded once: all of them for the per-epoch measures, a prefix for the pictures
+        measureDigits = MnistIterator.builder(testData).batchSize(MEASURE_DIGITS).shuffle(false)
+                .shape(shape()).build().next().getFeatures();
+        digits = measureDigits.get(NDArrayIndex.interval(0, Math.min(PICTURE_DIGITS, measureDigits.size(0))));
+    }
+
+    @Override
+    public EncoderModel encoderModel(Options o, LabelledImages data) {
+        return factory(o, data);
+    }
+
+    /**
+     * Test loss and measures of a saved model on the test set of {@code o}'s data, as the epoch line prints them,
+     * written to {@code metrics.csv} with the pictures.
+     */
+    @Override
+    public void evaluate(ComputationGraph graph, Options o, Path out) throws IOException {
+        DataSource source = ExampleData.locate(o);
+        loadTest(source, o);
+        AutoencoderFactory factory = factory(o, testData);
+        ComputationGraph fresh = factory.init();
+        for (Map.Entry<String, INDArray> p : fresh.paramTable().entrySet()) {
+            INDArray saved = graph.paramTable().get(p.getKey());
+            if (saved == null || !java.util.Arrays.equals(saved.shape(), p.getValue().shape())) {
+                throw new CliException("the saved model does not match what 'train " + name()
+                        + "' builds with its recorded options (parameter " + p.getKey() + ")");
+            }
+        }
+        Files.createDirectories(out);
+        Map<String, Double> measures = new LinkedHashMap<>();
+        double testLoss = testLoss(graph, test, factory, measures);
+        measure(graph, measureDigits, measures);
+        StringBuilder line = new StringBuilder(String.format("evaluate %s  data %s  test_loss %.5f", name(),
+                source.description(), testLoss));
+        measures.forEach((k, v) -> line.append(String.format("  %s %.5f", k, v)));
+        System.out.println(line);
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("metrics.csv")))) {
+            csv.println("test_loss" + (measures.isEmpty() ? "" : ",") + String.join(",", measures.keySet()));
+            StringBuilder row = new StringBuilder(String.format("%.6f", testLoss));
+            measures.values().forEach(v -> row.append(String.format(",%.6f", v)));
+            csv.println(row);
+        }
+        for (Path p : pictures(graph, digits, out)) {
+            System.out.println("wrote " + p);
+        }
+        System.out.println("wrote " + out.resolve("metrics.csv"));
     }
 }

@@ -17,7 +17,12 @@ import org.unsupervisedzoo.zoo.eval.JacobianNorm;
  */
 final class ContractiveExample extends AutoencoderRunner {
     @Override
-    String name() {
+    public String description() {
+        return "contractive autoencoder (Jacobian penalty)";
+    }
+
+    @Override
+    public String name() {
         return "contractive";
     }
 

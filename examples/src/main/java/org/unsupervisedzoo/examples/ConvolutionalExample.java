@@ -9,7 +9,12 @@ import org.unsupervisedzoo.zoo.autoencoder.ConvolutionalAutoencoder;
 /** Convolutional autoencoder on 1x28x28 digits. */
 final class ConvolutionalExample extends AutoencoderRunner {
     @Override
-    String name() {
+    public String description() {
+        return "convolutional autoencoder (strided convolutions, transposed-convolution decoder)";
+    }
+
+    @Override
+    public String name() {
         return "conv";
     }
 

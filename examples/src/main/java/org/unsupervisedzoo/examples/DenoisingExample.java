@@ -30,7 +30,12 @@ import org.unsupervisedzoo.zoo.viz.ImageGrid;
  */
 final class DenoisingExample extends AutoencoderRunner {
     @Override
-    String name() {
+    public String description() {
+        return "denoising autoencoder (Gaussian, masking, salt-and-pepper or occlusion noise)";
+    }
+
+    @Override
+    public String name() {
         return "denoising";
     }
 

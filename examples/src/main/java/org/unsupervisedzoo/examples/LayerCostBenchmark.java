@@ -42,6 +42,10 @@ final class LayerCostBenchmark {
             System.out.println("usage: bench-layers [options]\n" + o.usage());
             return;
         }
+        run(o);
+    }
+
+    static void run(Options o) {
         DataSource source = ExampleData.locate(o);
         LabelledImages train = source.load(Split.TRAIN);
         int batch = o.integer("batch");

@@ -1,73 +1,196 @@
 package org.unsupervisedzoo.examples;
 
-import java.util.Arrays;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.unsupervisedzoo.datasets.DatasetException;
+import org.unsupervisedzoo.zoo.catalog.CatalogEntry;
+import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
- * Entry point of the examples jar: {@code java -jar unsupervised-zoo-examples.jar <example> [options]}.
- * {@code <example> --help} lists an example's options and their defaults.
+ * The command line: {@code java -jar unsupervised-zoo-examples.jar <command> [options]}, every command with
+ * {@code --help}. Commands: {@code list}, {@code train <model>}, {@code evaluate <model.zip>}, {@code export},
+ * {@code classify}, {@code semi-supervised}, {@code bench-layers}, {@code bench-vae}. Bad flags, unknown models,
+ * missing data sets and model files of the wrong kind end with one line on stderr and exit status 2.
  */
 public final class Main {
+    /** The program's name in usage lines. */
+    static final String PROGRAM = "java -jar unsupervised-zoo-examples.jar";
+
     private Main() {
     }
 
-    /** Every example, by command name, with a one-line description. */
-    static Map<String, AutoencoderRunner> examples() {
-        Map<String, AutoencoderRunner> m = new LinkedHashMap<>();
-        for (AutoencoderRunner r : new AutoencoderRunner[] {new UndercompleteExample(), new DenoisingExample(),
+    /** Every {@code train} command, by name. */
+    static Map<String, ModelCommand> trainCommands() {
+        Map<String, ModelCommand> m = new LinkedHashMap<>();
+        for (ModelCommand c : new ModelCommand[] {new UndercompleteExample(), new DenoisingExample(),
             new SparseExample(), new ContractiveExample(), new ConvolutionalExample(), new VaeExample()}) {
-            m.put(r.name(), r);
+            m.put(c.name(), c);
         }
         return m;
     }
 
-    private static final Map<String, String> DESCRIPTIONS = Map.of(
-            "autoencoder", "deep undercomplete autoencoder (784-128-64-32-64-128-784)",
-            "denoising", "denoising autoencoder (Gaussian, masking, salt-and-pepper or occlusion noise)",
-            "sparse", "sparse autoencoder, overcomplete (KL penalty, L1 activity or k-sparse)",
-            "contractive", "contractive autoencoder (Jacobian penalty)",
-            "conv", "convolutional autoencoder (strided convolutions, transposed-convolution decoder)",
-            "vae", "variational autoencoder (784-400-20), ELBO and importance-weighted likelihood");
+    /** The autoencoder runners, by name (the {@code train} commands that are autoencoders). */
+    static Map<String, AutoencoderRunner> examples() {
+        Map<String, AutoencoderRunner> m = new LinkedHashMap<>();
+        trainCommands().forEach((k, v) -> {
+            if (v instanceof AutoencoderRunner) {
+                m.put(k, (AutoencoderRunner) v);
+            }
+        });
+        return m;
+    }
 
-    public static void main(String[] args) throws Exception {
+    /** The commands beside {@code train}, by name. */
+    static Map<String, Command> commands() {
+        Map<String, Command> m = new LinkedHashMap<>();
+        for (Command c : new Command[] {
+            Command.of("list", "list the zoo's models and the train commands", Options::new, o -> list(System.out)),
+            new EvaluateCommand(), new ExportCommand(), new ClassifyCommand(), new SemiSupervisedCommand(),
+            Command.of("bench-layers", "cost of the custom SameDiff layers, side by side with built-in twins",
+                    LayerCostBenchmark::options, LayerCostBenchmark::run),
+            Command.of("bench-vae", "the zoo's VAE against DL4J's built-in VAE layer", VaeComparisonBenchmark::options,
+                    VaeComparisonBenchmark::run)}) {
+            m.put(c.name(), c);
+        }
+        return m;
+    }
+
+    public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        if (System.getenv("OMP_NUM_THREADS") == null) {
+        if (System.getenv("OMP_NUM_THREADS") == null && args.length > 0 && args[0].equals("train")) {
             System.err.println("note: OMP_NUM_THREADS is not set; OMP_NUM_THREADS=1 trained 2.5x faster on 2 cores"
                     + " (BENCHMARKS.md)");
         }
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            System.out.println(usage());
-            return;
-        }
-        if (args[0].equals("bench-layers")) {
-            LayerCostBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        if (args[0].equals("bench-vae")) {
-            VaeComparisonBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        AutoencoderRunner example = examples().get(args[0]);
-        if (example == null) {
-            System.err.println("unknown example '" + args[0] + "'\n" + usage());
-            System.exit(2);
-        }
-        try {
-            example.main(Arrays.copyOfRange(args, 1, args.length));
-        } catch (IllegalArgumentException | DatasetException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
         }
     }
 
-    static String usage() {
-        StringBuilder sb = new StringBuilder("usage: java -jar unsupervised-zoo-examples.jar <example> [options]\n"
-                + "examples:\n");
-        examples().keySet().forEach(n -> sb.append(String.format("  %-12s %s%n", n, DESCRIPTIONS.get(n))));
-        sb.append(String.format("  %-12s %s%n", "bench-layers", "cost of the custom layers, side by side"));
-        sb.append(String.format("  %-12s %s%n", "bench-vae", "the zoo's VAE against DL4J's built-in VAE layer"));
-        return sb.append("run '<example> --help' for its options").toString();
+    /** Runs one command line; returns the exit status (0 ok, 2 a usage or input error, 1 a failure). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Map<CommandSpec, Bound> actions = new LinkedHashMap<>();
+        CommandSpec rootSpec = CommandSpec.create().name(PROGRAM).mixinStandardHelpOptions(true)
+                .version("unsupervised-zoo " + Main.class.getPackage().getImplementationVersion());
+        rootSpec.usageMessage().description("Unsupervised deep learning models for DL4J: train, evaluate, export,"
+                + " and build classifiers on pretrained encoders. Run '<command> --help' for a command's options.");
+        CommandLine root = new CommandLine(rootSpec);
+        rootSpec.usageMessage().abbreviateSynopsis(true);
+        CommandSpec trainSpec = CommandSpec.create().name("train").mixinStandardHelpOptions(true);
+        trainSpec.usageMessage().description("train a zoo model on mnist, fashion or the bundled sample; writes"
+                + " the model, pictures and per-epoch metrics under --out");
+        CommandLine train = new CommandLine(trainSpec);
+        for (ModelCommand c : trainCommands().values()) {
+            Options o = c.options();
+            CommandSpec spec = o.spec(c.name(), c.description());
+            actions.put(spec, new Bound(c, o));
+            train.addSubcommand(c.name(), new CommandLine(spec));
+        }
+        root.addSubcommand("train", train);
+        for (Command c : commands().values()) {
+            Options o = c.options();
+            CommandSpec spec = o.spec(c.name(), c.description());
+            actions.put(spec, new Bound(c, o));
+            root.addSubcommand(c.name(), new CommandLine(spec));
+        }
+
+        ParseResult result;
+        try {
+            result = root.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            err.println("error: " + e.getMessage() + " (run '" + PROGRAM + " "
+                    + commandPath(e.getCommandLine()) + "--help')");
+            return 2;
+        }
+        ParseResult leaf = result;
+        while (true) {
+            if (leaf.isUsageHelpRequested()) {
+                leaf.commandSpec().commandLine().usage(new PrintWriter(out, true));
+                return 0;
+            }
+            if (leaf.isVersionHelpRequested()) {
+                leaf.commandSpec().commandLine().printVersionHelp(out);
+                return 0;
+            }
+            if (!leaf.hasSubcommand()) {
+                break;
+            }
+            leaf = leaf.subcommand();
+        }
+        Bound action = actions.get(leaf.commandSpec());
+        if (action == null) { // the program or 'train' alone
+            leaf.commandSpec().commandLine().usage(new PrintWriter(out, true));
+            if (leaf.commandSpec() == trainSpec) {
+                return 2;
+            }
+            out.println();
+            list(out);
+            return args.length == 0 ? 0 : 2;
+        }
+        Command command = action.command;
+        Options options = action.options.accept(leaf);
+        PrintStream oldOut = System.out;
+        try {
+            System.setOut(out);
+            command.run(options);
+            return 0;
+        } catch (IllegalArgumentException | DatasetException | CliException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (Exception | OutOfMemoryError e) {
+            err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + (System.getenv("ZOO_DEBUG") == null ? " (set ZOO_DEBUG=1 for the stack trace)" : ""));
+            if (System.getenv("ZOO_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
+    /** A command with the options object its picocli spec was built from. */
+    private static final class Bound {
+        final Command command;
+        final Options options;
+
+        Bound(Command command, Options options) {
+            this.command = command;
+            this.options = options;
+        }
+    }
+
+    private static String commandPath(CommandLine cl) {
+        StringBuilder sb = new StringBuilder();
+        for (CommandLine c = cl; c != null && c.getParent() != null; c = c.getParent()) {
+            sb.insert(0, c.getCommandName() + " ");
+        }
+        return sb.toString();
+    }
+
+    /** The catalog and the train commands. */
+    static void list(PrintStream out) {
+        out.println("models (the catalog; default configurations ship as JSON in the zoo jar):");
+        for (CatalogEntry e : ZooCatalog.entries()) {
+            out.printf("  %-28s %-12s input %-12s %s%n", e.name(), e.family(),
+                    java.util.Arrays.toString(e.inputShape()), e.description());
+            if (!e.customLayers().isEmpty()) {
+                out.printf("  %-28s custom layers: %s%n", "", String.join(", ", e.customLayers()));
+            }
+        }
+        out.println("train commands ('train <name> --help' for the flags):");
+        trainCommands().values().forEach(c -> out.printf("  %-14s %s%n", c.name(), c.description()));
+        out.println("other commands:");
+        commands().values().forEach(c -> out.printf("  %-16s %s%n", c.name(), c.description()));
+    }
+
+    static List<String> trainNames() {
+        return List.copyOf(trainCommands().keySet());
     }
 }

@@ -12,7 +12,12 @@ import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
 /** Sparse autoencoder (KL, L1 or k-sparse). Per epoch it reports the mean code activation on test digits. */
 final class SparseExample extends AutoencoderRunner {
     @Override
-    String name() {
+    public String description() {
+        return "sparse autoencoder, overcomplete (KL penalty, L1 activity or k-sparse)";
+    }
+
+    @Override
+    public String name() {
         return "sparse";
     }
 

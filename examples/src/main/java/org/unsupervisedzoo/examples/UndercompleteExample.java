@@ -9,7 +9,12 @@ import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
 /** Deep undercomplete autoencoder, 784-128-64-32-64-128-784 by default. */
 final class UndercompleteExample extends AutoencoderRunner {
     @Override
-    String name() {
+    public String description() {
+        return "deep undercomplete autoencoder (784-128-64-32-64-128-784)";
+    }
+
+    @Override
+    public String name() {
         return "autoencoder";
     }
 

@@ -49,6 +49,10 @@ final class VaeComparisonBenchmark {
             System.out.println("usage: bench-vae [options]\n" + o.usage());
             return;
         }
+        run(o);
+    }
+
+    static void run(Options o) {
         DataSource source = ExampleData.locate(o);
         LabelledImages train = source.load(Split.TRAIN);
         LabelledImages testData = source.load(Split.TEST);

@@ -33,7 +33,12 @@ final class VaeExample extends AutoencoderRunner {
     private VAE vae;
 
     @Override
-    String name() {
+    public String description() {
+        return "variational autoencoder (784-400-20), ELBO and importance-weighted likelihood";
+    }
+
+    @Override
+    public String name() {
         return "vae";
     }
 

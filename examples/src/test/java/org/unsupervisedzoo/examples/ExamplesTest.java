@@ -140,11 +140,4 @@ class ExamplesTest {
                 printed);
         assertTrue(printed.contains("median examples/s: zoo"), printed);
     }
-
-    @Test
-    void usageListsEveryExample() {
-        for (String name : Main.examples().keySet()) {
-            assertTrue(Main.usage().contains(name), name);
-        }
-    }
 }

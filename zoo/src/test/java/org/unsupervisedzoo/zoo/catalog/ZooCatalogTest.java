@@ -27,7 +27,7 @@ class ZooCatalogTest {
     /** The committed JSON folder, seen from the zoo module (the working directory of its tests). */
     private static final Path COMMITTED = Path.of("src/main/resources/org/unsupervisedzoo/zoo/catalog");
     private static final String REGENERATE = "; regenerate with: java -jar examples/target/unsupervised-zoo-examples.jar"
-            + " export --all --dir " + ZooCatalog.SOURCE_DIR;
+            + " export --all true --dir " + ZooCatalog.SOURCE_DIR;
 
     @Test
     void committedJsonMatchesTheFactoriesDefaults() throws IOException {

@@ -1,0 +1,158 @@
+package org.unsupervisedzoo.examples;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.learning.config.Adam;
+import org.unsupervisedzoo.datasets.DataSource;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.EncoderModel;
+import org.unsupervisedzoo.zoo.classifier.EncoderClassifier;
+
+/**
+ * {@code semi-supervised}: the zoo's headline comparison. Each encoder was pretrained without labels on all
+ * training digits (by {@code train}); for each label budget and seed a balanced labelled subset is drawn, and the
+ * same classifier (the encoder's architecture plus a softmax) is trained on it three ways: on the frozen
+ * pretrained encoder, fine-tuning the pretrained encoder, and from scratch (fresh weights). Every run takes the
+ * same number of Adam steps; the test error is measured on the whole test set. Writes every run to
+ * {@code runs.csv} and the mean and standard deviation over seeds to {@code summary.md}.
+ */
+final class SemiSupervisedCommand implements Command {
+    @Override
+    public String name() {
+        return "semi-supervised";
+    }
+
+    @Override
+    public String description() {
+        return "test error of classifiers on pretrained encoders vs from scratch, for several label budgets";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .option("encoders", "", "comma-separated model.zip files written by 'train' (required)")
+                .option("budgets", "100,600,1000,3000", "labelled digits per run, balanced per class")
+                .option("seeds", "3", "seeds per budget (the labelled subset and the head differ per seed)")
+                .option("modes", "frozen,fine-tuned,scratch", "which classifiers: frozen, fine-tuned, scratch")
+                .option("steps", "1000", "Adam steps per classifier")
+                .option("batch", "100", "minibatch size (at most the budget)")
+                .option("lr", "0.001", "Adam learning rate")
+                .option("hidden", "", "widths of a dense head between code and softmax (empty: softmax only)")
+                .option("data", "", "sample, mnist or fashion (default: the data of the first encoder)")
+                .option("data-dir", "", "folder with the four IDX files (default: as recorded)")
+                .option("out", "output/semi-supervised", "output folder");
+    }
+
+    @Override
+    public void run(Options o) throws Exception {
+        if (o.string("encoders").isEmpty()) {
+            throw new IllegalArgumentException("--encoders <model.zip,...> is required (train them with 'train')");
+        }
+        List<SavedModel> encoders = new ArrayList<>();
+        for (String f : o.string("encoders").split(",")) {
+            encoders.add(SavedModel.load(Path.of(f.trim())).override(o, "data", "data-dir"));
+        }
+        List<String> modes = List.of(o.string("modes").split(","));
+        for (String m : modes) {
+            if (!List.of("frozen", "fine-tuned", "scratch").contains(m)) {
+                throw new IllegalArgumentException("--modes takes frozen, fine-tuned and scratch, got '" + m + "'");
+            }
+        }
+        int[] budgets = o.integers("budgets");
+        int seeds = o.integer("seeds");
+        int steps = o.integer("steps");
+        if (seeds <= 0 || steps <= 0 || budgets.length == 0) {
+            throw new IllegalArgumentException("--seeds (" + seeds + "), --steps (" + steps
+                    + ") and --budgets must be positive");
+        }
+        DataSource source = ExampleData.locate(encoders.get(0).options);
+        LabelledImages train = source.load(Split.TRAIN);
+        LabelledImages test = source.load(Split.TEST);
+        Path out = o.path("out");
+        Files.createDirectories(out);
+        System.out.printf("semi-supervised  data %s  encoders %d  budgets %s  seeds %d  steps %d  out %s%n",
+                source.description(), encoders.size(), o.string("budgets"), seeds, steps, out);
+        Map<String, List<Double>> errors = new LinkedHashMap<>();
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("runs.csv")))) {
+            csv.println("encoder,model,mode,labels,seed,test_error,seconds");
+            for (SavedModel saved : encoders) {
+                EncoderModel model = saved.command.encoderModel(saved.options, train);
+                for (int budget : budgets) {
+                    for (int s = 1; s <= seeds; s++) {
+                        LabelledImages labelled = budget >= train.count() ? train : train.balancedSubset(budget, s);
+                        for (String mode : modes) {
+                            long t0 = System.nanoTime();
+                            EncoderClassifier.Builder b = mode.equals("scratch")
+                                    ? EncoderClassifier.fromScratch(model)
+                                    : EncoderClassifier.builder(model, saved.graph).frozen(mode.equals("frozen"));
+                            ComputationGraph clf = b.hiddenSizes(o.integers("hidden"))
+                                    .updater(new Adam(o.real("lr"))).seed(s).build();
+                            ClassifierTraining.trainSteps(clf, labelled,
+                                    ClassifierTraining.shapeOf(model.inputShape()), steps, o.integer("batch"), s);
+                            double error = 1 - ClassifierTraining.accuracy(clf, test,
+                                    ClassifierTraining.shapeOf(model.inputShape()));
+                            double seconds = (System.nanoTime() - t0) / 1e9;
+                            System.out.printf("run  %-26s %-10s labels %5d  seed %d  test_error %6.2f%%  time %6.1fs%n",
+                                    saved.record.model, mode, labelled.count(), s, 100 * error, seconds);
+                            csv.printf("%s,%s,%s,%d,%d,%.6f,%.2f%n", saved.file, saved.record.model, mode,
+                                    labelled.count(), s, error, seconds);
+                            csv.flush();
+                            errors.computeIfAbsent(saved.record.model + "|" + mode + "|" + labelled.count(),
+                                    k -> new ArrayList<>()).add(error);
+                        }
+                    }
+                }
+            }
+        }
+        String summary = summary(errors, budgets, train.count());
+        Files.writeString(out.resolve("summary.md"), summary);
+        System.out.print(summary);
+        System.out.println("wrote " + out.resolve("runs.csv"));
+        System.out.println("wrote " + out.resolve("summary.md"));
+    }
+
+    /** A Markdown table: one row per encoder and mode, one column per budget, mean +- sd test error in %. */
+    static String summary(Map<String, List<Double>> errors, int[] budgets, int trainCount) {
+        StringBuilder sb = new StringBuilder("| pretraining | classifier |");
+        for (int b : budgets) {
+            sb.append(' ').append(Math.min(b, trainCount)).append(" labels |");
+        }
+        sb.append("\n|---|---|");
+        for (int b : budgets) {
+            sb.append("---|");
+        }
+        sb.append('\n');
+        Map<String, Map<Integer, List<Double>>> rows = new LinkedHashMap<>();
+        errors.forEach((k, v) -> {
+            String[] p = k.split("\\|");
+            rows.computeIfAbsent(p[0] + "|" + p[1], r -> new LinkedHashMap<>()).put(Integer.parseInt(p[2]), v);
+        });
+        rows.forEach((row, byBudget) -> {
+            String[] p = row.split("\\|");
+            sb.append("| ").append(p[0]).append(" | ").append(p[1]).append(" |");
+            for (int b : budgets) {
+                List<Double> v = byBudget.get(Math.min(b, trainCount));
+                sb.append(' ').append(v == null ? "" : meanSd(v)).append(" |");
+            }
+            sb.append('\n');
+        });
+        return sb.toString();
+    }
+
+    /** {@code 12.34 +- 0.56} (percent; sample standard deviation), or just the mean for one value. */
+    static String meanSd(List<Double> v) {
+        double mean = v.stream().mapToDouble(d -> d).average().orElse(Double.NaN);
+        if (v.size() < 2) {
+            return String.format("%.2f", 100 * mean);
+        }
+        double ss = v.stream().mapToDouble(d -> (d - mean) * (d - mean)).sum();
+        return String.format("%.2f ± %.2f", 100 * mean, 100 * Math.sqrt(ss / (v.size() - 1)));
+    }
+}

@@ -1,0 +1,156 @@
+package org.unsupervisedzoo.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
+
+/** The command line end to end: help, errors as one line, and the train / evaluate / export / classify chain. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    /** Exit status, stdout and stderr of one command line. */
+    static final class Result {
+        final int status;
+        final String out;
+        final String err;
+
+        Result(int status, String out, String err) {
+            this.status = status;
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public String toString() {
+            return "status " + status + "\n--- out\n" + out + "\n--- err\n" + err;
+        }
+    }
+
+    static Result cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    /** A usage error: status 2, one line on stderr naming {@code fragment}, no stack trace. */
+    static void oneLineError(Result r, String fragment) {
+        assertEquals(2, r.status, r.toString());
+        assertEquals(1, r.err.lines().count(), r.toString());
+        assertTrue(r.err.startsWith("error: ") && r.err.contains(fragment), r.toString());
+        assertFalse(r.err.contains("\tat ") || r.out.contains("\tat "), r.toString());
+    }
+
+    @Test
+    void helpOnEveryCommand() {
+        Result root = cli("--help");
+        assertEquals(0, root.status, root.toString());
+        for (String c : List.of("train", "list", "evaluate", "export", "classify", "semi-supervised")) {
+            assertTrue(root.out.contains(c), c + " in\n" + root.out);
+            Result r = cli(c, "--help");
+            assertEquals(0, r.status, r.toString());
+            assertTrue(r.out.contains("Usage:"), r.toString());
+        }
+        for (String model : Main.trainCommands().keySet()) {
+            assertTrue(cli("train", "--help").out.contains(model), model);
+            Result r = cli("train", model, "--help");
+            assertEquals(0, r.status, r.toString());
+            assertTrue(r.out.contains("--epochs") && r.out.contains("(default: "), r.toString());
+        }
+        Result none = cli();
+        assertEquals(0, none.status);
+        assertTrue(none.out.contains("variational-autoencoder"), none.toString());
+    }
+
+    @Test
+    void listShowsTheCatalogAndTheTrainCommands() {
+        Result r = cli("list");
+        assertEquals(0, r.status, r.toString());
+        ZooCatalog.names().forEach(n -> assertTrue(r.out.contains(n), n));
+        Main.trainCommands().keySet().forEach(n -> assertTrue(r.out.contains("  " + n + " "), n));
+        assertTrue(r.out.contains("custom layers: ContractiveDenseLayer") || r.out.contains("ActivityPenalty"),
+                r.out);
+    }
+
+    @Test
+    void badInputIsOneLineAndANonZeroExit() throws Exception {
+        oneLineError(cli("trian"), "trian");
+        oneLineError(cli("train", "rbn"), "rbn");
+        oneLineError(cli("train", "autoencoder", "--epoch", "3"), "--epoch");
+        oneLineError(cli("train", "autoencoder", "--epochs"), "--epochs");
+        oneLineError(cli("train", "autoencoder", "--batch", "many", "--out", tmp.toString()), "--batch must be an integer");
+        oneLineError(cli("train", "autoencoder", "--data", "cifar"), "cifar");
+        oneLineError(cli("train", "autoencoder", "--data", "mnist", "--data-dir", tmp.resolve("none").toString()),
+                tmp.resolve("none").toString());
+        oneLineError(cli("evaluate", tmp.resolve("missing.zip").toString()), "does not exist");
+        Path text = Files.writeString(tmp.resolve("notes.zip"), "not a zip");
+        oneLineError(cli("evaluate", text.toString()), "not a DL4J model file");
+        oneLineError(cli("evaluate"), "<model>");
+        oneLineError(cli("classify"), "--encoder");
+        oneLineError(cli("export", "--model", "rbn"), "unknown model 'rbn'");
+        oneLineError(cli("export"), "--all");
+        assertEquals(2, cli("train").status, "train without a model prints its usage and fails");
+    }
+
+    @Test
+    void trainEvaluateExportClassifyAndSemiSupervisedChain() throws Exception {
+        Path run = tmp.resolve("ae");
+        Result train = cli("train", "autoencoder", "--epochs", "1", "--hidden", "32,8", "--out", run.toString());
+        assertEquals(0, train.status, train.toString());
+        Path model = run.resolve("model.zip");
+        assertTrue(train.out.contains("wrote " + model), train.out);
+        RunRecord record = RunRecord.read(model);
+        assertEquals("autoencoder", record.command);
+        assertEquals("undercomplete-autoencoder", record.model);
+        assertTrue(record.args.containsAll(List.of("--hidden", "32,8")), record.args.toString());
+
+        Result eval = cli("evaluate", model.toString(), "--out", tmp.resolve("eval").toString());
+        assertEquals(0, eval.status, eval.toString());
+        assertTrue(eval.out.lines().anyMatch(l -> l.matches("evaluate autoencoder  data .*  test_loss \\d\\.\\d{5}")),
+                eval.out);
+        assertTrue(Files.exists(tmp.resolve("eval/metrics.csv")) && Files.exists(tmp.resolve("eval/reconstructions.png")));
+
+        Result export = cli("export", "--model", model.toString(), "--dir", tmp.resolve("json").toString());
+        assertEquals(0, export.status, export.toString());
+        ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(
+                Files.readString(tmp.resolve("json/undercomplete-autoencoder.json")));
+        assertEquals(List.of("reconstruction"), conf.getNetworkOutputs());
+        Result all = cli("export", "--all", "true", "--dir", tmp.resolve("catalog").toString());
+        assertEquals(0, all.status, all.toString());
+        assertEquals(Files.readString(Path.of("../" + ZooCatalog.SOURCE_DIR + "/catalog.json")),
+                Files.readString(tmp.resolve("catalog/catalog.json")));
+
+        Path clfOut = tmp.resolve("clf");
+        Result clf = cli("classify", "--encoder", model.toString(), "--labels", "200", "--epochs", "2",
+                "--frozen", "false", "--probe", "true", "--out", clfOut.toString());
+        assertEquals(0, clf.status, clf.toString());
+        assertEquals(2, clf.out.lines().filter(l -> l.matches(
+                "epoch +\\d/2  train_loss \\d+\\.\\d{5}  test_accuracy 0\\.\\d{4}  test_error .*")).count(), clf.out);
+        assertTrue(clf.out.lines().anyMatch(l -> l.matches("linear_probe  code_width 8  train_accuracy .*")), clf.out);
+        assertTrue(Files.exists(clfOut.resolve("classifier.zip")));
+        // a classifier is not a model 'train' saved: a clear error, not a stack trace
+        oneLineError(cli("classify", "--encoder", clfOut.resolve("classifier.zip").toString()),
+                "was not saved by this command line's 'train'");
+
+        Result semi = cli("semi-supervised", "--encoders", model.toString(), "--budgets", "20,50", "--seeds", "2",
+                "--steps", "3", "--out", tmp.resolve("semi").toString());
+        assertEquals(0, semi.status, semi.toString());
+        assertEquals(12, semi.out.lines().filter(l -> l.startsWith("run  undercomplete-autoencoder")).count(), semi.out);
+        List<String> summary = Files.readAllLines(tmp.resolve("semi/summary.md"));
+        assertEquals(5, summary.size(), String.join("\n", summary));
+        assertTrue(summary.get(0).contains("20 labels") && summary.get(0).contains("50 labels"), summary.get(0));
+        assertTrue(summary.get(2).matches("\\| undercomplete-autoencoder \\| frozen \\| \\d+\\.\\d\\d ± \\d+\\.\\d\\d \\|.*"),
+                summary.get(2));
+    }
+}
