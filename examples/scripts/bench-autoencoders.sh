@@ -11,7 +11,7 @@ mkdir -p output/bench
 run() { # $1 = run name, the rest = example and its options
   local tag=$1; shift
   echo "== $tag: $*"
-  OMP_NUM_THREADS=1 java -jar "$jar" "$@" --data mnist --epochs "$epochs" --out "output/bench/$tag" \
+  OMP_NUM_THREADS=1 java -jar "$jar" train "$@" --data mnist --epochs "$epochs" --out "output/bench/$tag" \
     2>/dev/null | grep --line-buffered -E '^(epoch|model|wrote)' | tee "output/bench/$tag.log"
 }
 run denoising denoising
