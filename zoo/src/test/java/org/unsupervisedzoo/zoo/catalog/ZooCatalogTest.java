@@ -90,4 +90,24 @@ class ZooCatalogTest {
                 err.getMessage());
         assertTrue(ZooCatalog.indexJson().contains("\"name\": \"sparse-autoencoder\""));
     }
+
+    @Test
+    void everyModelWorksAsADl4jZooModel() {
+        for (CatalogEntry e : ZooCatalog.entries()) {
+            org.deeplearning4j.zoo.ZooModel<?> zm = new Dl4jZooModel(e.defaults());
+            assertEquals(e.name(), zm.modelName());
+            assertEquals(ComputationGraph.class, zm.modelType());
+            for (org.deeplearning4j.zoo.PretrainedType t : org.deeplearning4j.zoo.PretrainedType.values()) {
+                assertTrue(!zm.pretrainedAvailable(t), e.name() + " " + t);
+            }
+            assertThrows(UnsupportedOperationException.class, zm::initPretrained, "nothing is downloaded");
+        }
+        Dl4jZooModel ae = Dl4jZooModel.of("undercomplete-autoencoder");
+        ComputationGraph g = ae.init();
+        assertEquals(ae.factory().init().numParams(), g.numParams());
+        ae.setInputShape(new int[][] {{784}});
+        IllegalArgumentException err = assertThrows(IllegalArgumentException.class,
+                () -> ae.setInputShape(new int[][] {{1, 28, 28}}));
+        assertTrue(err.getMessage().contains("[784]") && err.getMessage().contains("inputSize"), err.getMessage());
+    }
 }

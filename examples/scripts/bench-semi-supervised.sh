@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The semi-supervised table of BENCHMARKS.md: pretrain each encoder without labels on all 60,000 MNIST training
+# digits, then train the same classifier (encoder + softmax) with 100 / 600 / 1000 / 3000 labels on the frozen
+# encoder, fine-tuning it, and from scratch, 3 seeds each.
+# Usage: examples/scripts/bench-semi-supervised.sh [pretraining epochs] [classifier steps]
+# Needs full MNIST (datasets/scripts/fetch-mnist.sh) and a built jar (mvn -q -DskipTests package).
+set -euo pipefail
+epochs="${1:-10}"
+steps="${2:-1000}"
+jar=examples/target/unsupervised-zoo-examples.jar
+out=output/semi-supervised
+mkdir -p "$out"
+export OMP_NUM_THREADS=1
+encoders=""
+pretrain() { # $1 = train command, the rest = its options
+  local name=$1; shift
+  echo "== pretrain $name $*"
+  java -jar "$jar" train "$name" --data mnist --epochs "$epochs" --out "$out/pretrain/$name" "$@" 2>/dev/null \
+    | grep --line-buffered -E '^(epoch|model|wrote)' | tee "$out/pretrain-$name.log"
+  encoders="${encoders:+$encoders,}$out/pretrain/$name/model.zip"
+}
+pretrain autoencoder
+pretrain denoising
+pretrain sparse
+pretrain contractive
+pretrain vae --batch 128
+java -jar "$jar" semi-supervised --encoders "$encoders" --budgets 100,600,1000,3000 --seeds 3 --steps "$steps" \
+  --out "$out" 2>/dev/null | grep --line-buffered -vE '^\[' | tee "$out/semi-supervised.log"
