@@ -51,6 +51,7 @@ public final class SomExample {
                 .option("sigma", "10", "neighbourhood radius at the start (grid units)")
                 .option("sigma-final", "0.5", "neighbourhood radius at the end")
                 .option("decay", "exponential", "schedule of both: constant, linear, exponential or asymptotic")
+                .option("subset", "0", "train on the first n training digits only (0: all)")
                 .option("seed", "12345", "seed of initialisation and shuffling")
                 .option("out", "output/som", "output folder");
     }
@@ -86,8 +87,10 @@ public final class SomExample {
         int batch = o.integer("batch");
         long seed = o.integer("seed");
         int epochs = o.integer("epochs");
-        MnistIterator train = MnistIterator.builder(trainData).batchSize(batch).seed(seed).build();
-        DataSet allTrain = MnistIterator.builder(trainData).batchSize(trainData.count()).shuffle(false).build().next();
+        int subset = o.integer("subset");
+        MnistIterator train = MnistIterator.builder(trainData).batchSize(batch).seed(seed).subset(subset).build();
+        DataSet allTrain = MnistIterator.builder(trainData).batchSize(train.numExamples()).shuffle(false)
+                .subset(subset).build().next();
         DataSet allTest = MnistIterator.builder(testData).batchSize(testData.count()).shuffle(false).build().next();
         int[] trainLabels = allTrain.getLabels().argMax(1).toIntVector();
         int[] testLabels = allTest.getLabels().argMax(1).toIntVector();
