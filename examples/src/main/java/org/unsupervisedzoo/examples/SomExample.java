@@ -58,11 +58,11 @@ public final class SomExample {
 
     public static void main(String[] args) throws IOException {
         Options o = options();
-        if (!o.parse(args)) {
-            System.out.println("usage: som [options]\n" + o.usage());
-            return;
-        }
         try {
+            if (!o.parse(args)) {
+                System.out.println("usage: som [options]\n" + o.usage());
+                return;
+            }
             run(o);
         } catch (IllegalArgumentException | org.unsupervisedzoo.datasets.DatasetException e) {
             System.err.println("error: " + e.getMessage());
