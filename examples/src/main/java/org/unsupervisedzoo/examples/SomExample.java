@@ -30,7 +30,8 @@ import org.unsupervisedzoo.zoo.viz.ImageGrid;
  * lr and sigma as at the epoch's last batch, QE and TE on the test set), and at the end the SOM classifier's test
  * accuracy (units labelled by majority vote of the training digits). Writes under {@code --out}: {@code model.zip},
  * {@code epochs.csv}, {@code umatrix.png}, {@code prototypes.png} (the prototypes as a rows x cols grid of
- * 28x28 digits), {@code hitmap.png} (training hits) and {@code labels.csv} (the unit labels, one map row a line).
+ * 28x28 digits), {@code hitmap.png} (training hits), {@code anomalies.png} (the 30 test digits farthest from their best-matching
+ * unit) and {@code labels.csv} (the unit labels, one map row a line).
  */
 public final class SomExample {
     private SomExample() {
@@ -159,6 +160,15 @@ public final class SomExample {
             System.out.println("wrote " + ImageGrid.writePng(ImageGrid.tiles(som.prototypes(graph).dup(),
                     trainData.rows(), trainData.cols(), som.grid().cols(), 1), out.resolve("prototypes.png")));
         }
+        // the most unusual test digits: largest distance to their best-matching unit
+        double[] scores = maps.anomalyScores(allTest.getFeatures());
+        long[] worst = java.util.stream.IntStream.range(0, scores.length).boxed()
+                .sorted((p, q) -> Double.compare(scores[q], scores[p])).limit(30).mapToLong(i -> i).toArray();
+        System.out.printf("anomaly score  median %.5f  max %.5f (test digit %d)%n",
+                java.util.Arrays.stream(scores).sorted().toArray()[scores.length / 2], scores[(int) worst[0]], worst[0]);
+        System.out.println("wrote " + ImageGrid.writePng(ImageGrid.tiles(allTest.getFeatures().get(
+                org.nd4j.linalg.indexing.NDArrayIndex.indices(worst)), trainData.rows(), trainData.cols(), 10, 2),
+                out.resolve("anomalies.png")));
         int[] unitLabels = classifier.unitLabels();
         int[] labelMap = maps.labelMap(allTrain.getFeatures(), trainLabels);
         Path labels = out.resolve("labels.csv");

@@ -56,7 +56,7 @@ class SomExampleTest {
                 + "  examples/s +\\d+  time +\\d+\\.\\ds"), lines.get(1));
         assertTrue(printed.lines().anyMatch(l -> l.matches("som classifier  test_accuracy 0\\.\\d{4}  units 20  .*")),
                 printed);
-        for (String png : new String[] {"umatrix.png", "prototypes.png", "hitmap.png"}) {
+        for (String png : new String[] {"umatrix.png", "prototypes.png", "hitmap.png", "anomalies.png"}) {
             assertNotNull(ImageIO.read(out.resolve(png).toFile()), png);
         }
         assertEquals(5 * 29 + 1, ImageIO.read(out.resolve("prototypes.png").toFile()).getWidth(), "5 columns of digits");
