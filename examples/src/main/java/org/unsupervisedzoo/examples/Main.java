@@ -29,7 +29,8 @@ public final class Main {
     static Map<String, ModelCommand> trainCommands() {
         Map<String, ModelCommand> m = new LinkedHashMap<>();
         for (ModelCommand c : new ModelCommand[] {new UndercompleteExample(), new DenoisingExample(),
-            new SparseExample(), new ContractiveExample(), new ConvolutionalExample(), new VaeExample()}) {
+            new SparseExample(), new ContractiveExample(), new ConvolutionalExample(), new VaeExample(),
+            new SomExample()}) {
             m.put(c.name(), c);
         }
         return m;

@@ -17,6 +17,7 @@ import org.unsupervisedzoo.zoo.autoencoder.DenoisingAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.VAE;
+import org.unsupervisedzoo.zoo.som.SOM;
 
 /**
  * Every zoo model by name, with its default configuration as DL4J JSON shipped in the jar under
@@ -57,7 +58,12 @@ public final class ZooCatalog {
                     () -> ConvolutionalAutoencoder.builder().build()),
             CatalogEntry.of("autoencoder", "variational autoencoder 784-400-20, Bernoulli likelihood",
                     "D. P. Kingma, M. Welling, Auto-encoding variational Bayes, ICLR 2014",
-                    () -> VAE.builder().build()));
+                    () -> VAE.builder().build()),
+            CatalogEntry.of("self-organizing", "self-organizing map, 20x20 prototypes of 784 pixels, Gaussian"
+                            + " neighbourhood, decaying learning rate and radius",
+                    "T. Kohonen, Self-organized formation of topologically correct feature maps, Biological"
+                            + " Cybernetics 1982",
+                    () -> SOM.builder().build()));
 
     private ZooCatalog() {
     }
