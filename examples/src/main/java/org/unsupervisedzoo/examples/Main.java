@@ -45,6 +45,20 @@ public final class Main {
             LayerCostBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args[0].equals("gan") || args[0].equals("mnist-classifier")) {
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            try {
+                if (args[0].equals("gan")) {
+                    GanExample.main(rest);
+                } else {
+                    MnistClassifierExample.main(rest);
+                }
+            } catch (IllegalArgumentException | DatasetException e) {
+                System.err.println("error: " + e.getMessage());
+                System.exit(2);
+            }
+            return;
+        }
         if (args[0].equals("bench-vae")) {
             VaeComparisonBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -66,6 +80,8 @@ public final class Main {
         StringBuilder sb = new StringBuilder("usage: java -jar unsupervised-zoo-examples.jar <example> [options]\n"
                 + "examples:\n");
         examples().keySet().forEach(n -> sb.append(String.format("  %-12s %s%n", n, DESCRIPTIONS.get(n))));
+        sb.append(String.format("  %-12s %s%n", "gan", "MLP GAN or DCGAN (--model, --conditional), judged by mnist-classifier"));
+        sb.append(String.format("  %-12s %s%n", "mnist-classifier", "LeNet judge of the GAN measures, trained once"));
         sb.append(String.format("  %-12s %s%n", "bench-layers", "cost of the custom layers, side by side"));
         sb.append(String.format("  %-12s %s%n", "bench-vae", "the zoo's VAE against DL4J's built-in VAE layer"));
         return sb.append("run '<example> --help' for its options").toString();

@@ -57,6 +57,7 @@ public final class GanTrainer {
     private final double realLabel;
     private final long seed;
     private final int fixedSamples;
+    private java.util.function.BiConsumer<Integer, Integer> progress;
     private int epoch;
     private long dStepCount;
     private long gStepCount;
@@ -154,6 +155,9 @@ public final class GanTrainer {
                     gCount++;
                 }
             }
+            if (progress != null) {
+                progress.accept(bIdx + 1, batches);
+            }
         }
         epoch++;
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -214,6 +218,11 @@ public final class GanTrainer {
                 to.getLayer(name).params().assign(l.params());
             }
         }
+    }
+
+    /** Called after each minibatch of {@link #fitEpoch} with (minibatches done, minibatches in the epoch). */
+    public void setProgress(java.util.function.BiConsumer<Integer, Integer> progress) {
+        this.progress = progress;
     }
 
     // ------------------------------------------------------------------------------------------------ sampling
