@@ -120,10 +120,9 @@ public final class GanExample {
             judge = MnistClassifierExample.train(source, o.integer("classifier-epochs"), 64, 1e-3, o.integer("seed"),
                     classifierFile);
         }
-        MnistClassifierExample.report(judge, trainData, testData);
-        DataSet test = MnistClassifierExample.all(testData);
         SampleQuality.Gaussian testGaussian = SampleQuality.Gaussian.fit(
-                SampleQuality.judge(judge, test.getFeatures()).features);
+                MnistClassifierExample.report(judge, trainData, testData).features);
+        int testCount = testData.count();
 
         // the data, flat, in [0, 1]
         DataSet train = MnistIterator.builder(trainData).batchSize(trainData.count()).shuffle(false)
@@ -146,7 +145,7 @@ public final class GanExample {
         }
         System.out.printf("model %s  params G %d  D %d  data %s  train %d  test %d  out %s%n", gan.name(),
                 trainer.generator().numParams(), trainer.discriminator().numParams(), source.description(),
-                images.size(0), test.numExamples(), out);
+                images.size(0), testCount, out);
 
         int epochs = o.integer("epochs");
         int evalSamples = o.integer("eval-samples");

@@ -73,8 +73,11 @@ public final class MnistClassifierExample {
         return net;
     }
 
-    /** The reference figures of a classifier: test accuracy, real-data IS, real-vs-real Frechet distance. */
-    static double[] report(ComputationGraph net, LabelledImages trainData, LabelledImages testData) {
+    /**
+     * Prints the reference figures of a classifier (test accuracy, real-data IS, real-vs-real Frechet distance) and
+     * returns its judgement of the test digits.
+     */
+    static SampleQuality.Judged report(ComputationGraph net, LabelledImages trainData, LabelledImages testData) {
         DataSet test = all(testData);
         SampleQuality.Judged t = SampleQuality.judge(net, test.getFeatures());
         double acc = SampleQuality.accuracy(t.probabilities, test.getLabels().argMax(1).toIntVector());
@@ -85,7 +88,7 @@ public final class MnistClassifierExample {
                 t.features);
         System.out.printf("classifier test_accuracy %.4f  real_test_IS %.3f +- %.3f  real_FID(train %d vs test %d)"
                 + " %.4f%n", acc, is[0], is[1], trainPart.numExamples(), test.numExamples(), fid);
-        return new double[] {acc, is[0], fid};
+        return t;
     }
 
     static DataSet all(LabelledImages data) {
