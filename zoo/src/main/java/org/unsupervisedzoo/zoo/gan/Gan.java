@@ -1,6 +1,5 @@
 package org.unsupervisedzoo.zoo.gan;
 
-import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -95,16 +94,5 @@ public abstract class Gan implements GanFactory {
     private static void addScore(GraphBuilder g) {
         g.addLayer(SCORE, new LossLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID)
                 .build(), LOGIT);
-    }
-
-    /** Names of the generator's layers with parameters, in a graph built from {@link #generatorConf()}. */
-    public static List<String> parameterLayers(org.deeplearning4j.nn.graph.ComputationGraph graph) {
-        List<String> names = new java.util.ArrayList<>();
-        for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
-            if (l.numParams() > 0) {
-                names.add(l.conf().getLayer().getLayerName());
-            }
-        }
-        return names;
     }
 }
