@@ -30,7 +30,11 @@ public final class Main {
         Map<String, ModelCommand> m = new LinkedHashMap<>();
         for (ModelCommand c : new ModelCommand[] {new UndercompleteExample(), new DenoisingExample(),
             new SparseExample(), new ContractiveExample(), new ConvolutionalExample(), new VaeExample(),
-            new SomExample()}) {
+            new SomExample(),
+            ModelCommand.of("gan", "MLP GAN or DCGAN (--model, --conditional), judged by mnist-classifier",
+                    GanExample::options, GanExample::run),
+            ModelCommand.of("mnist-classifier", "LeNet-style judge of the GAN measures, trained once",
+                    MnistClassifierExample::options, MnistClassifierExample::run)}) {
             m.put(c.name(), c);
         }
         return m;
@@ -179,16 +183,16 @@ public final class Main {
     static void list(PrintStream out) {
         out.println("models (the catalog; default configurations ship as JSON in the zoo jar):");
         for (CatalogEntry e : ZooCatalog.entries()) {
-            out.printf("  %-28s %-12s input %-12s %s%n", e.name(), e.family(),
+            out.printf("  %-28s %-16s input %-12s %s%n", e.name(), e.family(),
                     java.util.Arrays.toString(e.inputShape()), e.description());
             if (!e.customLayers().isEmpty()) {
                 out.printf("  %-28s custom layers: %s%n", "", String.join(", ", e.customLayers()));
             }
         }
         out.println("train commands ('train <name> --help' for the flags):");
-        trainCommands().values().forEach(c -> out.printf("  %-14s %s%n", c.name(), c.description()));
+        trainCommands().values().forEach(c -> out.printf("  %-17s %s%n", c.name(), c.description()));
         out.println("other commands:");
-        commands().values().forEach(c -> out.printf("  %-16s %s%n", c.name(), c.description()));
+        commands().values().forEach(c -> out.printf("  %-17s %s%n", c.name(), c.description()));
     }
 
     static List<String> trainNames() {

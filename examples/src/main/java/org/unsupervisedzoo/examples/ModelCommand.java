@@ -29,4 +29,30 @@ interface ModelCommand extends Command {
     default void evaluate(ComputationGraph graph, Options o, Path out) throws Exception {
         throw new CliException("models trained by 'train " + name() + "' have no 'evaluate' yet");
     }
+
+    /** A train command from its parts, for a model without an encoder or an evaluation. */
+    static ModelCommand of(String name, String description, java.util.function.Supplier<Options> options,
+                           Command.Action action) {
+        return new ModelCommand() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public Options options() {
+                return options.get();
+            }
+
+            @Override
+            public void run(Options o) throws Exception {
+                action.run(o);
+            }
+        };
+    }
 }

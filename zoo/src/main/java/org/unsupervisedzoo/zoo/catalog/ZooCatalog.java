@@ -17,6 +17,10 @@ import org.unsupervisedzoo.zoo.autoencoder.DenoisingAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.VAE;
+import org.unsupervisedzoo.zoo.eval.LeNet;
+import org.unsupervisedzoo.zoo.gan.Dcgan;
+import org.unsupervisedzoo.zoo.gan.GanFactory;
+import org.unsupervisedzoo.zoo.gan.MlpGan;
 import org.unsupervisedzoo.zoo.som.SOM;
 
 /**
@@ -63,7 +67,35 @@ public final class ZooCatalog {
                             + " neighbourhood, decaying learning rate and radius",
                     "T. Kohonen, Self-organized formation of topologically correct feature maps, Biological"
                             + " Cybernetics 1982",
-                    () -> SOM.builder().build()));
+                    () -> SOM.builder().build()),
+            gan("adversarial", "MLP GAN, G 100-256-512-784, D 784-512-256-1, LeakyReLU",
+                    "I. Goodfellow et al., Generative adversarial nets, NeurIPS 2014", () -> MlpGan.builder().build()),
+            gan("adversarial", "conditional MLP GAN: the class label fed to G and D",
+                    "M. Mirza, S. Osindero, Conditional generative adversarial nets, arXiv:1411.1784, 2014",
+                    () -> MlpGan.builder().conditional(10).build()),
+            gan("adversarial", "DCGAN for 1x28x28: dense + transposed-conv generator with batch norm, strided-conv"
+                            + " discriminator",
+                    "A. Radford, L. Metz, S. Chintala, Unsupervised representation learning with deep convolutional"
+                            + " generative adversarial networks, ICLR 2016", () -> Dcgan.builder().build()),
+            gan("adversarial", "conditional DCGAN: the class label fed to G and D",
+                    "M. Mirza, S. Osindero, Conditional generative adversarial nets, arXiv:1411.1784, 2014",
+                    () -> Dcgan.builder().conditional(10).build()),
+            CatalogEntry.of("classifier", "LeNet-style MNIST classifier, the judge of the GAN sample measures",
+                    "Y. LeCun et al., Gradient-based learning applied to document recognition, Proc. IEEE 1998",
+                    () -> LeNet.builder().build()));
+
+    /** A GAN: its generator, its discriminator and the combined graph with the discriminator frozen. */
+    private static CatalogEntry gan(String family, String description, String reference,
+                                    java.util.function.Supplier<? extends GanFactory> defaults) {
+        return CatalogEntry.ofParts(defaults.get().name(), family, description, reference, defaults, () -> {
+            GanFactory g = defaults.get();
+            Map<String, ComputationGraphConfiguration> parts = new java.util.LinkedHashMap<>();
+            parts.put("generator", g.generatorConf());
+            parts.put("discriminator", g.discriminatorConf());
+            parts.put("combined", g.conf());
+            return parts;
+        });
+    }
 
     private ZooCatalog() {
     }

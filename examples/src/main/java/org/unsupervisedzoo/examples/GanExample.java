@@ -1,0 +1,301 @@
+package org.unsupervisedzoo.examples;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.unsupervisedzoo.datasets.DataSource;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.eval.SampleQuality;
+import org.unsupervisedzoo.zoo.gan.Dcgan;
+import org.unsupervisedzoo.zoo.gan.GanFactory;
+import org.unsupervisedzoo.zoo.gan.GanTrainer;
+import org.unsupervisedzoo.zoo.gan.MlpGan;
+import org.unsupervisedzoo.zoo.viz.Charts;
+import org.unsupervisedzoo.zoo.viz.ImageGrid;
+
+/**
+ * Trains an MLP GAN or a DCGAN (optionally conditional) on MNIST with {@link GanTrainer} and judges the samples
+ * with a LeNet classifier ({@code --classifier}, trained and saved first if the file is missing).
+ *
+ * <p>The epoch line: {@code epoch   3/10  D(x) 0.6123  D(G(z)) 0.3012  loss_d 1.12345  loss_g 1.23456  IS 8.123
+ * FID 12.3456  min_share 0.0712  collapse -  examples/s 1234  time 12.3s}, where {@code examples/s} counts real
+ * training digits and {@code time} is the training time (the measures take {@code eval_time}, in the CSV). A
+ * conditional GAN adds {@code class_acc}, the share of samples the classifier assigns to the class asked for.
+ * Writes under {@code --out}: {@code samples-epoch-NNN.png} (the fixed noise each epoch; conditional: one row per
+ * class), {@code losses.png}, {@code discriminator.png} (D(x), D(G(z))), {@code digits.png} (the digit histogram
+ * of the last epoch's samples, collapsed digits in red), {@code epochs.csv}, {@code generator.zip} and the
+ * checkpoint folder {@code checkpoint/} that {@code --resume} continues from.
+ */
+public final class GanExample {
+    private GanExample() {
+    }
+
+    static Options options() {
+        return ExampleData.declare(new Options())
+                .option("model", "mlp", "mlp or dcgan")
+                .option("conditional", "false", "true: class label fed to G and D")
+                .option("epochs", "10", "training epochs (in total, when resuming)")
+                .option("batch", "64", "real digits per D step")
+                .option("lr", "0.0002", "Adam learning rate (beta1 0.5) of G and D")
+                .option("seed", "12345", "seed of weights, noise and data order")
+                .option("d-steps", "1", "D steps per round")
+                .option("g-steps", "1", "G steps per round")
+                .option("real-label", "1.0", "D's target for real digits; 0.9 is one-sided label smoothing")
+                .option("noise", "100", "noise size")
+                .option("g-hidden", "256,512", "mlp: G's hidden widths")
+                .option("d-hidden", "512,256", "mlp: D's hidden widths")
+                .option("filters", "32,64", "dcgan: D's filters (G mirrors them)")
+                .option("train-subset", "0", "train on the first n digits only (0: all)")
+                .option("eval-samples", "5000", "generated digits judged per epoch")
+                .option("final-samples", "10000", "generated digits judged after the last epoch (the final line)")
+                .option("threshold", "0.05", "a digit with a smaller share of the samples is flagged as collapsed")
+                .option("classifier", "output/mnist-classifier/lenet.zip", "LeNet judge; trained and saved if missing")
+                .option("classifier-epochs", "2", "epochs if the judge must be trained")
+                .option("resume", "", "checkpoint folder to continue from (e.g. output/gan-mlp/checkpoint)")
+                .option("out", "", "output folder (default output/gan-<model>[-conditional])");
+    }
+
+    public static void main(String[] args) throws IOException {
+        Options o = options();
+        if (!o.parse(args)) {
+            System.out.println("usage: gan [options]\n" + o.usage());
+            return;
+        }
+        run(o);
+    }
+
+    static GanFactory factory(Options o) {
+        boolean conditional = bool(o, "conditional");
+        int classes = conditional ? 10 : 0;
+        switch (o.string("model")) {
+            case "mlp":
+                return MlpGan.builder().noiseSize(o.integer("noise")).conditional(classes)
+                        .generatorSizes(o.integers("g-hidden")).discriminatorSizes(o.integers("d-hidden"))
+                        .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
+            case "dcgan":
+                return Dcgan.builder().noiseSize(o.integer("noise")).conditional(classes).filters(o.integers("filters"))
+                        .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
+            default:
+                throw new IllegalArgumentException("--model must be mlp or dcgan, got '" + o.string("model") + "'");
+        }
+    }
+
+    private static boolean bool(Options o, String name) {
+        String v = o.string(name);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("--" + name + " must be true or false, got '" + v + "'");
+        }
+        return v.equals("true");
+    }
+
+    static void run(Options o) throws IOException {
+        GanFactory gan = factory(o);
+        DataSource source = ExampleData.locate(o);
+        LabelledImages trainData = source.load(Split.TRAIN);
+        LabelledImages testData = source.load(Split.TEST);
+        Path out = o.path("out") != null ? o.path("out")
+                : Path.of("output", "gan-" + o.string("model") + (gan.conditional() ? "-conditional" : ""));
+        Files.createDirectories(out);
+
+        // the judge
+        Path classifierFile = o.path("classifier");
+        ComputationGraph judge;
+        if (Files.exists(classifierFile)) {
+            judge = ModelSerializer.restoreComputationGraph(classifierFile.toFile(), false);
+        } else {
+            System.out.println("classifier " + classifierFile + " not found: training it");
+            judge = MnistClassifierExample.train(source, o.integer("classifier-epochs"), 64, 1e-3, o.integer("seed"),
+                    classifierFile);
+        }
+        SampleQuality.Gaussian testGaussian = SampleQuality.Gaussian.fit(
+                MnistClassifierExample.report(judge, trainData, testData).features);
+        int testCount = testData.count();
+
+        // the data, flat, in [0, 1]
+        DataSet train = MnistIterator.builder(trainData).batchSize(trainData.count()).shuffle(false)
+                .subset(o.integer("train-subset")).build().next();
+        INDArray images = train.getFeatures();
+        INDArray labels = gan.conditional() ? train.getLabels() : null;
+
+        // the trainer, fresh or resumed
+        GanTrainer trainer;
+        if (o.path("resume") != null) {
+            trainer = GanTrainer.restore(o.path("resume"));
+            if (trainer.numClasses() != gan.numClasses() || trainer.noiseSize() != gan.noiseSize()) {
+                throw new IllegalArgumentException("checkpoint " + o.path("resume") + " holds a GAN with " +
+                        trainer.numClasses() + " classes and noise " + trainer.noiseSize() + ", not the one asked for");
+            }
+            System.out.println("resumed " + o.path("resume") + " after epoch " + trainer.epoch());
+        } else {
+            trainer = GanTrainer.builder(gan).batchSize(o.integer("batch")).dSteps(o.integer("d-steps"))
+                    .gSteps(o.integer("g-steps")).realLabel(o.real("real-label")).seed(o.integer("seed")).build();
+        }
+        System.out.printf("model %s  params G %d  D %d  data %s  train %d  test %d  out %s%n", gan.name(),
+                trainer.generator().numParams(), trainer.discriminator().numParams(), source.description(),
+                images.size(0), testCount, out);
+
+        int epochs = o.integer("epochs");
+        int evalSamples = o.integer("eval-samples");
+        double threshold = o.real("threshold");
+        Path csvFile = out.resolve("epochs.csv");
+        List<double[]> history = readHistory(csvFile, trainer.epoch());
+        if (trainer.epoch() == 0) {
+            Files.writeString(csvFile, "epoch,d_real,d_fake,loss_d,loss_g,inception_score,inception_score_std,fid,"
+                    + "min_share,collapsed,class_acc,examples_per_second,seconds,eval_seconds\n");
+        }
+        long[] last = {System.nanoTime()};
+        trainer.setProgress((done, total) -> {
+            if (System.nanoTime() - last[0] > 30e9 && done < total) {
+                System.out.printf("  epoch %d  %3.0f%% (%d/%d minibatches)%n", trainer.epoch() + 1, 100.0 * done / total,
+                        done, total);
+                last[0] = System.nanoTime();
+            }
+        });
+        SampleQuality.ModeCoverage coverage = null;
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(csvFile, StandardOpenOption.APPEND))) {
+            while (trainer.epoch() < epochs) {
+                GanTrainer.EpochStats s = trainer.fitEpoch(images, labels);
+                long t0 = System.nanoTime();
+                Measures m = measure(trainer, judge, testGaussian, evalSamples, threshold, s.epoch);
+                double[] is = m.is;
+                double fid = m.fid;
+                coverage = m.coverage;
+                double classAcc = m.classAcc;
+                boolean conditional = gan.conditional();
+                double evalSeconds = (System.nanoTime() - t0) / 1e9;
+                StringBuilder line = new StringBuilder(String.format("epoch %3d/%d  D(x) %.4f  D(G(z)) %.4f  loss_d %.5f"
+                        + "  loss_g %.5f  IS %.3f  FID %.4f  min_share %.4f  collapse %s", s.epoch, epochs, s.dReal,
+                        s.dFake, s.lossD, s.lossG, is[0], fid, coverage.minShare(),
+                        coverage.modeCollapse() ? coverage.collapsed.toString().replace(" ", "") : "-"));
+                if (conditional) {
+                    line.append(String.format("  class_acc %.4f", classAcc));
+                }
+                line.append(String.format("  examples/s %6.0f  time %6.1fs", s.examplesPerSecond(), s.seconds));
+                System.out.println(line);
+                csv.printf("%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%s,%.1f,%.2f,%.2f%n", s.epoch, s.dReal,
+                        s.dFake, s.lossD, s.lossG, is[0], is[1], fid, coverage.minShare(), coverage.collapsed.size(),
+                        Double.isNaN(classAcc) ? "" : String.format("%.6f", classAcc), s.examplesPerSecond(),
+                        s.seconds, evalSeconds);
+                csv.flush();
+                history.add(new double[] {s.dReal, s.dFake, s.lossD, s.lossG});
+                ImageGrid.writePng(ImageGrid.tiles(trainer.fixedSamples(), 28, 28, 10, 2),
+                        out.resolve(String.format("samples-epoch-%03d.png", s.epoch)));
+                trainer.save(out.resolve("checkpoint"));
+            }
+        }
+
+        // the final measures, on more samples
+        Measures fin = measure(trainer, judge, testGaussian, o.integer("final-samples"), threshold, 1_000_000L);
+        System.out.printf("final epoch %d  samples %d  IS %.3f +- %.3f  FID %.4f  min_share %.4f  collapse %s%s"
+                + "  shares %s%n", trainer.epoch(), fin.samples, fin.is[0], fin.is[1], fin.fid, fin.coverage.minShare(),
+                fin.coverage.modeCollapse() ? fin.coverage.collapsed.toString().replace(" ", "") : "-",
+                Double.isNaN(fin.classAcc) ? "" : String.format("  class_acc %.4f", fin.classAcc),
+                Arrays.toString(Arrays.stream(fin.coverage.shares).map(v -> Math.round(v * 1000) / 1000.0).toArray()));
+        coverage = fin.coverage;
+
+        // pictures and the generator
+        double[][] cols = new double[4][history.size()];
+        for (int i = 0; i < history.size(); i++) {
+            for (int k = 0; k < 4; k++) {
+                cols[k][i] = history.get(i)[k];
+            }
+        }
+        List<Path> written = new ArrayList<>();
+        written.add(ImageGrid.writePng(Charts.lines(gan.name() + ": losses per epoch", "epoch",
+                new String[] {"loss_d", "loss_g"}, new double[][] {cols[2], cols[3]}, 560, 360),
+                out.resolve("losses.png")));
+        written.add(ImageGrid.writePng(Charts.lines(gan.name() + ": mean D output per epoch", "epoch",
+                new String[] {"D(x)", "D(G(z))"}, new double[][] {cols[0], cols[1]}, 560, 360),
+                out.resolve("discriminator.png")));
+        if (coverage != null) {
+            written.add(ImageGrid.writePng(Charts.bars(gan.name() + ": share of samples per digit (threshold "
+                    + threshold + ")", coverage.shares, threshold, 560, 300), out.resolve("digits.png")));
+        }
+        Path generator = out.resolve("generator.zip");
+        ModelSerializer.writeModel(trainer.generator(), generator.toFile(), false);
+        new RunRecord("gan", gan.name(), o.explicitArgs()).addTo(generator);
+        written.add(generator);
+        written.add(out.resolve("checkpoint"));
+        written.add(csvFile);
+        for (Path p : written) {
+            System.out.println("wrote " + p);
+        }
+    }
+
+    /** The measures of one batch of generated digits. */
+    static final class Measures {
+        double[] is;
+        double fid;
+        SampleQuality.ModeCoverage coverage;
+        double classAcc = Double.NaN;
+        long samples;
+    }
+
+    /**
+     * Judges {@code n} fresh samples (stream {@code stream}): unconditional, noise only; conditional, n/10 of each
+     * class, with the share classified as the class asked for.
+     */
+    static Measures measure(GanTrainer trainer, ComputationGraph judge, SampleQuality.Gaussian testGaussian,
+                            int evalSamples, double threshold, long stream) {
+        Measures m = new Measures();
+        INDArray samples;
+        if (trainer.numClasses() > 0) {
+            List<INDArray> parts = new ArrayList<>();
+            int per = Math.max(1, evalSamples / 10);
+            for (int d = 0; d < 10; d++) {
+                parts.add(trainer.sampleClass(per, d, stream).reshape(per, 784));
+            }
+            samples = Nd4j.vstack(parts.toArray(new INDArray[0]));
+            int[] a = new int[10 * per];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = i / per;
+            }
+            SampleQuality.Judged j = SampleQuality.judge(judge, samples);
+            m.classAcc = SampleQuality.accuracy(j.probabilities, a);
+            fill(m, j, testGaussian, threshold);
+        } else {
+            samples = trainer.sample(evalSamples, stream);
+            fill(m, SampleQuality.judge(judge, samples), testGaussian, threshold);
+        }
+        m.samples = samples.size(0);
+        return m;
+    }
+
+    private static void fill(Measures m, SampleQuality.Judged j, SampleQuality.Gaussian testGaussian, double threshold) {
+        m.is = SampleQuality.inceptionScore(j.probabilities, 10);
+        m.fid = SampleQuality.frechetDistance(SampleQuality.Gaussian.fit(j.features), testGaussian);
+        m.coverage = SampleQuality.modeCoverage(j.probabilities, threshold);
+    }
+
+    /** Rows of an earlier run's CSV (for the curves of a resumed run): [d_real, d_fake, loss_d, loss_g]. */
+    private static List<double[]> readHistory(Path csv, int epochs) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        if (epochs == 0 || !Files.exists(csv)) {
+            return rows;
+        }
+        for (String line : Files.readAllLines(csv)) {
+            if (line.startsWith("epoch") || line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split(",");
+            if (Integer.parseInt(f[0]) <= epochs) {
+                rows.add(new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                        Double.parseDouble(f[4])});
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,113 @@
+package org.unsupervisedzoo.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unsupervisedzoo.zoo.eval.LeNet;
+
+/** The gan runner on the bundled sample with tiny settings: epoch lines, pictures, checkpoint and resume. */
+class GanExampleTest {
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path out;
+
+    static Path classifier;
+
+    @BeforeAll
+    static void tinyJudge() throws Exception {
+        // an untrained, tiny LeNet: the measures are computed the same way, their values do not matter here
+        classifier = shared.resolve("lenet.zip");
+        ModelSerializer.writeModel(LeNet.builder().filters(2, 4).featureSize(8).build().init(), classifier.toFile(),
+                false);
+    }
+
+    private String run(Path dir, String... args) throws Exception {
+        Options o = GanExample.options();
+        List<String> all = new ArrayList<>(List.of("--train-subset", "256", "--batch", "32", "--eval-samples", "100",
+                "--noise", "16", "--g-hidden", "32,64", "--d-hidden", "64,32", "--filters", "4,8",
+                "--classifier", classifier.toString(), "--out", dir.toString()));
+        all.addAll(Arrays.asList(args));
+        o.parse(all.toArray(new String[0]));
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            GanExample.run(o);
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString();
+    }
+
+    private static List<String> epochLines(String printed) {
+        return printed.lines().filter(l -> l.startsWith("epoch ")).toList();
+    }
+
+    private static final String LINE = "epoch +\\d+/\\d+  D\\(x\\) 0\\.\\d{4}  D\\(G\\(z\\)\\) 0\\.\\d{4}  loss_d \\d+\\.\\d{5}"
+            + "  loss_g \\d+\\.\\d{5}  IS \\d+\\.\\d{3}  FID \\d+\\.\\d{4}  min_share \\d\\.\\d{4}  collapse (-|\\[[\\d,]+\\])";
+
+    @Test
+    void mlpGanTrainsWritesPicturesAndResumesExactly() throws Exception {
+        String printed = run(out, "--model", "mlp", "--epochs", "2");
+        assertTrue(printed.contains("classifier test_accuracy"), printed);
+        List<String> lines = epochLines(printed);
+        assertEquals(2, lines.size(), printed);
+        assertTrue(lines.get(1).matches(LINE + "  examples/s +\\d+  time +\\d+\\.\\ds"), lines.get(1));
+        for (String f : List.of("samples-epoch-001.png", "samples-epoch-002.png", "losses.png", "discriminator.png",
+                "digits.png")) {
+            assertTrue(ImageIO.read(out.resolve(f).toFile()).getWidth() > 100, f);
+        }
+        assertTrue(Files.exists(out.resolve("generator.zip")));
+        assertEquals(3, Files.readAllLines(out.resolve("epochs.csv")).size());
+
+        // one epoch, then resume to two: the second epoch is the same as in the uninterrupted run
+        Path other = out.resolve("resumed");
+        run(other, "--model", "mlp", "--epochs", "1");
+        String resumed = run(other, "--model", "mlp", "--epochs", "2", "--resume",
+                other.resolve("checkpoint").toString());
+        assertTrue(resumed.contains("resumed"), resumed);
+        List<String> again = epochLines(resumed);
+        assertEquals(1, again.size(), resumed);
+        assertEquals(strip(lines.get(1)), strip(again.get(0)));
+        assertEquals(3, Files.readAllLines(other.resolve("epochs.csv")).size());
+    }
+
+    private static String strip(String line) {
+        return line.replaceAll("  examples/s.*", "");
+    }
+
+    @Test
+    void conditionalDcganPrintsClassAccuracy() throws Exception {
+        String printed = run(out, "--model", "dcgan", "--conditional", "true", "--epochs", "1", "--real-label", "0.9");
+        List<String> lines = epochLines(printed);
+        assertEquals(1, lines.size(), printed);
+        assertTrue(lines.get(0).matches(LINE + "  class_acc \\d\\.\\d{4}  examples/s +\\d+  time +\\d+\\.\\ds"),
+                lines.get(0));
+        assertTrue(printed.contains("conditional-dcgan"), printed);
+        assertTrue(Files.exists(out.resolve("samples-epoch-001.png")));
+    }
+
+    @Test
+    void badOptionsAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(out, "--model", "vae"));
+        assertTrue(e.getMessage().contains("--model"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> run(out, "--conditional", "yes"));
+        assertTrue(e.getMessage().contains("--conditional"), e.getMessage());
+    }
+}

@@ -1,0 +1,98 @@
+package org.unsupervisedzoo.zoo.gan;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.unsupervisedzoo.zoo.ZooBuilder;
+
+/**
+ * Vertex names shared by the GAN factories, and the assembly of the three graphs from a generator part and a
+ * discriminator part.
+ */
+public abstract class Gan implements GanFactory {
+    /** Noise input z. */
+    public static final String NOISE = "noise";
+    /** Class label input (one-hot), conditional GANs only. */
+    public static final String LABEL = "label";
+    /** The generator's merge of noise and label (conditional only). */
+    public static final String GENERATOR_INPUT = "generator-input";
+    /** The generated image: G's last layer; D's input in D's own graph. */
+    public static final String IMAGE = "image";
+    /** The discriminator's merge of image and label (conditional only). */
+    public static final String DISCRIMINATOR_INPUT = "discriminator-input";
+    /** D's last layer: one unbounded logit per example. */
+    public static final String LOGIT = "logit";
+    /** The output: sigmoid of the logit with binary cross-entropy against the target (1 real, 0 fake). */
+    public static final String SCORE = "score";
+
+    public static String generatorLayer(int i) {
+        return "generator-" + i;
+    }
+
+    public static String discriminatorLayer(int i) {
+        return "discriminator-" + i;
+    }
+
+    /** The builder of the concrete factory, for the shared fields. */
+    abstract ZooBuilder<?> settings();
+
+    /** Input type of D's image input. */
+    abstract InputType imageInputType();
+
+    /**
+     * Adds G's vertices after the inputs ({@link #NOISE}, and {@link #LABEL} when conditional); the last one must
+     * be named {@link #IMAGE}.
+     */
+    abstract void addGenerator(GraphBuilder g);
+
+    /**
+     * Adds D's vertices from {@link #IMAGE} (and {@link #LABEL}) up to {@link #LOGIT}; {@code layer} wraps each
+     * layer (identity, or frozen).
+     */
+    abstract void addDiscriminator(GraphBuilder g, java.util.function.UnaryOperator<Layer> layer);
+
+    @Override
+    public ComputationGraphConfiguration generatorConf() {
+        GraphBuilder g = settings().netBuilder().graphBuilder();
+        addInputs(g, NOISE, InputType.feedForward(noiseSize()));
+        addGenerator(g);
+        return g.setOutputs(IMAGE).build();
+    }
+
+    @Override
+    public ComputationGraphConfiguration discriminatorConf() {
+        GraphBuilder g = settings().netBuilder().graphBuilder();
+        addInputs(g, IMAGE, imageInputType());
+        addDiscriminator(g, l -> l);
+        addScore(g);
+        return g.setOutputs(SCORE).build();
+    }
+
+    @Override
+    public ComputationGraphConfiguration conf() {
+        GraphBuilder g = settings().netBuilder().graphBuilder();
+        addInputs(g, NOISE, InputType.feedForward(noiseSize()));
+        addGenerator(g);
+        addDiscriminator(g, FrozenLayerWithBackprop::new);
+        addScore(g);
+        return g.setOutputs(SCORE).build();
+    }
+
+    private void addInputs(GraphBuilder g, String first, InputType type) {
+        if (conditional()) {
+            g.addInputs(first, LABEL).setInputTypes(type, InputType.feedForward(numClasses()));
+        } else {
+            g.addInputs(first).setInputTypes(type);
+        }
+    }
+
+    private static void addScore(GraphBuilder g) {
+        g.addLayer(SCORE, new LossLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID)
+                .build(), LOGIT);
+    }
+}

@@ -1,0 +1,79 @@
+package org.unsupervisedzoo.zoo.gan;
+
+import org.nd4j.linalg.learning.config.Adam;
+import org.unsupervisedzoo.zoo.Checks;
+import org.unsupervisedzoo.zoo.ZooBuilder;
+
+/**
+ * The hyper-parameters both GAN factories share, each with its default, plus those of {@link ZooBuilder}; the
+ * updater defaults to DCGAN's Adam(2e-4, beta1 0.5).
+ *
+ * @param <B> the concrete builder
+ */
+public abstract class GanBuilder<B extends GanBuilder<B>> extends ZooBuilder<B> {
+    int noiseSize = 100;
+    int numClasses = 0;
+    int height = 28;
+    int width = 28;
+    int channels = 1;
+    double leakySlope = 0.2;
+    boolean generatorBatchNorm;
+
+    protected GanBuilder(boolean generatorBatchNorm) {
+        this.generatorBatchNorm = generatorBatchNorm;
+        this.updater = new Adam(2e-4, 0.5, 0.999, 1e-8);
+    }
+
+    /** Width of the noise vector z ~ N(0, I). Default 100. */
+    public B noiseSize(int noiseSize) {
+        this.noiseSize = noiseSize;
+        return self();
+    }
+
+    /**
+     * Makes the GAN conditional on a one-hot class label (input {@value Gan#LABEL}, fed to G and D), so that
+     * G(z, y) draws an image of class y. Default 0: unconditional.
+     */
+    public B conditional(int numClasses) {
+        this.numClasses = numClasses;
+        return self();
+    }
+
+    /** Image height and width. Default 28x28. */
+    public B imageSize(int height, int width) {
+        this.height = height;
+        this.width = width;
+        return self();
+    }
+
+    /** Image channels. Default 1. */
+    public B channels(int channels) {
+        this.channels = channels;
+        return self();
+    }
+
+    /** Negative slope of the LeakyReLU activations (D everywhere; G in the MLP GAN). Default 0.2. */
+    public B leakySlope(double leakySlope) {
+        this.leakySlope = leakySlope;
+        return self();
+    }
+
+    /** Batch normalization after each hidden generator layer. Default true for the DCGAN, false for the MLP GAN. */
+    public B generatorBatchNorm(boolean generatorBatchNorm) {
+        this.generatorBatchNorm = generatorBatchNorm;
+        return self();
+    }
+
+    void validateGan() {
+        validateCommon();
+        Checks.positive("noiseSize", noiseSize);
+        Checks.nonNegative("numClasses", numClasses);
+        if (numClasses == 1) {
+            throw new IllegalArgumentException("numClasses must be 0 (unconditional) or at least 2, got 1");
+        }
+        Checks.positive("height", height);
+        Checks.positive("width", width);
+        Checks.positive("channels", channels);
+        Checks.inRange("leakySlope", leakySlope, 0, 1);
+    }
+}

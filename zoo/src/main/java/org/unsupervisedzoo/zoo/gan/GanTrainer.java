@@ -1,0 +1,498 @@
+package org.unsupervisedzoo.zoo.gan;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.Random;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.unsupervisedzoo.zoo.Checks;
+
+/**
+ * The adversarial training loop of a {@link GanFactory}: alternating discriminator and generator steps on three
+ * graphs that hold one model.
+ *
+ * <p><b>Freezing D while G learns.</b> G is trained through the combined graph ({@link GanFactory#conf()}), in
+ * which every D layer is a DL4J {@code FrozenLayerWithBackprop}: the error flows back through D into G, and D's
+ * gradient there is zeroed. (DL4J still allocates Adam moments for the frozen layers in that graph; fed only zero
+ * gradients they stay exactly zero and so does their update, which the tests check.) D is trained in its own graph,
+ * with its own Adam moments, which a G step never touches. After each step the parameters that changed are copied by layer name into
+ * the other graph ({@link #copyParameters}): D's after a D step into the combined graph, G's after a G step into
+ * the standalone generator. Setting D's learning rate to zero instead would still advance its Adam moments and
+ * iteration count (and apply any weight decay), so D's optimizer state would drift while it is "frozen".
+ *
+ * <p><b>One training round</b> ({@code dSteps} D steps, then {@code gSteps} G steps):
+ * <ul>
+ *   <li>D step: a real minibatch x (scaled from [0, 1] to [-1, 1]) and as many fakes G(z) (G in training mode,
+ *       no update) in one batch; targets {@code realLabel} (1, or 0.9 with one-sided label smoothing) and 0;
+ *       D minimises the binary cross-entropy.</li>
+ *   <li>G step: fresh z, target 1 through the frozen D: G minimises the non-saturating {@code -log D(G(z))}.</li>
+ * </ul>
+ * Noise, fake labels and the data order are drawn from {@code java.util.Random} seeded by (seed, step) and (seed,
+ * epoch), so a run resumed from a checkpoint ({@link #save}, {@link #restore}) takes exactly the steps the
+ * uninterrupted run would have taken. An epoch uses full minibatches only (the last partial one is skipped).
+ *
+ * <p>Per-step measures: D(x) and D(G(z)) are the mean outputs of D on the step's real and fake halves before the
+ * update; {@code lossD = L(real) + L(fake)} (each a mean binary cross-entropy, as PyTorch's DCGAN example prints
+ * it), {@code lossG = -mean log D(G(z))}.
+ */
+public final class GanTrainer {
+    private final ComputationGraph generator;
+    private final ComputationGraph discriminator;
+    private final ComputationGraph combined;
+    private final int noiseSize;
+    private final int numClasses;
+    private final int batchSize;
+    private final int dSteps;
+    private final int gSteps;
+    private final double realLabel;
+    private final long seed;
+    private final int fixedSamples;
+    private java.util.function.BiConsumer<Integer, Integer> progress;
+    private int epoch;
+    private long dStepCount;
+    private long gStepCount;
+
+    private GanTrainer(ComputationGraph generator, ComputationGraph discriminator, ComputationGraph combined,
+                       Properties p) {
+        this.generator = generator;
+        this.discriminator = discriminator;
+        this.combined = combined;
+        this.noiseSize = Integer.parseInt(p.getProperty("noiseSize"));
+        this.numClasses = Integer.parseInt(p.getProperty("numClasses"));
+        this.batchSize = Integer.parseInt(p.getProperty("batchSize"));
+        this.dSteps = Integer.parseInt(p.getProperty("dSteps"));
+        this.gSteps = Integer.parseInt(p.getProperty("gSteps"));
+        this.realLabel = Double.parseDouble(p.getProperty("realLabel"));
+        this.seed = Long.parseLong(p.getProperty("seed"));
+        this.fixedSamples = Integer.parseInt(p.getProperty("fixedSamples"));
+        this.epoch = Integer.parseInt(p.getProperty("epoch", "0"));
+        this.dStepCount = Long.parseLong(p.getProperty("dStepCount", "0"));
+        this.gStepCount = Long.parseLong(p.getProperty("gStepCount", "0"));
+    }
+
+    public static Builder builder(GanFactory gan) {
+        return new Builder(gan);
+    }
+
+    // ------------------------------------------------------------------------------------------------ training
+
+    /** Measures of one epoch: means over its steps. */
+    public static final class EpochStats {
+        public final int epoch;
+        public final double dReal;
+        public final double dFake;
+        public final double lossD;
+        public final double lossG;
+        public final long realExamples;
+        public final double seconds;
+
+        EpochStats(int epoch, double dReal, double dFake, double lossD, double lossG, long realExamples,
+                   double seconds) {
+            this.epoch = epoch;
+            this.dReal = dReal;
+            this.dFake = dFake;
+            this.lossD = lossD;
+            this.lossG = lossG;
+            this.realExamples = realExamples;
+            this.seconds = seconds;
+        }
+
+        public double examplesPerSecond() {
+            return realExamples / seconds;
+        }
+    }
+
+    /** What one D step saw: D(x), D(G(z)) (means before the update) and lossD. */
+    public static final class DStep {
+        public final double dReal;
+        public final double dFake;
+        public final double lossD;
+
+        DStep(double dReal, double dFake, double lossD) {
+            this.dReal = dReal;
+            this.dFake = dFake;
+            this.lossD = lossD;
+        }
+    }
+
+    /**
+     * One epoch over {@code images} ({@code [n, ...]} in [0, 1], any shape with n rows of the image size) and, for a
+     * conditional GAN, their one-hot {@code labels} {@code [n, numClasses]} (null otherwise).
+     */
+    public EpochStats fitEpoch(INDArray images, INDArray labels) {
+        checkData(images, labels);
+        long t0 = System.nanoTime();
+        int n = (int) images.size(0);
+        INDArray flat = images.reshape(n, images.length() / n);
+        int[] order = permutation(n, rng(2, epoch));
+        int batches = n / batchSize;
+        double sumReal = 0;
+        double sumFake = 0;
+        double sumLossD = 0;
+        double sumLossG = 0;
+        int gCount = 0;
+        for (int bIdx = 0; bIdx < batches; bIdx++) {
+            int[] rows = Arrays.copyOfRange(order, bIdx * batchSize, (bIdx + 1) * batchSize);
+            INDArray x = flat.getRows(rows);
+            INDArray y = labels == null ? null : labels.getRows(rows);
+            DStep d = discriminatorStep(x, y);
+            sumReal += d.dReal;
+            sumFake += d.dFake;
+            sumLossD += d.lossD;
+            if (dStepCount % dSteps == 0) {
+                for (int k = 0; k < gSteps; k++) {
+                    sumLossG += generatorStep(batchSize);
+                    gCount++;
+                }
+            }
+            if (progress != null) {
+                progress.accept(bIdx + 1, batches);
+            }
+        }
+        epoch++;
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new EpochStats(epoch, sumReal / batches, sumFake / batches, sumLossD / batches,
+                gCount == 0 ? Double.NaN : sumLossG / gCount, (long) batches * batchSize, seconds);
+    }
+
+    /** One D step on a real minibatch (pixels in [0, 1]) and as many fakes; updates D only. */
+    public DStep discriminatorStep(INDArray real, INDArray realLabels) {
+        int b = (int) real.size(0);
+        Random r = rng(0, dStepCount);
+        INDArray z = gaussian(r, b, noiseSize);
+        INDArray fakeLabels = numClasses > 0 ? randomLabels(r, b) : null;
+        INDArray fake = numClasses > 0 ? generator.output(true, z, fakeLabels)[0] : generator.output(true, z)[0];
+        if (real.length() != fake.length()) {
+            throw new IllegalArgumentException("real images " + Arrays.toString(real.shape()) + " do not hold " + b
+                    + " images of the generator's shape " + Arrays.toString(Arrays.copyOfRange(fake.shape(), 1,
+                    fake.rank())));
+        }
+        INDArray x = Nd4j.concat(0, toSigned(real).reshape(fake.shape()), fake);
+        INDArray target = Nd4j.concat(0, Nd4j.valueArrayOf(new long[] {b, 1}, realLabel, x.dataType()),
+                Nd4j.zeros(x.dataType(), b, 1));
+        INDArray[] in = numClasses > 0 ? new INDArray[] {x, Nd4j.concat(0, realLabels.castTo(x.dataType()),
+                fakeLabels)} : new INDArray[] {x};
+        INDArray out = discriminator.output(false, in)[0];
+        double dReal = out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, b)).meanNumber().doubleValue();
+        double dFake = out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(b, 2 * b)).meanNumber().doubleValue();
+        discriminator.fit(new MultiDataSet(in, new INDArray[] {target}));
+        double lossD = 2 * discriminator.score(); // mean over 2b examples -> L(real) + L(fake)
+        copyParameters(discriminator, combined);
+        dStepCount++;
+        return new DStep(dReal, dFake, lossD);
+    }
+
+    /** One G step of {@code b} fresh samples through the frozen D; updates G only. Returns lossG. */
+    public double generatorStep(int b) {
+        Random r = rng(1, gStepCount);
+        INDArray z = gaussian(r, b, noiseSize);
+        INDArray[] in = numClasses > 0 ? new INDArray[] {z, randomLabels(r, b)} : new INDArray[] {z};
+        combined.fit(new MultiDataSet(in, new INDArray[] {Nd4j.ones(z.dataType(), b, 1)}));
+        double lossG = combined.score();
+        copyParameters(combined, generator);
+        gStepCount++;
+        return lossG;
+    }
+
+    /**
+     * The documented copy step: for every layer of {@code from} that has parameters, assigns them to the layer of
+     * the same name in {@code to} (if it has one; frozen wrappers included). Exact (an element-wise assign).
+     */
+    public static void copyParameters(ComputationGraph from, ComputationGraph to) {
+        for (Layer l : from.getLayers()) {
+            if (l.numParams() == 0) {
+                continue;
+            }
+            String name = l.conf().getLayer().getLayerName();
+            if (to.getConfiguration().getVertices().containsKey(name)) {
+                to.getLayer(name).params().assign(l.params());
+            }
+        }
+    }
+
+    /** Called after each minibatch of {@link #fitEpoch} with (minibatches done, minibatches in the epoch). */
+    public void setProgress(java.util.function.BiConsumer<Integer, Integer> progress) {
+        this.progress = progress;
+    }
+
+    // ------------------------------------------------------------------------------------------------ sampling
+
+    /** G(z, y) mapped to [0, 1], in inference mode. {@code labels} is null for an unconditional GAN. */
+    public INDArray generate(INDArray noise, INDArray labels) {
+        INDArray g = numClasses > 0 ? generator.output(false, noise, labels)[0] : generator.output(false, noise)[0];
+        return g.add(1).muli(0.5);
+    }
+
+    /** {@code n} fresh samples from the stream {@code stream} (its own seed), with uniform labels if conditional. */
+    public INDArray sample(int n, long stream) {
+        Random r = rng(3, stream);
+        INDArray z = gaussian(r, n, noiseSize);
+        return generate(z, numClasses > 0 ? randomLabels(r, n) : null);
+    }
+
+    /** {@code n} samples of class {@code digit} (conditional GAN only). */
+    public INDArray sampleClass(int n, int digit, long stream) {
+        if (numClasses == 0) {
+            throw new IllegalStateException("sampleClass needs a conditional GAN");
+        }
+        Checks.inRange("digit", digit, 0, numClasses);
+        INDArray y = Nd4j.zeros(generator.params().dataType(), n, numClasses);
+        y.getColumn(digit).assign(1);
+        return generate(gaussian(rng(4, stream * 1000 + digit), n, noiseSize), y);
+    }
+
+    /** The fixed noise batch (same every epoch and after a resume). */
+    public INDArray fixedNoise() {
+        return gaussian(rng(5, 0), fixedSamples, noiseSize);
+    }
+
+    /** Labels of the fixed batch: row i has class {@code i / (fixedSamples / numClasses)} (one row per class). */
+    public INDArray fixedLabels() {
+        if (numClasses == 0) {
+            return null;
+        }
+        INDArray y = Nd4j.zeros(generator.params().dataType(), fixedSamples, numClasses);
+        int perClass = Math.max(1, fixedSamples / numClasses);
+        for (int i = 0; i < fixedSamples; i++) {
+            y.putScalar(i, Math.min(numClasses - 1, i / perClass), 1);
+        }
+        return y;
+    }
+
+    /** G on the fixed noise (and fixed labels), in [0, 1]: comparable sample grids across epochs. */
+    public INDArray fixedSamples() {
+        return generate(fixedNoise(), fixedLabels());
+    }
+
+    // ------------------------------------------------------------------------------------------------ checkpoints
+
+    /**
+     * Writes {@code generator.zip}, {@code discriminator.zip} and {@code combined.zip} (ModelSerializer, with updater
+     * states) and {@code trainer.properties} (settings, epoch and step counters) into {@code dir}.
+     */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ModelSerializer.writeModel(generator, dir.resolve("generator.zip").toFile(), false);
+        ModelSerializer.writeModel(discriminator, dir.resolve("discriminator.zip").toFile(), true);
+        ModelSerializer.writeModel(combined, dir.resolve("combined.zip").toFile(), true);
+        try (Writer w = Files.newBufferedWriter(dir.resolve("trainer.properties"))) {
+            properties().store(w, "GanTrainer checkpoint");
+        }
+    }
+
+    /** A trainer in the state {@link #save} wrote: the next step equals the one the saved trainer would take. */
+    public static GanTrainer restore(Path dir) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve("trainer.properties"))) {
+            p.load(r);
+        }
+        return new GanTrainer(ModelSerializer.restoreComputationGraph(dir.resolve("generator.zip").toFile(), false),
+                ModelSerializer.restoreComputationGraph(dir.resolve("discriminator.zip").toFile(), true),
+                ModelSerializer.restoreComputationGraph(dir.resolve("combined.zip").toFile(), true), p);
+    }
+
+    private Properties properties() {
+        Properties p = new Properties();
+        p.setProperty("noiseSize", Integer.toString(noiseSize));
+        p.setProperty("numClasses", Integer.toString(numClasses));
+        p.setProperty("batchSize", Integer.toString(batchSize));
+        p.setProperty("dSteps", Integer.toString(dSteps));
+        p.setProperty("gSteps", Integer.toString(gSteps));
+        p.setProperty("realLabel", Double.toString(realLabel));
+        p.setProperty("seed", Long.toString(seed));
+        p.setProperty("fixedSamples", Integer.toString(fixedSamples));
+        p.setProperty("epoch", Integer.toString(epoch));
+        p.setProperty("dStepCount", Long.toString(dStepCount));
+        p.setProperty("gStepCount", Long.toString(gStepCount));
+        return p;
+    }
+
+    // ------------------------------------------------------------------------------------------------ accessors
+
+    public ComputationGraph generator() {
+        return generator;
+    }
+
+    public ComputationGraph discriminator() {
+        return discriminator;
+    }
+
+    /** The combined graph "G then frozen D" through which G is trained. */
+    public ComputationGraph combined() {
+        return combined;
+    }
+
+    /** Completed epochs. */
+    public int epoch() {
+        return epoch;
+    }
+
+    public long discriminatorSteps() {
+        return dStepCount;
+    }
+
+    public long generatorSteps() {
+        return gStepCount;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    public int noiseSize() {
+        return noiseSize;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private void checkData(INDArray images, INDArray labels) {
+        if (images.size(0) < batchSize) {
+            throw new IllegalArgumentException("images must hold at least batchSize (" + batchSize + ") rows, got "
+                    + images.size(0));
+        }
+        if ((numClasses > 0) != (labels != null)) {
+            throw new IllegalArgumentException(numClasses > 0 ? "a conditional GAN needs labels [n, " + numClasses
+                    + "]" : "labels must be null for an unconditional GAN");
+        }
+        if (labels != null && (labels.size(0) != images.size(0) || labels.size(1) != numClasses)) {
+            throw new IllegalArgumentException("labels must be [" + images.size(0) + ", " + numClasses + "], got "
+                    + Arrays.toString(labels.shape()));
+        }
+    }
+
+    /** Pixels [0, 1] -> [-1, 1]. */
+    private static INDArray toSigned(INDArray x) {
+        return x.mul(2).subi(1);
+    }
+
+    /** A generator of stream {@code kind} at position {@code index}, a pure function of (seed, kind, index). */
+    private Random rng(int kind, long index) {
+        long h = seed * 0x9E3779B97F4A7C15L + kind * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
+        h ^= h >>> 31;
+        h *= 0xD6E8FEB86659FD93L;
+        h ^= h >>> 32;
+        return new Random(h);
+    }
+
+    private INDArray gaussian(Random r, int rows, int cols) {
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return Nd4j.create(v, new long[] {rows, cols}, DataType.FLOAT).castTo(generator.params().dataType());
+    }
+
+    private INDArray randomLabels(Random r, int rows) {
+        INDArray y = Nd4j.zeros(generator.params().dataType(), rows, numClasses);
+        for (int i = 0; i < rows; i++) {
+            y.putScalar(i, r.nextInt(numClasses), 1);
+        }
+        return y;
+    }
+
+    private static int[] permutation(int n, Random r) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** Training settings, each with its default. */
+    public static final class Builder {
+        private final GanFactory gan;
+        private int batchSize = 64;
+        private int dSteps = 1;
+        private int gSteps = 1;
+        private double realLabel = 1.0;
+        private long seed = 12345;
+        private int fixedSamples = 100;
+
+        private Builder(GanFactory gan) {
+            this.gan = gan;
+        }
+
+        /** Real examples per D step (and fakes per D and G step). Default 64. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** D steps per round (Goodfellow et al.'s k). Default 1. */
+        public Builder dSteps(int dSteps) {
+            this.dSteps = dSteps;
+            return this;
+        }
+
+        /** G steps per round. Default 1. */
+        public Builder gSteps(int gSteps) {
+            this.gSteps = gSteps;
+            return this;
+        }
+
+        /** One-sided label smoothing: D's target for real data, e.g. 0.9 (fakes stay 0). Default 1 (none). */
+        public Builder realLabel(double realLabel) {
+            this.realLabel = realLabel;
+            return this;
+        }
+
+        /** Seed of noise, fake labels and data order. Default 12345. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Size of the fixed noise batch drawn every epoch. Default 100 (a 10x10 grid). */
+        public Builder fixedSamples(int fixedSamples) {
+            this.fixedSamples = fixedSamples;
+            return this;
+        }
+
+        /** A trainer on freshly initialised graphs of the factory; the combined graph starts with G's and D's weights. */
+        public GanTrainer build() {
+            Checks.notNull("gan", gan);
+            Checks.positive("batchSize", batchSize);
+            Checks.positive("dSteps", dSteps);
+            Checks.positive("gSteps", gSteps);
+            if (!(realLabel > 0.5 && realLabel <= 1)) {
+                throw new IllegalArgumentException("realLabel must be in (0.5, 1], got " + realLabel);
+            }
+            Checks.positive("fixedSamples", fixedSamples);
+            ComputationGraph g = gan.initGenerator();
+            ComputationGraph d = gan.initDiscriminator();
+            ComputationGraph c = gan.init();
+            copyParameters(g, c);
+            copyParameters(d, c);
+            Properties p = new Properties();
+            p.setProperty("noiseSize", Integer.toString(gan.noiseSize()));
+            p.setProperty("numClasses", Integer.toString(gan.numClasses()));
+            p.setProperty("batchSize", Integer.toString(batchSize));
+            p.setProperty("dSteps", Integer.toString(dSteps));
+            p.setProperty("gSteps", Integer.toString(gSteps));
+            p.setProperty("realLabel", Double.toString(realLabel));
+            p.setProperty("seed", Long.toString(seed));
+            p.setProperty("fixedSamples", Integer.toString(fixedSamples));
+            return new GanTrainer(g, d, c, p);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package org.unsupervisedzoo.zoo.gan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.zoo.SampleData;
+import org.unsupervisedzoo.zoo.ZooAssertions;
+
+/** GAN factories and trainer: shapes, the clean freeze, losses, checkpoints. Tiny models on the bundled sample. */
+class GanTest {
+    @TempDir
+    Path dir;
+
+    static GanFactory mlp(int classes) {
+        return MlpGan.builder().noiseSize(8).generatorSizes(16, 32).discriminatorSizes(32, 16).conditional(classes)
+                .generatorBatchNorm(classes > 0).build();
+    }
+
+    static GanFactory dcgan(int classes) {
+        return Dcgan.builder().noiseSize(8).filters(4, 8).kernelSize(3).conditional(classes).build();
+    }
+
+    static Stream<GanFactory> factories() {
+        return Stream.of(mlp(0), mlp(10), dcgan(0), dcgan(10));
+    }
+
+    /** Sample digits and one-hot labels, shaped for the factory. */
+    static DataSet data(GanFactory gan, int n) {
+        MnistIterator.Shape shape = gan.imageShape().length == 1 ? MnistIterator.Shape.FLAT : MnistIterator.Shape.IMAGE;
+        return MnistIterator.builder(SampleData.TRAIN).batchSize(n).shape(shape).shuffle(false).build().next();
+    }
+
+    static INDArray[] inputs(GanFactory gan, int n) {
+        INDArray z = Nd4j.randn(n, gan.noiseSize());
+        if (!gan.conditional()) {
+            return new INDArray[] {z};
+        }
+        INDArray y = Nd4j.zeros(n, gan.numClasses());
+        for (int i = 0; i < n; i++) {
+            y.putScalar(i, i % gan.numClasses(), 1);
+        }
+        return new INDArray[] {z, y};
+    }
+
+    static GanTrainer trainer(GanFactory gan) {
+        return GanTrainer.builder(gan).batchSize(16).seed(7).fixedSamples(20).build();
+    }
+
+    @ParameterizedTest
+    @MethodSource("factories")
+    void shapesOfTheThreeGraphs(GanFactory gan) {
+        ComputationGraph g = gan.initGenerator();
+        ComputationGraph d = gan.initDiscriminator();
+        ComputationGraph c = gan.init();
+        INDArray[] in = inputs(gan, 5);
+        INDArray image = g.output(false, in)[0];
+        long[] expected = new long[gan.imageShape().length + 1];
+        expected[0] = 5;
+        System.arraycopy(gan.imageShape(), 0, expected, 1, gan.imageShape().length);
+        assertArrayEquals(expected, image.shape());
+        assertTrue(image.minNumber().doubleValue() >= -1 && image.maxNumber().doubleValue() <= 1, "tanh range");
+        INDArray[] dIn = gan.conditional() ? new INDArray[] {image, in[1]} : new INDArray[] {image};
+        INDArray score = d.output(false, dIn)[0];
+        assertArrayEquals(new long[] {5, 1}, score.shape());
+        assertTrue(score.minNumber().doubleValue() > 0 && score.maxNumber().doubleValue() < 1, "probabilities");
+        assertArrayEquals(new long[] {5, 1}, c.output(false, in)[0].shape());
+        // the combined graph holds G's and D's parameters, and every D layer in it is frozen
+        assertEquals(g.numParams() + d.numParams(), c.numParams());
+        for (Layer l : c.getLayers()) {
+            String name = l.conf().getLayer().getLayerName();
+            boolean inD = d.getConfiguration().getVertices().containsKey(name) && l.numParams() > 0;
+            assertEquals(inD, l instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop, name);
+        }
+        // DL4J allocates Adam state for the frozen D layers too (its slice of the combined graph's state)
+        assertEquals(2 * d.numParams(), frozenAdamState(c).length());
+    }
+
+    @ParameterizedTest
+    @MethodSource("factories")
+    void combinedGraphOfAFreshTrainerComputesDOfG(GanFactory gan) {
+        GanTrainer t = trainer(gan);
+        INDArray[] in = inputs(gan, 4);
+        INDArray image = t.generator().output(false, in)[0];
+        INDArray[] dIn = gan.conditional() ? new INDArray[] {image, in[1]} : new INDArray[] {image};
+        INDArray viaD = t.discriminator().output(false, dIn)[0];
+        INDArray viaCombined = t.combined().output(false, in)[0];
+        assertTrue(viaD.equalsWithEps(viaCombined, 1e-6), viaD + " vs " + viaCombined);
+    }
+
+    @ParameterizedTest
+    @MethodSource("factories")
+    void dStepMovesOnlyDAndGStepOnlyG(GanFactory gan) {
+        GanTrainer t = trainer(gan);
+        DataSet ds = data(gan, 16);
+        // warm up both optimizers so that their Adam moments are non-zero
+        t.discriminatorStep(ds.getFeatures(), gan.conditional() ? ds.getLabels() : null);
+        t.generatorStep(16);
+
+        Snapshot before = new Snapshot(t);
+        t.discriminatorStep(ds.getFeatures(), gan.conditional() ? ds.getLabels() : null);
+        Snapshot afterD = new Snapshot(t);
+        assertNotEquals(before.d, afterD.d, "a D step moves D");
+        assertNotEquals(before.dState, afterD.dState, "a D step moves D's Adam moments");
+        assertEquals(before.g, afterD.g, "a D step leaves G's parameters alone");
+        assertEquals(before.combinedG, afterD.combinedG, "... also in the combined graph");
+        assertEquals(before.combinedState, afterD.combinedState, "... and G's Adam moments");
+        assertEquals(afterD.d, afterD.combinedD, "the combined graph's frozen D is D after the copy step");
+
+        t.generatorStep(16);
+        Snapshot afterG = new Snapshot(t);
+        assertNotEquals(afterD.g, afterG.g, "a G step moves G");
+        assertNotEquals(afterD.combinedState, afterG.combinedState, "a G step moves G's Adam moments");
+        assertEquals(afterD.d, afterG.d, "a G step leaves D's parameters alone");
+        assertEquals(afterD.dState, afterG.dState, "... and D's Adam moments");
+        assertEquals(afterD.combinedD, afterG.combinedD, "... and the frozen copy of D in the combined graph");
+        assertEquals(afterG.g, afterG.combinedG, "the standalone generator is G after the copy step");
+        INDArray frozenState = frozenAdamState(t.combined());
+        assertEquals(0, frozenState.amaxNumber().doubleValue(), 0.0,
+                "the frozen D's slice of the combined graph's Adam state stays exactly zero (zero gradient)");
+    }
+
+    /** The Adam moments the combined graph's updater keeps for its frozen (D) layers, concatenated. */
+    static INDArray frozenAdamState(ComputationGraph c) {
+        List<INDArray> parts = new java.util.ArrayList<>();
+        for (org.deeplearning4j.nn.updater.UpdaterBlock b
+                : ((org.deeplearning4j.nn.updater.BaseMultiLayerUpdater<?>) c.getUpdater()).getUpdaterBlocks()) {
+            INDArray view = b.getUpdaterView();
+            if (view == null) {
+                continue;
+            }
+            int len = b.getParamOffsetEnd() - b.getParamOffsetStart();
+            for (org.deeplearning4j.nn.updater.UpdaterBlock.ParamState ps : b.getLayersAndVariablesInBlock()) {
+                if (c.getLayer(ps.getLayer().getConfig().getLayerName())
+                        instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop) {
+                    long from = ps.getParamOffsetStart() - b.getParamOffsetStart();
+                    long to = ps.getParamOffsetEnd() - b.getParamOffsetStart();
+                    for (long k = 0; k < view.length() / len; k++) {
+                        parts.add(view.reshape(-1).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(k * len + from,
+                                k * len + to)).dup());
+                    }
+                }
+            }
+        }
+        return parts.isEmpty() ? Nd4j.empty() : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+    }
+
+    /** Flattened parameters per part, copied. */
+    static final class Snapshot {
+        final INDArray g;
+        final INDArray d;
+        final INDArray dState;
+        final INDArray combinedG;
+        final INDArray combinedD;
+        final INDArray combinedState;
+
+        Snapshot(GanTrainer t) {
+            g = t.generator().params().reshape(-1).dup();
+            d = t.discriminator().params().reshape(-1).dup();
+            dState = t.discriminator().getUpdater().getStateViewArray().dup();
+            combinedG = part(t.combined(), t.generator());
+            combinedD = part(t.combined(), t.discriminator());
+            combinedState = t.combined().getUpdater().getStateViewArray().dup();
+        }
+
+        /** The parameters of {@code of}'s layers as held in {@code in}, in {@code of}'s order. */
+        static INDArray part(ComputationGraph in, ComputationGraph of) {
+            List<INDArray> parts = new java.util.ArrayList<>();
+            for (Layer l : of.getLayers()) {
+                if (l.numParams() > 0) {
+                    parts.add(in.getLayer(l.conf().getLayer().getLayerName()).params().reshape(1, -1).dup());
+                }
+            }
+            return Nd4j.hstack(parts.toArray(new INDArray[0])).reshape(-1);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("factories")
+    void lossesAreFiniteAndChangeOnTheSample(GanFactory gan) {
+        GanTrainer t = trainer(gan);
+        DataSet ds = data(gan, 128);
+        INDArray labels = gan.conditional() ? ds.getLabels() : null;
+        GanTrainer.EpochStats e1 = t.fitEpoch(ds.getFeatures(), labels);
+        GanTrainer.EpochStats e2 = t.fitEpoch(ds.getFeatures(), labels);
+        for (GanTrainer.EpochStats e : List.of(e1, e2)) {
+            for (double v : new double[] {e.dReal, e.dFake, e.lossD, e.lossG}) {
+                assertTrue(Double.isFinite(v), "finite: " + v);
+            }
+            assertTrue(e.dReal > 0 && e.dReal < 1 && e.dFake > 0 && e.dFake < 1);
+            assertEquals(128, e.realExamples);
+        }
+        assertNotEquals(e1.lossD, e2.lossD);
+        assertNotEquals(e1.lossG, e2.lossG);
+        assertEquals(2, t.epoch());
+        assertEquals(16, t.discriminatorSteps());
+        assertEquals(16, t.generatorSteps());
+        INDArray fixed = t.fixedSamples();
+        assertEquals(20, fixed.size(0));
+        assertTrue(fixed.minNumber().doubleValue() >= 0 && fixed.maxNumber().doubleValue() <= 1);
+        assertEquals(t.fixedSamples(), fixed, "the fixed batch is fixed");
+    }
+
+    @Test
+    void stepRatioIsRespected() {
+        GanTrainer t = GanTrainer.builder(mlp(0)).batchSize(16).dSteps(3).gSteps(2).build();
+        DataSet ds = data(mlp(0), 96);
+        t.fitEpoch(ds.getFeatures(), null);
+        assertEquals(6, t.discriminatorSteps());
+        assertEquals(4, t.generatorSteps());
+    }
+
+    @ParameterizedTest
+    @MethodSource("factories")
+    void checkpointResumeReproducesTheNextSteps(GanFactory gan) throws Exception {
+        GanTrainer a = GanTrainer.builder(gan).batchSize(16).seed(3).realLabel(0.9).build();
+        DataSet ds = data(gan, 64);
+        INDArray labels = gan.conditional() ? ds.getLabels() : null;
+        a.fitEpoch(ds.getFeatures(), labels);
+        a.save(dir);
+        GanTrainer b = GanTrainer.restore(dir);
+        assertEquals(a.epoch(), b.epoch());
+        GanTrainer.EpochStats ea = a.fitEpoch(ds.getFeatures(), labels);
+        GanTrainer.EpochStats eb = b.fitEpoch(ds.getFeatures(), labels);
+        assertEquals(a.generator().params(), b.generator().params());
+        assertEquals(a.discriminator().params(), b.discriminator().params());
+        assertEquals(a.combined().params(), b.combined().params());
+        assertEquals(a.discriminator().getUpdater().getStateViewArray(),
+                b.discriminator().getUpdater().getStateViewArray());
+        assertEquals(ea.lossD, eb.lossD, 0.0);
+        assertEquals(ea.lossG, eb.lossG, 0.0);
+        assertEquals(a.fixedSamples(), b.fixedSamples());
+    }
+
+    @ParameterizedTest
+    @MethodSource("factories")
+    void roundTripsAndFit(GanFactory gan) throws Exception {
+        INDArray[] in = inputs(gan, 3);
+        ComputationGraph g = gan.initGenerator();
+        ZooAssertions.jsonRoundTrip(g, in);
+        ZooAssertions.serializerRoundTrip(g, dir, in);
+        ComputationGraph c = gan.init();
+        ZooAssertions.jsonRoundTrip(c, in);
+        INDArray dBefore = Snapshot.part(c, gan.initDiscriminator()).dup();
+        ZooAssertions.fitChangesParameters(c, new MultiDataSet(in, new INDArray[] {Nd4j.ones(3, 1)}));
+        assertEquals(dBefore, Snapshot.part(c, gan.initDiscriminator()), "fit of the combined graph leaves D frozen");
+        ZooAssertions.serializerRoundTrip(c, dir, in);
+        ComputationGraph d = gan.initDiscriminator();
+        INDArray image = g.output(false, in)[0];
+        INDArray[] dIn = gan.conditional() ? new INDArray[] {image, in[1]} : new INDArray[] {image};
+        ZooAssertions.jsonRoundTrip(d, dIn);
+        ZooAssertions.fitChangesParameters(d, new MultiDataSet(dIn, new INDArray[] {Nd4j.zeros(3, 1)}));
+        ZooAssertions.serializerRoundTrip(d, dir, dIn);
+    }
+
+    @Test
+    void conditionalSamplesOfAChosenClass() {
+        GanTrainer t = trainer(dcgan(10));
+        INDArray sevens = t.sampleClass(6, 7, 0);
+        assertArrayEquals(new long[] {6, 1, 28, 28}, sevens.shape());
+        INDArray y = t.fixedLabels();
+        assertEquals(20, y.size(0));
+        assertEquals(0, y.getRow(0).argMax().getInt(0));
+        assertEquals(9, y.getRow(19).argMax().getInt(0));
+        ZooAssertions.rejects(() -> t.sampleClass(1, 10, 0), "digit", "10");
+    }
+
+    @Test
+    void badSettingsAreRejectedNamingFieldAndValue() {
+        ZooAssertions.rejects(() -> MlpGan.builder().noiseSize(0).build(), "noiseSize", "0");
+        ZooAssertions.rejects(() -> MlpGan.builder().conditional(1).build(), "numClasses", "1");
+        ZooAssertions.rejects(() -> MlpGan.builder().generatorSizes(16, -2).build(), "generatorSizes[1]", "-2");
+        ZooAssertions.rejects(() -> MlpGan.builder().leakySlope(1.5).build(), "leakySlope", "1.5");
+        ZooAssertions.rejects(() -> Dcgan.builder().imageSize(30, 28).build(), "30x28", "divisible");
+        ZooAssertions.rejects(() -> Dcgan.builder().kernelSize(0).build(), "kernelSize", "0");
+        ZooAssertions.rejects(() -> GanTrainer.builder(mlp(0)).realLabel(0.3).build(), "realLabel", "0.3");
+        ZooAssertions.rejects(() -> GanTrainer.builder(mlp(0)).dSteps(0).build(), "dSteps", "0");
+        GanTrainer t = trainer(mlp(10));
+        DataSet ds = data(mlp(10), 32);
+        ZooAssertions.rejects(() -> t.fitEpoch(ds.getFeatures(), null), "conditional", "labels");
+        GanTrainer u = trainer(mlp(0));
+        ZooAssertions.rejects(() -> u.fitEpoch(ds.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 700)).dup(), null), "generator's shape");
+    }
+}
