@@ -45,6 +45,10 @@ public final class Main {
             LayerCostBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args[0].equals("rbm")) {
+            RbmExample.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args[0].equals("bench-vae")) {
             VaeComparisonBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -66,6 +70,7 @@ public final class Main {
         StringBuilder sb = new StringBuilder("usage: java -jar unsupervised-zoo-examples.jar <example> [options]\n"
                 + "examples:\n");
         examples().keySet().forEach(n -> sb.append(String.format("  %-12s %s%n", n, DESCRIPTIONS.get(n))));
+        sb.append(String.format("  %-12s %s%n", "rbm", "restricted Boltzmann machine (CD-k/PCD-k), AIS log-likelihood"));
         sb.append(String.format("  %-12s %s%n", "bench-layers", "cost of the custom layers, side by side"));
         sb.append(String.format("  %-12s %s%n", "bench-vae", "the zoo's VAE against DL4J's built-in VAE layer"));
         return sb.append("run '<example> --help' for its options").toString();

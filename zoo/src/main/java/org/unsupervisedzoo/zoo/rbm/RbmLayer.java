@@ -42,8 +42,8 @@ public class RbmLayer extends SameDiffOutputLayer {
     public static final String WEIGHT_KEY = "W";
     public static final String VISIBLE_BIAS_KEY = "b";
     public static final String HIDDEN_BIAS_KEY = "c";
-    /** Above this input softplus is computed as linear (exact to float precision). */
-    static final double SOFTPLUS_LINEAR_ABOVE = 30;
+    /** Hidden inputs are clipped to this value inside softplus (exp(80) is finite in float). */
+    static final double SOFTPLUS_CLIP = 80;
 
     private int nVisible;
     private int nHidden;
@@ -61,19 +61,16 @@ public class RbmLayer extends SameDiffOutputLayer {
         setInitStd(initStd);
     }
 
-    /** Free energy per example, {@code [batch]}, in SameDiff (see the class comment). */
+    /** Free energy per example, {@code [n]}, in SameDiff (see the class comment). */
     SDVariable freeEnergy(SameDiff sd, SDVariable v, SDVariable w, SDVariable b, SDVariable c) {
         SDVariable x = v.mmul(w).add(c);
-        // softplus without overflow: log(1 + exp(min(x, 30))) + relu(x - 30). (relu(x) + log(1 + exp(-|x|)) has a
-        // kink at x = 0 where SameDiff's gradient is 0 instead of 1/2, and x = 0 happens: c = 0 and v = 0.)
-        SDVariable softplus = sd.nn.softplus(sd.math().clipByValue(x, -Double.MAX_VALUE, SOFTPLUS_LINEAR_ABOVE))
-                .add(sd.nn.relu(x.sub(SOFTPLUS_LINEAR_ABOVE), 0));
-        SDVariable hiddenTerm = softplus.sum(1);
+        // softplus(x) = log(1 + exp(x)); the clip keeps exp finite in float (x above 80 does not occur in practice)
+        SDVariable hiddenTerm = sd.nn.softplus(sd.math().clipByValue(x, -Double.MAX_VALUE, SOFTPLUS_CLIP)).sum(1);
         if (visibleUnits == VisibleUnits.GAUSSIAN) {
             SDVariable d = v.sub(b);
             return d.mul(d).sum(1).mul(0.5).sub(hiddenTerm);
         }
-        return v.mul(b).sum(1).add(hiddenTerm).neg();
+        return sd.mmul(v, b, false, true, false).reshape(-1).add(hiddenTerm).neg();
     }
 
     @Override
@@ -81,10 +78,13 @@ public class RbmLayer extends SameDiffOutputLayer {
         SDVariable w = params.get(WEIGHT_KEY);
         SDVariable b = params.get(VISIBLE_BIAS_KEY);
         SDVariable c = params.get(HIDDEN_BIAS_KEY);
-        SDVariable data = input.get(SDIndex.all(), SDIndex.interval(0, nVisible));
-        SDVariable model = input.get(SDIndex.all(), SDIndex.interval(nVisible, 2 * nVisible));
-        // sum over the batch; DL4J divides by the batch size
-        return freeEnergy(sd, data, w, b, c).sum().sub(freeEnergy(sd, model, w, b, c).sum());
+        // [batch, 2 nVisible] -> [2 batch, nVisible]: rows alternate v_data, v_model, so one pass computes both
+        // free energies (SameDiff's cost here is per op, not per flop)
+        SDVariable rows = input.reshape(-1, nVisible);
+        SDVariable f = freeEnergy(sd, rows, w, b, c).reshape(-1, 2);
+        // sum_batch F(v_data) - F(v_model); DL4J divides by the batch size
+        SDVariable sign = sd.constant(Nd4j.create(input.dataType(), 2, 1).putScalar(0, 0, 1.0).putScalar(1, 0, -1.0));
+        return f.mmul(sign).sum();
     }
 
     @Override
