@@ -54,6 +54,7 @@ public final class RbmExample {
                 .option("epochs", "10", "training epochs")
                 .option("batch", "10", "minibatch size")
                 .option("lr", "0.1", "SGD learning rate")
+                .option("momentum", "0", "Nesterov momentum (0: plain SGD, as scikit-learn)")
                 .option("hidden", "256", "hidden units")
                 .option("k", "1", "Gibbs steps per update")
                 .option("chain", "pcd", "pcd (persistent chain, as scikit-learn) or cd")
@@ -123,13 +124,16 @@ public final class RbmExample {
         Files.createDirectories(out);
 
         RBM rbm = RBM.builder().nVisible(trainData.pixelCount()).nHidden(o.integer("hidden")).visibleUnits(units)
-                .k(o.integer("k")).persistent(chain.equals("pcd")).updater(new Sgd(o.real("lr"))).seed(seed).build();
+                .k(o.integer("k")).persistent(chain.equals("pcd")).updater(o.real("momentum") > 0
+                        ? new org.nd4j.linalg.learning.config.Nesterovs(o.real("lr"), o.real("momentum"))
+                        : new Sgd(o.real("lr"))).seed(seed).build();
         ComputationGraph graph = rbm.init();
         RbmParams params = rbm.params(graph);
         RbmIterator it = new RbmIterator(train, rbm, graph, seed + 1);
         System.out.printf("model rbm  visible %d %s  hidden %d  %s-%d  sgd %s  batch %d  params %d  data %s  train %d"
                 + "  test %d  out %s%n", rbm.nVisible(), units.name().toLowerCase(), rbm.nHidden(),
-                chain.toUpperCase(), rbm.k(), o.string("lr"), batch, graph.numParams(), source.description(),
+                chain.toUpperCase(), rbm.k(), o.string("lr") + (o.real("momentum") > 0 ? " momentum "
+                        + o.string("momentum") : ""), batch, graph.numParams(), source.description(),
                 train.numExamples(), testAll.size(0), out);
 
         int epochs = o.integer("epochs");
