@@ -327,10 +327,7 @@ class RbmTest {
                 VisibleUnits.BERNOULLI);
         assertEquals(exact, RbmLikelihood.exactLogZ(wide), 1e-9, "log Z is symmetric in the two layers");
 
-        // AIS from the uniform base model and from base rates of (made-up) data
-        RbmLikelihood.Estimate ais = RbmLikelihood.aisLogZ(p, null, 100, RbmLikelihood.piecewiseBetas(50, 200, 500),
-                rng(5));
-        assertEquals(exact, ais.logZ, 0.05, "AIS " + ais + " vs exact " + exact);
+        // AIS from base rates of (made-up) data; 750 intermediate distributions suffice for 14 units
         INDArray base = RbmLikelihood.baseRateBias(Nd4j.rand(DataType.DOUBLE, 50, 8).gt(0.3).castTo(DataType.DOUBLE));
         RbmLikelihood.Estimate ais2 = RbmLikelihood.aisLogZ(p, base, 100, RbmLikelihood.piecewiseBetas(50, 200, 500),
                 rng(6));
