@@ -65,6 +65,7 @@ public final class RbmExample {
                 .option("ais-runs", "100", "AIS chains")
                 .option("ais-betas", "14500", "AIS intermediate distributions (Salakhutdinov & Murray: 14500)")
                 .option("clf-epochs", "10", "epochs of the softmax classifiers (0: skip)")
+                .option("load", "", "start from this saved model.zip of the runner (e.g. --epochs 0 to only evaluate it)")
                 .option("seed", "12345", "seed of weights, chains and shuffling")
                 .option("out", "output/rbm", "output folder");
     }
@@ -127,7 +128,12 @@ public final class RbmExample {
                 .k(o.integer("k")).persistent(chain.equals("pcd")).updater(o.real("momentum") > 0
                         ? new org.nd4j.linalg.learning.config.Nesterovs(o.real("lr"), o.real("momentum"))
                         : new Sgd(o.real("lr"))).seed(seed).build();
-        ComputationGraph graph = rbm.init();
+        ComputationGraph graph = o.path("load") == null ? rbm.init()
+                : ModelSerializer.restoreComputationGraph(o.path("load").toFile(), true);
+        if (!graph.getConfiguration().equals(rbm.conf())) {
+            throw new IllegalArgumentException("--load " + o.path("load") + " holds a different model than the options"
+                    + " describe (check --hidden, --visible, --k, --chain, --lr)");
+        }
         RbmParams params = rbm.params(graph);
         RbmIterator it = new RbmIterator(train, rbm, graph, seed + 1);
         System.out.printf("model rbm  visible %d %s  hidden %d  %s-%d  sgd %s  batch %d  params %d  data %s  train %d"

@@ -1,6 +1,10 @@
 package org.unsupervisedzoo.zoo.rbm;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -123,18 +127,25 @@ public final class RbmLikelihood {
         INDArray x = v.mmul(w).addiRowVector(p.hiddenBias());
         INDArray logw = Nd4j.zeros(DataType.DOUBLE, runs);
         INDArray bDiff = b.sub(bA);
+        // every temporary of a step lives in a workspace that is reset each step: 14,500 steps of fresh arrays
+        // left to the garbage collector grew the process by gigabytes (it was killed by the OOM killer)
+        WorkspaceConfiguration wsConf = WorkspaceConfiguration.builder().initialSize(0)
+                .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP).build();
         for (int k = 1; k < betas.length; k++) {
             double bk = betas[k];
             double bPrev = betas[k - 1];
-            // log p*_{bk}(v) - log p*_{bPrev}(v)
-            logw.addi(v.mmul(bDiff.transpose()).reshape(runs).muli(bk - bPrev));
-            logw.addi(RbmParams.softplus(x.mul(bk)).sum(1).subi(RbmParams.softplus(x.mul(bPrev)).sum(1)));
-            if (k < betas.length - 1) {
-                // one Gibbs step leaving p_{bk} invariant
-                INDArray h = RbmParams.bernoulli(Transforms.sigmoid(x.mul(bk), false), rng);
-                INDArray vIn = h.mmul(wt).addiRowVector(b).muli(bk).addiRowVector(bA.mul(1 - bk));
-                v = RbmParams.bernoulli(Transforms.sigmoid(vIn, false), rng);
-                x = v.mmul(w).addiRowVector(p.hiddenBias());
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(wsConf, "RBM_AIS")) {
+                // log p*_{bk}(v) - log p*_{bPrev}(v)
+                INDArray step = v.mmul(bDiff.transpose()).reshape(runs).muli(bk - bPrev);
+                step.addi(RbmParams.softplus(x.mul(bk)).sum(1)).subi(RbmParams.softplus(x.mul(bPrev)).sum(1));
+                logw.addi(step);
+                if (k < betas.length - 1) {
+                    // one Gibbs step leaving p_{bk} invariant; v and x are overwritten in place
+                    INDArray h = RbmParams.bernoulli(Transforms.sigmoid(x.mul(bk), false), rng);
+                    INDArray vIn = h.mmul(wt).addiRowVector(b).muli(bk).addiRowVector(bA.mul(1 - bk));
+                    v.assign(RbmParams.bernoulli(Transforms.sigmoid(vIn, false), rng));
+                    x.assign(v.mmul(w).addiRowVector(p.hiddenBias()));
+                }
             }
         }
         double[] lw = logw.toDoubleVector();
