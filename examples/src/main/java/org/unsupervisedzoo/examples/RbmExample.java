@@ -130,9 +130,17 @@ public final class RbmExample {
                         : new Sgd(o.real("lr"))).seed(seed).build();
         ComputationGraph graph = o.path("load") == null ? rbm.init()
                 : ModelSerializer.restoreComputationGraph(o.path("load").toFile(), true);
-        if (!graph.getConfiguration().equals(rbm.conf())) {
-            throw new IllegalArgumentException("--load " + o.path("load") + " holds a different model than the options"
-                    + " describe (check --hidden, --visible, --k, --chain, --lr)");
+        if (o.path("load") != null) {
+            org.deeplearning4j.nn.conf.graph.GraphVertex v = graph.getConfiguration().getVertices().get(RBM.RBM_LAYER);
+            Object layer = v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex
+                    ? ((org.deeplearning4j.nn.conf.graph.LayerVertex) v).getLayerConf().getLayer() : null;
+            if (!(layer instanceof org.unsupervisedzoo.zoo.rbm.RbmLayer)
+                    || ((org.unsupervisedzoo.zoo.rbm.RbmLayer) layer).getNHidden() != rbm.nHidden()
+                    || ((org.unsupervisedzoo.zoo.rbm.RbmLayer) layer).getNVisible() != rbm.nVisible()
+                    || ((org.unsupervisedzoo.zoo.rbm.RbmLayer) layer).getVisibleUnits() != units) {
+                throw new IllegalArgumentException("--load " + o.path("load") + " holds a different model than the"
+                        + " options describe (check --hidden and --visible)");
+            }
         }
         RbmParams params = rbm.params(graph);
         RbmIterator it = new RbmIterator(train, rbm, graph, seed + 1);

@@ -55,6 +55,16 @@ class RbmExampleTest {
         assertEquals(3, csv.size());
         ComputationGraph g = ModelSerializer.restoreComputationGraph(out.resolve("model.zip").toFile(), false);
         assertEquals(784L * 16 + 784 + 16, g.numParams());
+
+        // --load evaluates the saved model: the same reconstruction error as after the last epoch
+        Path saved = out.resolveSibling(out.getFileName() + "-saved.zip");
+        Files.copy(out.resolve("model.zip"), saved);
+        String again = run("--epochs", "0", "--hidden", "16", "--train-digits", "1000", "--ais-digits", "0",
+                "--clf-epochs", "0", "--load", saved.toString());
+        assertTrue(again.contains("wrote"), again);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run("--epochs", "0",
+                "--hidden", "17", "--load", saved.toString()));
+        assertTrue(e.getMessage().contains("--load"), e.getMessage());
     }
 
     @Test
