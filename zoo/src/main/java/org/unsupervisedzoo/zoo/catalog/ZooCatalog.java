@@ -21,6 +21,7 @@ import org.unsupervisedzoo.zoo.eval.LeNet;
 import org.unsupervisedzoo.zoo.gan.Dcgan;
 import org.unsupervisedzoo.zoo.gan.GanFactory;
 import org.unsupervisedzoo.zoo.gan.MlpGan;
+import org.unsupervisedzoo.zoo.rbm.RBM;
 import org.unsupervisedzoo.zoo.som.SOM;
 
 /**
@@ -63,6 +64,10 @@ public final class ZooCatalog {
             CatalogEntry.of("autoencoder", "variational autoencoder 784-400-20, Bernoulli likelihood",
                     "D. P. Kingma, M. Welling, Auto-encoding variational Bayes, ICLR 2014",
                     () -> VAE.builder().build()),
+            CatalogEntry.of("energy-based", "restricted Boltzmann machine, 784 Bernoulli visible and 256 hidden units,"
+                            + " PCD-1 (scikit-learn's BernoulliRBM defaults)",
+                    "G. E. Hinton, Training products of experts by minimizing contrastive divergence, Neural"
+                            + " Computation 2002; T. Tieleman, ICML 2008", () -> RBM.builder().build()),
             CatalogEntry.of("self-organizing", "self-organizing map, 20x20 prototypes of 784 pixels, Gaussian"
                             + " neighbourhood, decaying learning rate and radius",
                     "T. Kohonen, Self-organized formation of topologically correct feature maps, Biological"

@@ -206,4 +206,20 @@ class EncoderClassifierTest {
         assertEquals(16, r.codeWidth);
         assertTrue(r.testAccuracy > 0.3 && r.testAccuracy <= 1, r.toString());
     }
+
+    @Test
+    void rbmHiddenProbabilitiesFeedAClassifier() {
+        org.unsupervisedzoo.zoo.rbm.RBM rbm = org.unsupervisedzoo.zoo.rbm.RBM.builder().nHidden(16).build();
+        ComputationGraph g = rbm.init();
+        g.params().addi(Nd4j.randn(g.params().shape()).muli(0.1)); // not the initial weights
+        ComputationGraph clf = EncoderClassifier.builder(rbm, g).build();
+        INDArray hidden = rbm.params(g).hiddenProbabilities(X);
+        assertTrue(hidden.equalsWithEps(clf.feedForward(X, false).get(org.unsupervisedzoo.zoo.rbm.RBM.CODE), 1e-5),
+                "the classifier's code is the RBM's p(h|v)");
+        DataSet batch = labelled(MnistIterator.Shape.FLAT);
+        INDArray before = clf.getLayer(org.unsupervisedzoo.zoo.rbm.RBM.CODE).params().dup();
+        clf.fit(batch);
+        assertEquals(before, clf.getLayer(org.unsupervisedzoo.zoo.rbm.RBM.CODE).params(), "frozen");
+        assertArrayEquals(new long[] {32, 10}, clf.outputSingle(false, batch.getFeatures()).shape());
+    }
 }

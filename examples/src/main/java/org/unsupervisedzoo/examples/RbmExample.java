@@ -1,0 +1,339 @@
+package org.unsupervisedzoo.examples;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.unsupervisedzoo.datasets.DataSource;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.rbm.RBM;
+import org.unsupervisedzoo.zoo.rbm.RbmIterator;
+import org.unsupervisedzoo.zoo.rbm.RbmLikelihood;
+import org.unsupervisedzoo.zoo.rbm.RbmParams;
+import org.unsupervisedzoo.zoo.rbm.VisibleUnits;
+import org.unsupervisedzoo.zoo.viz.ImageGrid;
+
+/**
+ * Restricted Boltzmann machine on MNIST: {@code java -jar unsupervised-zoo-examples.jar rbm [options]}.
+ * Defaults are scikit-learn's BernoulliRBM (256 hidden units, PCD-1, SGD 0.1, batch 10) on grey levels as
+ * probabilities. One line per epoch:
+ * {@code epoch   2/10  pseudo_likelihood -98.123  test_pseudo_likelihood -97.456  recon_error 0.01234
+ * examples/s 2345  time 25.6s} (pseudo-likelihood as scikit-learn's {@code score_samples(X).mean()} on the whole
+ * training set and on the test set; recon_error the mean squared error per pixel of the mean-field reconstruction
+ * on the test set). At the end: the AIS estimate of log Z and the average log-likelihood (nats) of the first
+ * {@code --ais-digits} test digits, binarized once (seeded); and the test accuracy of a softmax trained on the
+ * hidden probabilities (the encoder graph, frozen) against one trained on raw pixels, with the same optimiser and
+ * epochs. Writes {@code filters.png}, {@code samples.png} (Gibbs chains), {@code reconstructions.png},
+ * {@code model.zip} and {@code epochs.csv} under {@code --out}.
+ */
+public final class RbmExample implements ModelCommand {
+    @Override
+    public String name() {
+        return "rbm";
+    }
+
+    @Override
+    public String description() {
+        return "restricted Boltzmann machine (256 hidden, PCD-1): pseudo-likelihood, AIS log-likelihood, features";
+    }
+
+    @Override
+    public Options options() {
+        return declare();
+    }
+
+    @Override
+    public void run(Options o) throws IOException {
+        train(o);
+    }
+
+    /** The RBM of a run: its hidden probabilities are the features ({@code --visible bernoulli} only). */
+    @Override
+    public org.unsupervisedzoo.zoo.EncoderModel encoderModel(Options o, LabelledImages data) {
+        if (!o.string("visible").equalsIgnoreCase("bernoulli")) {
+            throw new CliException("a Gaussian RBM's encoder reads standardized pixels; classifiers here feed raw"
+                    + " pixels, so only --visible bernoulli RBMs can be used");
+        }
+        return factory(o, data);
+    }
+
+    /** The RBM the options describe, for data of {@code data}'s size. */
+    static RBM factory(Options o, LabelledImages data) {
+        VisibleUnits units = VisibleUnits.valueOf(o.string("visible").toUpperCase());
+        String chain = o.string("chain");
+        return RBM.builder().nVisible(data.pixelCount()).nHidden(o.integer("hidden")).visibleUnits(units)
+                .k(o.integer("k")).persistent(chain.equals("pcd")).updater(o.real("momentum") > 0
+                        ? new org.nd4j.linalg.learning.config.Nesterovs(o.real("lr"), o.real("momentum"))
+                        : new Sgd(o.real("lr"))).seed(o.integer("seed")).build();
+    }
+
+
+    static Options declare() {
+        return ExampleData.declare(new Options())
+                .option("epochs", "10", "training epochs")
+                .option("batch", "10", "minibatch size")
+                .option("lr", "0.1", "SGD learning rate")
+                .option("momentum", "0", "Nesterov momentum (0: plain SGD, as scikit-learn)")
+                .option("hidden", "256", "hidden units")
+                .option("k", "1", "Gibbs steps per update")
+                .option("chain", "pcd", "pcd (persistent chain, as scikit-learn) or cd")
+                .option("visible", "bernoulli", "bernoulli (pixels as probabilities) or gaussian (standardized)")
+                .option("train-digits", "0", "train on the first n training digits (0: all)")
+                .option("binarize", "none", "training pixels: none (grey levels) or dynamic (Bernoulli draws)")
+                .option("ais-digits", "1000", "test digits for the AIS log-likelihood (0: skip)")
+                .option("ais-runs", "100", "AIS chains")
+                .option("ais-betas", "14500", "AIS intermediate distributions (Salakhutdinov & Murray: 14500)")
+                .option("clf-epochs", "10", "epochs of the softmax classifiers (0: skip)")
+                .option("load", "", "start from this saved model.zip of the runner (e.g. --epochs 0 to only evaluate it)")
+                .option("seed", "12345", "seed of weights, chains and shuffling")
+                .option("out", "output/rbm", "output folder");
+    }
+
+    public static void main(String[] args) throws IOException {
+        Options o = declare();
+        if (!o.parse(args)) {
+            System.out.println("usage: rbm [options]\n" + o.usage());
+            return;
+        }
+        train(o);
+    }
+
+    private static Random rng(long seed) {
+        return Nd4j.getRandomFactory().getNewRandomInstance(seed);
+    }
+
+    static void train(Options o) throws IOException {
+        DataSource source = ExampleData.locate(o);
+        LabelledImages trainData = source.load(Split.TRAIN);
+        LabelledImages testData = source.load(Split.TEST);
+        int batch = o.integer("batch");
+        long seed = o.integer("seed");
+        VisibleUnits units = VisibleUnits.valueOf(o.string("visible").toUpperCase());
+        String chain = o.string("chain");
+        if (!chain.equals("pcd") && !chain.equals("cd")) {
+            throw new IllegalArgumentException("--chain must be pcd or cd, got '" + chain + "'");
+        }
+        MnistIterator.Binarization binarize;
+        switch (o.string("binarize")) {
+            case "none":
+                binarize = MnistIterator.Binarization.NONE;
+                break;
+            case "dynamic":
+                binarize = MnistIterator.Binarization.DYNAMIC;
+                break;
+            default:
+                throw new IllegalArgumentException("--binarize must be none or dynamic, got '" + o.string("binarize")
+                        + "'");
+        }
+        int subset = o.integer("train-digits");
+        MnistIterator train = MnistIterator.builder(trainData).batchSize(batch).seed(seed).binarization(binarize)
+                .subset(subset).build();
+        INDArray trainAll = MnistIterator.builder(trainData).batchSize(trainData.count()).shuffle(false)
+                .subset(subset).build().next().getFeatures();
+        DataSet testSet = MnistIterator.builder(testData).batchSize(testData.count()).shuffle(false).build().next();
+        INDArray testAll = testSet.getFeatures();
+        NormalizerStandardize standardize = null;
+        if (units == VisibleUnits.GAUSSIAN) {
+            standardize = new NormalizerStandardize();
+            standardize.fit(new DataSet(trainAll, null));
+            train.setPreProcessor(standardize);
+            trainAll = standardize(standardize, trainAll);
+            testAll = standardize(standardize, testAll);
+        }
+        Path out = o.path("out");
+        Files.createDirectories(out);
+
+        RBM rbm = factory(o, trainData);
+        ComputationGraph graph = o.path("load") == null ? rbm.init()
+                : ModelSerializer.restoreComputationGraph(o.path("load").toFile(), true);
+        if (o.path("load") != null) {
+            org.deeplearning4j.nn.conf.graph.GraphVertex v = graph.getConfiguration().getVertices().get(RBM.RBM_LAYER);
+            Object layer = v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex
+                    ? ((org.deeplearning4j.nn.conf.graph.LayerVertex) v).getLayerConf().getLayer() : null;
+            if (!(layer instanceof org.unsupervisedzoo.zoo.rbm.RbmLayer)
+                    || ((org.unsupervisedzoo.zoo.rbm.RbmLayer) layer).getNHidden() != rbm.nHidden()
+                    || ((org.unsupervisedzoo.zoo.rbm.RbmLayer) layer).getNVisible() != rbm.nVisible()
+                    || ((org.unsupervisedzoo.zoo.rbm.RbmLayer) layer).getVisibleUnits() != units) {
+                throw new IllegalArgumentException("--load " + o.path("load") + " holds a different model than the"
+                        + " options describe (check --hidden and --visible)");
+            }
+        }
+        RbmParams params = rbm.params(graph);
+        RbmIterator it = new RbmIterator(train, rbm, graph, seed + 1);
+        System.out.printf("model rbm  visible %d %s  hidden %d  %s-%d  sgd %s  batch %d  params %d  data %s  train %d"
+                + "  test %d  out %s%n", rbm.nVisible(), units.name().toLowerCase(), rbm.nHidden(),
+                chain.toUpperCase(), rbm.k(), o.string("lr") + (o.real("momentum") > 0 ? " momentum "
+                        + o.string("momentum") : ""), batch, graph.numParams(), source.description(),
+                train.numExamples(), testAll.size(0), out);
+
+        int epochs = o.integer("epochs");
+        boolean bernoulli = units == VisibleUnits.BERNOULLI;
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("epochs.csv")))) {
+            csv.println("epoch,pseudo_likelihood,test_pseudo_likelihood,recon_error,examples_per_second,seconds");
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long t0 = System.nanoTime();
+                it.reset();
+                graph.fit(it);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double pl = bernoulli ? meanPseudoLikelihood(params, trainAll, rng(seed + 100 + epoch)) : Double.NaN;
+                double testPl = bernoulli ? meanPseudoLikelihood(params, testAll, rng(seed + 200 + epoch)) : Double.NaN;
+                double recon = params.reconstructionError(testAll);
+                double rate = train.numExamples() / seconds;
+                System.out.printf("epoch %3d/%d  pseudo_likelihood %.3f  test_pseudo_likelihood %.3f  recon_error %.5f"
+                        + "  examples/s %6.0f  time %6.1fs%n", epoch, epochs, pl, testPl, recon, rate, seconds);
+                csv.printf("%d,%.6f,%.6f,%.6f,%.1f,%.2f%n", epoch, pl, testPl, recon, rate, seconds);
+                csv.flush();
+            }
+        }
+
+        int aisDigits = o.integer("ais-digits");
+        if (aisDigits > 0 && bernoulli) {
+            long t0 = System.nanoTime();
+            int n = Math.min(aisDigits, testData.count());
+            INDArray binaryTest = MnistIterator.builder(testData.stochasticallyBinarized(seed + 3)).batchSize(n)
+                    .shuffle(false).build().next().getFeatures();
+            INDArray base = RbmLikelihood.baseRateBias(trainAll);
+            int betas = o.integer("ais-betas");
+            RbmLikelihood.Estimate z = RbmLikelihood.aisLogZ(params, base, o.integer("ais-runs"),
+                    scaledBetas(betas), rng(seed + 4));
+            double ll = RbmLikelihood.averageLogLikelihood(params, binaryTest, z.logZ);
+            System.out.printf("ais log_z %.3f  (3 s.e. %.3f .. %.3f)  test_loglik %.3f nats  digits %d  runs %d"
+                    + "  betas %d  time %.1fs%n", z.logZ, z.logZLow, z.logZHigh, ll, n, z.runs, z.betas,
+                    (System.nanoTime() - t0) / 1e9);
+        }
+
+        int clfEpochs = o.integer("clf-epochs");
+        if (clfEpochs > 0) {
+            long t0 = System.nanoTime();
+            ComputationGraph onHidden = rbm.classifierGraph(graph, trainData.numClasses(), new Adam(1e-3));
+            ComputationGraph onPixels = pixelClassifier(trainData.pixelCount(), trainData.numClasses(), seed);
+            MnistIterator clfTrain = MnistIterator.builder(trainData).batchSize(100).seed(seed + 5).subset(subset)
+                    .build();
+            if (standardize != null) {
+                clfTrain.setPreProcessor(standardize);
+            }
+            for (int e = 0; e < clfEpochs; e++) {
+                clfTrain.reset();
+                onHidden.fit(clfTrain);
+                clfTrain.reset();
+                onPixels.fit(clfTrain);
+            }
+            INDArray labels = testSet.getLabels();
+            double accHidden = accuracy(onHidden, testAll, labels);
+            double accPixels = accuracy(onPixels, testAll, labels);
+            System.out.printf("softmax on hidden_probabilities test_accuracy %.4f  on raw_pixels test_accuracy %.4f"
+                    + "  epochs %d  time %.1fs%n", accHidden, accPixels, clfEpochs, (System.nanoTime() - t0) / 1e9);
+        }
+
+        Path model = out.resolve("model.zip");
+        ModelSerializer.writeModel(graph, model.toFile(), true);
+        new RunRecord("rbm", rbm.name(), o.explicitArgs()).addTo(model);
+        System.out.println("wrote " + model);
+        for (Path p : pictures(rbm, params, testAll, out, seed, standardize)) {
+            System.out.println("wrote " + p);
+        }
+        System.out.println("wrote " + out.resolve("epochs.csv"));
+    }
+
+    private static INDArray standardize(NormalizerStandardize n, INDArray x) {
+        DataSet ds = new DataSet(x.dup(), null);
+        n.preProcess(ds);
+        return ds.getFeatures();
+    }
+
+    private static double meanPseudoLikelihood(RbmParams p, INDArray x, Random rng) {
+        double total = 0;
+        long n = x.size(0);
+        for (long start = 0; start < n; start += 10000) {
+            long end = Math.min(n, start + 10000);
+            INDArray part = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            total += p.pseudoLikelihood(part, rng).sumNumber().doubleValue();
+        }
+        return total / n;
+    }
+
+    /** Salakhutdinov & Murray's three-piece schedule scaled to {@code n} intermediate distributions. */
+    static double[] scaledBetas(int n) {
+        if (n < 3) {
+            throw new IllegalArgumentException("--ais-betas must be at least 3, got " + n);
+        }
+        int n1 = Math.max(1, (int) Math.round(n * 500.0 / 14500));
+        int n2 = Math.max(1, (int) Math.round(n * 4000.0 / 14500));
+        return RbmLikelihood.piecewiseBetas(n1, n2, Math.max(1, n - n1 - n2));
+    }
+
+    private static ComputationGraph pixelClassifier(int nIn, int classes, long seed) {
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3))
+                .graphBuilder().addInputs(RBM.INPUT).setInputTypes(InputType.feedForward(nIn))
+                .addLayer(RBM.CLASSIFIER, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                        .activation(Activation.SOFTMAX).build(), RBM.INPUT)
+                .setOutputs(RBM.CLASSIFIER).build());
+        g.init();
+        return g;
+    }
+
+    private static double accuracy(ComputationGraph g, INDArray x, INDArray labels) {
+        Evaluation eval = new Evaluation(labels.columns());
+        eval.eval(labels, g.outputSingle(false, x));
+        return eval.accuracy();
+    }
+
+    static List<Path> pictures(RBM rbm, RbmParams params, INDArray test, Path out, long seed,
+                               NormalizerStandardize standardize) throws IOException {
+        List<Path> written = new ArrayList<>();
+        written.add(ImageGrid.writePng(ImageGrid.filters(params.weights(), 28, 28, Math.min(100, rbm.nHidden()), 10,
+                2), out.resolve("filters.png")));
+        INDArray digits = test.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20),
+                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        written.add(ImageGrid.writePng(ImageGrid.comparison(shown(digits, standardize),
+                shown(params.reconstruct(digits), standardize), 28, 28, 10, 2), out.resolve("reconstructions.png")));
+        // 10 Gibbs chains started at test digits; rows: the visible means after 0, 1, 3, 10, ... 1000 steps
+        int[] snapshots = {0, 1, 3, 10, 30, 100, 300, 1000};
+        Random r = rng(seed + 6);
+        INDArray v = test.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(20, 30),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+        List<INDArray> rows = new ArrayList<>();
+        int done = 0;
+        for (int s : snapshots) {
+            if (s > 0) {
+                v = params.gibbs(v, s - done, r);
+                done = s;
+            }
+            rows.add(shown(s == 0 ? v : params.visibleMean(params.sampleHidden(v, r)), standardize));
+        }
+        written.add(ImageGrid.writePng(ImageGrid.tiles(Nd4j.vstack(rows.toArray(new INDArray[0])), 28, 28, 10, 2),
+                out.resolve("samples.png")));
+        return written;
+    }
+
+    /** Pixels in [0,1] for a picture (undoing the standardization of the Gaussian variant). */
+    private static INDArray shown(INDArray x, NormalizerStandardize standardize) {
+        if (standardize == null) {
+            return x;
+        }
+        INDArray back = x.dup();
+        standardize.revertFeatures(back);
+        return org.nd4j.linalg.ops.transforms.Transforms.min(org.nd4j.linalg.ops.transforms.Transforms.max(back, 0.0,
+                false), 1.0, false);
+    }
+}

@@ -1,0 +1,86 @@
+package org.unsupervisedzoo.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rbm runner end to end on the bundled sample, tiny settings. */
+class RbmExampleTest {
+    @TempDir
+    Path out;
+
+    private String run(String... args) throws Exception {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("--out", out.toString()));
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            RbmExample.main(all.toArray(new String[0]));
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString();
+    }
+
+    @Test
+    void runsOnTheSampleAndWritesModelPicturesLogAndFinalMeasures() throws Exception {
+        String printed = run("--epochs", "2", "--hidden", "16", "--batch", "20", "--train-digits", "1000", "--ais-digits", "50",
+                "--ais-runs", "20", "--ais-betas", "200", "--clf-epochs", "1");
+        List<String> lines = printed.lines().filter(l -> l.startsWith("epoch ")).toList();
+        assertEquals(2, lines.size(), printed);
+        assertTrue(lines.get(1).matches("epoch +2/2  pseudo_likelihood -\\d+\\.\\d{3}  test_pseudo_likelihood "
+                + "-\\d+\\.\\d{3}  recon_error \\d\\.\\d{5}  examples/s +\\d+  time +\\d+\\.\\ds"), lines.get(1));
+        assertTrue(printed.lines().anyMatch(l -> l.matches("ais log_z \\d+\\.\\d{3} .* test_loglik -\\d+\\.\\d{3} nats"
+                + "  digits 50  runs 20  betas 200 .*")), printed);
+        assertTrue(printed.lines().anyMatch(l -> l.matches("softmax on hidden_probabilities test_accuracy 0\\.\\d{4}"
+                + "  on raw_pixels test_accuracy 0\\.\\d{4}  epochs 1 .*")), printed);
+        for (String png : List.of("filters.png", "samples.png", "reconstructions.png")) {
+            assertTrue(ImageIO.read(out.resolve(png).toFile()).getWidth() > 0, png);
+        }
+        List<String> csv = Files.readAllLines(out.resolve("epochs.csv"));
+        assertEquals(3, csv.size());
+        ComputationGraph g = ModelSerializer.restoreComputationGraph(out.resolve("model.zip").toFile(), false);
+        assertEquals(784L * 16 + 784 + 16, g.numParams());
+
+        // --load evaluates the saved model: the same reconstruction error as after the last epoch
+        Path saved = out.resolveSibling(out.getFileName() + "-saved.zip");
+        Files.copy(out.resolve("model.zip"), saved);
+        String again = run("--epochs", "0", "--hidden", "16", "--train-digits", "1000", "--ais-digits", "0",
+                "--clf-epochs", "0", "--load", saved.toString());
+        assertTrue(again.contains("wrote"), again);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run("--epochs", "0",
+                "--hidden", "17", "--load", saved.toString()));
+        assertTrue(e.getMessage().contains("--load"), e.getMessage());
+    }
+
+    @Test
+    void gaussianVariantAndCdRun() throws Exception {
+        String printed = run("--epochs", "1", "--hidden", "8", "--batch", "50", "--train-digits", "500", "--visible", "gaussian", "--lr",
+                "0.001", "--chain", "cd", "--k", "2", "--clf-epochs", "0");
+        assertTrue(printed.lines().anyMatch(l -> l.matches("epoch +1/1  pseudo_likelihood NaN  .*recon_error "
+                + "\\d+\\.\\d{5} .*")), printed);
+        assertTrue(Files.exists(out.resolve("samples.png")));
+    }
+
+    @Test
+    void badOptionsAreClearErrors() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run("--chain", "xyz"));
+        assertTrue(e.getMessage().contains("--chain") && e.getMessage().contains("xyz"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> run("--hidden", "0", "--epochs", "1"));
+        assertTrue(e.getMessage().contains("nHidden") && e.getMessage().contains("0"), e.getMessage());
+    }
+}
