@@ -13,6 +13,7 @@ S=examples/spark/target
 FLAGS=$(java -cp "$S/unsupervised-zoo-spark.jar:$S/lib/*:$S/spark-lib/*" org.unsupervisedzoo.spark.SparkTrain --print-java-flags)
 # local-cluster executors take their class path from $SPARK_HOME/jars: a folder of links to the dependency set
 export SPARK_HOME=${SPARK_HOME:-/tmp/zoo-spark-home}
+export SPARK_SCALA_VERSION=2.12   # else the launcher looks for a Spark build tree
 mkdir -p "$SPARK_HOME/jars"
 ln -sf "$PWD/$S"/unsupervised-zoo-spark.jar "$PWD/$S"/lib/*.jar "$PWD/$S"/spark-lib/*.jar "$SPARK_HOME/jars/"
 export OMP_NUM_THREADS=1

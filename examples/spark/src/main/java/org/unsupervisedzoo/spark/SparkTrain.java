@@ -76,6 +76,11 @@ public final class SparkTrain {
     }
 
     public static void main(String[] args) {
+        // Spark's INFO lines through slf4j-simple would bury the epoch lines
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.sparkproject", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.deeplearning4j.spark", "warn");
         int status = run(args, System.out, System.err);
         if (status != 0) {
             System.exit(status);

@@ -52,8 +52,10 @@ class SparkTrainRunnerTest {
     @Test
     void aModelTrainedOnSparkIsUsedLikeALocalOne() throws Exception {
         Path sparkRun = tmp.resolve("spark");
-        Result r = spark("--model", "autoencoder", "--hidden", "32,8", "--epochs", "1", "--batch-per-worker", "64",
-                "--master", "local[2]", "--workers", "2", "--out", sparkRun.toString());
+        // few large batches keep it short: 10 steps per worker, averaged twice
+        Result r = spark("--model", "autoencoder", "--hidden", "32,8", "--epochs", "1", "--lr", "0.01",
+                "--batch-per-worker", "250", "--averaging-frequency", "5", "--master", "local[2]", "--workers", "2",
+                "--out", sparkRun.toString());
         assertEquals(0, r.status, r.toString());
         Matcher m = EPOCH.matcher(r.out);
         assertTrue(m.find(), r.out);
@@ -63,7 +65,8 @@ class SparkTrainRunnerTest {
 
         // the same record a local 'train' writes
         Path localRun = tmp.resolve("local");
-        Result local = cli("train", "autoencoder", "--hidden", "32,8", "--epochs", "1", "--out", localRun.toString());
+        Result local = cli("train", "autoencoder", "--hidden", "32,8", "--epochs", "1", "--lr", "0.01", "--batch",
+                "250", "--out", localRun.toString());
         assertEquals(0, local.status, local.toString());
         RunRecord sparkRecord = RunRecord.read(model);
         RunRecord localRecord = RunRecord.read(localRun.resolve("model.zip"));
@@ -94,7 +97,7 @@ class SparkTrainRunnerTest {
     void parallelWrapperFromTheSameRunner() throws Exception {
         Path run = tmp.resolve("pw");
         Result r = spark("--model", "sparse-autoencoder", "--mode", "parallel-wrapper", "--workers", "2",
-                "--hidden", "32", "--epochs", "1", "--batch-per-worker", "64", "--out", run.toString());
+                "--hidden", "32", "--epochs", "1", "--batch-per-worker", "250", "--out", run.toString());
         assertEquals(0, r.status, r.toString());
         assertTrue(EPOCH.matcher(r.out).find(), r.out);
         RunRecord record = RunRecord.read(run.resolve("model.zip"));

@@ -92,12 +92,12 @@ class SparkZooTrainerTest {
         double before = score(g, f);
         List<Double> scores = new ArrayList<>();
         SparkZooTrainer t = SparkZooTrainer.builder().workers(2).batchPerWorker(32).averagingFrequency(2).build();
-        ComputationGraph trained = t.fit(sc, g, sc.parallelize(batches, 2), BatchShaper.of(f, false), 3,
+        ComputationGraph trained = t.fit(sc, g, sc.parallelize(batches, 2), BatchShaper.of(f, false), 2,
                 (epoch, graph, score, seconds) -> scores.add(score));
         double after = score(trained, f);
-        assertEquals(3, scores.size());
+        assertEquals(2, scores.size());
         assertTrue(after < 0.8 * before, "loss before " + before + ", after " + after);
-        assertTrue(scores.get(2) < scores.get(0), "master's scores " + scores);
+        assertTrue(scores.get(1) < scores.get(0), "master's scores " + scores);
     }
 
     @Test
@@ -148,8 +148,10 @@ class SparkZooTrainerTest {
     @Test
     void aWorkerFailureEndsTrainingWithItsErrorInsteadOfHanging() {
         SparseAutoencoder f = sparse();
-        List<DataSet> bad = new ArrayList<>(batches.subList(0, 3));
-        bad.add(new DataSet(Nd4j.rand(32, 10), Nd4j.zeros(32, 10))); // 10 pixels where the graph takes 784
+        List<DataSet> bad = new ArrayList<>(batches.subList(0, 1));
+        for (int i = 0; i < 3; i++) {
+            bad.add(new DataSet(Nd4j.rand(32, 10), Nd4j.zeros(32, 10))); // 10 pixels where the graph takes 784
+        }
         IllegalStateException e = assertTimeoutPreemptively(Duration.ofSeconds(120), () ->
                 assertThrows(IllegalStateException.class, () -> SparkZooTrainer.builder().averagingFrequency(1)
                         .build().fit(sc, f.init(), sc.parallelize(bad, 2), BatchShaper.of(f, false), 1, null)));
