@@ -13,6 +13,7 @@ import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -110,7 +111,8 @@ public final class SparkZooTrainer {
      * {@code shaper}; returns the trained graph (the driver's copy, with updater state for averaging).
      *
      * @throws IllegalStateException naming the worker's error when a task fails (Spark aborts the job; it does
-     *                               not hang)
+     *                               not hang), or when an epoch left every parameter unchanged (no update reached
+     *                               the driver)
      */
     public ComputationGraph fit(JavaSparkContext sc, ComputationGraph graph, JavaRDD<DataSet> batches,
                                 BatchShaper shaper, int epochs, EpochListener listener) throws Exception {
@@ -120,6 +122,7 @@ public final class SparkZooTrainer {
         try {
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 JavaRDD<MultiDataSet> shaped = shape(batches, shaper, b.seed, epoch);
+                INDArray before = spark.getNetwork().params().dup();
                 long t0 = System.nanoTime();
                 ComputationGraph trained;
                 try {
@@ -129,6 +132,13 @@ public final class SparkZooTrainer {
                             + "): " + rootMessage(e), e);
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                if (trained.params().equals(before)) {
+                    // seen with gradient sharing across two executor JVMs: the job ends, the model never changes
+                    throw new IllegalStateException("Spark training left every parameter unchanged in epoch " + epoch
+                            + " (" + b.mode + "): no worker update reached the driver"
+                            + (b.mode == Mode.SHARING ? "; gradient sharing was seen to do this with executors in"
+                            + " separate JVMs (README, Scale-out): use parameter averaging" : ""));
+                }
                 if (listener != null) {
                     listener.epochDone(epoch, trained, spark.getScore(), seconds);
                 }

@@ -161,6 +161,16 @@ class SparkZooTrainerTest {
         assertEquals(4L, sc.parallelize(bad, 2).count());
     }
 
+    @Test
+    void anEpochThatChangesNothingIsAnErrorNotASilentlyUntrainedModel() {
+        UndercompleteAutoencoder f = UndercompleteAutoencoder.builder().inputSize(784).hiddenSizes(8)
+                .updater(new org.nd4j.linalg.learning.config.Sgd(0.0)).build(); // steps of size 0
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SparkZooTrainer.builder()
+                .averagingFrequency(1).build()
+                .fit(sc, f.init(), sc.parallelize(batches.subList(0, 2), 2), BatchShaper.of(f, false), 1, null));
+        assertTrue(e.getMessage().contains("left every parameter unchanged in epoch 1"), e.getMessage());
+    }
+
     /** Java serialization (the training broadcast) and JSON (scoring, evaluation) both keep custom layers. */
     @Test
     void customLayersAndHyperParametersReachTheWorkersOnBothPaths() throws Exception {
