@@ -63,11 +63,11 @@ public final class TrainRecipe {
                 throw new IllegalArgumentException("unknown model '" + model + "'; train commands: "
                         + commandNames() + ", catalog names: " + ZooCatalog.names());
             }
+            LabelledImages sample = new org.unsupervisedzoo.datasets.BundledSample().load(Split.TRAIN);
             for (AutoencoderRunner r : Main.examples().values()) {
                 Options defaults = r.options();
                 defaults.parse(new String[0]);
-                if (r.factory(defaults, new org.unsupervisedzoo.datasets.BundledSample().load(Split.TRAIN))
-                        .name().equals(model)) {
+                if (r.factory(defaults, sample).name().equals(model)) {
                     runner = r;
                     break;
                 }

@@ -12,7 +12,7 @@ import org.unsupervisedzoo.zoo.autoencoder.VaeIterator;
 import org.unsupervisedzoo.zoo.train.ReconstructionIterator;
 
 /**
- * Turns one batch of MNIST images ({@code DataSet}: features, class labels) into the MultiDataSet a zoo graph
+ * Turns one batch of MNIST images ({@code DataSet}: features, and class labels or clean targets) into the MultiDataSet a zoo graph
  * trains on, on the Spark worker, with a random generator the trainer seeds per (run seed, epoch, partition). It
  * is the worker-side twin of the examples' training iterators: {@link ReconstructionIterator} (features
  * {@code [x]}, labels {@code [x, null...]} with one null per penalty head) and {@link VaeIterator} (features
@@ -55,8 +55,12 @@ public interface BatchShaper extends Serializable {
 
         @Override
         public MultiDataSet shape(DataSet batch, Random rng) {
-            INDArray x = binarize ? binarized(batch.getFeatures(), rng) : batch.getFeatures();
-            return ReconstructionIterator.of(x, x, penaltyHeads);
+            if (binarize) {
+                INDArray x = binarized(batch.getFeatures(), rng);
+                return ReconstructionIterator.of(x, x, penaltyHeads);
+            }
+            // the examples' rule: labels of the features' shape are the target (e.g. clean inputs), else x itself
+            return ReconstructionIterator.of(batch.getFeatures(), ReconstructionIterator.target(batch), penaltyHeads);
         }
 
         public int penaltyHeads() {

@@ -217,6 +217,26 @@ class SparkZooTrainerTest {
     }
 
     @Test
+    void reconstructionShaperFollowsTheExamplesTargetRule() {
+        org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(2);
+        INDArray x = Nd4j.rand(4, 784);
+        INDArray clean = Nd4j.rand(4, 784);
+        BatchShaper shaper = BatchShaper.of(sparse(), false);
+        MultiDataSet denoise = shaper.shape(new DataSet(x, clean), rng);
+        assertEquals(clean, denoise.getLabels(0));
+        assertEquals(x, denoise.getFeatures(0));
+        assertEquals(2, denoise.getLabels().length); // reconstruction + the sparsity head's null
+        assertEquals(null, denoise.getLabels(1));
+        MultiDataSet classes = shaper.shape(new DataSet(x, Nd4j.zeros(4, 10)), rng);
+        assertEquals(x, classes.getLabels(0));
+        MultiDataSet binary = BatchShaper.of(sparse(), true).shape(new DataSet(x, Nd4j.zeros(4, 10)), rng);
+        INDArray b = binary.getFeatures(0);
+        assertEquals(b, binary.getLabels(0));
+        assertEquals(b.length(), b.eq(0).castTo(b.dataType()).sumNumber().longValue()
+                + b.eq(1).castTo(b.dataType()).sumNumber().longValue(), "pixels binarized");
+    }
+
+    @Test
     void badSettingsAreRejectedNamingTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SparkZooTrainer.builder().batchPerWorker(0).build());
