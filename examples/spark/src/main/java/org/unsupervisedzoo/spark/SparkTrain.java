@@ -1,0 +1,317 @@
+package org.unsupervisedzoo.spark;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.unsupervisedzoo.examples.TrainRecipe;
+
+/**
+ * The scale-out runner: trains one zoo model as {@code train <model>} would, but on Spark (DL4J's parameter
+ * averaging or gradient sharing) or on one machine's cores with DL4J's ParallelWrapper, and writes the same
+ * {@code model.zip} (with the run record), so {@code evaluate}, {@code classify}, {@code export} and the
+ * encoder extraction take it unchanged. Its own options are below; every other option goes to the train command
+ * ({@code --data}, {@code --epochs}, {@code --lr}, {@code --seed}, {@code --hidden}, ...; its {@code --batch} is
+ * not used: {@code --batch-per-worker} is).
+ *
+ * <pre>
+ * java $FLAGS -cp 'unsupervised-zoo-spark.jar:lib/*:spark-lib/*' org.unsupervisedzoo.spark.SparkTrain \
+ *     --model sparse --mode averaging --master local[2] --workers 2 --batch-per-worker 32 --epochs 2
+ * </pre>
+ *
+ * <p>Per epoch it prints {@code epoch   1/2  train_loss 0.12345  test_loss 0.11111  examples/s 1234  time 5.6s}
+ * (train_loss: the training master's mean score per pixel, or per example for the VAE; {@code n/a} where DL4J
+ * reports none: gradient sharing and ParallelWrapper), and writes {@code model.zip}, {@code epochs.csv} and the
+ * train command's evaluation ({@code metrics.csv}, pictures) under {@code --out}.
+ */
+public final class SparkTrain {
+    /** Java 17 flags the driver and executors need (Spark, Kryo, ND4J's Spark code, Aeron). */
+    public static final String JAVA17_FLAGS = String.join(" ",
+            "--add-opens java.base/java.nio=ALL-UNNAMED", "--add-opens java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens java.base/java.lang=ALL-UNNAMED", "--add-opens java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens java.base/java.util=ALL-UNNAMED", "--add-opens java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens java.base/java.io=ALL-UNNAMED", "--add-opens java.base/java.net=ALL-UNNAMED",
+            "--add-opens java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens java.base/sun.util.calendar=ALL-UNNAMED",
+            "-Daeron.publication.unblock.timeout=60000000000");
+
+    /** This runner's options and defaults (everything else goes to the train command). */
+    static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        opt("model", "", "a train command (autoencoder, denoising, sparse, contractive, convolutional, vae) or a"
+                + " catalog name (e.g. sparse-autoencoder)");
+        opt("mode", "averaging", "averaging (ParameterAveragingTrainingMaster), sharing (SharedTrainingMaster,"
+                + " local mode only, see README) or parallel-wrapper (one machine, DL4J's ParallelWrapper)");
+        opt("master", "local[2]", "Spark master when not set by spark-submit: local[n], local-cluster[n,c,mb],"
+                + " spark://host:7077, yarn");
+        opt("workers", "2", "workers training at once (Spark task slots, or ParallelWrapper threads)");
+        opt("batch-per-worker", "32", "examples in each worker's minibatch");
+        opt("averaging-frequency", "5", "averaging/parallel-wrapper: minibatches per worker between averages");
+        opt("threshold", "1e-3", "sharing: initial threshold of the adaptive gradient encoding");
+        opt("partitions", "0", "partitions of the RDD of batches (0: workers)");
+        opt("port", "40123", "sharing: Aeron UDP port");
+        opt("conf", "", "extra Spark settings key=value,key=value (e.g. spark.executor.memory=3g)");
+        opt("out", "", "output folder (default output/<model>-<mode>)");
+    }
+
+    private static void opt(String name, String def, String help) {
+        OPTIONS.put(name, new String[] {def, help});
+    }
+
+    private SparkTrain() {
+    }
+
+    public static void main(String[] args) {
+        // Spark's INFO lines through slf4j-simple would bury the epoch lines
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.sparkproject", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.deeplearning4j.spark", "warn");
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs one command line; returns 0, 2 (usage or input error) or 1 (training failed). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Map<String, String> own = new LinkedHashMap<>();
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                out.println(usage());
+                return 0;
+            }
+            if (a.equals("--print-java-flags")) { // for launch scripts: java $(... --print-java-flags) ...
+                out.println(JAVA17_FLAGS);
+                return 0;
+            }
+            String name = a.startsWith("--") ? a.substring(2) : null;
+            if (name != null && OPTIONS.containsKey(name)) {
+                if (i + 1 >= args.length) {
+                    err.println("error: --" + name + " needs a value");
+                    return 2;
+                }
+                own.put(name, args[++i]);
+            } else {
+                rest.add(a);
+            }
+        }
+        try {
+            Settings s = new Settings(own);
+            List<String> recipeArgs = new ArrayList<>(rest);
+            recipeArgs.add("--out");
+            recipeArgs.add(s.out(own));
+            TrainRecipe recipe = TrainRecipe.parse(s.model, recipeArgs);
+            train(recipe, s, Path.of(s.out(own)), out);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("error: " + e.getMessage());
+            if (System.getenv("ZOO_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    static String usage() {
+        StringBuilder sb = new StringBuilder("usage: SparkTrain --model <name> [options] [train command options]\n");
+        OPTIONS.forEach((k, v) -> sb.append(String.format("  --%-20s %s (default: %s)%n", k, v[1],
+                v[0].isEmpty() ? "none" : v[0])));
+        sb.append("  --print-java-flags     print the JVM flags Java 17 needs for Spark, and exit\n");
+        sb.append("  every other option goes to 'train <model>' (see its --help): --data, --epochs, --lr, --seed,"
+                + " model options");
+        return sb.toString();
+    }
+
+    /** The runner's parsed options. */
+    static final class Settings {
+        final String model;
+        final String mode;
+        final String master;
+        final int workers;
+        final int batchPerWorker;
+        final int averagingFrequency;
+        final double threshold;
+        final int partitions;
+        final int port;
+        final Map<String, String> conf = new LinkedHashMap<>();
+
+        Settings(Map<String, String> given) {
+            model = get(given, "model");
+            if (model.isEmpty()) {
+                throw new IllegalArgumentException("--model is required (" + TrainRecipe.commandNames() + ")");
+            }
+            mode = get(given, "mode");
+            if (!List.of("averaging", "sharing", "parallel-wrapper").contains(mode)) {
+                throw new IllegalArgumentException("--mode must be averaging, sharing or parallel-wrapper, got '"
+                        + mode + "'");
+            }
+            master = get(given, "master");
+            workers = positiveInt(given, "workers");
+            batchPerWorker = positiveInt(given, "batch-per-worker");
+            averagingFrequency = positiveInt(given, "averaging-frequency");
+            threshold = real(given, "threshold");
+            if (!(threshold > 0)) {
+                throw new IllegalArgumentException("--threshold must be > 0, got " + given.get("threshold"));
+            }
+            int p = integer(given, "partitions");
+            if (p < 0) {
+                throw new IllegalArgumentException("--partitions must be >= 0, got " + p);
+            }
+            partitions = p == 0 ? workers : p;
+            port = positiveInt(given, "port");
+            String c = get(given, "conf");
+            if (!c.isEmpty()) {
+                for (String kv : c.split(",")) {
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--conf takes key=value pairs, got '" + kv + "'");
+                    }
+                    conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                }
+            }
+        }
+
+        String out(Map<String, String> given) {
+            String o = get(given, "out");
+            return o.isEmpty() ? "output/" + model + "-" + mode : o;
+        }
+
+        private static String get(Map<String, String> given, String name) {
+            return given.getOrDefault(name, OPTIONS.get(name)[0]);
+        }
+
+        private static int integer(Map<String, String> given, String name) {
+            try {
+                return Integer.parseInt(get(given, name).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be an integer, got '" + get(given, name)
+                        + "'");
+            }
+        }
+
+        private static int positiveInt(Map<String, String> given, String name) {
+            int v = integer(given, name);
+            if (v < 1) {
+                throw new IllegalArgumentException("--" + name + " must be >= 1, got " + v);
+            }
+            return v;
+        }
+
+        private static double real(Map<String, String> given, String name) {
+            try {
+                return Double.parseDouble(get(given, name).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be a number, got '" + get(given, name) + "'");
+            }
+        }
+    }
+
+    /** The Spark configuration of a run: loopback and no UI in local modes, Java 17 flags for executors. */
+    static SparkConf sparkConf(Settings s, String appName) {
+        SparkConf conf = new SparkConf().setAppName(appName).setIfMissing("spark.master", s.master);
+        String master = conf.get("spark.master");
+        if (master.startsWith("local")) {
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            conf.setIfMissing("spark.ui.enabled", "false");
+        }
+        conf.setIfMissing("spark.executor.extraJavaOptions", JAVA17_FLAGS);
+        // one task per worker slot at a time, and no retry: a failing task ends the job with its error
+        conf.setIfMissing("spark.task.maxFailures", "1");
+        s.conf.forEach(conf::set);
+        return conf;
+    }
+
+    static void train(TrainRecipe recipe, Settings s, Path out, PrintStream log) throws Exception {
+        if (recipe.corruptsInIterator() && !s.mode.equals("parallel-wrapper")) {
+            throw new IllegalArgumentException("--keras-style true corrupts in the driver's iterator; on Spark use"
+                    + " the default (corruption inside the graph)");
+        }
+        Files.createDirectories(out);
+        ComputationGraph graph = recipe.factory().init();
+        int epochs = recipe.integer("epochs");
+        long seed = recipe.integer("seed");
+        int examples = recipe.trainData().count();
+        double scale = recipe.scoreScale();
+        log.printf("model %s  params %d  data %s  train %d  mode %s  workers %d  batch/worker %d  out %s%n",
+                recipe.factory().name(), graph.numParams(), recipe.dataDescription(), examples, s.mode, s.workers,
+                s.batchPerWorker, out);
+        List<String> rows = new ArrayList<>();
+        SparkZooTrainer.EpochListener listener = (epoch, g, score, seconds) -> {
+            Map<String, Double> parts = new LinkedHashMap<>();
+            double testLoss = recipe.testLoss(g, parts);
+            String train = s.mode.equals("averaging") ? String.format(Locale.ROOT, "%.5f", score * scale) : "n/a";
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                    "epoch %3d/%d  train_loss %s  test_loss %.5f", epoch, epochs, train, testLoss));
+            parts.forEach((k, v) -> line.append(String.format(Locale.ROOT, "  %s %.5f", k, v)));
+            line.append(String.format(Locale.ROOT, "  examples/s %6.0f  time %6.1fs", examples / seconds, seconds));
+            log.println(line);
+            rows.add(String.format(Locale.ROOT, "%d,%s,%.6f,%.1f,%.2f", epoch, train, testLoss, examples / seconds,
+                    seconds));
+        };
+
+        ComputationGraph trained;
+        if (s.mode.equals("parallel-wrapper")) {
+            trained = parallelWrapper(recipe, s, graph, epochs, listener);
+        } else {
+            try (JavaSparkContext sc = new JavaSparkContext(sparkConf(s, "unsupervised-zoo " + recipe.command()))) {
+                // gradient sharing: the driver is the Aeron controller, at the address Spark's executors use
+                SparkZooTrainer trainer = SparkZooTrainer.builder()
+                        .mode(s.mode.equals("sharing") ? SparkZooTrainer.Mode.SHARING : SparkZooTrainer.Mode.AVERAGING)
+                        .workers(s.workers).batchPerWorker(s.batchPerWorker).averagingFrequency(s.averagingFrequency)
+                        .threshold(s.threshold).seed(seed).port(s.port)
+                        .controllerAddress(sc.getConf().get("spark.driver.host", null)).build();
+                JavaRDD<DataSet> batches = MnistBatches.rdd(sc, recipe.trainData(), recipe.shape(), s.batchPerWorker,
+                        s.partitions, seed);
+                trained = trainer.fit(sc, graph, batches, BatchShaper.of(recipe.factory(),
+                        recipe.dynamicBinarization()), epochs, listener);
+            }
+        }
+
+        Path model = recipe.save(trained, out.resolve("model.zip"));
+        log.println("wrote " + model);
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("epochs.csv")))) {
+            csv.println("epoch,train_loss,test_loss,examples_per_second,seconds");
+            rows.forEach(csv::println);
+        }
+        log.println("wrote " + out.resolve("epochs.csv"));
+        recipe.evaluate(trained, out);
+    }
+
+    /** One machine, several workers: DL4J's ParallelWrapper with parameter averaging, the train command's data. */
+    static ComputationGraph parallelWrapper(TrainRecipe recipe, Settings s, ComputationGraph graph, int epochs,
+                                            SparkZooTrainer.EpochListener listener) throws Exception {
+        MultiDataSetIterator it = recipe.trainIterator(s.batchPerWorker);
+        try (ParallelWrapper pw = new ParallelWrapper.Builder<>(graph).workers(s.workers)
+                .averagingFrequency(s.averagingFrequency).prefetchBuffer(0).averageUpdaters(true)
+                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING).build()) {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                it.reset();
+                long t0 = System.nanoTime();
+                pw.fit(it);
+                listener.epochDone(epoch, graph, Double.NaN, (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        return graph;
+    }
+}

@@ -1,0 +1,276 @@
+package org.unsupervisedzoo.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.unsupervisedzoo.zoo.Checks;
+
+/**
+ * Trains a zoo graph on Spark through DL4J's own Spark integration: {@link ParameterAveragingTrainingMaster}
+ * ({@link Mode#AVERAGING}: every worker fits {@code averagingFrequency} batches of {@code batchPerWorker}
+ * examples, then the driver averages parameters and updater state) or {@link SharedTrainingMaster}
+ * ({@link Mode#SHARING}: workers exchange threshold-encoded gradient updates over Aeron, with an adaptive
+ * threshold starting at {@code threshold}). A trainer trains; it builds no model (the zoo factory does).
+ *
+ * <p>Each epoch the RDD of plain batches is mapped on the workers through a {@link BatchShaper} with a generator
+ * seeded by (seed, epoch, partition), so corruption-free inputs, penalty-head nulls and the VAE's {@code eps}
+ * noise are built where the data lies, and the noise is fresh every epoch (the mapped RDD is never cached).
+ *
+ * <pre>{@code
+ * SparkZooTrainer t = SparkZooTrainer.builder().mode(Mode.AVERAGING).workers(2).batchPerWorker(32).build();
+ * ComputationGraph trained = t.fit(sc, factory.init(), MnistBatches.rdd(sc, train, FLAT, 32, 2, 1),
+ *         BatchShaper.of(factory, false), 5, (epoch, graph, score, seconds) -> { });
+ * }</pre>
+ *
+ * <p>Defaults: averaging, 2 workers, 32 examples per worker batch, averaging every 5 batches (more: less
+ * communication, slower convergence), sharing threshold 1e-3 (the default 1e-5-like thresholds of DL4J's
+ * ParallelWrapper did not learn here; larger: sparser updates).
+ */
+public final class SparkZooTrainer {
+    /** How workers combine their work. */
+    public enum Mode {
+        /** Parameter averaging (synchronous): trains on local[n] and on a cluster of executor JVMs. */
+        AVERAGING,
+        /** Gradient sharing over Aeron (asynchronous, threshold-encoded updates). */
+        SHARING
+    }
+
+    /** Called on the driver after each epoch. */
+    public interface EpochListener {
+        /**
+         * @param epoch   1-based epoch
+         * @param graph   the graph after the epoch (the driver's copy)
+         * @param score   the training master's mean score over the epoch (0 for gradient sharing: DL4J does not
+         *                report it), in the graph's units
+         * @param seconds wall time of the epoch's fit
+         */
+        void epochDone(int epoch, ComputationGraph graph, double score, double seconds) throws Exception;
+    }
+
+    private final Builder b;
+
+    private SparkZooTrainer(Builder b) {
+        this.b = b;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Mode mode() {
+        return b.mode;
+    }
+
+    /** The DL4J training master of this trainer's settings. */
+    public TrainingMaster<?, ?> trainingMaster() {
+        if (b.mode == Mode.AVERAGING) {
+            return new ParameterAveragingTrainingMaster.Builder(b.workers, b.batchPerWorker)
+                    .batchSizePerWorker(b.batchPerWorker)
+                    .averagingFrequency(b.averagingFrequency)
+                    .workerPrefetchNumBatches(0)
+                    .saveUpdater(true)
+                    // the default Export approach writes batches to a shared folder first and was refused off
+                    // local mode; Direct trains from the RDD as it is
+                    .rddTrainingApproach(RDDTrainingApproach.Direct)
+                    .rngSeed(b.seed)
+                    .build();
+        }
+        VoidConfiguration voidConf = VoidConfiguration.builder()
+                .unicastPort(b.port)
+                .controllerAddress(b.controllerAddress)
+                .networkMask(b.networkMask)
+                .build();
+        return new SharedTrainingMaster.Builder(voidConf, b.workers, new AdaptiveThresholdAlgorithm(b.threshold),
+                b.batchPerWorker)
+                .batchSizePerWorker(b.batchPerWorker)
+                .workersPerNode(b.workersPerNode)
+                .workerPrefetchNumBatches(0)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .rngSeed(b.seed)
+                .build();
+    }
+
+    /**
+     * Trains {@code graph} for {@code epochs} epochs over {@code batches}, each batch shaped on the workers by
+     * {@code shaper}; returns the trained graph (the driver's copy, with updater state for averaging).
+     *
+     * @throws IllegalStateException naming the worker's error when a task fails (Spark aborts the job; it does
+     *                               not hang), or when an epoch left every parameter unchanged (no update reached
+     *                               the driver)
+     */
+    public ComputationGraph fit(JavaSparkContext sc, ComputationGraph graph, JavaRDD<DataSet> batches,
+                                BatchShaper shaper, int epochs, EpochListener listener) throws Exception {
+        Checks.positive("epochs", epochs);
+        Checks.notNull("shaper", shaper);
+        SparkComputationGraph spark = new SparkComputationGraph(sc, graph, trainingMaster());
+        try {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                JavaRDD<MultiDataSet> shaped = shape(batches, shaper, b.seed, epoch);
+                INDArray before = spark.getNetwork().params().dup();
+                long t0 = System.nanoTime();
+                ComputationGraph trained;
+                try {
+                    trained = spark.fitMultiDataSet(shaped);
+                } catch (Exception e) { // Scala code throws SparkException unchecked
+                    throw new IllegalStateException("Spark training failed in epoch " + epoch + " (" + b.mode
+                            + "): " + rootMessage(e), e);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (trained.params().equals(before)) {
+                    // seen with gradient sharing across two executor JVMs: the job ends, the model never changes
+                    throw new IllegalStateException("Spark training left every parameter unchanged in epoch " + epoch
+                            + " (" + b.mode + "): no worker update reached the driver"
+                            + (b.mode == Mode.SHARING ? "; gradient sharing was seen to do this with executors in"
+                            + " separate JVMs (README, Scale-out): use parameter averaging" : ""));
+                }
+                if (listener != null) {
+                    listener.epochDone(epoch, trained, spark.getScore(), seconds);
+                }
+            }
+            return spark.getNetwork();
+        } finally {
+            spark.getTrainingMaster().deleteTempFiles(sc);
+        }
+    }
+
+    /** The RDD of training MultiDataSets of one epoch: {@code batches} shaped on the workers. */
+    public static JavaRDD<MultiDataSet> shape(JavaRDD<DataSet> batches, BatchShaper shaper, long seed, int epoch) {
+        return batches.mapPartitionsWithIndex(new ShapePartition(shaper, seed, epoch), true);
+    }
+
+    /** The innermost cause's class and message (Spark wraps a worker's exception several times). */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String msg = t.getClass().getSimpleName() + ": " + t.getMessage();
+        if (t != e && e.getMessage() != null && !e.getMessage().contains(String.valueOf(t.getMessage()))) {
+            String first = e.getMessage().split("\n")[0];
+            msg += " [" + (first.length() > 300 ? first.substring(0, 300) + "..." : first) + "]";
+        }
+        return msg;
+    }
+
+    /** Shapes one partition's batches with a generator seeded by (seed, epoch, partition). */
+    static final class ShapePartition implements Function2<Integer, Iterator<DataSet>, Iterator<MultiDataSet>> {
+        private static final long serialVersionUID = 1L;
+        private final BatchShaper shaper;
+        private final long seed;
+        private final int epoch;
+
+        ShapePartition(BatchShaper shaper, long seed, int epoch) {
+            this.shaper = shaper;
+            this.seed = seed;
+            this.epoch = epoch;
+        }
+
+        @Override
+        public Iterator<MultiDataSet> call(Integer partition, Iterator<DataSet> it) {
+            long s = seed * 1_000_003L + epoch * 7_919L + partition * 104_729L;
+            List<MultiDataSet> out = new ArrayList<>();
+            try (Random rng = Nd4j.getRandomFactory().getNewRandomInstance(s)) {
+                while (it.hasNext()) {
+                    out.add(shaper.shape(it.next(), rng));
+                }
+            } catch (Exception e) {
+                if (e instanceof RuntimeException) {
+                    throw (RuntimeException) e;
+                }
+                throw new IllegalStateException(e);
+            }
+            return out.iterator();
+        }
+    }
+
+    /** Settings; every one validated at {@link #build()}. */
+    public static final class Builder {
+        private Mode mode = Mode.AVERAGING;            // averaging trains everywhere; sharing only in local mode here
+        private int workers = 2;                       // Spark tasks training at once (executors x cores)
+        private int workersPerNode = 1;                // sharing: trainers per executor (1: one per task slot)
+        private int batchPerWorker = 32;               // examples per worker minibatch
+        private int averagingFrequency = 5;            // averaging: batches per worker between averages
+        private double threshold = 1e-3;               // sharing: initial adaptive encoding threshold
+        private long seed = 12345;                     // worker noise and DL4J's repartitioning
+        private int port = 40123;                      // sharing: Aeron port
+        private String controllerAddress = null;       // sharing: driver address (null: DL4J's detection)
+        private String networkMask = null;             // sharing: e.g. 10.0.0.0/16 on a cluster (null: any)
+
+        public Builder mode(Mode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        public Builder workers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        public Builder workersPerNode(int workersPerNode) {
+            this.workersPerNode = workersPerNode;
+            return this;
+        }
+
+        public Builder batchPerWorker(int batchPerWorker) {
+            this.batchPerWorker = batchPerWorker;
+            return this;
+        }
+
+        public Builder averagingFrequency(int averagingFrequency) {
+            this.averagingFrequency = averagingFrequency;
+            return this;
+        }
+
+        public Builder threshold(double threshold) {
+            this.threshold = threshold;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder controllerAddress(String controllerAddress) {
+            this.controllerAddress = controllerAddress;
+            return this;
+        }
+
+        public Builder networkMask(String networkMask) {
+            this.networkMask = networkMask;
+            return this;
+        }
+
+        public SparkZooTrainer build() {
+            Checks.notNull("mode", mode);
+            Checks.positive("workers", workers);
+            Checks.positive("workersPerNode", workersPerNode);
+            Checks.positive("batchPerWorker", batchPerWorker);
+            Checks.positive("averagingFrequency", averagingFrequency);
+            Checks.positive("threshold", threshold);
+            Checks.inRange("port", port, 1, 65535);
+            return new SparkZooTrainer(this);
+        }
+    }
+}

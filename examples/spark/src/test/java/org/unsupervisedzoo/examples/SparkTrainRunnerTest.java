@@ -1,0 +1,123 @@
+package org.unsupervisedzoo.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.unsupervisedzoo.spark.SparkTrain;
+import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
+
+/**
+ * The Spark runner end to end in local[2]: a model it writes is a model of the command line (run record,
+ * {@code evaluate}, {@code classify} on its encoder) like one {@code train} writes; ParallelWrapper from the same
+ * runner; errors as one line. In this package to call the command line's {@code Main.run} as CliTest does.
+ */
+class SparkTrainRunnerTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int status, String out, String err) {
+    }
+
+    static Result spark(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = SparkTrain.run(args, new PrintStream(out, true), new PrintStream(err, true));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    static Result cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    static final Pattern EPOCH = Pattern.compile(
+            "epoch +1/1  train_loss (\\d\\.\\d{5}|n/a)  test_loss (\\d\\.\\d{5})  examples/s +\\d+  time +[\\d.]+s");
+
+    @Test
+    void aModelTrainedOnSparkIsUsedLikeALocalOne() throws Exception {
+        Path sparkRun = tmp.resolve("spark");
+        // few large batches keep it short: 10 steps per worker, averaged twice
+        Result r = spark("--model", "autoencoder", "--hidden", "32,8", "--epochs", "1", "--lr", "0.01",
+                "--batch-per-worker", "250", "--averaging-frequency", "5", "--master", "local[2]", "--workers", "2",
+                "--out", sparkRun.toString());
+        assertEquals(0, r.status, r.toString());
+        Matcher m = EPOCH.matcher(r.out);
+        assertTrue(m.find(), r.out);
+        assertTrue(!m.group(1).equals("n/a") && Double.parseDouble(m.group(1)) < 0.69, r.out); // below BCE at init
+        Path model = sparkRun.resolve("model.zip");
+        assertTrue(Files.exists(sparkRun.resolve("epochs.csv")) && Files.exists(sparkRun.resolve("metrics.csv")));
+
+        // the same record a local 'train' writes
+        Path localRun = tmp.resolve("local");
+        Result local = cli("train", "autoencoder", "--hidden", "32,8", "--epochs", "1", "--lr", "0.01", "--batch",
+                "250", "--out", localRun.toString());
+        assertEquals(0, local.status, local.toString());
+        RunRecord sparkRecord = RunRecord.read(model);
+        RunRecord localRecord = RunRecord.read(localRun.resolve("model.zip"));
+        assertEquals(localRecord.command, sparkRecord.command);
+        assertEquals(localRecord.model, sparkRecord.model);
+        ComputationGraph a = RunRecord.restoreGraph(model);
+        ComputationGraph b = RunRecord.restoreGraph(localRun.resolve("model.zip"));
+        assertEquals(b.getConfiguration().getVertices().keySet(), a.getConfiguration().getVertices().keySet());
+        for (Map.Entry<String, INDArray> p : b.paramTable().entrySet()) {
+            assertArrayEquals(p.getValue().shape(), a.paramTable().get(p.getKey()).shape(), p.getKey());
+        }
+        assertTrue(a.getUpdater().getStateViewArray() != null, "updater state saved");
+
+        // evaluate prints the test loss the runner printed after the last epoch
+        Result eval = cli("evaluate", model.toString(), "--out", tmp.resolve("eval").toString());
+        assertEquals(0, eval.status, eval.toString());
+        assertTrue(eval.out.contains("test_loss " + m.group(2)), eval.out + "\nvs\n" + r.out);
+
+        // the encoder is extracted as from a local model, and classify accepts it
+        ComputationGraph encoder = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).build().encoderGraph(a);
+        assertArrayEquals(new long[] {5, 8}, encoder.outputSingle(Nd4j.rand(5, 784)).shape());
+        Result clf = cli("classify", "--encoder", model.toString(), "--labels", "100", "--epochs", "1",
+                "--out", tmp.resolve("clf").toString());
+        assertEquals(0, clf.status, clf.toString());
+    }
+
+    @Test
+    void parallelWrapperFromTheSameRunner() throws Exception {
+        Path run = tmp.resolve("pw");
+        Result r = spark("--model", "sparse-autoencoder", "--mode", "parallel-wrapper", "--workers", "2",
+                "--hidden", "32", "--epochs", "1", "--batch-per-worker", "250", "--out", run.toString());
+        assertEquals(0, r.status, r.toString());
+        assertTrue(EPOCH.matcher(r.out).find(), r.out);
+        RunRecord record = RunRecord.read(run.resolve("model.zip"));
+        assertEquals("sparse", record.command); // the catalog name maps to its train command
+        assertEquals(0, cli("evaluate", run.resolve("model.zip").toString(), "--out",
+                tmp.resolve("eval").toString()).status);
+    }
+
+    @Test
+    void badOptionsEndInOneLine() {
+        for (List<String> args : List.of(List.of("--model", "rbn"), List.of("--model", "vae", "--mode", "ring"),
+                List.of("--model", "vae", "--workers", "0"), List.of("--model", "vae", "--batch-per-worker", "x"),
+                List.of("--mode", "averaging"), List.of("--model", "vae", "--latent", "2", "--bogus", "1"))) {
+            Result r = spark(args.toArray(new String[0]));
+            assertEquals(2, r.status, args + " " + r);
+            assertTrue(r.err.startsWith("error: ") && r.err.strip().lines().count() <= 2, args + " " + r.err);
+            assertTrue(r.out.isEmpty(), r.out);
+        }
+        assertTrue(spark("--model", "rbn").err.contains("unknown model 'rbn'"));
+        assertTrue(spark("--model", "vae", "--workers", "0").err.contains("--workers must be >= 1, got 0"));
+        assertEquals(0, spark("--help").status);
+    }
+}

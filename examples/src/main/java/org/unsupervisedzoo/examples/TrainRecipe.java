@@ -1,0 +1,186 @@
+package org.unsupervisedzoo.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.unsupervisedzoo.datasets.DataSource;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
+import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
+
+/**
+ * What one {@code train <model>} run does, for runners outside this package (the Spark module): the model's
+ * factory built from the command's options, its training data, the test loss the epoch line prints, and saving a
+ * model with the {@link RunRecord} that {@code evaluate}, {@code classify} and {@code semi-supervised} read. It
+ * holds one command instance, so per-run state of the command (e.g. the VAE a factory call made) stays consistent.
+ *
+ * <pre>{@code
+ * TrainRecipe r = TrainRecipe.parse("sparse", List.of("--data", "sample", "--epochs", "2"));
+ * ComputationGraph g = r.factory().init();
+ * ... train g on r.trainData() in the shape r.trainIterator(batch) yields ...
+ * r.save(g, Path.of("output/sparse-spark/model.zip"));
+ * }</pre>
+ */
+public final class TrainRecipe {
+    private final AutoencoderRunner runner;
+    private final Options options;
+    private final DataSource source;
+    private final LabelledImages trainData;
+    private final AutoencoderFactory factory;
+
+    private TrainRecipe(AutoencoderRunner runner, Options options) {
+        this.runner = runner;
+        this.options = options;
+        this.source = ExampleData.locate(options);
+        this.trainData = source.load(Split.TRAIN);
+        this.factory = runner.factory(options, trainData);
+    }
+
+    /** The {@code train} commands a recipe can be made of (the autoencoders), by name. */
+    public static List<String> commandNames() {
+        return List.copyOf(Main.examples().keySet());
+    }
+
+    /**
+     * The recipe of {@code train <model> args}. {@code model} is a train command's name or a catalog name (the
+     * train command whose default factory has that name is used).
+     *
+     * @throws IllegalArgumentException for an unknown model, an unknown option or a malformed value
+     */
+    public static TrainRecipe parse(String model, List<String> args) {
+        AutoencoderRunner runner = Main.examples().get(model);
+        if (runner == null) {
+            if (ZooCatalog.find(model).isEmpty()) {
+                throw new IllegalArgumentException("unknown model '" + model + "'; train commands: "
+                        + commandNames() + ", catalog names: " + ZooCatalog.names());
+            }
+            LabelledImages sample = new org.unsupervisedzoo.datasets.BundledSample().load(Split.TRAIN);
+            for (AutoencoderRunner r : Main.examples().values()) {
+                Options defaults = r.options();
+                defaults.parse(new String[0]);
+                if (r.factory(defaults, sample).name().equals(model)) {
+                    runner = r;
+                    break;
+                }
+            }
+            if (runner == null) {
+                throw new IllegalArgumentException("catalog model '" + model + "' has no train command to shape its"
+                        + " data; train commands: " + commandNames());
+            }
+        }
+        Options o = runner.options();
+        if (!o.parse(args.toArray(new String[0]))) {
+            throw new IllegalArgumentException("usage: " + runner.name() + " [options]\n" + o.usage());
+        }
+        return new TrainRecipe(runner, o);
+    }
+
+    /** The train command's name, e.g. {@code sparse}. */
+    public String command() {
+        return runner.name();
+    }
+
+    /** The model's factory, built from the options. */
+    public AutoencoderFactory factory() {
+        return factory;
+    }
+
+    /** The training split of the run's data. */
+    public LabelledImages trainData() {
+        return trainData;
+    }
+
+    /** The data set's description, e.g. {@code bundled MNIST sample}. */
+    public String dataDescription() {
+        return source.description();
+    }
+
+    /** An option of the train command, as given or its default. */
+    public String option(String name) {
+        return options.string(name);
+    }
+
+    /** An integer option of the train command (e.g. {@code epochs}, {@code batch}, {@code seed}). */
+    public int integer(String name) {
+        return options.integer(name);
+    }
+
+    /** The feature layout the model reads (flat or image). */
+    public MnistIterator.Shape shape() {
+        return runner.shape();
+    }
+
+    /** Whether training pixels are drawn as Bernoulli samples for every batch (VAE {@code --binarize dynamic}). */
+    public boolean dynamicBinarization() {
+        return runner.binarization(options) == MnistIterator.Binarization.DYNAMIC;
+    }
+
+    /** Whether the command corrupts inputs in the data iterator (denoising {@code --keras-style true}). */
+    public boolean corruptsInIterator() {
+        return runner instanceof DenoisingExample && Boolean.parseBoolean(options.string("keras-style"));
+    }
+
+    /**
+     * The command's training iterator over the whole training split in batches of {@code batch}: exactly what
+     * {@code train} feeds the graph (shuffled, corrupted or with VAE noise as the command does, fresh each reset).
+     */
+    public MultiDataSetIterator trainIterator(int batch) {
+        MnistIterator clean = MnistIterator.builder(trainData).batchSize(batch).seed(options.integer("seed"))
+                .shape(runner.shape()).binarization(runner.binarization(options))
+                .target(MnistIterator.Target.INPUT).build();
+        return runner.trainIterator(runner.trainingData(clean, options), factory, options);
+    }
+
+    /** Factor turning the graph's score into the train loss {@code train} prints (per pixel, or 1 for the VAE). */
+    public double scoreScale() {
+        return runner.scoreScale(factory, trainData.pixelCount());
+    }
+
+    /** The test loss {@code train} prints after an epoch, and its named parts (e.g. the VAE's recon and kl). */
+    public double testLoss(ComputationGraph graph, Map<String, Double> parts) {
+        LabelledImages test = source.load(Split.TEST);
+        if (dynamicBinarization()) {
+            test = test.stochasticallyBinarized(options.integer("seed") + 1);
+        }
+        MnistIterator it = MnistIterator.builder(test).batchSize(1000).shuffle(false).shape(runner.shape())
+                .target(MnistIterator.Target.INPUT).build();
+        return runner.testLoss(graph, it, factory, parts);
+    }
+
+    /** The test loss alone. */
+    public double testLoss(ComputationGraph graph) {
+        return testLoss(graph, new LinkedHashMap<>());
+    }
+
+    /**
+     * Writes {@code graph} as {@code train} does: ModelSerializer with updater, plus the run record of this
+     * command and its options, so {@code evaluate <file>} and {@code classify --encoder <file>} accept it.
+     */
+    public Path save(ComputationGraph graph, Path modelFile) throws IOException {
+        if (modelFile.getParent() != null) {
+            Files.createDirectories(modelFile.getParent());
+        }
+        ModelSerializer.writeModel(graph, modelFile.toFile(), true);
+        new RunRecord(runner.name(), factory.name(), options.explicitArgs()).addTo(modelFile);
+        return modelFile;
+    }
+
+    /** The train command's evaluation of a graph (as {@code evaluate}): test loss, measures, pictures under out. */
+    public void evaluate(ComputationGraph graph, Path out) throws Exception {
+        runner.evaluate(graph, options, out);
+    }
+
+    /** The options given explicitly, as {@code --name value} pairs. */
+    public List<String> explicitArgs() {
+        return new ArrayList<>(options.explicitArgs());
+    }
+}
