@@ -13,7 +13,7 @@ mkdir -p output/bench
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 for r in $(seq 1 "$rounds"); do
   echo "round $r: dl4j"
-  java -jar "$jar" rbm --data mnist --hidden 256 --batch 10 --lr 0.1 --chain pcd --k 1 --epochs "$epochs" \
+  java -jar "$jar" train rbm --data mnist --hidden 256 --batch 10 --lr 0.1 --chain pcd --k 1 --epochs "$epochs" \
     --ais-digits 0 --clf-epochs 0 --out "output/bench/rbm-side-by-side-$r" 2>/dev/null \
     | grep --line-buffered -E '^(epoch|model)'
   echo "round $r: sklearn"
