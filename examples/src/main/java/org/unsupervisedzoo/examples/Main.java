@@ -55,7 +55,9 @@ public final class Main {
             Command.of("bench-layers", "cost of the custom SameDiff layers, side by side with built-in twins",
                     LayerCostBenchmark::options, LayerCostBenchmark::run),
             Command.of("bench-vae", "the zoo's VAE against DL4J's built-in VAE layer", VaeComparisonBenchmark::options,
-                    VaeComparisonBenchmark::run)}) {
+                    VaeComparisonBenchmark::run),
+            Command.of("bench-torch", "each zoo model against a PyTorch CPU twin, side by side", TorchBenchmark::options,
+                    TorchBenchmark::run)}) {
             m.put(c.name(), c);
         }
         return m;
