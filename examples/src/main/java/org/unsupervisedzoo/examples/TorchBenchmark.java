@@ -62,8 +62,8 @@ final class TorchBenchmark {
                 .option("torch-threads", "2", "torch.set_num_threads of the twin")
                 .option("python", "/usr/bin/python3", "Python with torch (Debian's python3-torch)")
                 .option("script", "examples/scripts/torch_twins.py", "the twins script")
-                .option("dl4j-env", "", "extra environment of the DL4J child JVM, e.g. OMP_NUM_THREADS=1,"
-                        + "ZOO_THREADS=2 (empty: inherited, so the zoo's defaults apply)")
+                .option("dl4j-env", "", "extra environment of the DL4J child JVM, space-separated, e.g. "
+                        + "'OMP_NUM_THREADS=1 ZOO_THREADS=1,2' (empty: inherited, so the zoo's defaults apply)")
                 .option("side", "both", "both, dl4j (one DL4J run in this process) or torch (the twins only)")
                 .option("profile", "false", "true: sample where the DL4J side's time goes (printed by the child)")
                 .option("iterator", "true", "true: time the MNIST iterators alone against the fastest model")
@@ -371,7 +371,7 @@ final class TorchBenchmark {
 
     private static Map<String, String> env(Options o) {
         Map<String, String> env = new LinkedHashMap<>();
-        for (String kv : o.string("dl4j-env").split(",")) {
+        for (String kv : o.string("dl4j-env").trim().split("\\s+")) {
             if (kv.isBlank()) {
                 continue;
             }
