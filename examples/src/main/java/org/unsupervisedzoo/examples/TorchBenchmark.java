@@ -59,7 +59,7 @@ final class TorchBenchmark {
                 .option("pairs", "3", "alternating DL4J/PyTorch pairs per model")
                 .option("batch", "128", "minibatch size (both sides)")
                 .option("lr", "0.001", "Adam learning rate (both sides)")
-                .option("torch-threads", "2", "torch.set_num_threads of the twin")
+                .option("torch-threads", "1", "torch.set_num_threads of the twin (1 was fastest on 2 cores, BENCHMARKS.md)")
                 .option("python", "/usr/bin/python3", "Python with torch (Debian's python3-torch)")
                 .option("script", "examples/scripts/torch_twins.py", "the twins script")
                 .option("dl4j-env", "", "extra environment of the DL4J child JVM, space-separated, e.g. "

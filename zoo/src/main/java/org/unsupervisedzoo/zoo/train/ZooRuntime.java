@@ -11,8 +11,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>ND4J runs two thread pools: its own for element-wise ops, reductions and convolution helpers (sized from
  * {@code OMP_NUM_THREADS}, else the core count), and OpenBLAS's for matrix products. Left at the core count both,
  * they compete for the same cores; on 2 cores that made the dense autoencoders 2.5x slower (BENCHMARKS.md). The
- * default here is therefore one thread for ND4J's ops and all cores for BLAS, set from Java so that a run needs no
- * environment variable.
+ * default here is one thread for each (the zoo's models are small: their matrix products are too small for a second
+ * BLAS thread to pay for its synchronisation; measured side by side with 1+2, 2+2 and ND4J's own default,
+ * BENCHMARKS.md), set from Java so that a run needs no environment variable. On a machine with many cores and
+ * larger models, try {@code ZOO_THREADS=1,4}.
  *
  * <p>Overrides, in order: the system property {@code zoo.threads} or the environment variable {@code ZOO_THREADS}
  * ({@code off}: leave ND4J as it starts; {@code N}: N threads for both pools; {@code N,M}: N for ND4J's ops, M for
@@ -45,7 +47,7 @@ public final class ZooRuntime {
      * @param property the {@code zoo.threads} property, or null
      * @param env      {@code ZOO_THREADS}, or null
      * @param omp      {@code OMP_NUM_THREADS}, or null
-     * @param cores    available processors
+     * @param cores    available processors (kept for settings that depend on them; the default does not)
      * @throws IllegalArgumentException for a malformed setting, naming it
      */
     static int[] setting(String property, String env, String omp, int cores) {
@@ -55,7 +57,7 @@ public final class ZooRuntime {
             if (omp != null && !omp.isBlank()) {
                 return null;
             }
-            return new int[] {1, Math.max(1, cores)};
+            return new int[] {1, 1};
         }
         s = s.trim().toLowerCase(Locale.ROOT);
         if (s.equals("off")) {

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 /** Which thread settings a run gets from the property, the environment and the core count. */
 class ZooRuntimeTest {
     @Test
-    void defaultIsOneOpsThreadAndEveryCoreForBlas() {
-        assertArrayEquals(new int[] {1, 2}, ZooRuntime.setting(null, null, null, 2));
-        assertArrayEquals(new int[] {1, 8}, ZooRuntime.setting(null, "auto", null, 8));
+    void defaultIsOneThreadForOpsAndOneForBlas() {
+        assertArrayEquals(new int[] {1, 1}, ZooRuntime.setting(null, null, null, 2));
+        assertArrayEquals(new int[] {1, 1}, ZooRuntime.setting(null, "auto", null, 8));
     }
 
     @Test
