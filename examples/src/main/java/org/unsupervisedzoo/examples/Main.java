@@ -60,7 +60,9 @@ public final class Main {
             Command.of("bench-layers", "cost of the custom SameDiff layers, side by side with built-in twins",
                     LayerCostBenchmark::options, LayerCostBenchmark::run),
             Command.of("bench-vae", "the zoo's VAE against DL4J's built-in VAE layer", VaeComparisonBenchmark::options,
-                    VaeComparisonBenchmark::run)}) {
+                    VaeComparisonBenchmark::run),
+            Command.of("bench-torch", "each zoo model against a PyTorch CPU twin, side by side", TorchBenchmark::options,
+                    TorchBenchmark::run)}) {
             m.put(c.name(), c);
         }
         return m;
@@ -68,10 +70,9 @@ public final class Main {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        if (System.getenv("OMP_NUM_THREADS") == null && args.length > 0 && args[0].equals("train")) {
-            System.err.println("note: OMP_NUM_THREADS is not set; OMP_NUM_THREADS=1 trained 2.5x faster on 2 cores"
-                    + " (BENCHMARKS.md)");
-        }
+        // ND4J's thread pools: the zoo's defaults (ZooRuntime: 1 thread for ND4J's ops, 1 for BLAS) unless
+        // OMP_NUM_THREADS or ZOO_THREADS says otherwise; applied before any command touches ND4J
+        org.unsupervisedzoo.zoo.train.ZooRuntime.applyDefaults();
         int status = run(args, System.out, System.err);
         if (status != 0) {
             System.exit(status);

@@ -19,6 +19,7 @@ public interface ZooModelFactory {
 
     /** A new graph built from {@link #conf()} with initialised parameters. */
     default ComputationGraph init() {
+        org.unsupervisedzoo.zoo.train.ZooRuntime.applyDefaults();
         ComputationGraph graph = new ComputationGraph(conf());
         graph.init();
         return graph;

@@ -2,6 +2,7 @@ package org.unsupervisedzoo.zoo.autoencoder;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -13,6 +14,8 @@ import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.nd4j.linalg.activations.Activation;
 import org.unsupervisedzoo.zoo.Checks;
+import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
+import org.unsupervisedzoo.zoo.layers.CachedDeconvolution2D;
 import org.unsupervisedzoo.zoo.ZooBuilder;
 
 /**
@@ -106,11 +109,9 @@ public final class ConvolutionalAutoencoder implements AutoencoderFactory {
         }
         // code: a dense bottleneck, or the last feature map itself
         if (b.codeSize > 0) {
-            g.addLayer(Autoencoders.CODE, new DenseLayer.Builder().nOut(b.codeSize).activation(b.activation).build(),
-                    prev);
-            g.addLayer(DECODER_DENSE, new DenseLayer.Builder()
-                    .nOut((long) b.filters[n - 1] * b.innerHeight() * b.innerWidth()).activation(b.activation).build(),
-                    Autoencoders.CODE);
+            g.addLayer(Autoencoders.CODE, CachedDenseLayer.of(0, b.codeSize, b.activation, null), prev);
+            g.addLayer(DECODER_DENSE, CachedDenseLayer.of(0, (long) b.filters[n - 1] * b.innerHeight() * b.innerWidth(),
+                    b.activation, null), Autoencoders.CODE);
             g.addVertex(DECODER_RESHAPE, new PreprocessorVertex(
                     new FeedForwardToCnnPreProcessor(b.innerHeight(), b.innerWidth(), b.filters[n - 1])), DECODER_DENSE);
             prev = DECODER_RESHAPE;
@@ -126,8 +127,9 @@ public final class ConvolutionalAutoencoder implements AutoencoderFactory {
             Activation act = last ? Activation.IDENTITY : b.activation;
             String name = Autoencoders.decoderLayer(j);
             if (b.decoder == Decoder.TRANSPOSED) {
-                g.addLayer(name, new Deconvolution2D.Builder(b.kernelSize, b.kernelSize).stride(b.stride, b.stride)
-                        .nOut(out).activation(act).build(), prev);
+                // DL4J's transposed convolution, keeping its pre-activation for the backward pass
+                g.addLayer(name, new CachedDeconvolution2D(new Deconvolution2D.Builder(b.kernelSize, b.kernelSize)
+                        .stride(b.stride, b.stride).nOut(out).activation(act)), prev);
             } else {
                 g.addLayer(name + "-upsample", new Upsampling2D.Builder(b.stride).build(), prev);
                 g.addLayer(name, new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize).nOut(out).activation(act)
@@ -235,7 +237,9 @@ public final class ConvolutionalAutoencoder implements AutoencoderFactory {
         }
 
         org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder net() {
-            return netBuilder().convolutionMode(ConvolutionMode.Same);
+            // CacheMode.DEVICE: DL4J's convolution layers keep their forward im2col and pre-activation for the backward
+            // pass instead of computing them again
+            return netBuilder().convolutionMode(ConvolutionMode.Same).cacheMode(CacheMode.DEVICE);
         }
 
         public ConvolutionalAutoencoder build() {

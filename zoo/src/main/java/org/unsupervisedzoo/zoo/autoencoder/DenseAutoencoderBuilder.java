@@ -7,6 +7,8 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.unsupervisedzoo.zoo.Checks;
+import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
+import org.unsupervisedzoo.zoo.layers.CachedOutputLayer;
 import org.unsupervisedzoo.zoo.ZooBuilder;
 
 /**
@@ -124,14 +126,14 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
             prev = name;
             width = hiddenSizes[i];
         }
-        g.addLayer(Autoencoders.RECONSTRUCTION, new OutputLayer.Builder(loss.dl4j())
+        g.addLayer(Autoencoders.RECONSTRUCTION, new CachedOutputLayer(new OutputLayer.Builder(loss.dl4j())
                 .nIn(width).nOut(inputSize)
                 .activation(outputActivation)
-                .dropOut(hiddenDropout)
-                .build(), prev);
+                .dropOut(hiddenDropout)), prev);
     }
 
     static DenseLayer dense(int nIn, int nOut, Activation activation, IDropout inputDropout) {
-        return new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(activation).dropOut(inputDropout).build();
+        // DL4J's dense layer, keeping its pre-activation for the backward pass (one matrix product fewer a step)
+        return CachedDenseLayer.of(nIn, nOut, activation, inputDropout);
     }
 }

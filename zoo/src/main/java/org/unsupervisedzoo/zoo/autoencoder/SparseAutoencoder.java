@@ -1,5 +1,7 @@
 package org.unsupervisedzoo.zoo.autoencoder;
 
+import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -85,13 +87,9 @@ public final class SparseAutoencoder extends DenseAutoencoder<SparseAutoencoder.
     public ComputationGraphConfiguration conf() {
         GraphBuilder g = b.graphBuilder();
         String prev = b.addEncoderHidden(g, null, null);
-        DenseLayer.Builder code = new DenseLayer.Builder().nIn(b.codeInputSize()).nOut(b.codeSize());
-        if (b.sparsity == Sparsity.K_SPARSE) {
-            code.activation(new KSparseActivation(b.k));
-        } else {
-            code.activation(b.codeActivation);
-        }
-        g.addLayer(Autoencoders.CODE, code.build(), prev);
+        g.addLayer(Autoencoders.CODE, CachedDenseLayer.of(b.codeInputSize(), b.codeSize(),
+                b.sparsity == Sparsity.K_SPARSE ? new KSparseActivation(b.k) : b.codeActivation.getActivationFunction(),
+                null), prev);
         b.addDecoder(g, Autoencoders.CODE, null);
         switch (b.sparsity) {
             case KL:

@@ -19,6 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.unsupervisedzoo.zoo.Checks;
+import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
+import org.unsupervisedzoo.zoo.layers.CachedOutputLayer;
 import org.unsupervisedzoo.zoo.ZooBuilder;
 import org.unsupervisedzoo.zoo.layers.GaussianKLPenalty;
 import org.unsupervisedzoo.zoo.layers.GaussianLikelihoodOutputLayer;
@@ -179,10 +181,10 @@ public final class VAE implements AutoencoderFactory {
             g.addLayer(name, b.isConvolutional()
                     ? new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize).stride(2, 2).nOut(b.filters[i])
                             .activation(b.activation).build()
-                    : new DenseLayer.Builder().nOut(b.hiddenSizes[i]).activation(b.activation).build(), prev);
+                    : CachedDenseLayer.of(0, b.hiddenSizes[i], b.activation, null), prev);
             prev = name;
         }
-        g.addLayer(Z_PARAMS, new DenseLayer.Builder().nOut(2L * l).activation(Activation.IDENTITY).build(), prev);
+        g.addLayer(Z_PARAMS, CachedDenseLayer.of(0, 2L * l, Activation.IDENTITY, null), prev);
         g.addVertex(Z_MEAN, new SubsetVertex(0, l - 1), Z_PARAMS);
         g.addVertex(Z_LOGVAR, new SubsetVertex(l, 2 * l - 1), Z_PARAMS);
         // z = mu + exp(logvar / 2) * eps
@@ -227,15 +229,15 @@ public final class VAE implements AutoencoderFactory {
         }
         for (int i = b.hiddenSizes.length - 1; i >= 0; i--) {
             String name = Autoencoders.decoderLayer(b.hiddenSizes.length - i);
-            g.addLayer(name, new DenseLayer.Builder().nOut(b.hiddenSizes[i]).activation(b.activation).build(), prev);
+            g.addLayer(name, CachedDenseLayer.of(0, b.hiddenSizes[i], b.activation, null), prev);
             prev = name;
         }
         if (b.likelihood == Likelihood.BERNOULLI) {
-            g.addLayer(Autoencoders.RECONSTRUCTION, new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
-                    .nOut(b.inputSize).activation(Activation.SIGMOID).build(), prev);
+            g.addLayer(Autoencoders.RECONSTRUCTION, new CachedOutputLayer(new OutputLayer.Builder(
+                    LossFunctions.LossFunction.XENT).nOut(b.inputSize).activation(Activation.SIGMOID)), prev);
         } else {
-            g.addLayer(DECODER_OUT, new DenseLayer.Builder().nOut(learned ? 2L * b.inputSize : b.inputSize)
-                    .activation(Activation.IDENTITY).build(), prev);
+            g.addLayer(DECODER_OUT, CachedDenseLayer.of(0, learned ? 2L * b.inputSize : b.inputSize,
+                    Activation.IDENTITY, null), prev);
             g.addLayer(Autoencoders.RECONSTRUCTION,
                     new GaussianLikelihoodOutputLayer(b.inputSize, learned, b.fixedVariance), DECODER_OUT);
         }

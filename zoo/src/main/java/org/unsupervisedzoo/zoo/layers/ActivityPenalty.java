@@ -1,5 +1,9 @@
 package org.unsupervisedzoo.zoo.layers;
 
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import java.util.Objects;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -41,6 +45,17 @@ public class ActivityPenalty extends PenaltyLayer {
     protected SDVariable batchPenalty(SameDiff sd, SDVariable h) {
         SDVariable perElement = norm == Norm.L1 ? sd.math().abs(h) : sd.math().square(h);
         return perElement.sum().mul(weight);
+    }
+
+    @Override
+    public double penaltyValue(INDArray h) {
+        return weight * (norm == Norm.L1 ? h.norm1Number() : h.mul(h).sumNumber()).doubleValue();
+    }
+
+    /** weight sign(h) (L1) or 2 weight h (squared L2). */
+    @Override
+    public INDArray penaltyGradient(INDArray h) {
+        return norm == Norm.L1 ? Transforms.sign(h, true).muli(weight) : h.mul(2 * weight);
     }
 
     public Norm getNorm() {

@@ -37,6 +37,7 @@ public class ContractiveDenseLayer extends ZooSameDiffLayer {
     private long nIn;
     private long nOut;
     private Activation activation = Activation.SIGMOID;
+    private boolean sameDiffRuntime;
 
     /** For JSON. */
     public ContractiveDenseLayer() {
@@ -86,6 +87,32 @@ public class ContractiveDenseLayer extends ZooSameDiffLayer {
         SDVariable columnNorms = sd.math().square(w).sum(0); // [nOut]: sum_i W_ij^2
         SDVariable q = sd.math().square(dh).mul(columnNorms);
         return sd.concat(1, h, q);
+    }
+
+    /**
+     * The runtime: {@link ContractiveDenseImpl}, this layer's forward and backward pass written with ND4J ops
+     * (the same maths as {@link #defineLayer}, without SameDiff's fixed cost per step); with {@link
+     * #isSameDiffRuntime()} or an input dropout, SameDiff runs {@link #defineLayer}.
+     */
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(org.deeplearning4j.nn.conf.NeuralNetConfiguration conf,
+            java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> trainingListeners, int layerIndex,
+            INDArray layerParamsView, boolean initializeParams, org.nd4j.linalg.api.buffer.DataType networkDataType) {
+        if (sameDiffRuntime || getIDropout() != null) {
+            return super.instantiate(conf, trainingListeners, layerIndex, layerParamsView, initializeParams,
+                    networkDataType);
+        }
+        return Runtimes.wire(new ContractiveDenseImpl(conf, networkDataType), this, conf, layerIndex, layerParamsView,
+                initializeParams);
+    }
+
+    /** True: run {@link #defineLayer} through SameDiff (the reference; slower). Default false. */
+    public boolean isSameDiffRuntime() {
+        return sameDiffRuntime;
+    }
+
+    public void setSameDiffRuntime(boolean sameDiffRuntime) {
+        this.sameDiffRuntime = sameDiffRuntime;
     }
 
     @Override

@@ -1,5 +1,11 @@
 package org.unsupervisedzoo.zoo.layers;
 
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import java.util.Objects;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -36,6 +42,26 @@ public class GaussianKLPenalty extends PenaltyLayer {
         SDVariable logvar = in.get(SDIndex.all(), SDIndex.interval(latentSize, 2 * latentSize));
         SDVariable perElement = sd.math().square(mu).add(sd.math().exp(logvar)).sub(1.0).sub(logvar);
         return perElement.sum().mul(0.5 * beta);
+    }
+
+    @Override
+    public double penaltyValue(INDArray in) {
+        INDArray mu = in.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentSize));
+        INDArray logvar = in.get(NDArrayIndex.all(), NDArrayIndex.interval(latentSize, 2 * latentSize));
+        return 0.5 * beta * mu.mul(mu).addi(Transforms.exp(logvar, true)).subi(1.0).subi(logvar).sumNumber()
+                .doubleValue();
+    }
+
+    /** d/dmu = beta mu, d/dlogvar = beta (exp(logvar) - 1) / 2. */
+    @Override
+    public INDArray penaltyGradient(INDArray in) {
+        INDArray g = in.ulike();
+        g.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentSize))
+                .assign(in.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentSize)).mul(beta));
+        g.get(NDArrayIndex.all(), NDArrayIndex.interval(latentSize, 2 * latentSize)).assign(Transforms.exp(
+                in.get(NDArrayIndex.all(), NDArrayIndex.interval(latentSize, 2 * latentSize)), true).subi(1.0)
+                .muli(0.5 * beta));
+        return g;
     }
 
     public long getLatentSize() {

@@ -1,5 +1,9 @@
 package org.unsupervisedzoo.zoo.layers;
 
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import java.util.Objects;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -44,6 +48,29 @@ public class KLSparsityPenalty extends PenaltyLayer {
         SDVariable a = sd.math().log(q).rsub(Math.log(rho)).mul(rho);
         SDVariable b = sd.math().log(q.rsub(1.0)).rsub(Math.log(1 - rho)).mul(1 - rho);
         return a.add(b).sum().mul(beta).mul(batch);
+    }
+
+    @Override
+    public double penaltyValue(INDArray h) {
+        INDArray q = clippedMean(h);
+        INDArray kl = Transforms.log(q, true).rsubi(Math.log(rho)).muli(rho)
+                .addi(Transforms.log(q.rsub(1.0), false).rsubi(Math.log(1 - rho)).muli(1 - rho));
+        return kl.sumNumber().doubleValue() * beta * h.size(0);
+    }
+
+    /** d/dh_bj = beta (-rho / q_j + (1 - rho) / (1 - q_j)), zero where q_j is clipped. */
+    @Override
+    public INDArray penaltyGradient(INDArray h) {
+        INDArray raw = h.mean(true, 0);
+        INDArray inside = raw.gte(EPS).castTo(h.dataType()).muli(raw.lte(1 - EPS).castTo(h.dataType()));
+        INDArray q = clippedMean(h);
+        INDArray dq = q.rdiv(-rho).addi(q.rsub(1.0).rdivi(1 - rho)).muli(beta).muli(inside);
+        return h.ulike().assign(0).addiRowVector(dq);
+    }
+
+    private static INDArray clippedMean(INDArray h) {
+        INDArray q = h.mean(true, 0);
+        return Transforms.max(Transforms.min(q, 1 - EPS, false), EPS, false);
     }
 
     public double getRho() {

@@ -48,6 +48,34 @@ public abstract class PenaltyLayer extends SameDiffOutputLayer {
      */
     protected abstract SDVariable batchPenalty(SameDiff sd, SDVariable input);
 
+    /**
+     * The penalty summed over the batch, computed with ND4J ops (the same value as {@link #batchPenalty}), or NaN
+     * when this head has no such path; then, and when {@link #isSameDiffRuntime()}, SameDiff runs {@link
+     * #batchPenalty}. Heads that implement it also implement {@link #penaltyGradient}.
+     */
+    public double penaltyValue(INDArray input) {
+        return Double.NaN;
+    }
+
+    /** The gradient of {@link #penaltyValue} with respect to the input, {@code [batch, ...]}, or null. */
+    public INDArray penaltyGradient(INDArray input) {
+        return null;
+    }
+
+    private boolean sameDiffRuntime;
+
+    /**
+     * True: compute the penalty and its gradient through SameDiff from {@link #batchPenalty} even where the head has
+     * an ND4J path (the reference; slower: a SameDiff session costs about 2 ms per step). Default false.
+     */
+    public boolean isSameDiffRuntime() {
+        return sameDiffRuntime;
+    }
+
+    public void setSameDiffRuntime(boolean sameDiffRuntime) {
+        this.sameDiffRuntime = sameDiffRuntime;
+    }
+
     /** The batch size of {@code input} as a scalar of the input's type. */
     protected static SDVariable batchSize(SameDiff sd, SDVariable input) {
         return sd.sizeAt(input, 0).castTo(input.dataType());

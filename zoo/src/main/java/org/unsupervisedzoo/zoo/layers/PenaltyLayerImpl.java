@@ -34,9 +34,32 @@ public class PenaltyLayerImpl extends SameDiffOutputLayer {
         super(conf, dataType);
     }
 
+    /** The penalty over the batch plus the regularization term, divided by the batch size, as DL4J scores. */
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        PenaltyLayer conf = (PenaltyLayer) layerConf();
+        if (input != null && !conf.isSameDiffRuntime()) {
+            double value = conf.penaltyValue(input);
+            if (!Double.isNaN(value)) {
+                return (value + fullNetRegTerm) / input.size(0);
+            }
+        }
+        return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        PenaltyLayer conf = (PenaltyLayer) layerConf();
+        if (!conf.isSameDiffRuntime()) {
+            INDArray grad = conf.penaltyGradient(input);
+            if (grad != null) {
+                INDArray dLdIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
+                        input.shape(), 'c');
+                dLdIn.assign(grad);
+                return new Pair<>(new DefaultGradient(), dLdIn);
+            }
+        }
         boolean withLabels = layerConf().labelsRequired();
         Preconditions.checkState(!withLabels || labels != null, "Cannot execute backprop: labels are not set");
         Gradient g = new DefaultGradient();

@@ -22,6 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class ReparameterizationLayer extends ZooSameDiffLayer {
     private long latentSize;
+    private boolean sameDiffRuntime;
 
     /** For JSON. */
     public ReparameterizationLayer() {
@@ -41,6 +42,34 @@ public class ReparameterizationLayer extends ZooSameDiffLayer {
         SDVariable logvar = in.get(SDIndex.all(), SDIndex.interval(l, 2 * l));
         SDVariable eps = in.get(SDIndex.all(), SDIndex.interval(2 * l, 3 * l));
         return mu.add(sd.math().exp(logvar.mul(0.5)).mul(eps));
+    }
+
+    /**
+     * The runtime: {@link ReparameterizationImpl}, the same formula and gradient as {@link #defineLayer} written with
+     * ND4J ops, without SameDiff's fixed cost per step. {@link #sameDiffRuntime} gives the SameDiff one.
+     */
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(org.deeplearning4j.nn.conf.NeuralNetConfiguration conf,
+            java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> trainingListeners, int layerIndex,
+            INDArray layerParamsView, boolean initializeParams, org.nd4j.linalg.api.buffer.DataType networkDataType) {
+        if (sameDiffRuntime) {
+            return super.instantiate(conf, trainingListeners, layerIndex, layerParamsView, initializeParams,
+                    networkDataType);
+        }
+        ReparameterizationImpl ret = new ReparameterizationImpl(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    /** True: run {@link #defineLayer} through SameDiff (the reference; slower). Default false. */
+    public boolean isSameDiffRuntime() {
+        return sameDiffRuntime;
+    }
+
+    public void setSameDiffRuntime(boolean sameDiffRuntime) {
+        this.sameDiffRuntime = sameDiffRuntime;
     }
 
     @Override
@@ -69,11 +98,12 @@ public class ReparameterizationLayer extends ZooSameDiffLayer {
     @Override
     public boolean equals(Object o) {
         return o instanceof ReparameterizationLayer && super.equals(o)
-                && ((ReparameterizationLayer) o).latentSize == latentSize;
+                && ((ReparameterizationLayer) o).latentSize == latentSize
+                && ((ReparameterizationLayer) o).sameDiffRuntime == sameDiffRuntime;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), latentSize);
+        return Objects.hash(super.hashCode(), latentSize, sameDiffRuntime);
     }
 }

@@ -1,0 +1,298 @@
+#!/usr/bin/python3
+"""PyTorch CPU twins of the zoo's models, for the side-by-side benchmark (`bench-torch`).
+
+Run with Debian's python3-torch (/usr/bin/python3, torch 1.13). Each twin has the architecture, loss, batch and
+optimiser (Adam) of the zoo model with the example's defaults, Xavier-normal weights and zero biases (DL4J's
+WeightInit.XAVIER), and reads the same IDX files with numpy. It trains `--warmup` steps, then `--steps` timed
+steps on shuffled minibatches (the uint8 -> float32 conversion of each batch is inside the timed loop, as in the
+Java iterator), then reports the test loss in the units the Java side prints:
+
+  autoencoder, denoising, sparse, contractive, conv: reconstruction BCE per pixel on the clean test digits
+      (the penalty excluded, as the Java runner's test_loss);
+  vae: test -ELBO in nats per digit, one latent sample per digit.
+
+The training objective is DL4J's: XENT summed over the 784 pixels and averaged over the batch, plus the penalty
+as the zoo defines it. Output: one line `RESULT {json}` with examples_per_second, seconds, test_loss,
+first_step_epoch_ms (wall clock when the first training step started), peak_rss_mb (VmHWM) and the settings.
+
+Usage: /usr/bin/python3 examples/scripts/torch_twins.py --model conv --steps 200 --warmup 20 --batch 128 --threads 2
+To add a twin (e.g. RBM, GAN): a builder in MODELS returning (module, loss(x, step) -> scalar tensor,
+test_loss(module, x_test) -> float), named as the Java runner names the model.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def read_idx(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def xavier(module):
+    for m in module.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.xavier_normal_(m.weight)
+            nn.init.zeros_(m.bias)
+    return module
+
+
+def bce_sum(logits, x):
+    """DL4J's XENT on a sigmoid output: summed over pixels, averaged over the batch."""
+    return F.binary_cross_entropy_with_logits(logits, x, reduction="sum") / x.shape[0]
+
+
+def mlp(sizes, code_act=nn.ReLU, hidden_act=nn.ReLU):
+    """Dense encoder/decoder of `sizes` (input first, reconstruction last); the last layer gives logits."""
+    layers = []
+    code_index = (len(sizes) - 1) // 2  # index of the code layer's output in sizes
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(code_act() if i + 1 == code_index else hidden_act())
+    return nn.Sequential(*layers)
+
+
+def recon_test(model, x):
+    with torch.no_grad():
+        total = 0.0
+        for i in range(0, x.shape[0], 1000):
+            xb = x[i:i + 1000]
+            total += F.binary_cross_entropy_with_logits(model(xb), xb, reduction="sum").item()
+        return total / x.numel()
+
+
+def build_autoencoder(args):
+    model = xavier(mlp([784, 128, 64, 32, 64, 128, 784]))
+    return model, lambda x: bce_sum(model(x), x), recon_test
+
+
+def build_denoising(args):
+    model = xavier(mlp([784, 256, 64, 256, 784]))
+
+    def loss(x):  # GaussianCorruption(0.5, clip) on the first layer's input, clean targets
+        noisy = (x + 0.5 * torch.randn_like(x)).clamp_(0.0, 1.0)
+        return bce_sum(model(noisy), x)
+
+    return model, loss, recon_test
+
+
+class Sparse(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Linear(784, 1024)
+        self.dec = nn.Linear(1024, 784)
+
+    def forward(self, x):
+        return self.dec(torch.sigmoid(self.enc(x)))
+
+
+def build_sparse(args, rho=0.05, beta=3.0):
+    model = xavier(Sparse())
+
+    def loss(x):  # KLSparsityPenalty: beta * sum_j KL(rho || mean_b h_bj), once per batch
+        h = torch.sigmoid(model.enc(x))
+        q = h.mean(0).clamp(1e-7, 1 - 1e-7)
+        kl = rho * torch.log(rho / q) + (1 - rho) * torch.log((1 - rho) / (1 - q))
+        return bce_sum(model.dec(h), x) + beta * kl.sum()
+
+    return model, loss, recon_test
+
+
+class Contractive(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Linear(784, 512)
+        self.dec = nn.Linear(512, 784)
+
+    def forward(self, x):
+        return self.dec(torch.sigmoid(self.enc(x)))
+
+
+def build_contractive(args, lam=1.0):
+    model = xavier(Contractive())
+
+    def loss(x):  # ContractiveDenseLayer + L1 head: lambda * mean_b sum_j (h(1-h))_bj^2 ||W_j||^2
+        h = torch.sigmoid(model.enc(x))
+        dh = h * (1 - h)
+        jac = (dh * dh) @ (model.enc.weight * model.enc.weight).sum(1)
+        return bce_sum(model.dec(h), x) + lam * jac.sum() / x.shape[0]
+
+    return model, loss, recon_test
+
+
+class ConvAE(nn.Module):
+    """1x28x28 -> conv3x3/2 (16) -> conv3x3/2 (32) -> dense 64 -> dense 1568 -> deconv3x3/2 (16) -> deconv3x3/2 (1),
+    ReLU, 'same' padding as DL4J's ConvolutionMode.Same."""
+
+    def __init__(self, upsampling=False):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 16, 3, stride=2, padding=1)
+        self.c2 = nn.Conv2d(16, 32, 3, stride=2, padding=1)
+        self.code = nn.Linear(32 * 7 * 7, 64)
+        self.dense = nn.Linear(64, 32 * 7 * 7)
+        self.upsampling = upsampling
+        if upsampling:
+            self.d1 = nn.Conv2d(32, 16, 3, padding=1)
+            self.d2 = nn.Conv2d(16, 1, 3, padding=1)
+        else:
+            self.d1 = nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1)
+            self.d2 = nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1)
+
+    def forward(self, x):
+        h = F.relu(self.c2(F.relu(self.c1(x))))
+        h = F.relu(self.dense(F.relu(self.code(h.flatten(1))))).view(-1, 32, 7, 7)
+        if self.upsampling:
+            h = F.relu(self.d1(F.interpolate(h, scale_factor=2, mode="nearest")))
+            return self.d2(F.interpolate(h, scale_factor=2, mode="nearest"))
+        return self.d2(F.relu(self.d1(h)))
+
+
+def build_conv(args):
+    model = xavier(ConvAE(args.decoder == "upsampling"))
+
+    def loss(x):
+        return bce_sum(model(x), x)
+
+    def test(m, x):
+        return recon_test(m, x)
+
+    return model, loss, test
+
+
+class Vae(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Linear(784, 400)
+        self.zp = nn.Linear(400, 40)
+        self.dec = nn.Linear(20, 400)
+        self.out = nn.Linear(400, 784)
+
+    def neg_elbo(self, x, eps):
+        """Per-example reconstruction (nats) and KL."""
+        p = self.zp(F.relu(self.enc(x)))
+        mu, logvar = p[:, :20], p[:, 20:]
+        z = mu + torch.exp(0.5 * logvar) * eps
+        logits = self.out(F.relu(self.dec(z)))
+        rec = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
+        kl = -0.5 * (1 + logvar - mu * mu - logvar.exp()).sum(1)
+        return rec, kl
+
+
+def build_vae(args):
+    model = xavier(Vae())
+
+    def loss(x):
+        rec, kl = model.neg_elbo(x, torch.randn(x.shape[0], 20))
+        return (rec + kl).mean()
+
+    def test(m, x):
+        g = torch.Generator().manual_seed(1)
+        with torch.no_grad():
+            total = 0.0
+            for i in range(0, x.shape[0], 1000):
+                xb = x[i:i + 1000]
+                rec, kl = m.neg_elbo(xb, torch.randn(xb.shape[0], 20, generator=g))
+                total += (rec + kl).sum().item()
+            return total / x.shape[0]
+
+    return model, loss, test
+
+
+MODELS = {
+    "autoencoder": build_autoencoder,
+    "denoising": build_denoising,
+    "sparse": build_sparse,
+    "contractive": build_contractive,
+    "conv": build_conv,
+    "vae": build_vae,
+}
+IMAGE_MODELS = {"conv"}
+
+
+def peak_rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--model", required=True, choices=sorted(MODELS))
+    p.add_argument("--steps", type=int, default=200)
+    p.add_argument("--warmup", type=int, default=20)
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--seed", type=int, default=12345)
+    p.add_argument("--decoder", default="transposed", choices=["transposed", "upsampling"])
+    p.add_argument("--data-dir", default=os.path.expanduser("~/.unsupervised-zoo/data/mnist"))
+    args = p.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    train = read_idx(os.path.join(args.data_dir, "train-images-idx3-ubyte")).reshape(-1, 784)
+    test = read_idx(os.path.join(args.data_dir, "t10k-images-idx3-ubyte")).reshape(-1, 784)
+    image = args.model in IMAGE_MODELS
+    shape = (-1, 1, 28, 28) if image else (-1, 784)
+
+    model, loss_fn, test_fn = MODELS[args.model](args)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+
+    order = rng.permutation(train.shape[0])
+    cursor = [0]
+
+    def batch():
+        nonlocal order
+        if cursor[0] + args.batch > train.shape[0]:
+            order = rng.permutation(train.shape[0])
+            cursor[0] = 0
+        idx = order[cursor[0]:cursor[0] + args.batch]
+        cursor[0] += args.batch
+        return torch.from_numpy(train[idx].astype(np.float32) / 255.0).view(shape)
+
+    def step():
+        x = batch()
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(x)
+        loss.backward()
+        opt.step()
+        return loss
+
+    first_step_ms = time.time() * 1000.0
+    model.train()
+    for _ in range(args.warmup):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(args.steps):
+        last = step()
+    seconds = time.perf_counter() - t0
+    train_loss = float(last.item())
+    model.eval()
+    x_test = torch.from_numpy(test.astype(np.float32) / 255.0).view(shape)
+    test_loss = test_fn(model, x_test)
+    result = {
+        "side": "torch", "model": args.model, "steps": args.steps, "warmup": args.warmup, "batch": args.batch,
+        "threads": args.threads, "seconds": seconds, "examples_per_second": args.steps * args.batch / seconds,
+        "train_loss": train_loss, "test_loss": test_loss, "first_step_epoch_ms": first_step_ms,
+        "peak_rss_mb": peak_rss_mb(), "torch": torch.__version__,
+    }
+    print("RESULT " + json.dumps(result))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+package org.unsupervisedzoo.zoo.layers;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The runtime of {@link ContractiveDenseLayer} without SameDiff: the forward pass {@code [h | q]} with
+ * {@code h = phi(x W + b)}, {@code q_bj = phi'(z_bj)^2 s_j}, {@code s_j = sum_i W_ij^2}, and its backward pass
+ * written out. With {@code g_h, g_q} the incoming errors and {@code d = phi'(z)}, {@code d2 = phi''(z)}:
+ * <pre>
+ *   dL/dz = g_h d + 2 g_q d d2 s,    dL/ds_j = sum_b g_q,bj d_bj^2,
+ *   dL/dW = x^T dL/dz + 2 W diag(dL/ds),    dL/db = sum_b dL/dz,    dL/dx = dL/dz W^T.
+ * </pre>
+ * The same maths as {@link ContractiveDenseLayer#defineLayer} (a test compares both), with ND4J ops instead of a
+ * SameDiff session per step. Parameters, their layout and the gradient views are the SameDiff layer's.
+ */
+public class ContractiveDenseImpl extends ZooSameDiffLayerImpl {
+    public ContractiveDenseImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /** {h, d = phi'(z), d2 = phi''(z)} for the current input. */
+    private INDArray[] forward() {
+        ContractiveDenseLayer c = (ContractiveDenseLayer) layerConf();
+        INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
+        INDArray z = input.castTo(w.dataType()).mmul(w).addiRowVector(paramTable.get(ContractiveDenseLayer.BIAS_KEY));
+        INDArray h;
+        INDArray d;
+        INDArray d2;
+        switch (c.getActivation()) {
+            case SIGMOID:
+                h = Transforms.sigmoid(z, true);
+                d = h.rsub(1.0).muli(h);
+                d2 = h.mul(-2.0).addi(1.0).muli(d);
+                break;
+            case TANH:
+                h = Transforms.tanh(z, true);
+                d = h.mul(h).rsubi(1.0);
+                d2 = h.mul(-2.0).muli(d);
+                break;
+            case RELU:
+                d = z.gt(0.0).castTo(z.dataType());
+                h = z.mul(d);
+                d2 = z.ulike().assign(0);
+                break;
+            case SOFTPLUS:
+                d = Transforms.sigmoid(z, true);
+                h = Transforms.softPlus(z, true);
+                d2 = d.rsub(1.0).muli(d);
+                break;
+            case IDENTITY:
+                h = z;
+                d = z.ulike().assign(1);
+                d2 = z.ulike().assign(0);
+                break;
+            default:
+                throw new IllegalStateException("unsupported activation " + c.getActivation());
+        }
+        return new INDArray[] {h, d, d2};
+    }
+
+    private INDArray columnNorms() {
+        INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
+        return w.mul(w).sum(true, 0);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        INDArray[] f = forward();
+        long k = f[0].size(1);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, f[0].dataType(),
+                new long[] {f[0].size(0), 2 * k}, 'c');
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).assign(f[0]);
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k)).assign(f[1].mul(f[1]).muliRowVector(columnNorms()));
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        INDArray[] f = forward();
+        INDArray d = f[1];
+        long k = d.size(1);
+        INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
+        INDArray s = columnNorms();
+        INDArray gh = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k));
+        INDArray gq = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k));
+        INDArray gqd = gq.mul(d);
+        INDArray ds = gqd.mul(d).sum(true, 0);
+        INDArray dz = gh.mul(d).addi(gqd.muli(f[2]).muli(2.0).muliRowVector(s));
+        INDArray x = input.castTo(w.dataType());
+        INDArray gw = gradTable.get(ContractiveDenseLayer.WEIGHT_KEY);
+        Nd4j.gemm(x, dz, gw, true, false, 1.0, 0.0);
+        gw.addi(w.mul(2.0).muliRowVector(ds));
+        INDArray gb = gradTable.get(ContractiveDenseLayer.BIAS_KEY);
+        gb.assign(dz.sum(true, 0));
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+        Nd4j.gemm(dz, w, dx, false, true, 1.0, 0.0);
+        Gradient g = new DefaultGradient();
+        g.gradientForVariable().put(ContractiveDenseLayer.WEIGHT_KEY, gw);
+        g.gradientForVariable().put(ContractiveDenseLayer.BIAS_KEY, gb);
+        return new Pair<>(g, dx);
+    }
+}

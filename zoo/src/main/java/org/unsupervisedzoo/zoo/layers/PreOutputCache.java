@@ -1,0 +1,58 @@
+package org.unsupervisedzoo.zoo.layers;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A copy of a layer's pre-activation {@code z = x W + b} from a training forward pass, handed once to the backward
+ * pass (or the score) so that the layer does not compute the same matrix product again. DL4J 1.0.0-M2.1's dense,
+ * output and transposed-convolution layers recompute {@code z} in {@code backpropGradient} (and the output layer once
+ * more for the score): a third to a half more matrix work per training step than a forward and a backward pass need.
+ *
+ * <p>The copy lives in one buffer outside ND4J's workspaces, reused while the shape stays the same. It is valid for
+ * one use, and only for the input array it was computed from: a new input ({@code setInput}), {@code clear()} or
+ * an inference pass drops it, so a stale {@code z} is never used; without a valid copy the layer computes {@code z}
+ * as DL4J does.
+ */
+final class PreOutputCache {
+    private INDArray buffer;
+    private Object input;
+    private boolean valid;
+    private long reused;
+
+    /** Keeps a copy of {@code z}, computed from {@code input}. */
+    void store(INDArray z, Object input) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            if (buffer == null || buffer.dataType() != z.dataType() || !Arrays.equals(buffer.shape(), z.shape())
+                    || buffer.ordering() != z.ordering()) {
+                buffer = Nd4j.createUninitialized(z.dataType(), z.shape(), z.ordering());
+            }
+            buffer.assign(z);
+        }
+        this.input = input;
+        this.valid = true;
+    }
+
+    /** The stored copy if it was computed from {@code input} and not used yet, else null; it is used up. */
+    INDArray take(Object input) {
+        if (!valid || this.input != input) {
+            invalidate();
+            return null;
+        }
+        invalidate();
+        reused++;
+        return buffer;
+    }
+
+    /** How many times a stored copy was used instead of a new matrix product. */
+    long reused() {
+        return reused;
+    }
+
+    void invalidate() {
+        valid = false;
+        input = null;
+    }
+}

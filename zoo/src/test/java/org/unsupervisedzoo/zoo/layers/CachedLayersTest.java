@@ -1,0 +1,179 @@
+package org.unsupervisedzoo.zoo.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.unsupervisedzoo.zoo.ZooAssertions;
+
+/**
+ * The layers that keep their pre-activation from forward to backward: the same outputs, scores and gradients as
+ * DL4J's own layers (and a hand-computed formula), gradient checks, round trips, and the same training trajectory.
+ */
+class CachedLayersTest {
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void doubles() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        Nd4j.getRandom().setSeed(42);
+    }
+
+    @AfterEach
+    void floats() {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+    }
+
+    /** in(6) -> hidden(5, tanh, dropout) -> out(6, sigmoid, XENT); cached or DL4J's layers, same seed. */
+    static ComputationGraph dense(boolean cached, double dropout, org.nd4j.linalg.learning.config.IUpdater updater) {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
+                .updater(updater);
+        Dropout drop = dropout > 0 ? new Dropout(1 - dropout) : null;
+        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(5).nOut(6)
+                .activation(Activation.SIGMOID);
+        ComputationGraph g = new ComputationGraph(b.graphBuilder().addInputs("in")
+                .setInputTypes(InputType.feedForward(6))
+                .addLayer("hidden", cached ? CachedDenseLayer.of(6, 5, Activation.TANH, drop)
+                        : new DenseLayer.Builder().nIn(6).nOut(5).activation(Activation.TANH).dropOut(drop).build(), "in")
+                .addLayer("out", cached ? new CachedOutputLayer(out) : out.build(), "hidden")
+                .setOutputs("out").build());
+        g.init();
+        return g;
+    }
+
+    /** in(2x3x3) -> transposed conv 3x3/2 (3, relu) -> sigmoid XENT on 3x6x6. */
+    static ComputationGraph deconv(boolean cached) {
+        Deconvolution2D.Builder d = new Deconvolution2D.Builder(3, 3).stride(2, 2).nOut(3).activation(Activation.RELU);
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5)
+                .dataType(DataType.DOUBLE).updater(new NoOp()).convolutionMode(ConvolutionMode.Same).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(3, 3, 2))
+                .addLayer("up", cached ? new CachedDeconvolution2D(d) : d.build(), "in")
+                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.XENT)
+                        .activation(Activation.SIGMOID).build(), "up")
+                .setOutputs("out").build());
+        g.init();
+        return g;
+    }
+
+    private static void sameGradients(ComputationGraph a, ComputationGraph b, INDArray x, INDArray y) {
+        a.setInputs(x);
+        a.setLabels(y);
+        a.computeGradientAndScore();
+        b.setInputs(x);
+        b.setLabels(y);
+        b.computeGradientAndScore();
+        assertEquals(b.score(), a.score(), 1e-12, "score");
+        Gradient ga = a.gradient();
+        Gradient gb = b.gradient();
+        for (Map.Entry<String, INDArray> e : gb.gradientForVariable().entrySet()) {
+            INDArray other = ga.gradientForVariable().get(e.getKey());
+            assertTrue(e.getValue().equalsWithEps(other, 1e-12), "gradient of " + e.getKey());
+        }
+    }
+
+    @Test
+    void denseAndOutputMatchTheFormulaAndDl4jLayers() {
+        ComputationGraph cached = dense(true, 0, new NoOp());
+        ComputationGraph plain = dense(false, 0, new NoOp());
+        assertEquals(plain.params(), cached.params(), "same initialisation");
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 6);
+        // hand formula: sigmoid(tanh(x W1 + b1) W2 + b2)
+        INDArray h = Transforms.tanh(x.mmul(cached.getParam("hidden_W")).addRowVector(cached.getParam("hidden_b")));
+        INDArray expected = Transforms.sigmoid(h.mmul(cached.getParam("out_W")).addRowVector(cached.getParam("out_b")));
+        assertTrue(expected.equalsWithEps(cached.outputSingle(x), 1e-12));
+        // score: XENT summed over outputs, mean over the batch
+        double xent = -(x.mul(Transforms.log(expected)).add(x.rsub(1).mul(Transforms.log(expected.rsub(1)))))
+                .sumNumber().doubleValue() / 4;
+        assertEquals(xent, cached.score(new org.nd4j.linalg.dataset.DataSet(x, x)), 1e-10);
+        sameGradients(cached, plain, x, x);
+        sameGradients(cached, plain, x.mul(0.5), x); // a second step with a new input uses no stale copy
+    }
+
+    @Test
+    void deconvolutionMatchesDl4jLayer() {
+        ComputationGraph cached = deconv(true);
+        ComputationGraph plain = deconv(false);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 3, 3);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, 2, 3, 6, 6);
+        assertTrue(plain.outputSingle(x).equalsWithEps(cached.outputSingle(x), 1e-12));
+        sameGradients(cached, plain, x, y);
+        sameGradients(cached, plain, x.mul(2), y);
+    }
+
+    @Test
+    void gradientChecksPass() {
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 6);
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(dense(true, 0,
+                new NoOp())).inputs(new INDArray[] {x}).labels(new INDArray[] {x})), "dense + output");
+        INDArray xi = Nd4j.rand(DataType.DOUBLE, 2, 2, 3, 3);
+        INDArray yi = Nd4j.rand(DataType.DOUBLE, 2, 3, 6, 6);
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(deconv(true))
+                .inputs(new INDArray[] {xi}).labels(new INDArray[] {yi})), "transposed convolution");
+    }
+
+    @Test
+    void trainingFollowsTheSameTrajectoryWithDropout() {
+        ComputationGraph cached = dense(true, 0.2, new Adam(1e-2));
+        ComputationGraph plain = dense(false, 0.2, new Adam(1e-2));
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 8, 6);
+        for (int i = 0; i < 5; i++) {
+            Nd4j.getRandom().setSeed(100 + i); // the same dropout masks on both
+            cached.fit(new INDArray[] {x}, new INDArray[] {x});
+            Nd4j.getRandom().setSeed(100 + i);
+            plain.fit(new INDArray[] {x}, new INDArray[] {x});
+        }
+        assertTrue(plain.params().equalsWithEps(cached.params(), 1e-10), "same parameters after 5 Adam steps");
+        assertEquals(5, ((CachedDenseLayer.Impl) cached.getLayer("hidden")).reusedPreOutputs(), "one reuse a step");
+        assertEquals(5, ((CachedOutputLayer.Impl) cached.getLayer("out")).reusedPreOutputs(), "one reuse a step");
+        ComputationGraph c = deconv(true);
+        c.fit(new INDArray[] {Nd4j.rand(DataType.DOUBLE, 2, 2, 3, 3)}, new INDArray[] {Nd4j.rand(DataType.DOUBLE, 2, 3, 6, 6)});
+        assertEquals(1, ((CachedDeconvolution2D.Impl) c.getLayer("up")).reusedPreOutputs(), "one reuse a step");
+        assertEquals(plain.score(), cached.score(), 1e-10);
+    }
+
+    @Test
+    void jsonAndSerializerRoundTrips() throws Exception {
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 6);
+        ComputationGraph g = dense(true, 0.3, new Adam(1e-3));
+        ComputationGraph back = ZooAssertions.jsonRoundTrip(g, x);
+        CachedDenseLayer d = ZooAssertions.layer(back.getConfiguration(), "hidden", CachedDenseLayer.class);
+        assertEquals(5, d.getNOut());
+        assertEquals(Activation.TANH.getActivationFunction(), d.getActivationFn());
+        assertEquals(new Dropout(0.7), d.getIDropout());
+        CachedOutputLayer o = ZooAssertions.layer(back.getConfiguration(), "out", CachedOutputLayer.class);
+        assertEquals(LossFunctions.LossFunction.XENT.getILossFunction(), o.getLossFn());
+        ZooAssertions.serializerRoundTrip(g, tmp, x);
+        INDArray xi = Nd4j.rand(DataType.DOUBLE, 2, 2, 3, 3);
+        ComputationGraph c = deconv(true);
+        CachedDeconvolution2D up = ZooAssertions.layer(ZooAssertions.jsonRoundTrip(c, xi).getConfiguration(), "up",
+                CachedDeconvolution2D.class);
+        assertEquals(2, up.getStride()[0]);
+        assertEquals(3, up.getKernelSize()[0]);
+        ZooAssertions.serializerRoundTrip(c, tmp, xi);
+    }
+}
