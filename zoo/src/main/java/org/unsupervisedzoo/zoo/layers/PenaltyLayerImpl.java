@@ -34,11 +34,20 @@ public class PenaltyLayerImpl extends SameDiffOutputLayer {
         super(conf, dataType);
     }
 
+    /**
+     * The penalty head whose ND4J fast path applies, or null: other label-free output layers that share this
+     * runtime (the SOM's and the RBM's) always run their SameDiff definition.
+     */
+    private PenaltyLayer fastPath() {
+        Object conf = layerConf();
+        return conf instanceof PenaltyLayer && !((PenaltyLayer) conf).isSameDiffRuntime() ? (PenaltyLayer) conf : null;
+    }
+
     /** The penalty over the batch plus the regularization term, divided by the batch size, as DL4J scores. */
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        PenaltyLayer conf = (PenaltyLayer) layerConf();
-        if (input != null && !conf.isSameDiffRuntime()) {
+        PenaltyLayer conf = fastPath();
+        if (input != null && conf != null) {
             double value = conf.penaltyValue(input);
             if (!Double.isNaN(value)) {
                 return (value + fullNetRegTerm) / input.size(0);
@@ -50,8 +59,8 @@ public class PenaltyLayerImpl extends SameDiffOutputLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        PenaltyLayer conf = (PenaltyLayer) layerConf();
-        if (!conf.isSameDiffRuntime()) {
+        PenaltyLayer conf = fastPath();
+        if (conf != null) {
             INDArray grad = conf.penaltyGradient(input);
             if (grad != null) {
                 INDArray dLdIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
