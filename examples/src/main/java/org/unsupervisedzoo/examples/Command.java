@@ -17,27 +17,7 @@ interface Command {
     /** A command from its parts. */
     static Command of(String name, String description, java.util.function.Supplier<Options> options,
                       Action action) {
-        return new Command() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public Options options() {
-                return options.get();
-            }
-
-            @Override
-            public void run(Options o) throws Exception {
-                action.run(o);
-            }
-        };
+        return new SimpleCommand(name, description, options, action);
     }
 
     /** The body of a command. */

@@ -33,26 +33,6 @@ interface ModelCommand extends Command {
     /** A train command from its parts, for a model without an encoder or an evaluation. */
     static ModelCommand of(String name, String description, java.util.function.Supplier<Options> options,
                            Command.Action action) {
-        return new ModelCommand() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public Options options() {
-                return options.get();
-            }
-
-            @Override
-            public void run(Options o) throws Exception {
-                action.run(o);
-            }
-        };
+        return new SimpleCommand(name, description, options, action);
     }
 }
