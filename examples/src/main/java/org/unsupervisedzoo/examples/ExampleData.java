@@ -32,4 +32,17 @@ final class ExampleData {
                 throw new IllegalArgumentException("--data must be sample, mnist or fashion, got '" + data + "'");
         }
     }
+
+    /** The {@code --binarize} option of the runners that take it: {@code none} or {@code dynamic}. */
+    static org.unsupervisedzoo.datasets.MnistIterator.Binarization binarization(Options o) {
+        switch (o.string("binarize")) {
+            case "none":
+                return org.unsupervisedzoo.datasets.MnistIterator.Binarization.NONE;
+            case "dynamic":
+                return org.unsupervisedzoo.datasets.MnistIterator.Binarization.DYNAMIC;
+            default:
+                throw new IllegalArgumentException("--binarize must be none or dynamic, got '" + o.string("binarize")
+                        + "'");
+        }
+    }
 }

@@ -78,7 +78,7 @@ public final class GanExample {
     }
 
     static GanFactory factory(Options o) {
-        boolean conditional = bool(o, "conditional");
+        boolean conditional = o.bool("conditional");
         int classes = conditional ? 10 : 0;
         switch (o.string("model")) {
             case "mlp":
@@ -91,14 +91,6 @@ public final class GanExample {
             default:
                 throw new IllegalArgumentException("--model must be mlp or dcgan, got '" + o.string("model") + "'");
         }
-    }
-
-    private static boolean bool(Options o, String name) {
-        String v = o.string(name);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException("--" + name + " must be true or false, got '" + v + "'");
-        }
-        return v.equals("true");
     }
 
     static void run(Options o) throws IOException {

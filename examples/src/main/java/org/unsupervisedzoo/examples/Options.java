@@ -164,6 +164,17 @@ final class Options {
         throw new IllegalArgumentException("--" + name + " must be true or false, got '" + string(name) + "'");
     }
 
+    /** The enum constant named by the option's value (case-insensitive), or an error listing the constants. */
+    <E extends Enum<E>> E choice(String name, Class<E> type) {
+        String v = string(name);
+        try {
+            return Enum.valueOf(type, v.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + name + " must be one of "
+                    + Arrays.toString(type.getEnumConstants()).toLowerCase() + ", got '" + v + "'");
+        }
+    }
+
     int[] integers(String name) {
         if (string(name).trim().isEmpty()) {
             return new int[0];

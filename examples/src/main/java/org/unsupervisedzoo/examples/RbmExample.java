@@ -132,18 +132,7 @@ public final class RbmExample implements ModelCommand {
         if (!chain.equals("pcd") && !chain.equals("cd")) {
             throw new IllegalArgumentException("--chain must be pcd or cd, got '" + chain + "'");
         }
-        MnistIterator.Binarization binarize;
-        switch (o.string("binarize")) {
-            case "none":
-                binarize = MnistIterator.Binarization.NONE;
-                break;
-            case "dynamic":
-                binarize = MnistIterator.Binarization.DYNAMIC;
-                break;
-            default:
-                throw new IllegalArgumentException("--binarize must be none or dynamic, got '" + o.string("binarize")
-                        + "'");
-        }
+        MnistIterator.Binarization binarize = ExampleData.binarization(o);
         int subset = o.integer("train-digits");
         MnistIterator train = MnistIterator.builder(trainData).batchSize(batch).seed(seed).binarization(binarize)
                 .subset(subset).build();

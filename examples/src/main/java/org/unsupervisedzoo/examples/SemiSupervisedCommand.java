@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.learning.config.Adam;
 import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.EncoderModel;
 import org.unsupervisedzoo.zoo.classifier.EncoderClassifier;
@@ -84,6 +85,7 @@ final class SemiSupervisedCommand implements Command {
             csv.println("encoder,model,mode,labels,seed,test_error,seconds");
             for (SavedModel saved : encoders) {
                 EncoderModel model = saved.command.encoderModel(saved.options, train);
+                MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
                 for (int budget : budgets) {
                     for (int s = 1; s <= seeds; s++) {
                         LabelledImages labelled = budget >= train.count() ? train : train.balancedSubset(budget, s);
@@ -94,10 +96,8 @@ final class SemiSupervisedCommand implements Command {
                                     : EncoderClassifier.builder(model, saved.graph).frozen(mode.equals("frozen"));
                             ComputationGraph clf = b.hiddenSizes(o.integers("hidden"))
                                     .updater(new Adam(o.real("lr"))).seed(s).build();
-                            ClassifierTraining.trainSteps(clf, labelled,
-                                    ClassifierTraining.shapeOf(model.inputShape()), steps, o.integer("batch"), s);
-                            double error = 1 - ClassifierTraining.accuracy(clf, test,
-                                    ClassifierTraining.shapeOf(model.inputShape()));
+                            ClassifierTraining.trainSteps(clf, labelled, shape, steps, o.integer("batch"), s);
+                            double error = 1 - ClassifierTraining.accuracy(clf, test, shape);
                             double seconds = (System.nanoTime() - t0) / 1e9;
                             System.out.printf("run  %-26s %-10s labels %5d  seed %d  test_error %6.2f%%  time %6.1fs%n",
                                     saved.record.model, mode, labelled.count(), s, 100 * error, seconds);

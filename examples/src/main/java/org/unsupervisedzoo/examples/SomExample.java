@@ -88,16 +88,6 @@ public final class SomExample implements ModelCommand {
         }
     }
 
-    private static <E extends Enum<E>> E choice(Options o, String name, Class<E> type) {
-        String v = o.string(name);
-        try {
-            return Enum.valueOf(type, v.trim().toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + name + " must be one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase() + ", got '" + v + "'");
-        }
-    }
-
     static void train(Options o) throws IOException {
         DataSource source = ExampleData.locate(o);
         LabelledImages trainData = source.load(Split.TRAIN);
@@ -113,14 +103,14 @@ public final class SomExample implements ModelCommand {
         int[] trainLabels = allTrain.getLabels().argMax(1).toIntVector();
         int[] testLabels = allTest.getLabels().argMax(1).toIntVector();
         int batchesPerEpoch = (train.numExamples() + batch - 1) / batch;
-        Decay.Type decay = choice(o, "decay", Decay.Type.class);
+        Decay.Type decay = o.choice("decay", Decay.Type.class);
         SOM som = SOM.builder()
                 .rows(o.integer("rows")).cols(o.integer("cols"))
                 .inputSize(trainData.pixelCount())
-                .topology(choice(o, "topology", Topology.class))
-                .neighborhood(choice(o, "neighborhood", Neighborhood.class))
-                .distance(choice(o, "distance", SomDistance.class))
-                .initialization(choice(o, "init", Initialization.class))
+                .topology(o.choice("topology", Topology.class))
+                .neighborhood(o.choice("neighborhood", Neighborhood.class))
+                .distance(o.choice("distance", SomDistance.class))
+                .initialization(o.choice("init", Initialization.class))
                 .learningRate(o.real("lr")).finalLearningRate(o.real("lr-final")).learningRateDecay(decay)
                 .sigma(o.real("sigma")).finalSigma(o.real("sigma-final")).sigmaDecay(decay)
                 .decayIterations(Math.max(1L, (long) epochs * batchesPerEpoch))

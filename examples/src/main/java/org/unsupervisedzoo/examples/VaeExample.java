@@ -72,15 +72,7 @@ final class VaeExample extends AutoencoderRunner {
 
     @Override
     MnistIterator.Binarization binarization(Options o) {
-        switch (o.string("binarize")) {
-            case "none":
-                return MnistIterator.Binarization.NONE;
-            case "dynamic":
-                return MnistIterator.Binarization.DYNAMIC;
-            default:
-                throw new IllegalArgumentException("--binarize must be none or dynamic, got '" + o.string("binarize")
-                        + "'");
-        }
+        return ExampleData.binarization(o);
     }
 
     @Override
