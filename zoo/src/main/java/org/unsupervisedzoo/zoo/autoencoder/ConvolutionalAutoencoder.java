@@ -137,7 +137,7 @@ public final class ConvolutionalAutoencoder implements AutoencoderFactory {
             }
             prev = name;
         }
-        g.addLayer(Autoencoders.RECONSTRUCTION, new CnnLossLayer.Builder(b.loss.dl4j())
+        g.addLayer(Autoencoders.RECONSTRUCTION, new CnnLossLayer.Builder(b.loss.lossFunction())
                 .activation(b.outputActivation).build(), prev);
         return g.setOutputs(Autoencoders.RECONSTRUCTION).build();
     }

@@ -126,7 +126,7 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
             prev = name;
             width = hiddenSizes[i];
         }
-        g.addLayer(Autoencoders.RECONSTRUCTION, new CachedOutputLayer(new OutputLayer.Builder(loss.dl4j())
+        g.addLayer(Autoencoders.RECONSTRUCTION, new CachedOutputLayer(new OutputLayer.Builder(loss.lossFunction())
                 .nIn(width).nOut(inputSize)
                 .activation(outputActivation)
                 .dropOut(hiddenDropout)), prev);

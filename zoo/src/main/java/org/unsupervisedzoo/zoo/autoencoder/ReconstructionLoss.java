@@ -1,6 +1,8 @@
 package org.unsupervisedzoo.zoo.autoencoder;
 
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.unsupervisedzoo.zoo.layers.FusedBinaryXENT;
 
 /** How an autoencoder scores its reconstruction of an input in [0,1]. */
 public enum ReconstructionLoss {
@@ -26,8 +28,16 @@ public enum ReconstructionLoss {
         return this == BCE ? 1.0 / outputs : 1.0;
     }
 
-    /** The DL4J loss function used by the output layer. */
+    /** DL4J's name for this loss ({@code XENT} or {@code MSE}). */
     public LossFunction dl4j() {
         return dl4j;
+    }
+
+    /**
+     * The loss function the zoo's output layers use: for BCE {@link FusedBinaryXENT} (DL4J's XENT computed from the
+     * logits in a few fused ops; the same values wherever DL4J's clipping at 1e-5 is idle), for MSE DL4J's own.
+     */
+    public ILossFunction lossFunction() {
+        return this == BCE ? new FusedBinaryXENT() : dl4j.getILossFunction();
     }
 }

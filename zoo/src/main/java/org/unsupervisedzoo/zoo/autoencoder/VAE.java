@@ -17,10 +17,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.unsupervisedzoo.zoo.Checks;
 import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
 import org.unsupervisedzoo.zoo.layers.CachedOutputLayer;
+import org.unsupervisedzoo.zoo.layers.FusedBinaryXENT;
 import org.unsupervisedzoo.zoo.ZooBuilder;
 import org.unsupervisedzoo.zoo.layers.GaussianKLPenalty;
 import org.unsupervisedzoo.zoo.layers.GaussianLikelihoodOutputLayer;
@@ -223,7 +223,7 @@ public final class VAE implements AutoencoderFactory {
             g.addVertex(DECODER_OUT, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(b.height, b.width,
                     outChannels)), prev);
             g.addLayer(Autoencoders.RECONSTRUCTION, b.likelihood == Likelihood.BERNOULLI
-                    ? new LossLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID).build()
+                    ? new LossLayer.Builder(new FusedBinaryXENT()).activation(Activation.SIGMOID).build()
                     : new GaussianLikelihoodOutputLayer(b.inputSize, learned, b.fixedVariance), DECODER_OUT);
             return;
         }
@@ -234,7 +234,7 @@ public final class VAE implements AutoencoderFactory {
         }
         if (b.likelihood == Likelihood.BERNOULLI) {
             g.addLayer(Autoencoders.RECONSTRUCTION, new CachedOutputLayer(new OutputLayer.Builder(
-                    LossFunctions.LossFunction.XENT).nOut(b.inputSize).activation(Activation.SIGMOID)), prev);
+                    new FusedBinaryXENT()).nOut(b.inputSize).activation(Activation.SIGMOID)), prev);
         } else {
             g.addLayer(DECODER_OUT, CachedDenseLayer.of(0, learned ? 2L * b.inputSize : b.inputSize,
                     Activation.IDENTITY, null), prev);

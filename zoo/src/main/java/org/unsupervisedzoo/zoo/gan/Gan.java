@@ -7,7 +7,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.unsupervisedzoo.zoo.layers.FusedBinaryXENT;
 import org.unsupervisedzoo.zoo.ZooBuilder;
 
 /**
@@ -92,7 +92,7 @@ public abstract class Gan implements GanFactory {
     }
 
     private static void addScore(GraphBuilder g) {
-        g.addLayer(SCORE, new LossLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID)
+        g.addLayer(SCORE, new LossLayer.Builder(new FusedBinaryXENT()).activation(Activation.SIGMOID)
                 .build(), LOGIT);
     }
 }
