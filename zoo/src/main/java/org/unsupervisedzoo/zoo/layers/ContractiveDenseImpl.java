@@ -24,8 +24,28 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * SameDiff session per step. Parameters, their layout and the gradient views are the SameDiff layer's.
  */
 public class ContractiveDenseImpl extends ZooSameDiffLayerImpl {
+    /** {h, d, d2} of a training forward pass, handed once to the backward pass of the same input. */
+    private final transient PreOutputCache cache = new PreOutputCache();
+
     public ContractiveDenseImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    /** How many backward passes reused the forward pass's {h, d, d2} instead of computing them again. */
+    public long reusedForwards() {
+        return cache.reused();
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        cache.invalidate();
+        super.setInput(input, workspaceMgr);
+    }
+
+    @Override
+    public void clear() {
+        cache.invalidate();
+        super.clear();
     }
 
     /** {h, d = phi'(z), d2 = phi''(z)} for the current input. */
@@ -77,6 +97,11 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         INDArray[] f = forward();
+        if (training) {
+            cache.storeAll(input, f);
+        } else {
+            cache.invalidate();
+        }
         long k = f[0].size(1);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, f[0].dataType(),
                 new long[] {f[0].size(0), 2 * k}, 'c');
@@ -88,7 +113,10 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        INDArray[] f = forward();
+        INDArray[] f = cache.takeAll(input);
+        if (f == null) {
+            f = forward();
+        }
         INDArray d = f[1];
         long k = d.size(1);
         INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);

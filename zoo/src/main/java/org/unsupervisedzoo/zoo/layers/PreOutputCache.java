@@ -17,19 +17,31 @@ import org.nd4j.linalg.factory.Nd4j;
  * as DL4J does.
  */
 final class PreOutputCache {
-    private INDArray buffer;
+    private INDArray[] buffers = new INDArray[0];
     private Object input;
     private boolean valid;
     private long reused;
 
     /** Keeps a copy of {@code z}, computed from {@code input}. */
     void store(INDArray z, Object input) {
+        storeAll(input, z);
+    }
+
+    /** Keeps copies of {@code arrays} (e.g. an activation and its derivatives), all computed from {@code input}. */
+    void storeAll(Object input, INDArray... arrays) {
+        if (buffers.length != arrays.length) {
+            buffers = new INDArray[arrays.length];
+        }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            if (buffer == null || buffer.dataType() != z.dataType() || !Arrays.equals(buffer.shape(), z.shape())
-                    || buffer.ordering() != z.ordering()) {
-                buffer = Nd4j.createUninitialized(z.dataType(), z.shape(), z.ordering());
+            for (int i = 0; i < arrays.length; i++) {
+                INDArray z = arrays[i];
+                INDArray buffer = buffers[i];
+                if (buffer == null || buffer.dataType() != z.dataType() || !Arrays.equals(buffer.shape(), z.shape())
+                        || buffer.ordering() != z.ordering()) {
+                    buffers[i] = Nd4j.createUninitialized(z.dataType(), z.shape(), z.ordering());
+                }
+                buffers[i].assign(z);
             }
-            buffer.assign(z);
         }
         this.input = input;
         this.valid = true;
@@ -37,13 +49,19 @@ final class PreOutputCache {
 
     /** The stored copy if it was computed from {@code input} and not used yet, else null; it is used up. */
     INDArray take(Object input) {
+        INDArray[] all = takeAll(input);
+        return all == null ? null : all[0];
+    }
+
+    /** The stored copies if they were computed from {@code input} and not used yet, else null; they are used up. */
+    INDArray[] takeAll(Object input) {
         if (!valid || this.input != input) {
             invalidate();
             return null;
         }
         invalidate();
         reused++;
-        return buffer;
+        return buffers;
     }
 
     /** How many times a stored copy was used instead of a new matrix product. */

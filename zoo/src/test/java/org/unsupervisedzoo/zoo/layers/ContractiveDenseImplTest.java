@@ -60,16 +60,21 @@ class ContractiveDenseImplTest {
             assertTrue(!(reference.getLayer("encoder") instanceof ContractiveDenseImpl), a.toString());
             assertTrue(reference.feedForward(x, false).get("encoder")
                     .equalsWithEps(fast.feedForward(x, false).get("encoder"), 1e-12), a.toString());
-            for (ComputationGraph g : new ComputationGraph[] {fast, reference}) {
-                g.setInputs(x);
-                g.setLabels(x, null);
-                g.computeGradientAndScore();
+            // two steps with different inputs: the second must not use the first one's forward pass
+            for (INDArray in : new INDArray[] {x, x.mul(0.5)}) {
+                for (ComputationGraph g : new ComputationGraph[] {fast, reference}) {
+                    g.setInputs(in);
+                    g.setLabels(in, null);
+                    g.computeGradientAndScore();
+                }
+                assertEquals(reference.score(), fast.score(), 1e-10, a.toString());
+                for (Map.Entry<String, INDArray> e : reference.gradient().gradientForVariable().entrySet()) {
+                    assertTrue(e.getValue().equalsWithEps(fast.gradient().gradientForVariable().get(e.getKey()),
+                            1e-9), a + " " + e.getKey());
+                }
             }
-            assertEquals(reference.score(), fast.score(), 1e-10, a.toString());
-            for (Map.Entry<String, INDArray> e : reference.gradient().gradientForVariable().entrySet()) {
-                assertTrue(e.getValue().equalsWithEps(fast.gradient().gradientForVariable().get(e.getKey()), 1e-9),
-                        a + " " + e.getKey());
-            }
+            assertEquals(2, ((ContractiveDenseImpl) fast.getLayer("encoder")).reusedForwards(),
+                    a + ": each backward pass reuses its forward pass");
         }
     }
 
