@@ -7,6 +7,9 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
@@ -14,6 +17,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's {@link DenseLayer}, {@code a = phi(x W + b)}, with the same parameters ({@code W [nIn, nOut]}, {@code b
@@ -119,7 +123,39 @@ public class CachedDenseLayer extends DenseLayer {
                     return new Pair<>(z, null);
                 }
             }
-            return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr);
+            assertInputSet(forBackprop);
+            applyDropOutIfNecessary(training, workspaceMgr);
+            INDArray z = DenseMath.affine(input.castTo(dataType), getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY,
+                    training, workspaceMgr), hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training,
+                    workspaceMgr) : null, workspaceMgr, layerId());
+            if (maskArray != null) {
+                applyMask(z);
+            }
+            return new Pair<>(z, z);
+        }
+
+        /** DL4J's {@code BaseLayer.backpropGradient} (no layer norm), its products through {@link DenseMath}. */
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(true);
+            INDArray z = preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
+            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+            if (maskArray != null) {
+                applyMask(delta);
+            }
+            Gradient ret = new DefaultGradient();
+            if (hasBias()) {
+                INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+                delta.sum(biasGrad, 0);
+                ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+            }
+            INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+            INDArray epsilonNext = DenseMath.backError(delta, w, workspaceMgr);
+            INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+            Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
+            ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+            weightNoiseParams.clear();
+            return new Pair<>(ret, backpropDropOutIfPresent(epsilonNext));
         }
     }
 }

@@ -6,10 +6,16 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's {@link OutputLayer}, {@code y = phi(x W + b)} with a loss, with the same parameters, maths and JSON fields,
@@ -86,6 +92,45 @@ public class CachedOutputLayer extends OutputLayer {
             z = super.preOutput2d(true, workspaceMgr);
             cache.store(z, input); // a clean copy: the first user's loss may overwrite z
             return z;
+        }
+
+        @Override
+        protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
+                                                                LayerWorkspaceMgr workspaceMgr) {
+            if (hasLayerNorm()) {
+                return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr);
+            }
+            assertInputSet(forBackprop);
+            applyDropOutIfNecessary(training, workspaceMgr);
+            INDArray z = DenseMath.affine(input.castTo(dataType), getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY,
+                    training, workspaceMgr), hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training,
+                    workspaceMgr) : null, workspaceMgr, layerId());
+            if (maskArray != null) {
+                applyMask(z);
+            }
+            return new Pair<>(z, z);
+        }
+
+        /** DL4J's {@code BaseOutputLayer.backpropGradient}, its products through {@link DenseMath}. */
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(true);
+            INDArray preOut = preOutput2d(true, workspaceMgr);
+            INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
+            INDArray delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(),
+                    maskArray);
+            Gradient gradient = new DefaultGradient();
+            INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+            Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
+            gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+            if (hasBias()) {
+                INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+                delta.sum(biasGrad, 0);
+                gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+            }
+            INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+            INDArray epsilonNext = DenseMath.backError(delta, w, workspaceMgr);
+            return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
         }
     }
 }

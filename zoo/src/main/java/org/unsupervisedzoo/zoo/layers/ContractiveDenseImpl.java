@@ -52,7 +52,8 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl {
     private INDArray[] forward() {
         ContractiveDenseLayer c = (ContractiveDenseLayer) layerConf();
         INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
-        INDArray z = input.castTo(w.dataType()).mmul(w).addiRowVector(paramTable.get(ContractiveDenseLayer.BIAS_KEY));
+        INDArray z = Nd4j.gemm(input.castTo(w.dataType()), w, false, false) // not mmul: see DenseMath
+                .addiRowVector(paramTable.get(ContractiveDenseLayer.BIAS_KEY));
         INDArray h;
         INDArray d;
         INDArray d2;

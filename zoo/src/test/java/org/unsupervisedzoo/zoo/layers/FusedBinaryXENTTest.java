@@ -71,6 +71,18 @@ class FusedBinaryXENTTest {
     }
 
     @Test
+    void floatLogitsBeyondSoftplusRangeKeepTheExactScore() {
+        FusedBinaryXENT loss = new FusedBinaryXENT();
+        INDArray z = Nd4j.randn(DataType.DOUBLE, 3, 4).muli(3);
+        z.putScalar(2, 3, 120.0); // exp(120) overflows float
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 4);
+        double expected = formula(x, z).sumNumber().doubleValue();
+        double got = loss.computeScore(x.castTo(DataType.FLOAT), z.castTo(DataType.FLOAT), SIGMOID, null, false);
+        assertEquals(expected, got, 1e-3 * Math.abs(expected));
+        assertTrue(Double.isFinite(got));
+    }
+
+    @Test
     void masksPerExampleAndPerOutput() {
         FusedBinaryXENT loss = new FusedBinaryXENT();
         INDArray z = Nd4j.randn(DataType.DOUBLE, 4, 3);
