@@ -250,10 +250,13 @@ public final class GanExample {
             for (int d = 0; d < 10; d++) {
                 parts.add(trainer.sampleClass(per, d, stream).reshape(per, 784));
             }
-            samples = Nd4j.vstack(parts.toArray(new INDArray[0]));
-            int[] a = new int[10 * per];
+            // interleaved (0, 1, ..., 9, 0, 1, ...): the Inception Score's splits are contiguous, and splits of
+            // one class each would score about 1
+            int[] rows = interleaved(per, 10);
+            samples = Nd4j.vstack(parts.toArray(new INDArray[0])).getRows(rows);
+            int[] a = new int[rows.length];
             for (int i = 0; i < a.length; i++) {
-                a[i] = i / per;
+                a[i] = rows[i] / per;
             }
             SampleQuality.Judged j = SampleQuality.judge(judge, samples);
             m.classAcc = SampleQuality.accuracy(j.probabilities, a);
@@ -264,6 +267,18 @@ public final class GanExample {
         }
         m.samples = samples.size(0);
         return m;
+    }
+
+    /**
+     * Row order that interleaves {@code classes} blocks of {@code per} rows (block c = class c): row i of the result is
+     * row {@code (i % classes) * per + i / classes} of the blocks.
+     */
+    static int[] interleaved(int per, int classes) {
+        int[] rows = new int[per * classes];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (i % classes) * per + i / classes;
+        }
+        return rows;
     }
 
     private static void fill(Measures m, SampleQuality.Judged j, SampleQuality.Gaussian testGaussian, double threshold) {

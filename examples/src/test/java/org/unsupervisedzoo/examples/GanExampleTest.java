@@ -103,6 +103,29 @@ class GanExampleTest {
     }
 
     @Test
+    void conditionalSamplesAreJudgedInterleavedSoThatEachSplitHoldsEveryClass() {
+        int[] rows = GanExample.interleaved(4, 10);
+        assertEquals(40, rows.length);
+        assertEquals(40, java.util.Arrays.stream(rows).distinct().count(), "a permutation");
+        for (int split = 0; split < 4; split++) {
+            java.util.Set<Integer> classes = new java.util.HashSet<>();
+            for (int i = split * 10; i < (split + 1) * 10; i++) {
+                classes.add(rows[i] / 4);
+            }
+            assertEquals(10, classes.size(), "split " + split);
+        }
+        // a perfect conditional generator: confident, balanced -> IS 10 when interleaved, under 3 when grouped
+        org.nd4j.linalg.api.ndarray.INDArray grouped = org.nd4j.linalg.factory.Nd4j.zeros(40, 10);
+        for (int i = 0; i < 40; i++) {
+            grouped.putScalar(i, i / 4, 1.0);
+        }
+        double groupedScore = org.unsupervisedzoo.zoo.eval.SampleQuality.inceptionScore(grouped, 4)[0];
+        assertTrue(groupedScore < 3, "grouped by class, each split holds 2-3 classes: " + groupedScore);
+        assertEquals(10.0, org.unsupervisedzoo.zoo.eval.SampleQuality.inceptionScore(grouped.getRows(rows), 4)[0],
+                1e-6);
+    }
+
+    @Test
     void badOptionsAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> run(out, "--model", "vae"));

@@ -74,7 +74,11 @@ public final class SampleQuality {
 
     // ---------------------------------------------------------------------------------------- Inception Score
 
-    /** {@code [mean, std]} of the Inception Score over {@code splits} equal parts of {@code probabilities}. */
+    /**
+     * {@code [mean, std]} of the Inception Score over {@code splits} equal contiguous parts of {@code probabilities}.
+     * The rows must be in random order: samples grouped by class (e.g. a conditional generator's, class by class)
+     * give splits of few classes each and a score near 1; interleave them first.
+     */
     public static double[] inceptionScore(INDArray probabilities, int splits) {
         double[][] p = probabilities.castTo(DataType.DOUBLE).toDoubleMatrix();
         Checks.positive("splits", splits);
