@@ -10,6 +10,7 @@ import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
 import org.unsupervisedzoo.zoo.autoencoder.ContractiveAutoencoder;
 import org.unsupervisedzoo.zoo.eval.JacobianNorm;
+import org.unsupervisedzoo.zoo.train.FastAdam;
 
 /**
  * Contractive autoencoder. Per epoch it reports the encoder's squared Jacobian norm on 50 test digits, measured by
@@ -38,7 +39,7 @@ final class ContractiveExample extends AutoencoderRunner {
                 .inputSize(train.pixelCount())
                 .hiddenSizes(o.integers("hidden"))
                 .lambda(o.real("lambda"))
-                .updater(new Adam(o.real("lr")))
+                .updater(new FastAdam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
     }

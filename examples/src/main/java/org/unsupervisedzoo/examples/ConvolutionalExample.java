@@ -5,6 +5,7 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.ConvolutionalAutoencoder;
+import org.unsupervisedzoo.zoo.train.FastAdam;
 
 /** Convolutional autoencoder on 1x28x28 digits. */
 final class ConvolutionalExample extends AutoencoderRunner {
@@ -37,7 +38,7 @@ final class ConvolutionalExample extends AutoencoderRunner {
                 .filters(o.integers("filters"))
                 .codeSize(o.integer("code"))
                 .decoder(ConvolutionalAutoencoder.Decoder.valueOf(o.string("decoder").toUpperCase()))
-                .updater(new Adam(o.real("lr")))
+                .updater(new FastAdam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
     }

@@ -23,6 +23,7 @@ import org.unsupervisedzoo.zoo.noise.MaskingCorruption;
 import org.unsupervisedzoo.zoo.noise.OcclusionCorruption;
 import org.unsupervisedzoo.zoo.noise.SaltAndPepperCorruption;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
+import org.unsupervisedzoo.zoo.train.FastAdam;
 
 /**
  * Denoising autoencoder. Per epoch it reports the PSNR of corrupted test digits and of their denoised
@@ -74,7 +75,7 @@ final class DenoisingExample extends AutoencoderRunner {
                 .inputSize(train.pixelCount())
                 .hiddenSizes(o.integers("hidden"))
                 .corruption(kerasStyle ? null : noise)
-                .updater(new Adam(o.real("lr")))
+                .updater(new FastAdam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
     }

@@ -8,6 +8,7 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
 import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
+import org.unsupervisedzoo.zoo.train.FastAdam;
 
 /** Sparse autoencoder (KL, L1 or k-sparse). Per epoch it reports the mean code activation on test digits. */
 final class SparseExample extends AutoencoderRunner {
@@ -41,7 +42,7 @@ final class SparseExample extends AutoencoderRunner {
                 .beta(o.real("beta"))
                 .l1Activity(o.real("l1"))
                 .k(o.integer("k"))
-                .updater(new Adam(o.real("lr")))
+                .updater(new FastAdam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
     }

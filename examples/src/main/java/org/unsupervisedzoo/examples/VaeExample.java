@@ -20,6 +20,7 @@ import org.unsupervisedzoo.zoo.autoencoder.VaeIterator;
 import org.unsupervisedzoo.zoo.eval.VaeMetrics;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
 import org.unsupervisedzoo.zoo.viz.ScatterPlot;
+import org.unsupervisedzoo.zoo.train.FastAdam;
 
 /**
  * Variational autoencoder, 784-400-20 by default. Losses are in nats per example: {@code train_loss} is the mean
@@ -64,7 +65,7 @@ final class VaeExample extends AutoencoderRunner {
                 .likelihood(VAE.Likelihood.valueOf(o.string("likelihood").toUpperCase()))
                 .beta(o.real("beta"))
                 .samplesPerExample(o.integer("samples"))
-                .updater(new Adam(o.real("lr")))
+                .updater(new FastAdam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
         return vae;

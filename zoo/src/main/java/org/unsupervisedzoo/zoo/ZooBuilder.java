@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.unsupervisedzoo.zoo.train.FastAdam;
 
 /**
  * The training hyper-parameters every zoo factory shares, each with its default. Model builders extend it and
@@ -13,7 +14,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param <B> the concrete builder, returned by every setter
  */
 public abstract class ZooBuilder<B extends ZooBuilder<B>> {
-    protected IUpdater updater = new Adam(1e-3);
+    protected IUpdater updater = new FastAdam(1e-3);
     protected WeightInit weightInit = WeightInit.XAVIER;
     protected double l1 = 0;
     protected double l2 = 0;
@@ -26,7 +27,10 @@ public abstract class ZooBuilder<B extends ZooBuilder<B>> {
         return (B) this;
     }
 
-    /** Optimiser, e.g. {@code new Sgd(0.1)}, {@code new Adam(1e-3)}. Default Adam(1e-3). */
+    /**
+     * Optimiser, e.g. {@code new Sgd(0.1)}, {@code new Adam(1e-3)}. Default {@code FastAdam(1e-3)}: DL4J's Adam,
+     * the same update and state, computed faster ({@link FastAdam}).
+     */
     public B updater(IUpdater updater) {
         this.updater = updater;
         return self();
