@@ -25,6 +25,7 @@ import org.unsupervisedzoo.zoo.gan.GanTrainer;
 import org.unsupervisedzoo.zoo.gan.MlpGan;
 import org.unsupervisedzoo.zoo.viz.Charts;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
+import org.unsupervisedzoo.zoo.train.FastAdam;
 
 /**
  * Trains an MLP GAN or a DCGAN (optionally conditional) on MNIST with {@link GanTrainer} and judges the samples
@@ -84,10 +85,10 @@ public final class GanExample {
             case "mlp":
                 return MlpGan.builder().noiseSize(o.integer("noise")).conditional(classes)
                         .generatorSizes(o.integers("g-hidden")).discriminatorSizes(o.integers("d-hidden"))
-                        .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
+                        .updater(new FastAdam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             case "dcgan":
                 return Dcgan.builder().noiseSize(o.integer("noise")).conditional(classes).filters(o.integers("filters"))
-                        .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
+                        .updater(new FastAdam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             default:
                 throw new IllegalArgumentException("--model must be mlp or dcgan, got '" + o.string("model") + "'");
         }
@@ -144,7 +145,7 @@ public final class GanExample {
         double threshold = o.real("threshold");
         Path csvFile = out.resolve("epochs.csv");
         List<double[]> history = readHistory(csvFile, trainer.epoch());
-        if (trainer.epoch() == 0) {
+        if (trainer.epoch() == 0 || !Files.exists(csvFile)) { // a new run, or one resumed into a new folder
             Files.writeString(csvFile, "epoch,d_real,d_fake,loss_d,loss_g,inception_score,inception_score_std,fid,"
                     + "min_share,collapsed,class_acc,examples_per_second,seconds,eval_seconds\n");
         }

@@ -85,6 +85,13 @@ class GanExampleTest {
         assertEquals(1, again.size(), resumed);
         assertEquals(strip(lines.get(1)), strip(again.get(0)));
         assertEquals(3, Files.readAllLines(other.resolve("epochs.csv")).size());
+
+        // resumed into a new folder with the epochs already reached: only the final evaluation
+        Path fresh = out.resolve("evaluated");
+        String evaluated = run(fresh, "--model", "mlp", "--epochs", "2", "--resume",
+                out.resolve("checkpoint").toString());
+        assertTrue(evaluated.contains("final epoch 2"), evaluated);
+        assertTrue(Files.exists(fresh.resolve("epochs.csv")));
     }
 
     private static String strip(String line) {
