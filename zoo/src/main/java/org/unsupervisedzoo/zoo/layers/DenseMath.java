@@ -8,8 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The matrix products of a dense layer through {@link Nd4j#gemm} (one native {@code Mmul} op into an 'f'-ordered
- * result). DL4J 1.0.0-M2.1's dense and output layers use {@code INDArray.mmuli} for the forward product and the
+ * The matrix products of a dense layer through {@link Nd4j#gemm} (one native {@code Mmul} op, into a 'c'-ordered
+ * result like DL4J's, so that the element-wise ops after it see one layout). DL4J 1.0.0-M2.1's dense and output layers use {@code INDArray.mmuli} for the forward product and the
  * backward error, which builds a {@code GemmParams} first (copying 'c'-ordered operands into the layout the old
  * BLAS path wanted) and then runs the same {@code Mmul} op anyway, ignoring the copies: on this project's machine a
  * 128x784 by 784x512 product took 6.6 ms that way against 1.3 ms through {@code Nd4j.gemm} (BENCHMARKS.md). The
@@ -19,7 +19,7 @@ final class DenseMath {
     private DenseMath() {
     }
 
-    /** {@code z = x W + b} ({@code b} may be null) in the activations workspace, 'f' order. */
+    /** {@code z = x W + b} ({@code b} may be null) in the activations workspace, 'c' order. */
     static INDArray affine(INDArray x, INDArray w, INDArray b, LayerWorkspaceMgr workspaceMgr, String layerId) {
         if (x.rank() != 2) {
             throw new DL4JInvalidInputException("Input that is not a matrix; expected matrix (rank 2), got rank "
@@ -32,7 +32,7 @@ final class DenseMath {
                     + w.size(0) + ") " + layerId);
         }
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
-                new long[] {x.size(0), w.size(1)}, 'f');
+                new long[] {x.size(0), w.size(1)}, 'c');
         Nd4j.gemm(x.castTo(w.dataType()), w, z, false, false, 1.0, 0.0);
         if (b != null) {
             z.addiRowVector(b);
@@ -40,10 +40,10 @@ final class DenseMath {
         return z;
     }
 
-    /** The error for the layer below, {@code delta W^T}, in the activation-gradient workspace, 'f' order. */
+    /** The error for the layer below, {@code delta W^T}, in the activation-gradient workspace, 'c' order. */
     static INDArray backError(INDArray delta, INDArray w, LayerWorkspaceMgr workspaceMgr) {
         INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-                new long[] {delta.size(0), w.size(0)}, 'f');
+                new long[] {delta.size(0), w.size(0)}, 'c');
         Nd4j.gemm(delta, w, eps, false, true, 1.0, 0.0);
         return eps;
     }
