@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.deeplearning4j.datasets.iterator.AsyncMultiDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -132,6 +133,9 @@ final class TorchBenchmark {
                 .shape(runner.shape()).binarization(runner.binarization(mo)).target(MnistIterator.Target.INPUT)
                 .build();
         MultiDataSetIterator it = runner.trainIterator(runner.trainingData(clean, mo), factory, mo);
+        if (it.asyncSupported()) { // as ComputationGraph.fit(iterator) does: batches prefetched on a second thread
+            it = new AsyncMultiDataSetIterator(it, 2, true);
+        }
         ComputationGraph graph = factory.init();
 
         long firstStep = System.currentTimeMillis();
@@ -490,6 +494,9 @@ final class TorchBenchmark {
             MnistIterator clean = MnistIterator.builder(train).batchSize(batch).shape(runner.shape())
                     .target(MnistIterator.Target.INPUT).build();
             MultiDataSetIterator it = runner.trainIterator(runner.trainingData(clean, mo), factory, mo);
+        if (it.asyncSupported()) { // as ComputationGraph.fit(iterator) does: batches prefetched on a second thread
+            it = new AsyncMultiDataSetIterator(it, 2, true);
+        }
             long sink = 0;
             for (int i = 0; i < 500; i++) { // warm-up: the JIT compiles the conversion loop
                 sink += nextFull(it, batch).getFeatures(0).length();

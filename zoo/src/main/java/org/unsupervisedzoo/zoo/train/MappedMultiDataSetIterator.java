@@ -8,8 +8,8 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
  * A MultiDataSetIterator that turns each DataSet of a base iterator into the MultiDataSet a zoo graph trains on;
- * subclasses write only {@link #map}. Reset and hasNext go to the base; not asynchronous (mappings may hold a
- * random generator whose order must not change).
+ * subclasses write only {@link #map}. Reset and hasNext go to the base; not asynchronous by default (mappings may
+ * hold a random generator whose order must not change, or read the model); a pure mapping may say otherwise.
  */
 public abstract class MappedMultiDataSetIterator implements MultiDataSetIterator {
     private final DataSetIterator base;
@@ -20,6 +20,11 @@ public abstract class MappedMultiDataSetIterator implements MultiDataSetIterator
             throw new IllegalArgumentException("base must not be null");
         }
         this.base = base;
+    }
+
+    /** The iterator this one maps. */
+    protected DataSetIterator base() {
+        return base;
     }
 
     /** The MultiDataSet for one batch of the base iterator. */

@@ -42,6 +42,16 @@ public final class ReconstructionIterator extends MappedMultiDataSetIterator {
         return y != null && y.equalShapes(x) ? y : x;
     }
 
+    /**
+     * As the base iterator: the mapping itself draws nothing, so DL4J's {@code fit(iterator)} may prefetch batches on
+     * its own thread (in a workspace, so no fresh memory per batch) when the base allows it ({@code MnistIterator}
+     * does; a corrupting iterator, with its random draws, does not).
+     */
+    @Override
+    public boolean asyncSupported() {
+        return base().asyncSupported();
+    }
+
     @Override
     protected org.nd4j.linalg.dataset.api.MultiDataSet map(DataSet ds) {
         return of(ds.getFeatures(), target(ds), penaltyHeads);
