@@ -68,9 +68,13 @@ public final class CorruptingIterator implements DataSetIterator {
         return base.resetSupported();
     }
 
+    /**
+     * As the base iterator: the noise comes from this iterator's own seeded generator, drawn in batch order by
+     * whichever single thread calls {@code next()}, so DL4J's prefetching thread draws the same noise.
+     */
     @Override
     public boolean asyncSupported() {
-        return false;
+        return base.asyncSupported();
     }
 
     @Override
