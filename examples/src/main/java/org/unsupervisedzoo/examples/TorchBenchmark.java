@@ -189,7 +189,7 @@ final class TorchBenchmark {
                 it.reset();
             }
             MultiDataSet mds = it.next();
-            if (mds.getFeatures(0).size(0) == batch) {
+            if (mds != null && mds.getFeatures(0).size(0) == batch) { // (null: a prefetching iterator ran out)
                 return mds;
             }
         }
@@ -494,9 +494,6 @@ final class TorchBenchmark {
             MnistIterator clean = MnistIterator.builder(train).batchSize(batch).shape(runner.shape())
                     .target(MnistIterator.Target.INPUT).build();
             MultiDataSetIterator it = runner.trainIterator(runner.trainingData(clean, mo), factory, mo);
-        if (it.asyncSupported()) { // as ComputationGraph.fit(iterator) does: batches prefetched on a second thread
-            it = new AsyncMultiDataSetIterator(it, 2, true);
-        }
             long sink = 0;
             for (int i = 0; i < 500; i++) { // warm-up: the JIT compiles the conversion loop
                 sink += nextFull(it, batch).getFeatures(0).length();
