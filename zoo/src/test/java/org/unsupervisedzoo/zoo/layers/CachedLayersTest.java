@@ -16,8 +16,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -29,25 +27,18 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.unsupervisedzoo.zoo.ZooAssertions;
+import org.unsupervisedzoo.zoo.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The layers that keep their pre-activation from forward to backward: the same outputs, scores and gradients as
  * DL4J's own layers (and a hand-computed formula), gradient checks, round trips, and the same training trajectory.
  */
+@ExtendWith(DoublePrecision.class)
+@DoublePrecision.Seed(42)
 class CachedLayersTest {
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void doubles() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        Nd4j.getRandom().setSeed(42);
-    }
-
-    @AfterEach
-    void floats() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
 
     /** in(6) -> hidden(5, tanh, dropout) -> out(6, sigmoid, XENT); cached or DL4J's layers, same seed. */
     static ComputationGraph dense(boolean cached, double dropout, org.nd4j.linalg.learning.config.IUpdater updater) {

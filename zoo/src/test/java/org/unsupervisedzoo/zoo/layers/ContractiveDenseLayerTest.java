@@ -16,8 +16,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -30,22 +28,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.unsupervisedzoo.zoo.ZooAssertions;
 import org.unsupervisedzoo.zoo.eval.JacobianNorm;
+import org.unsupervisedzoo.zoo.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The contractive encoder layer: value, gradients, the doubled-gradient fix, round trips, weight layout. */
+@ExtendWith(DoublePrecision.class)
+@DoublePrecision.Seed(11)
 class ContractiveDenseLayerTest {
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void doubles() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        Nd4j.getRandom().setSeed(11);
-    }
-
-    @AfterEach
-    void floats() {
-        Nd4j.setDefaultDataTypes(FLOAT, FLOAT);
-    }
 
     private static final DataType FLOAT = DataType.FLOAT;
 

@@ -14,8 +14,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -28,24 +26,17 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.unsupervisedzoo.zoo.ZooAssertions;
+import org.unsupervisedzoo.zoo.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The fused sigmoid cross-entropy: the hand formula, DL4J's XENT where its clipping is idle, gradient checks. */
+@ExtendWith(DoublePrecision.class)
+@DoublePrecision.Seed(7)
 class FusedBinaryXENTTest {
     private static final IActivation SIGMOID = Activation.SIGMOID.getActivationFunction();
 
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void doubles() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        Nd4j.getRandom().setSeed(7);
-    }
-
-    @AfterEach
-    void floats() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
 
     /** softplus(z) - x z, element-wise, written out in the stable form. */
     private static INDArray formula(INDArray x, INDArray z) {

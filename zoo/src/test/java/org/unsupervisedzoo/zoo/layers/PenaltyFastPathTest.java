@@ -8,30 +8,21 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.unsupervisedzoo.zoo.ZooAssertions;
+import org.unsupervisedzoo.zoo.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The penalty heads' ND4J path (value and gradient written out) against their SameDiff definition: the same scores
  * and gradients in a graph, a gradient check, and the runtime switch through JSON.
  */
+@ExtendWith(DoublePrecision.class)
+@DoublePrecision.Seed(7)
 class PenaltyFastPathTest {
-    @BeforeEach
-    void doubles() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        Nd4j.getRandom().setSeed(7);
-    }
-
-    @AfterEach
-    void floats() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
-
     private static final List<Supplier<PenaltyLayer>> HEADS = List.of(
             () -> new GaussianKLPenalty(3, 1.5),
             () -> new KLSparsityPenalty(0.05, 3.0),

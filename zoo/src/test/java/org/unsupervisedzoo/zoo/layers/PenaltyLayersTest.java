@@ -13,8 +13,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -26,22 +24,15 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.unsupervisedzoo.zoo.ZooAssertions;
+import org.unsupervisedzoo.zoo.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The KL sparsity and activity penalty heads: value, gradient, round trips. */
+@ExtendWith(DoublePrecision.class)
+@DoublePrecision.Seed(42)
 class PenaltyLayersTest {
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void doubles() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        Nd4j.getRandom().setSeed(42);
-    }
-
-    @AfterEach
-    void floats() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
 
     /** in -> head (the head alone: its score is the penalty of the input). */
     private static ComputationGraph headOnly(PenaltyLayer head, int n) {

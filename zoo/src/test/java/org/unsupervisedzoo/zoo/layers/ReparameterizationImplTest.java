@@ -12,8 +12,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -24,21 +22,14 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.unsupervisedzoo.zoo.ZooAssertions;
+import org.unsupervisedzoo.zoo.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The reparameterization's ND4J runtime against its SameDiff definition, a formula, a gradient check, JSON. */
+@ExtendWith(DoublePrecision.class)
 class ReparameterizationImplTest {
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void doubles() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void floats() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
 
     /** x(5) -> dense(6) = [mu | logvar] ; merge with eps(3) -> z -> dense output(4), MSE. */
     static ComputationGraph graph(boolean sameDiff) {

@@ -8,8 +8,6 @@ import static org.unsupervisedzoo.zoo.ZooAssertions.rejects;
 import java.nio.file.Path;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,22 +23,15 @@ import org.unsupervisedzoo.zoo.som.SomDistance;
 import org.unsupervisedzoo.zoo.som.SomGrid;
 import org.unsupervisedzoo.zoo.som.SomIterator;
 import org.unsupervisedzoo.zoo.som.Topology;
+import org.unsupervisedzoo.zoo.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The SOM layer: score by hand, gradient check, the Kohonen step, round trips. */
+@ExtendWith(DoublePrecision.class)
+@DoublePrecision.Seed(42)
 class SomLayerTest {
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void doubles() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        Nd4j.getRandom().setSeed(42);
-    }
-
-    @AfterEach
-    void floats() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
 
     static SOM som(int rows, int cols, int d, Topology t, Neighborhood h, SomDistance dist,
                    org.nd4j.linalg.learning.config.IUpdater updater) {

@@ -10,8 +10,6 @@ import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,22 +22,15 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.zoo.SampleData;
 import org.unsupervisedzoo.zoo.ZooAssertions;
+import org.unsupervisedzoo.zoo.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The RBM layer, factory, utilities, sampler, AIS and stack. */
+@ExtendWith(DoublePrecision.class)
+@DoublePrecision.Seed(42)
 class RbmTest {
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void doubles() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        Nd4j.getRandom().setSeed(42);
-    }
-
-    @AfterEach
-    void floats() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    }
 
     private static Random rng(long seed) {
         return Nd4j.getRandomFactory().getNewRandomInstance(seed);
