@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * DL4J's {@link DenseLayer}, {@code a = phi(x W + b)}, with the same parameters ({@code W [nIn, nOut]}, {@code b
  * [1, nOut]}), maths and JSON fields, that keeps the pre-activation of a training forward pass for its backward pass
  * instead of computing {@code x W + b} a second time (DL4J 1.0.0-M2.1's dense layer does; see {@link
- * PreOutputCache}). Outputs and gradients are those of {@link DenseLayer}; a training step does one matrix product
+ * PreOutputCache}), and multiplies through {@code Nd4j.gemm} ({@link DenseMath}: DL4J's {@code mmuli} copies its
+ * operands first). Outputs and gradients are those of {@link DenseLayer}; a training step does one matrix product
  * fewer. Layer norm and weight noise are not supported (use {@link DenseLayer}).
  *
  * <p>Shapes: {@code [B, nIn] -> [B, nOut]}. Build with {@link #of}; a saved graph reloads it by class name.

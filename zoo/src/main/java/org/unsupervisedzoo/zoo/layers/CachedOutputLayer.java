@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * DL4J's {@link OutputLayer}, {@code y = phi(x W + b)} with a loss, with the same parameters, maths and JSON fields,
  * that computes {@code x W + b} once per training step instead of twice: DL4J 1.0.0-M2.1 computes it in the
  * backward pass and again for the score; this layer keeps a copy from the first for the second (see {@link
- * PreOutputCache}). Outputs, scores and gradients are those of {@link OutputLayer}.
+ * PreOutputCache}); its products go through {@code Nd4j.gemm} ({@link DenseMath}). Outputs, scores and gradients
+ * are those of {@link OutputLayer}.
  *
  * <p>Shapes: {@code [B, nIn] -> [B, nOut]}. Build with {@code new CachedOutputLayer(new OutputLayer.Builder(loss)
  * .nIn(..).nOut(..).activation(..))}.
