@@ -17,6 +17,7 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.unsupervisedzoo.zoo.Checks;
 import org.unsupervisedzoo.zoo.ZooBuilder;
+import org.unsupervisedzoo.zoo.layers.CachedDeconvolution2D;
 
 /**
  * Deep convolutional GAN (Radford et al. 2016) on images {@code [batch, channels, height, width]} (NCHW): a
@@ -128,11 +129,12 @@ public final class Dcgan extends Gan {
             boolean last = j == n;
             Deconvolution2D.Builder deconv = new Deconvolution2D.Builder(b.kernelSize, b.kernelSize).stride(2, 2)
                     .nOut(last ? b.channels : b.filters[n - 1 - j]);
+            // the zoo's transposed convolution: DL4J's maths and parameters, computed by im2col/col2im and gemm
             if (last) {
-                g.addLayer(IMAGE, deconv.activation(Activation.TANH).build(), prev);
+                g.addLayer(IMAGE, new CachedDeconvolution2D(deconv.activation(Activation.TANH)), prev);
             } else {
-                prev = hidden(g, generatorLayer(j + 1), deconv.activation(b.generatorBatchNorm ? Activation.IDENTITY
-                        : Activation.RELU).build(), prev);
+                prev = hidden(g, generatorLayer(j + 1), new CachedDeconvolution2D(deconv.activation(
+                        b.generatorBatchNorm ? Activation.IDENTITY : Activation.RELU)), prev);
             }
         }
     }

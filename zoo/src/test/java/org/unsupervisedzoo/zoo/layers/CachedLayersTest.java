@@ -116,6 +116,55 @@ class CachedLayersTest {
         sameGradients(cached, plain, x.mul(2), y);
     }
 
+    /** in(2 x h x w) -> a transposed convolution of the given geometry (sigmoid XENT on its output). */
+    static ComputationGraph deconv(boolean cached, ConvolutionMode mode, int k, int stride, int pad, int dilation,
+                                   boolean bias, int h, int w) {
+        Deconvolution2D.Builder d = new Deconvolution2D.Builder(k, k).stride(stride, stride).padding(pad, pad)
+                .dilation(dilation, dilation).hasBias(bias).nOut(3).activation(Activation.TANH);
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(9)
+                .dataType(DataType.DOUBLE).updater(new NoOp()).convolutionMode(mode).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(h, w, 2))
+                .addLayer("up", cached ? new CachedDeconvolution2D(d) : d.build(), "in")
+                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.XENT)
+                        .activation(Activation.SIGMOID).build(), "up")
+                .setOutputs("out").build());
+        g.init();
+        return g;
+    }
+
+    @Test
+    void gemmTransposedConvolutionMatchesDl4jAcrossGeometries() {
+        Object[][] cases = {
+            // mode, kernel, stride, padding, dilation, bias, h, w
+            {ConvolutionMode.Same, 5, 2, 0, 1, true, 3, 4},     // the DCGAN's generator
+            {ConvolutionMode.Same, 3, 1, 0, 1, true, 4, 3},
+            {ConvolutionMode.Same, 2, 2, 0, 1, false, 3, 3},
+            {ConvolutionMode.Same, 3, 1, 0, 2, true, 4, 4},
+            {ConvolutionMode.Truncate, 4, 2, 1, 1, true, 3, 2},
+            {ConvolutionMode.Truncate, 3, 2, 0, 1, false, 2, 3},
+        };
+        for (Object[] c : cases) {
+            ConvolutionMode mode = (ConvolutionMode) c[0];
+            int k = (int) c[1];
+            int stride = (int) c[2];
+            int pad = (int) c[3];
+            int dil = (int) c[4];
+            boolean bias = (boolean) c[5];
+            int h = (int) c[6];
+            int w = (int) c[7];
+            String what = java.util.Arrays.toString(c);
+            ComputationGraph cached = deconv(true, mode, k, stride, pad, dil, bias, h, w);
+            ComputationGraph plain = deconv(false, mode, k, stride, pad, dil, bias, h, w);
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, h, w);
+            INDArray out = plain.outputSingle(x);
+            assertTrue(out.equalsWithEps(cached.outputSingle(x), 1e-12), what + " output");
+            INDArray y = Nd4j.rand(DataType.DOUBLE, out.shape());
+            sameGradients(cached, plain, x, y);
+            assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(cached)
+                    .inputs(new INDArray[] {x}).labels(new INDArray[] {y})), what + " gradient check");
+        }
+    }
+
     @Test
     void gradientChecksPass() {
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 6);
