@@ -17,6 +17,7 @@ import org.unsupervisedzoo.zoo.Checks;
 import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
 import org.unsupervisedzoo.zoo.layers.CachedDeconvolution2D;
 import org.unsupervisedzoo.zoo.ZooBuilder;
+import org.unsupervisedzoo.zoo.layers.CachedConvolutionLayer;
 
 /**
  * Convolutional autoencoder on images {@code [batch, channels, height, width]} (NCHW).
@@ -103,8 +104,8 @@ public final class ConvolutionalAutoencoder implements AutoencoderFactory {
         String prev = Autoencoders.INPUT;
         for (int i = 0; i < n; i++) {
             String name = Autoencoders.encoderLayer(i + 1);
-            g.addLayer(name, new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize).stride(b.stride, b.stride)
-                    .nOut(b.filters[i]).activation(b.activation).build(), prev);
+            g.addLayer(name, new CachedConvolutionLayer(new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize)
+                    .stride(b.stride, b.stride).nOut(b.filters[i]).activation(b.activation)), prev);
             prev = name;
         }
         // code: a dense bottleneck, or the last feature map itself
@@ -132,8 +133,8 @@ public final class ConvolutionalAutoencoder implements AutoencoderFactory {
                         .stride(b.stride, b.stride).nOut(out).activation(act)), prev);
             } else {
                 g.addLayer(name + "-upsample", new Upsampling2D.Builder(b.stride).build(), prev);
-                g.addLayer(name, new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize).nOut(out).activation(act)
-                        .build(), name + "-upsample");
+                g.addLayer(name, new CachedConvolutionLayer(new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize)
+                        .nOut(out).activation(act)), name + "-upsample");
             }
             prev = name;
         }

@@ -25,6 +25,7 @@ import org.unsupervisedzoo.zoo.ZooBuilder;
 import org.unsupervisedzoo.zoo.layers.GaussianKLPenalty;
 import org.unsupervisedzoo.zoo.layers.GaussianLikelihoodOutputLayer;
 import org.unsupervisedzoo.zoo.layers.ReparameterizationLayer;
+import org.unsupervisedzoo.zoo.layers.CachedConvolutionLayer;
 
 /**
  * Variational autoencoder (named {@code VAE}, like DL4J's own zoo names networks, so it does not clash with DL4J's
@@ -179,8 +180,8 @@ public final class VAE implements AutoencoderFactory {
         for (int i = 0; i < layers; i++) {
             String name = Autoencoders.encoderLayer(i + 1);
             g.addLayer(name, b.isConvolutional()
-                    ? new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize).stride(2, 2).nOut(b.filters[i])
-                            .activation(b.activation).build()
+                    ? new CachedConvolutionLayer(new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize)
+                            .stride(2, 2).nOut(b.filters[i]).activation(b.activation))
                     : CachedDenseLayer.of(0, b.hiddenSizes[i], b.activation, null), prev);
             prev = name;
         }
@@ -215,9 +216,9 @@ public final class VAE implements AutoencoderFactory {
                 boolean last = j == n;
                 String name = Autoencoders.decoderLayer(j);
                 g.addLayer(name + "-upsample", new Upsampling2D.Builder(2).build(), prev);
-                g.addLayer(name, new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize)
+                g.addLayer(name, new CachedConvolutionLayer(new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize)
                         .nOut(last ? outChannels : b.filters[n - 1 - j])
-                        .activation(last ? Activation.IDENTITY : b.activation).build(), name + "-upsample");
+                        .activation(last ? Activation.IDENTITY : b.activation)), name + "-upsample");
                 prev = name;
             }
             g.addVertex(DECODER_OUT, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(b.height, b.width,

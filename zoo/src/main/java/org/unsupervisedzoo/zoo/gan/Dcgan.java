@@ -18,6 +18,7 @@ import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.unsupervisedzoo.zoo.Checks;
 import org.unsupervisedzoo.zoo.ZooBuilder;
 import org.unsupervisedzoo.zoo.layers.CachedDeconvolution2D;
+import org.unsupervisedzoo.zoo.layers.CachedConvolutionLayer;
 
 /**
  * Deep convolutional GAN (Radford et al. 2016) on images {@code [batch, channels, height, width]} (NCHW): a
@@ -162,8 +163,8 @@ public final class Dcgan extends Gan {
         }
         for (int i = 0; i < b.filters.length; i++) {
             String name = discriminatorLayer(i + 1);
-            g.addLayer(name, layer.apply(new ConvolutionLayer.Builder(b.kernelSize, b.kernelSize).stride(2, 2)
-                    .nOut(b.filters[i]).activation(leaky()).build()), prev);
+            g.addLayer(name, layer.apply(new CachedConvolutionLayer(new ConvolutionLayer.Builder(b.kernelSize,
+                    b.kernelSize).stride(2, 2).nOut(b.filters[i]).activation(leaky()))), prev);
             prev = name;
         }
         g.addLayer(LOGIT, layer.apply(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build()), prev);

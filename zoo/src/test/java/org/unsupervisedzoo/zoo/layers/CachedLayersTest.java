@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -154,6 +155,59 @@ class CachedLayersTest {
             assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(cached)
                     .inputs(new INDArray[] {x}).labels(new INDArray[] {y})), what + " gradient check");
         }
+    }
+
+    /** in(2 x h x w) -> a convolution of the given geometry (3 channels, tanh) -> sigmoid XENT. */
+    static ComputationGraph conv(boolean cached, ConvolutionMode mode, int k, int stride, int pad, int dilation,
+                                 boolean bias, int h, int w) {
+        ConvolutionLayer.Builder c = new ConvolutionLayer.Builder(k, k).stride(stride, stride).padding(pad, pad)
+                .dilation(dilation, dilation).hasBias(bias).nOut(3).activation(Activation.TANH);
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5)
+                .dataType(DataType.DOUBLE).updater(new NoOp()).convolutionMode(mode).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(h, w, 2))
+                .addLayer("c", cached ? new CachedConvolutionLayer(c) : c.build(), "in")
+                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.XENT)
+                        .activation(Activation.SIGMOID).build(), "c")
+                .setOutputs("out").build());
+        g.init();
+        return g;
+    }
+
+    @Test
+    void convolutionMatchesDl4jAcrossGeometries() throws Exception {
+        Object[][] cases = {
+            // mode, kernel, stride, padding, dilation, bias, h, w
+            {ConvolutionMode.Same, 3, 2, 0, 1, true, 6, 5},      // the conv AE's encoder (odd width: bottom pad)
+            {ConvolutionMode.Same, 5, 2, 0, 1, true, 6, 6},      // the DCGAN's discriminator
+            {ConvolutionMode.Same, 3, 1, 0, 1, false, 4, 5},
+            {ConvolutionMode.Same, 3, 1, 0, 2, true, 6, 6},
+            {ConvolutionMode.Truncate, 4, 2, 1, 1, true, 6, 7},
+            {ConvolutionMode.Truncate, 3, 1, 0, 1, false, 5, 4},
+        };
+        for (Object[] c : cases) {
+            String what = java.util.Arrays.toString(c);
+            ConvolutionMode mode = (ConvolutionMode) c[0];
+            ComputationGraph cached = conv(true, mode, (int) c[1], (int) c[2], (int) c[3], (int) c[4], (boolean) c[5],
+                    (int) c[6], (int) c[7]);
+            ComputationGraph plain = conv(false, mode, (int) c[1], (int) c[2], (int) c[3], (int) c[4], (boolean) c[5],
+                    (int) c[6], (int) c[7]);
+            INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, (int) c[6], (int) c[7]);
+            INDArray out = plain.outputSingle(x);
+            assertTrue(out.equalsWithEps(cached.outputSingle(x), 1e-12), what + " output");
+            INDArray y = Nd4j.rand(DataType.DOUBLE, out.shape());
+            sameGradients(cached, plain, x, y);
+            sameGradients(cached, plain, x.mul(0.5), y); // a new input: no stale columns
+            assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(cached)
+                    .inputs(new INDArray[] {x}).labels(new INDArray[] {y})), what + " gradient check");
+        }
+        ComputationGraph g = conv(true, ConvolutionMode.Same, 3, 2, 0, 1, true, 6, 5);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 6, 5);
+        g.fit(new INDArray[] {x}, new INDArray[] {Nd4j.rand(DataType.DOUBLE, 2, 3, 3, 3)});
+        assertEquals(1, ((CachedConvolutionLayer.Impl) g.getLayer("c")).reusedForwards(), "one reuse a step");
+        CachedConvolutionLayer back = ZooAssertions.layer(ZooAssertions.jsonRoundTrip(g, x).getConfiguration(), "c",
+                CachedConvolutionLayer.class);
+        assertEquals(2, back.getStride()[0]);
+        ZooAssertions.serializerRoundTrip(g, tmp, x);
     }
 
     @Test

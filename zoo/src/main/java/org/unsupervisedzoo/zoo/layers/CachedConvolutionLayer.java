@@ -1,0 +1,238 @@
+package org.unsupervisedzoo.zoo.layers;
+
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.convolution.Convolution;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J's {@link ConvolutionLayer} with the same parameters ({@code W [C_out, C_in, kH, kW]}, {@code b [1, C_out]}),
+ * maths and JSON fields, computed by the zoo for NCHW data in {@code Same}, {@code Truncate} or {@code Strict} mode:
+ * {@code im2col} into its natural layout {@code [B, C_in, kH, kW, oH, oW]} and one batched product per pass, with
+ * the forward columns and pre-activation kept for the backward pass. DL4J 1.0.0-M2.1's layer writes the im2col
+ * into a permuted view (about 4x slower in ND4J than the natural layout), multiplies with {@code mmuli} and, with a
+ * cache mode, copies the im2col once more per step. Elsewhere (NHWC, causal mode, a oneDNN/cuDNN helper) DL4J's code
+ * runs. Outputs and gradients are those of {@link ConvolutionLayer} (tests over kernel, stride, padding, dilation and
+ * bias, with gradient checks).
+ *
+ * <p>Shapes: {@code [B, C_in, H, W] -> [B, C_out, oH, oW]}. Build with {@code new CachedConvolutionLayer(new
+ * ConvolutionLayer.Builder(k, k).stride(s, s).nOut(c).activation(..))}.
+ */
+public class CachedConvolutionLayer extends ConvolutionLayer {
+    /** For JSON. */
+    public CachedConvolutionLayer() {
+    }
+
+    /** The convolution the builder describes. */
+    public CachedConvolutionLayer(ConvolutionLayer.Builder builder) {
+        super(builder);
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType dataType) {
+        LayerValidation.assertNInNOutSet("CachedConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        if (getWeightNoise() != null) {
+            throw new IllegalStateException("CachedConvolutionLayer " + getLayerName()
+                    + ": weight noise is not supported; use DL4J's ConvolutionLayer");
+        }
+        Impl ret = new Impl(conf, dataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    /** The layer at run time. */
+    public static class Impl extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
+        /** {z, columns} of a training forward pass, for the backward pass of the same input. */
+        private final transient PreOutputCache cache = new PreOutputCache();
+
+        public Impl(NeuralNetConfiguration conf, DataType dataType) {
+            super(conf, dataType);
+        }
+
+        /** How many backward passes reused the forward pass's pre-activation and columns. */
+        public long reusedForwards() {
+            return cache.reused();
+        }
+
+        @Override
+        public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+            cache.invalidate();
+            super.setInput(input, workspaceMgr);
+        }
+
+        @Override
+        public void clear() {
+            cache.invalidate();
+            super.clear();
+        }
+
+        private Geometry geometry() {
+            if (helper != null || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || input == null
+                    || input.rank() != 4 || !(convolutionMode == ConvolutionMode.Same
+                    || convolutionMode == ConvolutionMode.Truncate || convolutionMode == ConvolutionMode.Strict)) {
+                return null;
+            }
+            INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+            if (input.size(1) != w.size(1)) {
+                return null; // DL4J's code gives the named error
+            }
+            Geometry g = new Geometry(input, w, layerConf().getStride(), layerConf().getDilation(),
+                    convolutionMode == ConvolutionMode.Same ? null : layerConf().getPadding());
+            return g.oH > 0 && g.oW > 0 ? g : null;
+        }
+
+        /** Weights broadcast over the batch, {@code [B, C_out, C_in kH kW]}. */
+        private static INDArray batchWeights(INDArray w, Geometry g) {
+            long per = g.oC * g.ickk();
+            INDArray wb = Nd4j.zeros(w.dataType(), g.b, per);
+            wb.addiRowVector(w.reshape('c', 1, per));
+            return wb.reshape('c', g.b, g.oC, g.ickk());
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(false);
+            Geometry g = geometry();
+            if (g == null) {
+                return super.activate(training, workspaceMgr);
+            }
+            applyDropOutIfNecessary(training, workspaceMgr);
+            INDArray w = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+            INDArray cols = Nd4j.createUninitialized(w.dataType(), new long[] {g.b, g.iC, g.kH, g.kW, g.oH, g.oW},
+                    'c');
+            Convolution.im2col(input.castTo(w.dataType()), (int) g.kH, (int) g.kW, g.sH, g.sW, g.pH, g.pW, g.dH,
+                    g.dW, g.same, cols);
+            INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
+                    new long[] {g.b, g.oC, g.oH, g.oW}, 'c');
+            Nd4j.matmul(batchWeights(w, g), cols.reshape('c', g.b, g.ickk(), g.p()),
+                    z.reshape('c', g.b, g.oC, g.p()), false, false, false);
+            if (layerConf().hasBias()) {
+                INDArray b = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
+                Nd4j.exec(new BroadcastAddOp(z, b.reshape(g.oC), z, 1));
+            }
+            if (training) {
+                cache.storeAll(input, z, cols); // copies: the activation below works in place
+            } else {
+                cache.invalidate();
+            }
+            return layerConf().getActivationFn().getActivation(z, training);
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(true);
+            Geometry g = geometry();
+            INDArray[] kept = cache.takeAll(input);
+            if (g == null || kept == null) {
+                return super.backpropGradient(epsilon, workspaceMgr);
+            }
+            INDArray w = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+            INDArray z = kept[0];
+            INDArray cols3 = kept[1].reshape('c', g.b, g.ickk(), g.p());
+            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(w.dataType())).getFirst();
+            INDArray delta3 = delta.reshape('c', g.b, g.oC, g.p());
+            // dW = sum_b delta_b cols_b^T
+            INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+            weightGrad.assign(Nd4j.matmul(delta3, cols3, null, false, true, false).sum(0)
+                    .reshape(weightGrad.shape()));
+            // error columns W^T delta_b, folded back into the input's shape
+            INDArray dCols = Nd4j.matmul(batchWeights(w, g), delta3, null, true, false, false);
+            INDArray epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, w.dataType(),
+                    new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
+            Convolution.col2im(dCols.reshape('c', g.b, g.iC, g.kH, g.kW, g.oH, g.oW), epsNext, g.sH, g.sW, g.pH,
+                    g.pW, (int) g.iH, (int) g.iW, g.dH, g.dW);
+            Gradient ret = new DefaultGradient();
+            if (layerConf().hasBias()) {
+                INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+                biasGrad.assign(delta.sum(0, 2, 3).reshape(biasGrad.shape()));
+                ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+            }
+            ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+            weightNoiseParams.clear();
+            return new Pair<>(ret, backpropDropOutIfPresent(epsNext));
+        }
+    }
+
+    /**
+     * Sizes of one convolution: input {@code [b, iC, iH, iW]}, weights {@code [oC, iC, kH, kW]}, output
+     * {@code [b, oC, oH, oW]}; in {@code Same} mode {@code o = ceil(i / s)} and top-left padding
+     * {@code ((o - 1) s + (k - 1) d + 1 - i) / 2} (im2col pads the bottom/right itself), otherwise the configured
+     * padding and {@code o = (i + 2 p - (k - 1) d - 1) / s + 1}.
+     */
+    static final class Geometry {
+        final long b;
+        final long iC;
+        final long oC;
+        final long iH;
+        final long iW;
+        final long kH;
+        final long kW;
+        final long oH;
+        final long oW;
+        final int sH;
+        final int sW;
+        final int dH;
+        final int dW;
+        final int pH;
+        final int pW;
+        final boolean same;
+
+        Geometry(INDArray input, INDArray w, int[] stride, int[] dilation, int[] padding) {
+            b = input.size(0);
+            oC = w.size(0);
+            iC = w.size(1);
+            kH = w.size(2);
+            kW = w.size(3);
+            iH = input.size(2);
+            iW = input.size(3);
+            sH = stride[0];
+            sW = stride[1];
+            dH = dilation[0];
+            dW = dilation[1];
+            long eKH = (kH - 1) * dH + 1;
+            long eKW = (kW - 1) * dW + 1;
+            same = padding == null;
+            if (same) {
+                oH = (iH + sH - 1) / sH;
+                oW = (iW + sW - 1) / sW;
+                pH = (int) Math.max(0, ((oH - 1) * sH + eKH - iH) / 2);
+                pW = (int) Math.max(0, ((oW - 1) * sW + eKW - iW) / 2);
+            } else {
+                pH = padding[0];
+                pW = padding[1];
+                oH = (iH + 2L * pH - eKH) / sH + 1;
+                oW = (iW + 2L * pW - eKW) / sW + 1;
+            }
+        }
+
+        long ickk() {
+            return iC * kH * kW;
+        }
+
+        long p() {
+            return oH * oW;
+        }
+    }
+}
