@@ -88,7 +88,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             super.clear();
         }
 
-        private Geometry geometry() {
+        private ConvGeometry geometry() {
             if (helper != null || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || input == null
                     || input.rank() != 4 || !(convolutionMode == ConvolutionMode.Same
                     || convolutionMode == ConvolutionMode.Truncate || convolutionMode == ConvolutionMode.Strict)) {
@@ -98,23 +98,15 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             if (input.size(1) != w.size(1)) {
                 return null; // DL4J's code gives the named error
             }
-            Geometry g = new Geometry(input, w, layerConf().getStride(), layerConf().getDilation(),
+            ConvGeometry g = ConvGeometry.convolution(input, w, layerConf().getStride(), layerConf().getDilation(),
                     convolutionMode == ConvolutionMode.Same ? null : layerConf().getPadding());
             return g.oH > 0 && g.oW > 0 ? g : null;
-        }
-
-        /** Weights broadcast over the batch, {@code [B, C_out, C_in kH kW]}. */
-        private static INDArray batchWeights(INDArray w, Geometry g) {
-            long per = g.oC * g.ickk();
-            INDArray wb = Nd4j.zeros(w.dataType(), g.b, per);
-            wb.addiRowVector(w.reshape('c', 1, per));
-            return wb.reshape('c', g.b, g.oC, g.ickk());
         }
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(false);
-            Geometry g = geometry();
+            ConvGeometry g = geometry();
             if (g == null) {
                 return super.activate(training, workspaceMgr);
             }
@@ -126,8 +118,8 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
                     g.dW, g.same, cols);
             INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
                     new long[] {g.b, g.oC, g.oH, g.oW}, 'c');
-            Nd4j.matmul(batchWeights(w, g), cols.reshape('c', g.b, g.ickk(), g.p()),
-                    z.reshape('c', g.b, g.oC, g.p()), false, false, false);
+            Nd4j.matmul(g.batchWeights(w), cols.reshape('c', g.b, g.iC * g.kH * g.kW, g.outPixels()),
+                    z.reshape('c', g.b, g.oC, g.outPixels()), false, false, false);
             if (layerConf().hasBias()) {
                 INDArray b = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
                 Nd4j.exec(new BroadcastAddOp(z, b.reshape(g.oC), z, 1));
@@ -143,22 +135,22 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
-            Geometry g = geometry();
+            ConvGeometry g = geometry();
             INDArray[] kept = cache.takeAll(input);
             if (g == null || kept == null) {
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
             INDArray w = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             INDArray z = kept[0];
-            INDArray cols3 = kept[1].reshape('c', g.b, g.ickk(), g.p());
+            INDArray cols3 = kept[1].reshape('c', g.b, g.iC * g.kH * g.kW, g.outPixels());
             INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(w.dataType())).getFirst();
-            INDArray delta3 = delta.reshape('c', g.b, g.oC, g.p());
+            INDArray delta3 = delta.reshape('c', g.b, g.oC, g.outPixels());
             // dW = sum_b delta_b cols_b^T
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
             weightGrad.assign(Nd4j.matmul(delta3, cols3, null, false, true, false).sum(0)
                     .reshape(weightGrad.shape()));
             // error columns W^T delta_b, folded back into the input's shape
-            INDArray dCols = Nd4j.matmul(batchWeights(w, g), delta3, null, true, false, false);
+            INDArray dCols = Nd4j.matmul(g.batchWeights(w), delta3, null, true, false, false);
             INDArray epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, w.dataType(),
                     new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
             Convolution.col2im(dCols.reshape('c', g.b, g.iC, g.kH, g.kW, g.oH, g.oW), epsNext, g.sH, g.sW, g.pH,
@@ -172,67 +164,6 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
             weightNoiseParams.clear();
             return new Pair<>(ret, backpropDropOutIfPresent(epsNext));
-        }
-    }
-
-    /**
-     * Sizes of one convolution: input {@code [b, iC, iH, iW]}, weights {@code [oC, iC, kH, kW]}, output
-     * {@code [b, oC, oH, oW]}; in {@code Same} mode {@code o = ceil(i / s)} and top-left padding
-     * {@code ((o - 1) s + (k - 1) d + 1 - i) / 2} (im2col pads the bottom/right itself), otherwise the configured
-     * padding and {@code o = (i + 2 p - (k - 1) d - 1) / s + 1}.
-     */
-    static final class Geometry {
-        final long b;
-        final long iC;
-        final long oC;
-        final long iH;
-        final long iW;
-        final long kH;
-        final long kW;
-        final long oH;
-        final long oW;
-        final int sH;
-        final int sW;
-        final int dH;
-        final int dW;
-        final int pH;
-        final int pW;
-        final boolean same;
-
-        Geometry(INDArray input, INDArray w, int[] stride, int[] dilation, int[] padding) {
-            b = input.size(0);
-            oC = w.size(0);
-            iC = w.size(1);
-            kH = w.size(2);
-            kW = w.size(3);
-            iH = input.size(2);
-            iW = input.size(3);
-            sH = stride[0];
-            sW = stride[1];
-            dH = dilation[0];
-            dW = dilation[1];
-            long eKH = (kH - 1) * dH + 1;
-            long eKW = (kW - 1) * dW + 1;
-            same = padding == null;
-            if (same) {
-                oH = (iH + sH - 1) / sH;
-                oW = (iW + sW - 1) / sW;
-                pH = (int) Math.max(0, ((oH - 1) * sH + eKH - iH) / 2);
-                pW = (int) Math.max(0, ((oW - 1) * sW + eKW - iW) / 2);
-            } else {
-                pH = padding[0];
-                pW = padding[1];
-                oH = (iH + 2L * pH - eKH) / sH + 1;
-                oW = (iW + 2L * pW - eKW) / sW + 1;
-            }
-        }
-
-        long ickk() {
-            return iC * kH * kW;
-        }
-
-        long p() {
-            return oH * oW;
         }
     }
 }

@@ -110,7 +110,7 @@ public class CachedDeconvolution2D extends Deconvolution2D {
         }
 
         /** The geometry of the gemm path, or null where DL4J's op must run (NHWC, causal mode, a helper). */
-        private Geometry geometry() {
+        private ConvGeometry geometry() {
             if (helper != null || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || input.rank() != 4
                     || !(convolutionMode == ConvolutionMode.Same || convolutionMode == ConvolutionMode.Truncate
                     || convolutionMode == ConvolutionMode.Strict)) {
@@ -120,18 +120,18 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             if (input.size(1) != w.size(0)) {
                 return null; // DL4J's op gives the named error
             }
-            return new Geometry(input, w, layerConf().getStride(), layerConf().getDilation(),
+            return ConvGeometry.transposed(input, w, layerConf().getStride(), layerConf().getDilation(),
                     convolutionMode == ConvolutionMode.Same ? null : layerConf().getPadding());
         }
 
         private INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-            Geometry g = geometry();
+            ConvGeometry g = geometry();
             if (g == null) {
                 return super.preOutput(training, false, workspaceMgr).getFirst();
             }
             INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
             // columns [B, oC kH kW, iH iW] = W^T [oC kH kW, iC] x input_b [iC, iH iW], batched; then col2im
-            INDArray cols = Nd4j.matmul(g.batchWeights(w), input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.p()),
+            INDArray cols = Nd4j.matmul(g.batchWeights(w), input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels()),
                     null, true, false, false);
             INDArray z = workspaceMgr.create(ArrayType.ACTIVATIONS, w.dataType(), new long[] {g.b, g.oC, g.oH, g.oW},
                     'c');
@@ -151,7 +151,7 @@ public class CachedDeconvolution2D extends Deconvolution2D {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
-            Geometry g = geometry();
+            ConvGeometry g = geometry();
             if (g == null) {
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
@@ -162,13 +162,13 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             INDArray cols = Nd4j.createUninitialized(w.dataType(), new long[] {g.b, g.oC, g.kH, g.kW, g.iH, g.iW},
                     'c');
             Convolution.im2col(delta, (int) g.kH, (int) g.kW, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols);
-            INDArray cols3 = cols.reshape('c', g.b, g.oC * g.kH * g.kW, g.p());
-            INDArray in3 = input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.p());
+            INDArray cols3 = cols.reshape('c', g.b, g.oC * g.kH * g.kW, g.inPixels());
+            INDArray in3 = input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels());
             INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
             weightGrad.assign(Nd4j.matmul(in3, cols3, null, false, true, false).sum(0).reshape(weightGrad.shape()));
             INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(),
                     new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
-            Nd4j.matmul(g.batchWeights(w), cols3, epsNext.reshape('c', g.b, g.iC, g.p()), false, false, false);
+            Nd4j.matmul(g.batchWeights(w), cols3, epsNext.reshape('c', g.b, g.iC, g.inPixels()), false, false, false);
             Gradient ret = new DefaultGradient();
             if (layerConf().hasBias()) {
                 INDArray biasGrad = gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY);
@@ -178,72 +178,6 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             ret.setGradientFor(DeconvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
             weightNoiseParams.clear();
             return new Pair<>(ret, backpropDropOutIfPresent(epsNext));
-        }
-    }
-
-    /**
-     * Sizes of one transposed convolution: input {@code [b, iC, iH, iW]}, weights {@code [iC, oC, kH, kW]}, output
-     * {@code [b, oC, oH, oW]}. Padding as libnd4j's {@code deconv2d}: in {@code Same} mode
-     * {@code p = ((i - 1) s + (k - 1) d + 1 - o) / 2} with {@code o = i s}; otherwise the configured padding and
-     * {@code o = (i - 1) s + (k - 1) d + 1 - 2 p}.
-     */
-    static final class Geometry {
-        final long b;
-        final long iC;
-        final long oC;
-        final long iH;
-        final long iW;
-        final long kH;
-        final long kW;
-        final long oH;
-        final long oW;
-        final int sH;
-        final int sW;
-        final int dH;
-        final int dW;
-        final int pH;
-        final int pW;
-        /** Same mode: im2col must be told (it checks the output size, and pads the bottom/right itself). */
-        final boolean same;
-
-        Geometry(INDArray input, INDArray w, int[] stride, int[] dilation, int[] padding) {
-            b = input.size(0);
-            iC = w.size(0);
-            oC = w.size(1);
-            kH = w.size(2);
-            kW = w.size(3);
-            iH = input.size(2);
-            iW = input.size(3);
-            sH = stride[0];
-            sW = stride[1];
-            dH = dilation[0];
-            dW = dilation[1];
-            long eKH = (kH - 1) * dH + 1;
-            long eKW = (kW - 1) * dW + 1;
-            same = padding == null;
-            if (same) {
-                oH = iH * sH;
-                oW = iW * sW;
-                pH = (int) (((iH - 1) * sH + eKH - oH) / 2);
-                pW = (int) (((iW - 1) * sW + eKW - oW) / 2);
-            } else {
-                pH = padding[0];
-                pW = padding[1];
-                oH = (iH - 1) * sH + eKH - 2L * pH;
-                oW = (iW - 1) * sW + eKW - 2L * pW;
-            }
-        }
-
-        long p() {
-            return iH * iW;
-        }
-
-        /** The weights {@code [iC, oC kH kW]} broadcast over the batch, {@code [b, iC, oC kH kW]}. */
-        INDArray batchWeights(INDArray w) {
-            long per = iC * oC * kH * kW;
-            INDArray wb = Nd4j.zeros(w.dataType(), b, per);
-            wb.addiRowVector(w.reshape('c', 1, per));
-            return wb.reshape('c', b, iC, oC * kH * kW);
         }
     }
 }
