@@ -1,7 +1,6 @@
 package org.unsupervisedzoo.zoo.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -54,12 +53,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
         }
         Impl ret = new Impl(conf, dataType);
         ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return Runtimes.wire(ret, this, conf, layerIndex, layerParamsView, initializeParams);
     }
 
     /** The layer at run time. */

@@ -1,7 +1,6 @@
 package org.unsupervisedzoo.zoo.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -57,12 +56,7 @@ public class CachedDeconvolution2D extends Deconvolution2D {
         }
         Impl ret = new Impl(conf, dataType);
         ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return Runtimes.wire(ret, this, conf, layerIndex, layerParamsView, initializeParams);
     }
 
     /** The layer at run time: DL4J's transposed convolution with the pre-activation kept for the backward pass. */

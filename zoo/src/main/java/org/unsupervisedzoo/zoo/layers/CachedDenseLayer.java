@@ -1,7 +1,6 @@
 package org.unsupervisedzoo.zoo.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
@@ -67,12 +66,7 @@ public class CachedDenseLayer extends DenseLayer {
         }
         Impl ret = new Impl(conf, dataType);
         ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return Runtimes.wire(ret, this, conf, layerIndex, layerParamsView, initializeParams);
     }
 
     /** The layer at run time: DL4J's dense layer with the pre-activation kept from forward to backward. */

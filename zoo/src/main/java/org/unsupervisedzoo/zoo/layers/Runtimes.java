@@ -2,16 +2,16 @@ package org.unsupervisedzoo.zoo.layers;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The wiring every SameDiff layer configuration does in {@code instantiate}, once. */
+/** The wiring every zoo layer configuration (SameDiff or cached) does in {@code instantiate}, once. */
 final class Runtimes {
     private Runtimes() {
     }
 
     /** Gives the runtime layer {@code ret} its index, parameter view, parameter table and configuration. */
-    static <L extends Layer> L wire(L ret, AbstractSameDiffLayer layerConf, NeuralNetConfiguration conf,
+    static <L extends Layer> L wire(L ret, org.deeplearning4j.nn.conf.layers.Layer layerConf,
+                                    NeuralNetConfiguration conf,
                                     int layerIndex, INDArray layerParamsView, boolean initializeParams) {
         ret.setIndex(layerIndex);
         ret.setParamsViewArray(layerParamsView);
