@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
@@ -46,11 +45,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType dataType) {
-        LayerValidation.assertNInNOutSet("CachedConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        if (getWeightNoise() != null) {
-            throw new IllegalStateException("CachedConvolutionLayer " + getLayerName()
-                    + ": weight noise is not supported; use DL4J's ConvolutionLayer");
-        }
+        Runtimes.checkCached(this, layerIndex, getWeightNoise() != null, "weight noise is", "ConvolutionLayer");
         Impl ret = new Impl(conf, dataType);
         ret.setListeners(trainingListeners);
         return Runtimes.wire(ret, this, conf, layerIndex, layerParamsView, initializeParams);

@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
@@ -49,11 +48,7 @@ public class CachedDeconvolution2D extends Deconvolution2D {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType dataType) {
-        LayerValidation.assertNInNOutSet("CachedDeconvolution2D", getLayerName(), layerIndex, getNIn(), getNOut());
-        if (getWeightNoise() != null) {
-            throw new IllegalStateException("CachedDeconvolution2D " + getLayerName()
-                    + ": weight noise is not supported; use DL4J's Deconvolution2D");
-        }
+        Runtimes.checkCached(this, layerIndex, getWeightNoise() != null, "weight noise is", "Deconvolution2D");
         Impl ret = new Impl(conf, dataType);
         ret.setListeners(trainingListeners);
         return Runtimes.wire(ret, this, conf, layerIndex, layerParamsView, initializeParams);
@@ -125,8 +120,8 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             }
             INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
             // columns [B, oC kH kW, iH iW] = W^T [oC kH kW, iC] x input_b [iC, iH iW], batched; then col2im
-            INDArray cols = Nd4j.matmul(g.batchWeights(w), input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels()),
-                    null, true, false, false);
+            INDArray in3 = input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels());
+            INDArray cols = Nd4j.matmul(g.batchWeights(w), in3, null, true, false, false);
             INDArray z = workspaceMgr.create(ArrayType.ACTIVATIONS, w.dataType(), new long[] {g.b, g.oC, g.oH, g.oW},
                     'c');
             Convolution.col2im(cols.reshape('c', g.b, g.oC, g.kH, g.kW, g.iH, g.iW), z, g.sH, g.sW, g.pH, g.pW,

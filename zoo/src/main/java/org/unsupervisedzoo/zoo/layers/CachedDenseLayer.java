@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -59,11 +58,8 @@ public class CachedDenseLayer extends DenseLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType dataType) {
-        LayerValidation.assertNInNOutSet("CachedDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        if (hasLayerNorm() || getWeightNoise() != null) {
-            throw new IllegalStateException("CachedDenseLayer " + getLayerName()
-                    + ": layer norm and weight noise are not supported; use DL4J's DenseLayer");
-        }
+        Runtimes.checkCached(this, layerIndex, hasLayerNorm() || getWeightNoise() != null,
+                "layer norm and weight noise are", "DenseLayer");
         Impl ret = new Impl(conf, dataType);
         ret.setListeners(trainingListeners);
         return Runtimes.wire(ret, this, conf, layerIndex, layerParamsView, initializeParams);

@@ -3,7 +3,6 @@ package org.unsupervisedzoo.zoo.layers;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -39,11 +38,7 @@ public class CachedOutputLayer extends OutputLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType dataType) {
-        LayerValidation.assertNInNOutSet("CachedOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        if (getWeightNoise() != null) {
-            throw new IllegalStateException("CachedOutputLayer " + getLayerName()
-                    + ": weight noise is not supported; use DL4J's OutputLayer");
-        }
+        Runtimes.checkCached(this, layerIndex, getWeightNoise() != null, "weight noise is", "OutputLayer");
         Impl ret = new Impl(conf, dataType);
         ret.setListeners(trainingListeners);
         return Runtimes.wire(ret, this, conf, layerIndex, layerParamsView, initializeParams);

@@ -9,11 +9,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The matrix products of a dense layer through {@link Nd4j#gemm} (one native {@code Mmul} op, into a 'c'-ordered
- * result like DL4J's, so that the element-wise ops after it see one layout). DL4J 1.0.0-M2.1's dense and output layers use {@code INDArray.mmuli} for the forward product and the
- * backward error, which builds a {@code GemmParams} first (copying 'c'-ordered operands into the layout the old
- * BLAS path wanted) and then runs the same {@code Mmul} op anyway, ignoring the copies: on this project's machine a
- * 128x784 by 784x512 product took 6.6 ms that way against 1.3 ms through {@code Nd4j.gemm} (BENCHMARKS.md). The
- * weight gradient already goes through {@code Nd4j.gemm} in DL4J.
+ * result like DL4J's, so that the element-wise ops after it see one layout). DL4J 1.0.0-M2.1's dense and output
+ * layers use {@code INDArray.mmuli} for the forward product and the backward error, which builds a
+ * {@code GemmParams} first (copying 'c'-ordered operands into the layout the old BLAS path wanted) and then runs the
+ * same {@code Mmul} op anyway, ignoring the copies: on this project's machine a 128x784 by 784x512 product took 6.6 ms
+ * that way against 1.3 ms through {@code Nd4j.gemm} (BENCHMARKS.md). The weight gradient already goes through
+ * {@code Nd4j.gemm} in DL4J.
  */
 final class DenseMath {
     private DenseMath() {
