@@ -67,7 +67,7 @@ final class TorchBenchmark {
                         + "'OMP_NUM_THREADS=1 ZOO_THREADS=1,2' (empty: inherited, so the zoo's defaults apply)")
                 .option("side", "both", "both, dl4j (one DL4J run in this process), torch (the twins only) or iterator "
                         + "(the data iterators alone)")
-                .option("profile", "false", "true: sample where the DL4J side's time goes (printed by the child)")
+                .option("profile", "false", "true: sample where the DL4J side's time goes (printed by the child); deep: also the innermost ND4J call")
                 .option("iterator", "true", "true: time the MNIST iterators alone against the fastest model")
                 .option("decoder", "", "conv only: transposed or upsampling (empty: the example's default)")
                 .option("out", "output/bench-torch", "folder for runs.csv");
@@ -142,7 +142,8 @@ final class TorchBenchmark {
         for (int i = 0; i < warmup; i++) {
             graph.fit(nextFull(it, batch));
         }
-        Sampler sampler = o.bool("profile") ? new Sampler(Thread.currentThread()) : null;
+        String profile = o.string("profile");
+        Sampler sampler = profile.equals("false") ? null : new Sampler(Thread.currentThread(), profile.equals("deep"));
         long t0 = System.nanoTime();
         MultiDataSet last = null;
         for (int i = 0; i < steps; i++) {
@@ -217,11 +218,13 @@ final class TorchBenchmark {
         private final Map<String, Integer> counts = new TreeMap<>();
         private final Thread target;
         private final Thread thread;
+        private final boolean deep;
         private volatile boolean running = true;
         private int total;
 
-        Sampler(Thread target) {
+        Sampler(Thread target, boolean deep) {
             this.target = target;
+            this.deep = deep;
             this.thread = new Thread(this::loop, "bench-sampler");
             this.thread.setDaemon(true);
             this.thread.start();
@@ -230,7 +233,7 @@ final class TorchBenchmark {
         private void loop() {
             while (running) {
                 StackTraceElement[] stack = target.getStackTrace();
-                String key = classify(stack);
+                String key = deep ? classify(stack) + " <- " + innermost(stack) : classify(stack);
                 synchronized (counts) {
                     counts.merge(key, 1, Integer::sum);
                     total++;
@@ -265,6 +268,21 @@ final class TorchBenchmark {
                 }
             }
             return "other (graph bookkeeping, workspaces, JIT)";
+        }
+
+        /** The innermost ND4J or zoo call of a stack, with the zoo or DL4J line that made it (the deep profile). */
+        static String innermost(StackTraceElement[] stack) {
+            String call = null;
+            for (StackTraceElement f : stack) {
+                String c = f.getClassName();
+                if (call == null && (c.startsWith("org.nd4j") || c.startsWith("org.unsupervisedzoo"))) {
+                    call = c.substring(c.lastIndexOf('.') + 1) + "." + f.getMethodName();
+                }
+                if (call != null && (c.startsWith("org.unsupervisedzoo") || c.startsWith("org.deeplearning4j"))) {
+                    return call + " @ " + c.substring(c.lastIndexOf('.') + 1) + ":" + f.getLineNumber();
+                }
+            }
+            return call == null ? (stack.length == 0 ? "?" : stack[0].toString()) : call;
         }
 
         void stop() throws IOException {

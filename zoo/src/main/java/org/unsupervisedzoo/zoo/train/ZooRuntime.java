@@ -20,6 +20,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@code off}: leave ND4J as it starts; {@code N}: N threads for both pools; {@code N,M}: N for ND4J's ops, M for
  * BLAS; {@code auto}: the default); else, when {@code OMP_NUM_THREADS} is set, ND4J's own reading of it is kept
  * (the user chose); else the default above.
+ *
+ * <p>ND4J 1.0.0-M2.1 sizes its op pool once, from {@code OMP_NUM_THREADS}, when its native library loads; its
+ * {@code setMaxThreads} is ignored after that, and its reductions and element-wise ops then keep using every core
+ * (on 2 cores a second thread made the undercomplete autoencoder's step up to 1.6x slower: BENCHMARKS.md). So the
+ * settings are applied, when possible, before ND4J loads: this class sets {@code OMP_NUM_THREADS} in the process's
+ * own environment (C's {@code setenv}, through JNA, which DL4J's {@code deeplearning4j-core} brings) and only then
+ * touches ND4J. That works when {@link #applyDefaults()} runs before any ND4J array is made: the zoo's command line
+ * calls it first thing; a program of a user's own should call it at the top of {@code main}. Called later (or where
+ * {@code setenv} is unavailable) it still sets the master-thread and BLAS counts, and {@link #describe()} shows the
+ * op-pool size in effect ({@code ops N}).
  */
 public final class ZooRuntime {
     /** System property overriding the thread settings. */
@@ -79,6 +89,7 @@ public final class ZooRuntime {
 
     private static String apply(int[] threads) {
         if (threads != null) {
+            NativeEnvironment.set("OMP_NUM_THREADS", Integer.toString(threads[0])); // before ND4J loads (see above)
             Nd4j.getEnvironment().setMaxMasterThreads(threads[0]);
             Nd4j.getEnvironment().setMaxThreads(threads[0]);
             Nd4j.factory().blas().setMaxThreads(threads[1]);
@@ -90,5 +101,26 @@ public final class ZooRuntime {
     public static String describe() {
         return "ops " + Nd4j.getEnvironment().maxThreads() + ", master " + Nd4j.getEnvironment().maxMasterThreads()
                 + ", blas " + Nd4j.factory().blas().getMaxThreads();
+    }
+
+    /** C's {@code setenv} for this process, so that native libraries loaded afterwards read the value. */
+    static final class NativeEnvironment {
+        private NativeEnvironment() {
+        }
+
+        /** The libc binding (JNA maps the interface's method to the C function of the same name). */
+        public interface LibC extends com.sun.jna.Library {
+            int setenv(String name, String value, int overwrite);
+        }
+
+        /** Sets {@code name=value}; returns false where it cannot (no JNA, no libc {@code setenv}, e.g. Windows). */
+        static boolean set(String name, String value) {
+            try {
+                LibC c = (LibC) com.sun.jna.Native.loadLibrary("c", LibC.class);
+                return c.setenv(name, value, 1) == 0;
+            } catch (LinkageError | RuntimeException e) {
+                return false;
+            }
+        }
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Which thread settings a run gets from the property, the environment and the core count. */
@@ -43,5 +46,30 @@ class ZooRuntimeTest {
         String first = ZooRuntime.applyDefaults();
         assertTrue(first.contains("blas"), first);
         assertTrue(first.equals(ZooRuntime.applyDefaults()));
+    }
+
+    /**
+     * ND4J sizes its op pool from {@code OMP_NUM_THREADS} when its native library loads and ignores later requests;
+     * a fresh JVM that calls {@code applyDefaults()} first must get the pool it asks for. 3 threads, so that the
+     * result differs from ND4J's own choice (the core count) on the usual machines.
+     */
+    @Test
+    void theOpPoolIsSizedBeforeNd4jLoads() throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                Child.class.getName()).redirectErrorStream(true);
+        pb.environment().remove("OMP_NUM_THREADS");
+        pb.environment().put(ZooRuntime.ENV, "3,1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
+        assertTrue(out.contains("applied: ops 3, master 3, blas 1"), out);
+    }
+
+    /** The child JVM of the test above: nothing touches ND4J before {@code applyDefaults()}. */
+    public static final class Child {
+        public static void main(String[] args) {
+            System.out.println("applied: " + ZooRuntime.applyDefaults());
+        }
     }
 }
