@@ -36,6 +36,9 @@ import org.unsupervisedzoo.zoo.layers.PenaltyLayerImpl;
  * scikit-learn's BernoulliRBM update. The layer returns the batch sum, which DL4J divides by the batch size
  * (see {@link PenaltyLayer}). Labels are not used (pass {@code null}); its activations are its input unchanged.
  *
+ * <p>The score and gradients run as plain ND4J ops ({@link RbmLayerImpl}); {@link #setSameDiffRuntime} runs this
+ * SameDiff definition instead (the tested reference).
+ *
  * <p>Weights start as {@code N(0, initStd^2)} (0.01 as scikit-learn and Hinton's practical guide), biases zero.
  */
 public class RbmLayer extends SameDiffOutputLayer {
@@ -49,6 +52,7 @@ public class RbmLayer extends SameDiffOutputLayer {
     private int nHidden;
     private VisibleUnits visibleUnits = VisibleUnits.BERNOULLI;
     private double initStd = 0.01;
+    private boolean sameDiffRuntime;
 
     /** For JSON. */
     public RbmLayer() {
@@ -127,8 +131,8 @@ public class RbmLayer extends SameDiffOutputLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
-        // DL4J's runtime, but backprop without a labels placeholder (see PenaltyLayerImpl)
-        PenaltyLayerImpl ret = new PenaltyLayerImpl(conf, networkDataType);
+        // score and gradients in plain ND4J (RbmLayerImpl); the SameDiff definition above when sameDiffRuntime
+        PenaltyLayerImpl ret = new RbmLayerImpl(conf, networkDataType);
         ret.setIndex(layerIndex);
         ret.setParamsViewArray(layerParamsView);
         ret.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
@@ -172,6 +176,15 @@ public class RbmLayer extends SameDiffOutputLayer {
         this.initStd = initStd;
     }
 
+    /** True: run the SameDiff definition ({@link #defineLayer}) instead of {@link RbmLayerImpl}'s ND4J ops. */
+    public boolean isSameDiffRuntime() {
+        return sameDiffRuntime;
+    }
+
+    public void setSameDiffRuntime(boolean sameDiffRuntime) {
+        this.sameDiffRuntime = sameDiffRuntime;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof RbmLayer) || !super.equals(o)) {
@@ -179,11 +192,11 @@ public class RbmLayer extends SameDiffOutputLayer {
         }
         RbmLayer r = (RbmLayer) o;
         return nVisible == r.nVisible && nHidden == r.nHidden && visibleUnits == r.visibleUnits
-                && initStd == r.initStd;
+                && initStd == r.initStd && sameDiffRuntime == r.sameDiffRuntime;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), nVisible, nHidden, visibleUnits, initStd);
+        return Objects.hash(super.hashCode(), nVisible, nHidden, visibleUnits, initStd, sameDiffRuntime);
     }
 }

@@ -97,7 +97,18 @@ public final class RbmParams {
 
     /** {@code c + v W}, {@code [n, nHidden]}. */
     public INDArray hiddenInput(INDArray v) {
-        return typed(v).mmul(w).addiRowVector(c);
+        return product(typed(v), false).addiRowVector(c);
+    }
+
+    /**
+     * {@code x W} or {@code x W^T} through one {@code Nd4j.gemm} into a new 'c'-ordered array ({@code INDArray.mmul}
+     * first copies its operands, and {@code W^T} as an operand would be copied too: a cost per Gibbs step that
+     * dominated at small batches).
+     */
+    private INDArray product(INDArray x, boolean transposeW) {
+        INDArray out = Nd4j.createUninitialized(w.dataType(), x.size(0), transposeW ? w.size(0) : w.size(1));
+        Nd4j.gemm(x, w, out, false, transposeW, 1.0, 0.0);
+        return out;
     }
 
     /** {@code p(h_j = 1 | v) = sigmoid(c_j + (v W)_j)}, {@code [n, nHidden]}: the RBM's features. */
@@ -107,7 +118,7 @@ public final class RbmParams {
 
     /** The mean of {@code v | h}: {@code sigmoid(b + h W^T)} (Bernoulli) or {@code b + h W^T} (Gaussian). */
     public INDArray visibleMean(INDArray h) {
-        INDArray x = typed(h).mmul(w.transpose()).addiRowVector(b);
+        INDArray x = product(typed(h), true).addiRowVector(b);
         return visible == VisibleUnits.BERNOULLI ? Transforms.sigmoid(x, false) : x;
     }
 
@@ -137,9 +148,13 @@ public final class RbmParams {
         return x;
     }
 
-    /** Independent Bernoulli draws with probabilities {@code p}, in p's type. */
+    /**
+     * Independent Bernoulli draws with probabilities {@code p}, in p's type: {@code u < p} for uniform {@code u},
+     * computed in place as {@code step(p - u)} (one array instead of three; the same draws).
+     */
     public static INDArray bernoulli(INDArray p, Random rng) {
-        return Nd4j.rand(rng, p.shape()).castTo(p.dataType()).lt(p).castTo(p.dataType());
+        INDArray u = Nd4j.rand(rng, p.shape()).castTo(p.dataType());
+        return Transforms.step(u.rsubi(p), false);
     }
 
     /** Numerically stable {@code log(1 + exp(x))}, a new array. */

@@ -179,6 +179,67 @@ class RbmTest {
         }
     }
 
+    /** The graph of {@code rbm} with the layer's SameDiff definition as its runtime, parameters copied from {@code g}. */
+    private static ComputationGraph sameDiffTwin(RBM rbm, ComputationGraph g) {
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = rbm.conf();
+        ((RbmLayer) ((LayerVertex) conf.getVertices().get(RBM.RBM_LAYER)).getLayerConf().getLayer())
+                .setSameDiffRuntime(true);
+        ComputationGraph twin = new ComputationGraph(conf);
+        twin.init();
+        twin.setParams(g.params().dup());
+        return twin;
+    }
+
+    /** Gradients and input error of the RBM layer alone, for one input. */
+    private static INDArray[] layerBackprop(ComputationGraph g, INDArray input) {
+        org.deeplearning4j.nn.api.Layer l = g.getLayer(RBM.RBM_LAYER);
+        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr none =
+                org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        l.setInput(input, none);
+        org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> p =
+                l.backpropGradient(null, none);
+        INDArray[] out = new INDArray[4];
+        out[0] = p.getFirst().getGradientFor(RbmLayer.WEIGHT_KEY).dup();
+        out[1] = p.getFirst().getGradientFor(RbmLayer.VISIBLE_BIAS_KEY).dup();
+        out[2] = p.getFirst().getGradientFor(RbmLayer.HIDDEN_BIAS_KEY).dup();
+        out[3] = p.getSecond().dup();
+        return out;
+    }
+
+    @Test
+    void ndArrayRuntimeEqualsTheSameDiffDefinition() {
+        for (VisibleUnits units : VisibleUnits.values()) {
+            RBM rbm = tiny(6, 4, units, new NoOp());
+            ComputationGraph g = rbm.init();
+            handMade(g);
+            ComputationGraph twin = sameDiffTwin(rbm, g);
+            assertTrue(((RbmLayer) ((org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer) twin.getLayer(
+                    RBM.RBM_LAYER)).layerConf()).isSameDiffRuntime());
+            INDArray data = units == VisibleUnits.BERNOULLI ? Nd4j.rand(DataType.DOUBLE, 5, 6)
+                    : Nd4j.randn(DataType.DOUBLE, 5, 6);
+            INDArray model = Nd4j.rand(DataType.DOUBLE, 5, 6).gt(0.5).castTo(DataType.DOUBLE);
+            assertEquals(twin.score(pair(data, model)), g.score(pair(data, model)), 1e-12, units + " score");
+            // the whole step, score and gradient, through the graph
+            g.setInputs(data, model);
+            g.setLabels((INDArray) null);
+            g.computeGradientAndScore();
+            twin.setInputs(data, model);
+            twin.setLabels((INDArray) null);
+            twin.computeGradientAndScore();
+            assertEquals(twin.score(), g.score(), 1e-12, units + " score after backprop");
+            assertTrue(g.gradient().gradient().equalsWithEps(twin.gradient().gradient(), 1e-12), units + " gradient");
+            // the layer alone, with its error for the layer below
+            INDArray input = Nd4j.hstack(data, model);
+            INDArray[] fast = layerBackprop(g, input);
+            INDArray[] reference = layerBackprop(twin, input);
+            String[] names = {"dL/dW", "dL/db", "dL/dc", "dL/dinput"};
+            for (int i = 0; i < 4; i++) {
+                assertTrue(fast[i].reshape(reference[i].shape()).equalsWithEps(reference[i], 1e-12),
+                        units + " " + names[i] + ": " + fast[i] + " vs " + reference[i]);
+            }
+        }
+    }
+
     @Test
     void gradientIsTheAnalyticCdUpdateAndSgdAppliesIt() {
         RBM rbm = tiny(7, 4, VisibleUnits.BERNOULLI, new Sgd(1.0));
