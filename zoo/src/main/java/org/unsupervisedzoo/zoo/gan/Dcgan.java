@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.nd4j.linalg.activations.Activation;
@@ -120,8 +120,8 @@ public final class Dcgan extends Gan {
         }
         // dense projection to the smallest feature map, with G's widest filters
         String first = generatorLayer(1);
-        prev = hidden(g, first, new DenseLayer.Builder().nOut((long) b.filters[n - 1] * h * w)
-                .activation(b.generatorBatchNorm ? Activation.IDENTITY : Activation.RELU).build(), prev);
+        prev = hidden(g, first, CachedDenseLayer.of(0, (long) b.filters[n - 1] * h * w,
+                b.generatorBatchNorm ? Activation.IDENTITY : Activation.RELU, null), prev);
         g.addVertex(GENERATOR_RESHAPE, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(h, w,
                 b.filters[n - 1])), prev);
         prev = GENERATOR_RESHAPE;
@@ -154,8 +154,8 @@ public final class Dcgan extends Gan {
     void addDiscriminator(GraphBuilder g, UnaryOperator<Layer> layer) {
         String prev = IMAGE;
         if (conditional()) {
-            g.addLayer(DISCRIMINATOR_LABEL, layer.apply(new DenseLayer.Builder()
-                    .nOut((long) b.height * b.width).activation(Activation.IDENTITY).build()), LABEL);
+            g.addLayer(DISCRIMINATOR_LABEL, layer.apply(CachedDenseLayer.of(0, (long) b.height * b.width,
+                    Activation.IDENTITY, null)), LABEL);
             g.addVertex(DISCRIMINATOR_LABEL_MAP, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(b.height,
                     b.width, 1)), DISCRIMINATOR_LABEL);
             g.addVertex(DISCRIMINATOR_INPUT, new MergeVertex(), IMAGE, DISCRIMINATOR_LABEL_MAP);
@@ -167,7 +167,7 @@ public final class Dcgan extends Gan {
                     b.kernelSize).stride(2, 2).nOut(b.filters[i]).activation(leaky()))), prev);
             prev = name;
         }
-        g.addLayer(LOGIT, layer.apply(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build()), prev);
+        g.addLayer(LOGIT, layer.apply(CachedDenseLayer.of(0, 1, Activation.IDENTITY, null)), prev);
     }
 
     private IActivation leaky() {

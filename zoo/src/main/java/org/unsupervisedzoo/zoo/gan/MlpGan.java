@@ -5,7 +5,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
@@ -93,17 +93,15 @@ public final class MlpGan extends Gan {
         for (int i = 0; i < b.generatorSizes.length; i++) {
             String name = generatorLayer(i + 1);
             if (b.generatorBatchNorm) {
-                g.addLayer(name, new DenseLayer.Builder().nOut(b.generatorSizes[i]).activation(Activation.IDENTITY)
-                        .build(), prev);
+                g.addLayer(name, CachedDenseLayer.of(0, b.generatorSizes[i], Activation.IDENTITY, null), prev);
                 g.addLayer(name + "-bn", new BatchNormalization.Builder().activation(leaky()).build(), name);
                 prev = name + "-bn";
             } else {
-                g.addLayer(name, new DenseLayer.Builder().nOut(b.generatorSizes[i]).activation(leaky()).build(), prev);
+                g.addLayer(name, CachedDenseLayer.of(0, b.generatorSizes[i], leaky(), null), prev);
                 prev = name;
             }
         }
-        g.addLayer(IMAGE, new DenseLayer.Builder().nOut((long) b.height * b.width * b.channels)
-                .activation(Activation.TANH).build(), prev);
+        g.addLayer(IMAGE, CachedDenseLayer.of(0, (long) b.height * b.width * b.channels, Activation.TANH, null), prev);
     }
 
     @Override
@@ -115,11 +113,10 @@ public final class MlpGan extends Gan {
         }
         for (int i = 0; i < b.discriminatorSizes.length; i++) {
             String name = discriminatorLayer(i + 1);
-            g.addLayer(name, layer.apply(new DenseLayer.Builder().nOut(b.discriminatorSizes[i]).activation(leaky())
-                    .build()), prev);
+            g.addLayer(name, layer.apply(CachedDenseLayer.of(0, b.discriminatorSizes[i], leaky(), null)), prev);
             prev = name;
         }
-        g.addLayer(LOGIT, layer.apply(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build()), prev);
+        g.addLayer(LOGIT, layer.apply(CachedDenseLayer.of(0, 1, Activation.IDENTITY, null)), prev);
     }
 
     private ActivationLReLU leaky() {

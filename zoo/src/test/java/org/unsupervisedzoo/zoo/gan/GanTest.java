@@ -297,4 +297,60 @@ class GanTest {
         ZooAssertions.rejects(() -> u.fitEpoch(ds.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 700)).dup(), null), "generator's shape");
     }
+
+    /** {@code conf} with every zoo dense layer replaced by DL4J's own (the layers' JSON is the same otherwise). */
+    private static org.deeplearning4j.nn.conf.ComputationGraphConfiguration withDl4jDense(
+            org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) {
+        String json = conf.toJson();
+        assertTrue(json.contains("org.unsupervisedzoo.zoo.layers.CachedDenseLayer"), "the zoo's dense layers in use");
+        return org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(json.replace(
+                "org.unsupervisedzoo.zoo.layers.CachedDenseLayer", "org.deeplearning4j.nn.conf.layers.DenseLayer"));
+    }
+
+    /** The GAN's dense layers are the zoo's cached ones; a D step and a G step equal DL4J's dense layers' exactly. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"mlp-gan", "conditional-mlp-gan", "dcgan",
+        "conditional-dcgan"})
+    void cachedDenseLayersTrainExactlyAsDl4jsDenseLayers(String name) {
+        org.nd4j.linalg.api.buffer.DataType before = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(org.nd4j.linalg.api.buffer.DataType.DOUBLE,
+                org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        try {
+            int classes = name.startsWith("conditional") ? 3 : 0;
+            GanFactory gan = name.contains("dcgan")
+                    ? Dcgan.builder().noiseSize(8).filters(4, 8).kernelSize(3).conditional(classes)
+                            .dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).build()
+                    : MlpGan.builder().noiseSize(8).generatorSizes(16, 32).discriminatorSizes(32, 16)
+                            .conditional(classes).dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE).build();
+            int n = 6;
+            INDArray z = Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.DOUBLE, n, 8);
+            INDArray y = classes == 0 ? null : Nd4j.eye(classes).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                    .getRows(0, 1, 2, 0, 1, 2);
+            for (boolean combined : new boolean[] {false, true}) {
+                org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = combined ? gan.conf()
+                        : gan.discriminatorConf();
+                ComputationGraph zoo = new ComputationGraph(conf);
+                zoo.init();
+                ComputationGraph dl4j = new ComputationGraph(withDl4jDense(conf));
+                dl4j.init();
+                dl4j.setParams(zoo.params().dup());
+                INDArray x = combined ? z : Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE,
+                        Stream.concat(Stream.of((long) n), java.util.Arrays.stream(gan.imageShape()).boxed())
+                                .mapToLong(Long::longValue).toArray()).muli(2).subi(1);
+                INDArray[] in = classes == 0 ? new INDArray[] {x} : new INDArray[] {x, y};
+                MultiDataSet mds = new MultiDataSet(in, new INDArray[] {Nd4j.rand(
+                        org.nd4j.linalg.api.buffer.DataType.DOUBLE, n, 1).gt(0.5)
+                        .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)});
+                for (int step = 0; step < 2; step++) {
+                    zoo.fit(mds);
+                    dl4j.fit(mds);
+                    assertEquals(dl4j.score(), zoo.score(), 1e-10, name + (combined ? " combined" : " D") + " score");
+                    assertTrue(zoo.params().equalsWithEps(dl4j.params(), 1e-10),
+                            name + (combined ? " combined" : " D") + " parameters after step " + (step + 1));
+                }
+            }
+        } finally {
+            Nd4j.setDefaultDataTypes(before, before);
+        }
+    }
 }
