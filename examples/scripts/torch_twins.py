@@ -16,8 +16,13 @@ as the zoo defines it. Output: one line `RESULT {json}` with examples_per_second
 first_step_epoch_ms (wall clock when the first training step started), peak_rss_mb (VmHWM) and the settings.
 
 Usage: /usr/bin/python3 examples/scripts/torch_twins.py --model conv --steps 200 --warmup 20 --batch 128 --threads 2
-To add a twin (e.g. RBM, GAN): a builder in MODELS returning (module, loss(x, step) -> scalar tensor,
-test_loss(module, x_test) -> float), named as the Java runner names the model.
+  rbm: mean squared error of the mean-field reconstruction of the test digits (the zoo's reconstructionError);
+  gan: the discriminator's mean BCE on the test digits (target 1) and as many fresh fakes (target 0).
+
+The Java side passes the RBM's and the GAN's own batch (10, 64) and rate (0.1, 2e-4) and as many steps as make the
+same number of digits. To add a twin: a builder in MODELS returning (module, loss(x) -> scalar tensor,
+test_loss(module, x_test) -> float) for one Adam over the module, or a Twin with its own step, named as the Java
+runner names the model.
 """
 import argparse
 import json
@@ -209,7 +214,93 @@ def build_vae(args):
     return model, loss, test
 
 
+class Twin:
+    """A twin with its own training step (no single loss for one Adam): step(x) -> loss tensor, test(x) -> float."""
+
+    def __init__(self, module, step, test):
+        self.module = module
+        self.step = step
+        self.test = test
+
+
+def build_rbm(args, hidden=256):
+    """scikit-learn's BernoulliRBM algorithm (the zoo's `train rbm` defaults): PCD-1 on a persistent chain of one
+    particle per example started at v ~ p(v | h = 0), SGD with args.lr (0.1) on the batch mean of
+    <v h>_data - <v h>_model, weights N(0, 0.01^2), biases 0, grey levels as probabilities."""
+    gen = torch.Generator().manual_seed(args.seed)
+    w = torch.randn(784, hidden, generator=gen) * 0.01
+    b = torch.zeros(784)
+    c = torch.zeros(hidden)
+    chain = [None]
+
+    def step(v):
+        with torch.no_grad():
+            n = v.shape[0]
+            if chain[0] is None:
+                chain[0] = torch.bernoulli(torch.sigmoid(b).expand(n, 784).contiguous())
+            h = torch.bernoulli(torch.sigmoid(torch.addmm(c, chain[0], w)))
+            chain[0] = torch.bernoulli(torch.sigmoid(torch.addmm(b, h, w.t())))
+            hp = torch.sigmoid(torch.addmm(c, v, w))
+            hn = torch.sigmoid(torch.addmm(c, chain[0], w))
+            rate = args.lr / n
+            w.addmm_(v.t(), hp, alpha=rate).addmm_(chain[0].t(), hn, alpha=-rate)
+            b.add_(v.sum(0) - chain[0].sum(0), alpha=rate)
+            c.add_(hp.sum(0) - hn.sum(0), alpha=rate)
+            return torch.zeros(())
+
+    def test(module, x):  # mean-field reconstruction error per pixel, as RbmParams.reconstructionError
+        with torch.no_grad():
+            r = torch.sigmoid(torch.addmm(b, torch.sigmoid(torch.addmm(c, x, w)), w.t()))
+            return float(((r - x) ** 2).mean())
+
+    return Twin(nn.Module(), step, test)
+
+
+def build_gan(args, noise=100):
+    """The zoo's MLP GAN (`train gan` defaults): G 100-256-512-784 (leaky ReLU 0.2, tanh), D 784-512-256-1
+    (leaky ReLU 0.2, logit), Adam(lr, beta1 0.5) each, per round one D step on b real digits (scaled to [-1, 1]) and b
+    fakes and one non-saturating G step on b fresh fakes, D's parameters not trained (no weight gradients) in G's."""
+    g = xavier(nn.Sequential(nn.Linear(noise, 256), nn.LeakyReLU(0.2), nn.Linear(256, 512), nn.LeakyReLU(0.2),
+                             nn.Linear(512, 784), nn.Tanh()))
+    d = xavier(nn.Sequential(nn.Linear(784, 512), nn.LeakyReLU(0.2), nn.Linear(512, 256), nn.LeakyReLU(0.2),
+                             nn.Linear(256, 1)))
+    opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.5, 0.999), eps=1e-8)
+    opt_d = torch.optim.Adam(d.parameters(), lr=args.lr, betas=(0.5, 0.999), eps=1e-8)
+
+    def step(x):
+        n = x.shape[0]
+        with torch.no_grad():
+            fake = g(torch.randn(n, noise))
+        logits = d(torch.cat([x * 2 - 1, fake]))
+        target = torch.cat([torch.ones(n, 1), torch.zeros(n, 1)])
+        loss_d = F.binary_cross_entropy_with_logits(logits, target)
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        for p in d.parameters():
+            p.requires_grad_(False)
+        loss_g = F.binary_cross_entropy_with_logits(d(g(torch.randn(n, noise))), torch.ones(n, 1))
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        for p in d.parameters():
+            p.requires_grad_(True)
+        return loss_d
+
+    def test(module, x):  # D's mean BCE on the test digits (target 1) and as many fakes (target 0)
+        gen = torch.Generator().manual_seed(7)
+        with torch.no_grad():
+            fake = g(torch.randn(x.shape[0], noise, generator=gen))
+            real_loss = F.softplus(-d(x * 2 - 1)).sum()
+            fake_loss = F.softplus(d(fake)).sum()
+            return float((real_loss + fake_loss) / (2 * x.shape[0]))
+
+    return Twin(nn.ModuleList([g, d]), step, test)
+
+
 MODELS = {
+    "rbm": build_rbm,
+    "gan": build_gan,
     "autoencoder": build_autoencoder,
     "denoising": build_denoising,
     "sparse": build_sparse,
@@ -249,8 +340,12 @@ def main():
     image = args.model in IMAGE_MODELS
     shape = (-1, 1, 28, 28) if image else (-1, 784)
 
-    model, loss_fn, test_fn = MODELS[args.model](args)
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    built = MODELS[args.model](args)
+    if isinstance(built, Twin):
+        model, test_fn, opt = built.module, built.test, None
+    else:
+        model, loss_fn, test_fn = built
+        opt = torch.optim.Adam(model.parameters(), lr=args.lr)
 
     order = rng.permutation(train.shape[0])
     cursor = [0]
@@ -266,6 +361,8 @@ def main():
 
     def step():
         x = batch()
+        if opt is None:
+            return built.step(x)
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(x)
         loss.backward()

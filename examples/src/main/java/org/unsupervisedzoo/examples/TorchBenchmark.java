@@ -43,8 +43,9 @@ import org.unsupervisedzoo.zoo.train.ZooRuntime;
  * the data pipeline. {@code --iterator true} times the data iterators alone against the fastest model.
  *
  * <p>Models: the {@code train} commands' names (autoencoder, denoising, sparse, contractive, conv, vae), each with
- * its example's defaults except the batch. A model gets a twin by a builder of the same name in the script; RBM and
- * GAN twins are added the same way when their runners exist.
+ * its example's defaults except the batch, and {@code rbm} and {@code gan} with their runners' own batch and
+ * learning rate over as many digits ({@link RbmGanBench}). A model gets a twin by a builder of the same name in the
+ * script. {@code --profile deep} also names, per part, the innermost ND4J call and the line that made it.
  */
 final class TorchBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,7 +55,8 @@ final class TorchBenchmark {
 
     static Options options() {
         return ExampleData.declare(new Options())
-                .option("models", "autoencoder,denoising,sparse,contractive,conv,vae", "train commands to compare")
+                .option("models", "autoencoder,denoising,sparse,contractive,conv,vae,rbm,gan", "train commands to compare "
+                        + "(rbm and gan: their runner's batch and learning rate, as many digits as steps x batch)")
                 .option("steps", "200", "timed training steps per run")
                 .option("warmup", "20", "untimed steps before timing")
                 .option("pairs", "3", "alternating DL4J/PyTorch pairs per model")
@@ -97,9 +99,9 @@ final class TorchBenchmark {
         List<String> names = new ArrayList<>();
         for (String m : o.string("models").split(",")) {
             String name = m.trim();
-            if (!Main.examples().containsKey(name)) {
+            if (!Main.examples().containsKey(name) && !RbmGanBench.handles(name)) {
                 throw new IllegalArgumentException("--models: unknown model '" + name + "'; known: "
-                        + Main.examples().keySet());
+                        + Main.examples().keySet() + ", " + RbmGanBench.RBM_MODEL + ", " + RbmGanBench.GAN_MODEL);
             }
             names.add(name);
         }
@@ -111,8 +113,25 @@ final class TorchBenchmark {
 
     // ---------------------------------------------------------------- the DL4J side, in this process
 
+    /** The profile's sampler of this thread as {@code --profile} asks (not started), or null. */
+    private static Sampler sampler(Options o) {
+        String profile = o.string("profile");
+        return profile.equals("false") ? null : new Sampler(Thread.currentThread(), profile.equals("deep"));
+    }
+
     /** One DL4J run of a model: warm-up, timed steps, test loss, memory and start-up time. */
     static Map<String, Object> dl4jRun(String model, Options o) throws IOException {
+        if (RbmGanBench.handles(model)) {
+            Sampler sampler = sampler(o);
+            Map<String, Object> r = RbmGanBench.run(model, sampler, o);
+            r.put("threads", ZooRuntime.describe());
+            r.put("peak_rss_mb", peakRssMb());
+            r.put("jvm_start_epoch_ms", (double) ManagementFactory.getRuntimeMXBean().getStartTime());
+            if (sampler != null) {
+                r.put("profile", sampler.shares());
+            }
+            return r;
+        }
         AutoencoderRunner runner = Main.examples().get(model);
         Options mo = runner.options();
         mo.set("data", o.string("data")).set("batch", o.string("batch")).set("lr", o.string("lr"));
@@ -142,8 +161,8 @@ final class TorchBenchmark {
         for (int i = 0; i < warmup; i++) {
             graph.fit(nextFull(it, batch));
         }
-        String profile = o.string("profile");
-        Sampler sampler = profile.equals("false") ? null : new Sampler(Thread.currentThread(), profile.equals("deep"));
+        Sampler sampler = sampler(o);
+        Sampler.start(sampler);
         long t0 = System.nanoTime();
         MultiDataSet last = null;
         for (int i = 0; i < steps; i++) {
@@ -151,9 +170,7 @@ final class TorchBenchmark {
             graph.fit(last);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        if (sampler != null) {
-            sampler.stop();
-        }
+        Sampler.stop(sampler);
         double trainLoss = graph.score() * runner.scoreScale(factory, train.pixelCount()) * train.pixelCount();
         MnistIterator testIt = MnistIterator.builder(test).batchSize(1000).shuffle(false).shape(runner.shape())
                 .target(MnistIterator.Target.INPUT).build();
@@ -227,7 +244,20 @@ final class TorchBenchmark {
             this.deep = deep;
             this.thread = new Thread(this::loop, "bench-sampler");
             this.thread.setDaemon(true);
-            this.thread.start();
+        }
+
+        /** Starts sampling (a null sampler: nothing). */
+        static void start(Sampler s) {
+            if (s != null) {
+                s.thread.start();
+            }
+        }
+
+        /** Stops sampling (a null sampler: nothing). */
+        static void stop(Sampler s) {
+            if (s != null) {
+                s.stop();
+            }
         }
 
         private void loop() {
@@ -285,7 +315,7 @@ final class TorchBenchmark {
             return call == null ? (stack.length == 0 ? "?" : stack[0].toString()) : call;
         }
 
-        void stop() throws IOException {
+        void stop() {
             running = false;
             try {
                 thread.join();
@@ -435,9 +465,13 @@ final class TorchBenchmark {
         if (!Files.isRegularFile(script)) {
             throw new IllegalArgumentException("--script: no file " + script + " (run from the project root)");
         }
+        boolean own = RbmGanBench.handles(model); // the runner's batch and rate, the same number of digits
+        int batch = o.integer("batch");
         List<String> cmd = new ArrayList<>(List.of(o.string("python"), script.toString(), "--model", model,
-                "--steps", o.string("steps"), "--warmup", o.string("warmup"), "--batch", o.string("batch"),
-                "--lr", o.string("lr"), "--threads", o.string("torch-threads")));
+                "--steps", own ? "" + RbmGanBench.scaled(o.integer("steps"), batch, model) : o.string("steps"),
+                "--warmup", own ? "" + RbmGanBench.scaled(o.integer("warmup"), batch, model) : o.string("warmup"),
+                "--batch", own ? "" + RbmGanBench.batch(model) : o.string("batch"),
+                "--lr", own ? RbmGanBench.lr(model) : o.string("lr"), "--threads", o.string("torch-threads")));
         if (model.equals("conv") && !o.string("decoder").isEmpty()) {
             cmd.addAll(List.of("--decoder", o.string("decoder")));
         }

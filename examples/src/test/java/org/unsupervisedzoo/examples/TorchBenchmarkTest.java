@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.junit.jupiter.api.Test;
@@ -33,13 +34,13 @@ class TorchBenchmarkTest {
     void theDl4jSideReportsThroughputLossMemoryAndAProfile() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(new String[] {"bench-torch", "--side", "dl4j", "--models", "autoencoder,vae",
-            "--steps", "3", "--warmup", "1", "--batch", "16", "--profile", "true"},
+        int status = Main.run(new String[] {"bench-torch", "--side", "dl4j", "--models", "autoencoder,vae,rbm,gan",
+            "--steps", "3", "--warmup", "1", "--batch", "16", "--profile", "deep"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true));
         assertEquals(0, status, err.toString());
         String[] results = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("RESULT "))
                 .toArray(String[]::new);
-        assertEquals(2, results.length, out.toString());
+        assertEquals(4, results.length, out.toString());
         for (String line : results) {
             Map<String, Object> r = new ObjectMapper().readValue(line.substring(7), Map.class);
             assertTrue(((Number) r.get("examples_per_second")).doubleValue() > 0, line);
@@ -52,6 +53,17 @@ class TorchBenchmarkTest {
         // the VAE's test loss is -ELBO in nats per digit, the autoencoder's BCE per pixel
         assertTrue(results[1].contains("\"model\":\"vae\""));
         assertTrue(new ObjectMapper().readValue(results[1].substring(7), Map.class).get("test_loss") instanceof Number);
+        // the RBM and the GAN in their own minibatches, as many digits as 3 x 16: 5 updates of 10, 1 round of 64
+        Map<String, Object> rbm = new ObjectMapper().readValue(results[2].substring(7), Map.class);
+        assertEquals(List.of("rbm", 10, 5), List.of(rbm.get("model"), rbm.get("batch"), rbm.get("steps")));
+        assertEquals(12.0 * 784 * 256, ((Number) rbm.get("flops_per_example")).doubleValue());
+        Map<String, Object> gan = new ObjectMapper().readValue(results[3].substring(7), Map.class);
+        assertEquals(List.of("gan", 64, 1), List.of(gan.get("model"), gan.get("batch"), gan.get("steps")));
+        // a fresh D scores about log 2 on real and fake digits alike
+        assertEquals(Math.log(2), ((Number) gan.get("test_loss")).doubleValue(), 0.3);
+        // the deep profile names the ND4J call under each part
+        assertTrue(((Map<String, Object>) rbm.get("profile")).keySet().stream().anyMatch(k -> k.contains(" <- ")),
+                rbm.get("profile").toString());
     }
 
     @Test

@@ -1,0 +1,164 @@
+package org.unsupervisedzoo.examples;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.unsupervisedzoo.datasets.DataSource;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.gan.Gan;
+import org.unsupervisedzoo.zoo.gan.GanFactory;
+import org.unsupervisedzoo.zoo.gan.GanTrainer;
+import org.unsupervisedzoo.zoo.rbm.RBM;
+import org.unsupervisedzoo.zoo.rbm.RbmIterator;
+
+/**
+ * The DL4J side of {@code bench-torch} for the models that do not train by one {@code fit} per minibatch: the RBM
+ * ({@code train rbm}'s defaults: 256 hidden units, PCD-1, SGD 0.1, batch 10, grey levels, as scikit-learn's
+ * BernoulliRBM) and the MLP GAN ({@code train gan}'s defaults: batch 64, Adam 2e-4 with beta1 0.5, one D and one G
+ * step per round). Each model processes the same number of training digits as the autoencoders ({@code steps x
+ * batch}), in its own minibatches. Quality after the timed steps, the same definition on both sides:
+ * <ul>
+ *   <li>RBM: mean squared error of the mean-field reconstruction {@code sigmoid(sigmoid(v W + c) W^T + b)} of the
+ *       10,000 test digits;</li>
+ *   <li>GAN: the discriminator's binary cross-entropy on the 10,000 test digits (target 1) and as many fresh
+ *       samples (target 0), averaged over the 20,000.</li>
+ * </ul>
+ * GFLOPS count the matrix work the algorithm needs: RBM {@code 12 V H} per digit (the twin's six products), GAN
+ * {@code 8 P_G + 16 P_D} per real digit (G forward for D's fakes; D forward and backward on 2 digits; G forward and
+ * backward and D forward and input-backward for G's step), parameters counted with biases.
+ */
+final class RbmGanBench {
+    static final String RBM_MODEL = "rbm";
+    static final String GAN_MODEL = "gan";
+
+    private RbmGanBench() {
+    }
+
+    static boolean handles(String model) {
+        return model.equals(RBM_MODEL) || model.equals(GAN_MODEL);
+    }
+
+    /** The minibatch and learning rate of the model's runner (its defaults, as the twin is given them). */
+    static int batch(String model) {
+        return model.equals(RBM_MODEL) ? RbmExample.declare().integer("batch") : GanExample.options().integer("batch");
+    }
+
+    static String lr(String model) {
+        return model.equals(RBM_MODEL) ? RbmExample.declare().string("lr") : GanExample.options().string("lr");
+    }
+
+    /** Training steps (updates, or GAN rounds) that see {@code steps x batch} digits in the model's minibatches. */
+    static int scaled(int steps, int batch, String model) {
+        return Math.max(1, (int) Math.round(steps * (double) batch / batch(model)));
+    }
+
+    static Map<String, Object> run(String model, TorchBenchmark.Sampler sampler, Options o) throws IOException {
+        Options mo = model.equals(RBM_MODEL) ? RbmExample.declare() : GanExample.options();
+        mo.set("data", o.string("data"));
+        if (o.path("data-dir") != null) {
+            mo.set("data-dir", o.string("data-dir"));
+        }
+        DataSource source = ExampleData.locate(mo);
+        LabelledImages train = source.load(Split.TRAIN);
+        LabelledImages test = source.load(Split.TEST);
+        int batch = mo.integer("batch");
+        int steps = scaled(o.integer("steps"), o.integer("batch"), model);
+        int warmup = scaled(o.integer("warmup"), o.integer("batch"), model);
+        INDArray testAll = MnistIterator.builder(test).batchSize(test.count()).shuffle(false).build().next()
+                .getFeatures();
+        Map<String, Object> r = new LinkedHashMap<>();
+        long firstStep;
+        double seconds;
+        double testLoss;
+        double flops;
+        if (model.equals(RBM_MODEL)) {
+            RBM rbm = RbmExample.factory(mo, train);
+            MnistIterator it = MnistIterator.builder(train).batchSize(batch).seed(mo.integer("seed")).build();
+            ComputationGraph graph = rbm.init();
+            RbmIterator rit = new RbmIterator(it, rbm, graph, mo.integer("seed") + 1);
+            firstStep = System.currentTimeMillis();
+            for (int i = 0; i < warmup; i++) {
+                graph.fit(next(rit));
+            }
+            TorchBenchmark.Sampler.start(sampler);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                graph.fit(next(rit));
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+            TorchBenchmark.Sampler.stop(sampler);
+            testLoss = rbm.params(graph).reconstructionError(testAll);
+            flops = 12.0 * rbm.nVisible() * rbm.nHidden();
+        } else {
+            GanFactory gan = GanExample.factory(mo);
+            GanTrainer trainer = GanTrainer.builder(gan).batchSize(batch).seed(mo.integer("seed")).build();
+            INDArray images = MnistIterator.builder(train).batchSize(train.count()).shuffle(false).build().next()
+                    .getFeatures();
+            java.util.Random order = new java.util.Random(mo.integer("seed"));
+            firstStep = System.currentTimeMillis();
+            for (int i = 0; i < warmup; i++) {
+                round(trainer, images, batch, order);
+            }
+            TorchBenchmark.Sampler.start(sampler);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                round(trainer, images, batch, order);
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+            TorchBenchmark.Sampler.stop(sampler);
+            testLoss = discriminatorTestLoss(trainer, testAll);
+            flops = 8.0 * trainer.generator().numParams() + 16.0 * trainer.discriminator().numParams();
+        }
+        r.put("side", "dl4j");
+        r.put("model", model);
+        r.put("steps", steps);
+        r.put("warmup", warmup);
+        r.put("batch", batch);
+        r.put("seconds", seconds);
+        r.put("examples_per_second", steps * (double) batch / seconds);
+        r.put("train_loss", Double.NaN);
+        r.put("test_loss", testLoss);
+        r.put("first_step_epoch_ms", (double) firstStep);
+        r.put("flops_per_example", flops);
+        return r;
+    }
+
+    private static MultiDataSet next(RbmIterator it) {
+        if (!it.hasNext()) {
+            it.reset();
+        }
+        return it.next();
+    }
+
+    /** One D step on a random minibatch of real digits and one G step, as {@code GanTrainer.fitEpoch} does. */
+    private static void round(GanTrainer trainer, INDArray images, int batch, java.util.Random order) {
+        int[] rows = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            rows[i] = order.nextInt((int) images.size(0));
+        }
+        trainer.discriminatorStep(images.getRows(rows), null);
+        trainer.generatorStep(batch);
+    }
+
+    /** D's mean BCE over the test digits (target 1) and as many samples (target 0), from its logits, in double. */
+    static double discriminatorTestLoss(GanTrainer trainer, INDArray testImages) {
+        int n = (int) testImages.size(0);
+        INDArray fake = trainer.sample(n, 7).reshape(n, testImages.size(1));
+        ComputationGraph d = trainer.discriminator();
+        INDArray realLogit = d.feedForward(new INDArray[] {testImages.mul(2).subi(1)}, false).get(Gan.LOGIT)
+                .castTo(DataType.DOUBLE);
+        INDArray fakeLogit = d.feedForward(new INDArray[] {fake.mul(2).subi(1)}, false).get(Gan.LOGIT)
+                .castTo(DataType.DOUBLE);
+        // BCE(l, 1) = softplus(-l), BCE(l, 0) = softplus(l)
+        double sum = Transforms.softPlus(realLogit.neg(), false).sumNumber().doubleValue()
+                + Transforms.softPlus(fakeLogit, false).sumNumber().doubleValue();
+        return sum / (2.0 * n);
+    }
+}
