@@ -3,6 +3,7 @@ package org.unsupervisedzoo.zoo.layers;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Objects;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -56,6 +57,19 @@ public class ActivityPenalty extends PenaltyLayer {
     @Override
     public INDArray penaltyGradient(INDArray h) {
         return norm == Norm.L1 ? Transforms.sign(h, true).muli(weight) : h.mul(2 * weight);
+    }
+
+    /** {@link #penaltyGradient} written into {@code out}: two passes, no new array. */
+    @Override
+    public boolean penaltyGradientInto(INDArray h, INDArray out) {
+        if (norm == Norm.L1) {
+            Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.same.Sign(h, out));
+            out.muli(weight);
+        } else {
+            Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication(h, null, out,
+                    2 * weight));
+        }
+        return true;
     }
 
     public Norm getNorm() {

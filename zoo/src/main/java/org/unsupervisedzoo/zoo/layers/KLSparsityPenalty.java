@@ -61,11 +61,20 @@ public class KLSparsityPenalty extends PenaltyLayer {
     /** d/dh_bj = beta (-rho / q_j + (1 - rho) / (1 - q_j)), zero where q_j is clipped. */
     @Override
     public INDArray penaltyGradient(INDArray h) {
+        INDArray out = h.ulike();
+        penaltyGradientInto(h, out);
+        return out;
+    }
+
+    /** {@link #penaltyGradient} written into {@code out}: the per-unit derivative copied into every row. */
+    @Override
+    public boolean penaltyGradientInto(INDArray h, INDArray out) {
         INDArray raw = h.mean(true, 0);
         INDArray inside = raw.gte(EPS).castTo(h.dataType()).muli(raw.lte(1 - EPS).castTo(h.dataType()));
         INDArray q = clippedMean(h);
         INDArray dq = q.rdiv(-rho).addi(q.rsub(1.0).rdivi(1 - rho)).muli(beta).muli(inside);
-        return h.ulike().assign(0).addiRowVector(dq);
+        out.putiRowVector(dq.reshape(1, out.size(1)));
+        return true;
     }
 
     private static INDArray clippedMean(INDArray h) {

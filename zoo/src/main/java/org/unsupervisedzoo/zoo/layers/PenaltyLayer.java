@@ -62,6 +62,20 @@ public abstract class PenaltyLayer extends SameDiffOutputLayer {
         return null;
     }
 
+    /**
+     * Writes the gradient of {@link #penaltyValue} into {@code out} (the input's shape, in the workspace DL4J gives
+     * the layer's error); false when this head has no ND4J path. The default copies {@link #penaltyGradient}; heads
+     * override it to write in place (ND4J arrays made outside a workspace cost far more than the arithmetic).
+     */
+    public boolean penaltyGradientInto(INDArray input, INDArray out) {
+        INDArray g = penaltyGradient(input);
+        if (g == null) {
+            return false;
+        }
+        out.assign(g);
+        return true;
+    }
+
     private boolean sameDiffRuntime;
 
     /**

@@ -61,11 +61,9 @@ public class PenaltyLayerImpl extends SameDiffOutputLayer {
         assertInputSet(true);
         PenaltyLayer conf = fastPath();
         if (conf != null) {
-            INDArray grad = conf.penaltyGradient(input);
-            if (grad != null) {
-                INDArray dLdIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
-                        input.shape(), 'c');
-                dLdIn.assign(grad);
+            INDArray dLdIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
+                    input.shape(), 'c');
+            if (conf.penaltyGradientInto(input, dLdIn)) {
                 return new Pair<>(new DefaultGradient(), dLdIn);
             }
         }
