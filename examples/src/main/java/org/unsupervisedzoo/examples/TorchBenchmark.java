@@ -279,7 +279,8 @@ final class TorchBenchmark {
         static String classify(StackTraceElement[] stack) {
             for (StackTraceElement f : stack) {
                 String c = f.getClassName();
-                if (c.startsWith("org.deeplearning4j.nn.updater") || c.startsWith("org.nd4j.linalg.learning")) {
+                if (c.startsWith("org.deeplearning4j.nn.updater") || c.startsWith("org.nd4j.linalg.learning")
+                        || c.startsWith("org.unsupervisedzoo.zoo.train.FastAdam")) {
                     return "updater";
                 }
                 if (c.startsWith("org.unsupervisedzoo.datasets") || c.startsWith("org.unsupervisedzoo.zoo.train")
