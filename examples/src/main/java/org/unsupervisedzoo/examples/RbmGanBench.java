@@ -99,17 +99,16 @@ final class RbmGanBench {
         } else {
             GanFactory gan = GanExample.factory(mo);
             GanTrainer trainer = GanTrainer.builder(gan).batchSize(batch).seed(mo.integer("seed")).build();
-            INDArray images = MnistIterator.builder(train).batchSize(train.count()).shuffle(false).build().next()
-                    .getFeatures();
-            java.util.Random order = new java.util.Random(mo.integer("seed"));
+            // shuffled minibatches from the bytes, as the twin's (GanExample holds the whole set as one array)
+            MnistIterator images = MnistIterator.builder(train).batchSize(batch).seed(mo.integer("seed")).build();
             firstStep = System.currentTimeMillis();
             for (int i = 0; i < warmup; i++) {
-                round(trainer, images, batch, order);
+                round(trainer, images, batch);
             }
             TorchBenchmark.Sampler.start(sampler);
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
-                round(trainer, images, batch, order);
+                round(trainer, images, batch);
             }
             seconds = (System.nanoTime() - t0) / 1e9;
             TorchBenchmark.Sampler.stop(sampler);
@@ -137,13 +136,17 @@ final class RbmGanBench {
         return it.next();
     }
 
-    /** One D step on a random minibatch of real digits and one G step, as {@code GanTrainer.fitEpoch} does. */
-    private static void round(GanTrainer trainer, INDArray images, int batch, java.util.Random order) {
-        int[] rows = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            rows[i] = order.nextInt((int) images.size(0));
+    /** One D step on the next minibatch of real digits and one G step, as {@code GanTrainer.fitEpoch} does. */
+    private static void round(GanTrainer trainer, MnistIterator images, int batch) {
+        if (!images.hasNext()) {
+            images.reset();
         }
-        trainer.discriminatorStep(images.getRows(rows), null);
+        org.nd4j.linalg.dataset.DataSet real = images.next();
+        if (real.numExamples() < batch) { // an epoch's short last batch: start the next epoch
+            images.reset();
+            real = images.next();
+        }
+        trainer.discriminatorStep(real.getFeatures(), null);
         trainer.generatorStep(batch);
     }
 

@@ -46,6 +46,10 @@ import org.unsupervisedzoo.zoo.Checks;
  * it), {@code lossG = -mean log D(G(z))}.
  */
 public final class GanTrainer {
+    /** Step buffers (see discriminatorInput); not part of the trainer's state. */
+    private INDArray dInput;
+    private INDArray dTarget;
+    private INDArray generatorTarget;
     private final ComputationGraph generator;
     private final ComputationGraph discriminator;
     private final ComputationGraph combined;
@@ -177,9 +181,8 @@ public final class GanTrainer {
                     + " images of the generator's shape " + Arrays.toString(Arrays.copyOfRange(fake.shape(), 1,
                     fake.rank())));
         }
-        INDArray x = Nd4j.concat(0, toSigned(real).reshape(fake.shape()), fake);
-        INDArray target = Nd4j.concat(0, Nd4j.valueArrayOf(new long[] {b, 1}, realLabel, x.dataType()),
-                Nd4j.zeros(x.dataType(), b, 1));
+        INDArray x = discriminatorInput(real, fake);
+        INDArray target = discriminatorTarget(b, x.dataType());
         INDArray[] in = numClasses > 0 ? new INDArray[] {x, Nd4j.concat(0, realLabels.castTo(x.dataType()),
                 fakeLabels)} : new INDArray[] {x};
         INDArray out = discriminator.output(false, in)[0];
@@ -197,7 +200,13 @@ public final class GanTrainer {
         Random r = rng(1, gStepCount);
         INDArray z = gaussian(r, b, noiseSize);
         INDArray[] in = numClasses > 0 ? new INDArray[] {z, randomLabels(r, b)} : new INDArray[] {z};
-        combined.fit(new MultiDataSet(in, new INDArray[] {Nd4j.ones(z.dataType(), b, 1)}));
+        if (generatorTarget == null || generatorTarget.size(0) != b || generatorTarget.dataType() != z.dataType()) {
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
+                         Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                generatorTarget = Nd4j.ones(z.dataType(), b, 1);
+            }
+        }
+        combined.fit(new MultiDataSet(in, new INDArray[] {generatorTarget}));
         double lossG = combined.score();
         copyParameters(combined, generator);
         gStepCount++;
@@ -374,9 +383,37 @@ public final class GanTrainer {
         }
     }
 
-    /** Pixels [0, 1] -> [-1, 1]. */
-    private static INDArray toSigned(INDArray x) {
-        return x.mul(2).subi(1);
+    /**
+     * D's minibatch {@code [real in [-1, 1]; fake]}, written into a buffer kept across steps (a new array per step
+     * lands on fresh memory pages: ND4J frees arrays made outside workspaces only when they are garbage collected).
+     * Valid until the next D step; only this class's own {@code fit} reads it.
+     */
+    private INDArray discriminatorInput(INDArray real, INDArray fake) {
+        long b = fake.size(0);
+        long[] shape = fake.shape().clone();
+        shape[0] = 2 * b;
+        if (dInput == null || !Arrays.equals(dInput.shape(), shape) || dInput.dataType() != fake.dataType()) {
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
+                         Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                dInput = Nd4j.create(fake.dataType(), shape, 'c');
+            }
+        }
+        INDArray realPart = dInput.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, b));
+        realPart.assign(real.reshape(fake.shape())).muli(2).subi(1);
+        dInput.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(b, 2 * b)).assign(fake);
+        return dInput;
+    }
+
+    /** D's targets {@code [realLabel x b; 0 x b]}, kept across steps. */
+    private INDArray discriminatorTarget(long b, DataType type) {
+        if (dTarget == null || dTarget.size(0) != 2 * b || dTarget.dataType() != type) {
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
+                         Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                dTarget = Nd4j.concat(0, Nd4j.valueArrayOf(new long[] {b, 1}, realLabel, type),
+                        Nd4j.zeros(type, b, 1));
+            }
+        }
+        return dTarget;
     }
 
     /** A generator of stream {@code kind} at position {@code index}, a pure function of (seed, kind, index). */

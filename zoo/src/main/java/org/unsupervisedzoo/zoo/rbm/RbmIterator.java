@@ -2,6 +2,10 @@ package org.unsupervisedzoo.zoo.rbm;
 
 import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.DataSet;
@@ -29,6 +33,10 @@ public final class RbmIterator extends MappedMultiDataSetIterator {
     private final UnaryOperator<INDArray> transform;
     private INDArray chain;
 
+    private static final WorkspaceConfiguration GIBBS_WORKSPACE = WorkspaceConfiguration.builder().initialSize(0)
+            .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP).build();
+    private static final String GIBBS_WORKSPACE_ID = "ZOO_RBM_GIBBS";
+
     public RbmIterator(DataSetIterator base, RBM rbm, ComputationGraph graph, long seed) {
         this(base, rbm, graph, seed, null);
     }
@@ -55,7 +63,7 @@ public final class RbmIterator extends MappedMultiDataSetIterator {
     public INDArray negativeParticles(INDArray v) {
         RbmParams p = rbm.params(graph);
         if (!rbm.persistent()) {
-            return p.gibbs(v, rbm.k(), rng);
+            return gibbsOutsideWorkspaces(p, v);
         }
         long n = v.size(0);
         if (chain == null || chain.size(0) < n) {
@@ -63,8 +71,20 @@ public final class RbmIterator extends MappedMultiDataSetIterator {
                     p.nHidden()), rng);
             chain = chain == null ? fresh : Nd4j.vstack(chain, fresh);
         }
-        chain = p.gibbs(chain, rbm.k(), rng);
+        chain = gibbsOutsideWorkspaces(p, chain);
         return n == chain.size(0) ? chain : chain.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).dup();
+    }
+
+    /**
+     * k Gibbs steps from {@code start}, their temporaries in a workspace reset every call and only the result
+     * copied out: ND4J arrays made outside a workspace are freed by the garbage collector, so every step's
+     * temporaries landed on fresh memory pages, which cost more than the arithmetic at small batches.
+     */
+    private INDArray gibbsOutsideWorkspaces(RbmParams p, INDArray start) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(GIBBS_WORKSPACE,
+                GIBBS_WORKSPACE_ID)) {
+            return p.gibbs(start, rbm.k(), rng).detach();
+        }
     }
 
     @Override
