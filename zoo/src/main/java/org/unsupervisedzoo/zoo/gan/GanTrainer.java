@@ -46,6 +46,37 @@ import org.unsupervisedzoo.zoo.Checks;
  * it), {@code lossG = -mean log D(G(z))}.
  */
 public final class GanTrainer {
+    /**
+     * Catches the mean of {@code sigmoid(logit)} over the real and the fake half of D's minibatch from the
+     * activations of {@code fit}'s forward pass ({@code onForwardPass} gets every layer's activation; the output
+     * layer's input, the logit, is among them).
+     */
+    private static final class LogitMeans extends org.deeplearning4j.optimize.api.BaseTrainingListener {
+        private long half;
+        private double dReal = Double.NaN;
+        private double dFake = Double.NaN;
+
+        void reset(long half) {
+            this.half = half;
+            dReal = Double.NaN;
+            dFake = Double.NaN;
+        }
+
+        @Override
+        public void onForwardPass(org.deeplearning4j.nn.api.Model model, java.util.Map<String, INDArray> activations) {
+            INDArray logit = activations.get(Gan.LOGIT);
+            if (logit == null || half <= 0 || logit.size(0) != 2 * half) {
+                return;
+            }
+            INDArray p = org.nd4j.linalg.ops.transforms.Transforms.sigmoid(logit, true);
+            dReal = p.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, half)).meanNumber().doubleValue();
+            dFake = p.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(half, 2 * half)).meanNumber().doubleValue();
+            half = 0;
+        }
+    }
+
+    private final LogitMeans logits = new LogitMeans();
+
     /** Step buffers (see discriminatorInput); not part of the trainer's state. */
     private INDArray dInput;
     private INDArray dTarget;
@@ -185,10 +216,24 @@ public final class GanTrainer {
         INDArray target = discriminatorTarget(b, x.dataType());
         INDArray[] in = numClasses > 0 ? new INDArray[] {x, Nd4j.concat(0, realLabels.castTo(x.dataType()),
                 fakeLabels)} : new INDArray[] {x};
-        INDArray out = discriminator.output(false, in)[0];
-        double dReal = out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, b)).meanNumber().doubleValue();
-        double dFake = out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(b, 2 * b)).meanNumber().doubleValue();
-        discriminator.fit(new MultiDataSet(in, new INDArray[] {target}));
+        // D(x) and D(G(z)) from the logits of fit's own forward pass (D has no dropout or batch statistics, so
+        // they are its inference outputs before the update), caught by a listener: no second forward pass
+        double dReal;
+        double dFake;
+        if (discriminator.getConfiguration().getVertices().containsKey(Gan.LOGIT)) {
+            if (discriminator.getListeners() == null || !discriminator.getListeners().contains(logits)) {
+                discriminator.addListeners(logits); // (a user's setListeners replaced it)
+            }
+            logits.reset(b);
+            discriminator.fit(new MultiDataSet(in, new INDArray[] {target}));
+            dReal = logits.dReal;
+            dFake = logits.dFake;
+        } else { // a factory of one's own without a "logit" vertex: D's outputs from a separate pass
+            INDArray out = discriminator.output(false, in)[0];
+            dReal = out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, b)).meanNumber().doubleValue();
+            dFake = out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(b, 2 * b)).meanNumber().doubleValue();
+            discriminator.fit(new MultiDataSet(in, new INDArray[] {target}));
+        }
         double lossD = 2 * discriminator.score(); // mean over 2b examples -> L(real) + L(fake)
         copyParameters(discriminator, combined);
         dStepCount++;

@@ -103,6 +103,26 @@ class GanTest {
         assertTrue(viaD.equalsWithEps(viaCombined, 1e-6), viaD + " vs " + viaCombined);
     }
 
+    /** D(x) of a D step is D's output on the real digits before the update (caught from fit's forward pass). */
+    @ParameterizedTest
+    @MethodSource("factories")
+    void dStepReportsDOutputsOfItsOwnForwardPass(GanFactory gan) {
+        GanTrainer t = trainer(gan);
+        DataSet ds = data(gan, 16);
+        for (int step = 0; step < 2; step++) {
+            INDArray signed = ds.getFeatures().mul(2).subi(1).reshape(
+                    Stream.concat(Stream.of(16L), java.util.Arrays.stream(gan.imageShape()).boxed())
+                            .mapToLong(Long::longValue).toArray());
+            INDArray[] dIn = gan.conditional() ? new INDArray[] {signed, ds.getLabels()} : new INDArray[] {signed};
+            double expected = t.discriminator().output(false, dIn)[0].meanNumber().doubleValue();
+            GanTrainer.DStep s = t.discriminatorStep(ds.getFeatures(), gan.conditional() ? ds.getLabels() : null);
+            assertEquals(expected, s.dReal, 1e-6, "D(x) before the update, step " + step);
+            assertTrue(s.dFake > 0 && s.dFake < 1, "D(G(z)) " + s.dFake);
+            // a listener of the user's own replacing the trainer's does not lose the measures
+            t.discriminator().setListeners(new org.deeplearning4j.optimize.listeners.ScoreIterationListener(1000));
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("factories")
     void dStepMovesOnlyDAndGStepOnlyG(GanFactory gan) {
