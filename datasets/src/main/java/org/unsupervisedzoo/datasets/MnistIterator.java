@@ -73,6 +73,7 @@ public final class MnistIterator implements DataSetIterator {
     private final int[] order;
     private final Random shuffleRng;
     private final Random binarizeRng;
+    private float[] scratch;
     private int cursor;
     private DataSetPreProcessor preProcessor;
 
@@ -155,7 +156,12 @@ public final class MnistIterator implements DataSetIterator {
         int n = Math.min(num, order.length - cursor);
         int pixels = data.pixelCount();
         byte[] raw = data.pixelBytes();
-        float[] features = new float[n * pixels];
+        // one scratch array for every batch (ND4J copies it): a new 400 KB float[] per batch is a "humongous"
+        // allocation for the G1 collector, slow and a trigger of collections
+        if (scratch == null || scratch.length != n * pixels) {
+            scratch = new float[n * pixels];
+        }
+        float[] features = scratch;
         float[] labels = target == Target.CLASS ? new float[n * data.numClasses()] : null;
         for (int r = 0; r < n; r++) {
             int example = order[cursor + r];

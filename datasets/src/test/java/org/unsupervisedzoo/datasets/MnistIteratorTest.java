@@ -51,6 +51,17 @@ class MnistIteratorTest {
     }
 
     @Test
+    void batchesAreIndependentArraysThoughTheIteratorReusesItsScratchSpace() {
+        MnistIterator it = MnistIterator.builder(train).batchSize(32).shuffle(false).build();
+        org.nd4j.linalg.api.ndarray.INDArray first = it.next().getFeatures();
+        org.nd4j.linalg.api.ndarray.INDArray copy = first.dup();
+        org.nd4j.linalg.api.ndarray.INDArray second = it.next().getFeatures();
+        assertEquals(copy, first, "the first batch is unchanged by the next one");
+        assertNotEquals(first, second);
+        assertEquals(train.pixel(32, 300) / 255.0, second.getDouble(0, 300), 1e-6);
+    }
+
+    @Test
     void oneEpochVisitsEveryExampleOnceIncludingAPartialLastBatch() {
         MnistIterator it = MnistIterator.builder(train).batchSize(300).build();
         List<DataSet> batches = epoch(it);

@@ -547,6 +547,9 @@ final class TorchBenchmark {
             MnistIterator clean = MnistIterator.builder(train).batchSize(batch).shape(runner.shape())
                     .target(MnistIterator.Target.INPUT).build();
             MultiDataSetIterator it = runner.trainIterator(runner.trainingData(clean, mo), factory, mo);
+            if (it.asyncSupported()) { // as fit(iterator) and the timed runs: prefetched in a workspace
+                it = new AsyncMultiDataSetIterator(it, 2, true);
+            }
             long sink = 0;
             for (int i = 0; i < 500; i++) { // warm-up: the JIT compiles the conversion loop
                 sink += nextFull(it, batch).getFeatures(0).length();
