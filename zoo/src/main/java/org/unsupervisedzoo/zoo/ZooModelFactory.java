@@ -17,11 +17,16 @@ public interface ZooModelFactory {
     /** Shape of one input example, without the batch dimension, e.g. {@code [784]} or {@code [1, 28, 28]}. */
     long[] inputShape();
 
-    /** A new graph built from {@link #conf()} with initialised parameters. */
+    /**
+     * A new graph built from {@link #conf()} with initialised parameters. The zoo's layers that read the network's
+     * input skip the error for it, which nothing uses ({@link org.unsupervisedzoo.zoo.layers.InputGradients}; undo
+     * with {@code InputGradients.restore(graph)} to read input gradients).
+     */
     default ComputationGraph init() {
         org.unsupervisedzoo.zoo.train.ZooRuntime.applyDefaults();
         ComputationGraph graph = new ComputationGraph(conf());
         graph.init();
+        org.unsupervisedzoo.zoo.layers.InputGradients.skipAtNetworkInputs(graph);
         return graph;
     }
 }

@@ -49,12 +49,14 @@ public interface GanFactory extends ZooModelFactory {
     default ComputationGraph initGenerator() {
         ComputationGraph g = new ComputationGraph(generatorConf());
         g.init();
+        org.unsupervisedzoo.zoo.layers.InputGradients.skipAtNetworkInputs(g);
         return g;
     }
 
     default ComputationGraph initDiscriminator() {
         ComputationGraph g = new ComputationGraph(discriminatorConf());
         g.init();
+        org.unsupervisedzoo.zoo.layers.InputGradients.skipAtNetworkInputs(g);
         return g;
     }
 }

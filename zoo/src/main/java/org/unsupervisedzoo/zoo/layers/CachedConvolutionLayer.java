@@ -52,9 +52,22 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
     }
 
     /** The layer at run time. */
-    public static class Impl extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
+    public static class Impl extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
+            implements InputGradients.Optional {
         /** {z, columns} of a training forward pass, for the backward pass of the same input. */
         private final transient PreOutputCache cache = new PreOutputCache();
+
+        private boolean inputGradientNeeded = true;
+
+        @Override
+        public void setInputGradientNeeded(boolean needed) {
+            this.inputGradientNeeded = needed;
+        }
+
+        @Override
+        public boolean isInputGradientNeeded() {
+            return inputGradientNeeded;
+        }
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -138,12 +151,15 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
             weightGrad.assign(Nd4j.matmul(delta3, cols3, null, false, true, false).sum(0)
                     .reshape(weightGrad.shape()));
-            // error columns W^T delta_b, folded back into the input's shape
-            INDArray dCols = Nd4j.matmul(g.batchWeights(w), delta3, null, true, false, false);
-            INDArray epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, w.dataType(),
-                    new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
-            Convolution.col2im(dCols.reshape('c', g.b, g.iC, g.kH, g.kW, g.oH, g.oW), epsNext, g.sH, g.sW, g.pH,
-                    g.pW, (int) g.iH, (int) g.iW, g.dH, g.dW);
+            // error columns W^T delta_b, folded back into the input's shape (none when the input is the data)
+            INDArray epsNext = null;
+            if (inputGradientNeeded) {
+                INDArray dCols = Nd4j.matmul(g.batchWeights(w), delta3, null, true, false, false);
+                epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, w.dataType(),
+                        new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
+                Convolution.col2im(dCols.reshape('c', g.b, g.iC, g.kH, g.kW, g.oH, g.oW), epsNext, g.sH, g.sW,
+                        g.pH, g.pW, (int) g.iH, (int) g.iW, g.dH, g.dW);
+            }
             Gradient ret = new DefaultGradient();
             if (layerConf().hasBias()) {
                 INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
@@ -152,7 +168,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             }
             ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
             weightNoiseParams.clear();
-            return new Pair<>(ret, backpropDropOutIfPresent(epsNext));
+            return new Pair<>(ret, epsNext == null ? null : backpropDropOutIfPresent(epsNext));
         }
     }
 }

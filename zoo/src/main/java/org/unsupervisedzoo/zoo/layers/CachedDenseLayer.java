@@ -66,8 +66,21 @@ public class CachedDenseLayer extends DenseLayer {
     }
 
     /** The layer at run time: DL4J's dense layer with the pre-activation kept from forward to backward. */
-    public static class Impl extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
+    public static class Impl extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer
+            implements InputGradients.Optional {
         private final transient PreOutputCache cache = new PreOutputCache();
+
+        private boolean inputGradientNeeded = true;
+
+        @Override
+        public void setInputGradientNeeded(boolean needed) {
+            this.inputGradientNeeded = needed;
+        }
+
+        @Override
+        public boolean isInputGradientNeeded() {
+            return inputGradientNeeded;
+        }
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -141,12 +154,13 @@ public class CachedDenseLayer extends DenseLayer {
                 ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
             }
             INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-            INDArray epsilonNext = DenseMath.backError(delta, w, workspaceMgr);
+            // (no error for the layer below when below is the network's input: InputGradients)
+            INDArray epsilonNext = inputGradientNeeded ? DenseMath.backError(delta, w, workspaceMgr) : null;
             INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
             Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
             ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
             weightNoiseParams.clear();
-            return new Pair<>(ret, backpropDropOutIfPresent(epsilonNext));
+            return new Pair<>(ret, epsilonNext == null ? null : backpropDropOutIfPresent(epsilonNext));
         }
     }
 }

@@ -23,7 +23,19 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * The same maths as {@link ContractiveDenseLayer#defineLayer} (a test compares both), with ND4J ops instead of a
  * SameDiff session per step. Parameters, their layout and the gradient views are the SameDiff layer's.
  */
-public class ContractiveDenseImpl extends ZooSameDiffLayerImpl {
+public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputGradients.Optional {
+    private boolean inputGradientNeeded = true;
+
+    @Override
+    public void setInputGradientNeeded(boolean needed) {
+        this.inputGradientNeeded = needed;
+    }
+
+    @Override
+    public boolean isInputGradientNeeded() {
+        return inputGradientNeeded;
+    }
+
     /** {h, d, d2} of a training forward pass, handed once to the backward pass of the same input. */
     private final transient PreOutputCache cache = new PreOutputCache();
 
@@ -133,8 +145,11 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl {
         gw.addi(w.mul(2.0).muliRowVector(ds));
         INDArray gb = gradTable.get(ContractiveDenseLayer.BIAS_KEY);
         gb.assign(dz.sum(true, 0));
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-        Nd4j.gemm(dz, w, dx, false, true, 1.0, 0.0);
+        INDArray dx = null; // (none when the layer below is the network's input: InputGradients)
+        if (inputGradientNeeded) {
+            dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+            Nd4j.gemm(dz, w, dx, false, true, 1.0, 0.0);
+        }
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(ContractiveDenseLayer.WEIGHT_KEY, gw);
         g.gradientForVariable().put(ContractiveDenseLayer.BIAS_KEY, gb);
