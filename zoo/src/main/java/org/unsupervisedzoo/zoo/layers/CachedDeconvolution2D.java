@@ -57,6 +57,7 @@ public class CachedDeconvolution2D extends Deconvolution2D {
     /** The layer at run time: DL4J's transposed convolution with the pre-activation kept for the backward pass. */
     public static class Impl extends Deconvolution2DLayer {
         private final transient PreOutputCache cache = new PreOutputCache();
+        private final transient BatchWeights batchWeights = new BatchWeights();
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -70,12 +71,14 @@ public class CachedDeconvolution2D extends Deconvolution2D {
         @Override
         public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
             cache.invalidate();
+            batchWeights.invalidate();
             super.setInput(input, workspaceMgr);
         }
 
         @Override
         public void clear() {
             cache.invalidate();
+            batchWeights.invalidate();
             super.clear();
         }
 
@@ -121,7 +124,8 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
             // columns [B, oC kH kW, iH iW] = W^T [oC kH kW, iC] x input_b [iC, iH iW], batched; then col2im
             INDArray in3 = input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels());
-            INDArray cols = Nd4j.matmul(g.batchWeights(w), in3, null, true, false, false);
+            INDArray cols = Nd4j.matmul(batchWeights.fill(w, g.b, training ? input : null), in3, null, true, false,
+                    false);
             INDArray z = workspaceMgr.create(ArrayType.ACTIVATIONS, w.dataType(), new long[] {g.b, g.oC, g.oH, g.oW},
                     'c');
             Convolution.col2im(cols.reshape('c', g.b, g.oC, g.kH, g.kW, g.iH, g.iW), z, g.sH, g.sW, g.pH, g.pW,
@@ -157,7 +161,8 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             weightGrad.assign(Nd4j.matmul(in3, cols3, null, false, true, false).sum(0).reshape(weightGrad.shape()));
             INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(),
                     new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
-            Nd4j.matmul(g.batchWeights(w), cols3, epsNext.reshape('c', g.b, g.iC, g.inPixels()), false, false, false);
+            Nd4j.matmul(batchWeights.reuse(w, g.b, input), cols3, epsNext.reshape('c', g.b, g.iC, g.inPixels()),
+                    false, false, false);
             Gradient ret = new DefaultGradient();
             if (layerConf().hasBias()) {
                 INDArray biasGrad = gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY);

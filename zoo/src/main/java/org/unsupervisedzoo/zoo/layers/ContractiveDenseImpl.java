@@ -119,7 +119,8 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, f[0].dataType(),
                 new long[] {f[0].size(0), 2 * k}, 'c');
         out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).assign(f[0]);
-        out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k)).assign(f[1].mul(f[1]).muliRowVector(columnNorms()));
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k))
+                .assign(f[1].mul(f[1]).muliRowVector(columnNorms()));
         return out;
     }
 

@@ -79,13 +79,4 @@ final class ConvGeometry {
     long outPixels() {
         return oH * oW;
     }
-
-    /** The weights {@code [r, ...]} flattened per first index and repeated over the batch: {@code [b, r, rest]}. */
-    INDArray batchWeights(INDArray w) {
-        long rows = w.size(0);
-        long per = w.length();
-        INDArray wb = Nd4j.zeros(w.dataType(), b, per);
-        wb.addiRowVector(w.reshape('c', 1, per));
-        return wb.reshape('c', b, rows, per / rows);
-    }
 }

@@ -210,6 +210,25 @@ class CachedLayersTest {
         ZooAssertions.serializerRoundTrip(g, tmp, x);
     }
 
+    /** The batch-repeated weights kept from forward to backward are refilled when the weights change. */
+    @Test
+    void convolutionsUseTheCurrentWeightsWhenTheSameInputComesAgain() {
+        ComputationGraph[] cached = {conv(true, ConvolutionMode.Same, 3, 2, 0, 1, true, 6, 5), deconv(true)};
+        ComputationGraph[] plain = {conv(false, ConvolutionMode.Same, 3, 2, 0, 1, true, 6, 5), deconv(false)};
+        INDArray[] xs = {Nd4j.rand(DataType.DOUBLE, 2, 2, 6, 5), Nd4j.rand(DataType.DOUBLE, 2, 2, 3, 3)};
+        for (int i = 0; i < 2; i++) {
+            INDArray x = xs[i];
+            INDArray y = Nd4j.rand(DataType.DOUBLE, plain[i].outputSingle(x).shape());
+            for (int step = 0; step < 3; step++) {
+                sameGradients(cached[i], plain[i], x, y); // the same input array every time
+                cached[i].feedForward(new INDArray[] {x}, true); // a training forward pass without a backward one
+                INDArray delta = Nd4j.rand(DataType.DOUBLE, cached[i].params().shape()).subi(0.5).muli(0.2);
+                cached[i].params().addi(delta);
+                plain[i].params().addi(delta);
+            }
+        }
+    }
+
     @Test
     void gradientChecksPass() {
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 6);
