@@ -3,6 +3,7 @@ package org.unsupervisedzoo.zoo.layers;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Objects;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -69,17 +70,34 @@ public class KLSparsityPenalty extends PenaltyLayer {
     /** {@link #penaltyGradient} written into {@code out}: the per-unit derivative copied into every row. */
     @Override
     public boolean penaltyGradientInto(INDArray h, INDArray out) {
-        INDArray raw = h.mean(true, 0);
+        INDArray raw = columnMeans(h);
         INDArray inside = raw.gte(EPS).castTo(h.dataType()).muli(raw.lte(1 - EPS).castTo(h.dataType()));
-        INDArray q = clippedMean(h);
+        INDArray q = clip(raw.dup());
         INDArray dq = q.rdiv(-rho).addi(q.rsub(1.0).rdivi(1 - rho)).muli(beta).muli(inside);
         out.putiRowVector(dq.reshape(1, out.size(1)));
         return true;
     }
 
     private static INDArray clippedMean(INDArray h) {
-        INDArray q = h.mean(true, 0);
+        return clip(columnMeans(h));
+    }
+
+    /** {@code q} clipped to [EPS, 1 - EPS], in place. */
+    private static INDArray clip(INDArray q) {
         return Transforms.max(Transforms.min(q, 1 - EPS, false), EPS, false);
+    }
+
+    /**
+     * The mean activation of each unit over the batch, {@code [1, n]}, as one product with a row of ones (ND4J's
+     * reduction along dimension 0 walks the matrix with a stride: the largest part of this head's cost).
+     */
+    private static INDArray columnMeans(INDArray h) {
+        if (h.rank() != 2) {
+            return h.mean(true, 0);
+        }
+        INDArray q = Nd4j.createUninitialized(h.dataType(), 1, h.size(1));
+        Nd4j.gemm(Nd4j.ones(h.dataType(), 1, h.size(0)), h, q, false, false, 1.0 / h.size(0), 0.0);
+        return q;
     }
 
     public double getRho() {
