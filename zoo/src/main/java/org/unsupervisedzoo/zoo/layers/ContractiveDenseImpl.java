@@ -110,8 +110,9 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         INDArray[] f = forward();
+        INDArray norms = columnNorms();
         if (training) {
-            cache.storeAll(input, f);
+            cache.storeAll(input, f[0], f[1], f[2], norms); // the norms too: W does not change before backprop
         } else {
             cache.invalidate();
         }
@@ -119,8 +120,7 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, f[0].dataType(),
                 new long[] {f[0].size(0), 2 * k}, 'c');
         out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).assign(f[0]);
-        out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k))
-                .assign(f[1].mul(f[1]).muliRowVector(columnNorms()));
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k)).assign(f[1].mul(f[1]).muliRowVector(norms));
         return out;
     }
 
@@ -128,13 +128,16 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         INDArray[] f = cache.takeAll(input);
+        INDArray s;
         if (f == null) {
             f = forward();
+            s = columnNorms();
+        } else {
+            s = f[3];
         }
         INDArray d = f[1];
         long k = d.size(1);
         INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
-        INDArray s = columnNorms();
         INDArray gh = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k));
         INDArray gq = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k));
         INDArray gqd = gq.mul(d);
@@ -143,7 +146,7 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
         INDArray x = input.castTo(w.dataType());
         INDArray gw = gradTable.get(ContractiveDenseLayer.WEIGHT_KEY);
         Nd4j.gemm(x, dz, gw, true, false, 1.0, 0.0);
-        gw.addi(w.mul(2.0).muliRowVector(ds));
+        gw.addi(w.mulRowVector(ds.muli(2.0)));
         INDArray gb = gradTable.get(ContractiveDenseLayer.BIAS_KEY);
         gb.assign(dz.sum(true, 0));
         INDArray dx = null; // (none when the layer below is the network's input: InputGradients)
