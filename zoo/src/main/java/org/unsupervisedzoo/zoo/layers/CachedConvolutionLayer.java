@@ -82,14 +82,12 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
         @Override
         public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
             cache.invalidate();
-            batchWeights.invalidate();
             super.setInput(input, workspaceMgr);
         }
 
         @Override
         public void clear() {
             cache.invalidate();
-            batchWeights.invalidate();
             super.clear();
         }
 
@@ -123,7 +121,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
                     g.dW, g.same, cols);
             INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
                     new long[] {g.b, g.oC, g.oH, g.oW}, 'c');
-            Nd4j.matmul(batchWeights.fill(w, g.b, training ? input : null),
+            Nd4j.matmul(batchWeights.fill(w, g.b),
                     cols.reshape('c', g.b, g.iC * g.kH * g.kW, g.outPixels()),
                     z.reshape('c', g.b, g.oC, g.outPixels()), false, false, false);
             if (layerConf().hasBias()) {
@@ -158,7 +156,8 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             // error columns W^T delta_b, folded back into the input's shape (none when the input is the data)
             INDArray epsNext = null;
             if (inputGradientNeeded) {
-                INDArray dCols = Nd4j.matmul(batchWeights.reuse(w, g.b, input), delta3, null, true, false, false);
+                // the batch weights of the forward pass whose columns were kept (same input, same weights)
+                INDArray dCols = Nd4j.matmul(batchWeights.filled(w), delta3, null, true, false, false);
                 epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, w.dataType(),
                         new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
                 Convolution.col2im(dCols.reshape('c', g.b, g.iC, g.kH, g.kW, g.oH, g.oW), epsNext, g.sH, g.sW,

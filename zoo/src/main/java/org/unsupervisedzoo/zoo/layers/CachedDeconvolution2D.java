@@ -71,14 +71,12 @@ public class CachedDeconvolution2D extends Deconvolution2D {
         @Override
         public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
             cache.invalidate();
-            batchWeights.invalidate();
             super.setInput(input, workspaceMgr);
         }
 
         @Override
         public void clear() {
             cache.invalidate();
-            batchWeights.invalidate();
             super.clear();
         }
 
@@ -124,7 +122,7 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
             // columns [B, oC kH kW, iH iW] = W^T [oC kH kW, iC] x input_b [iC, iH iW], batched; then col2im
             INDArray in3 = input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels());
-            INDArray cols = Nd4j.matmul(batchWeights.fill(w, g.b, training ? input : null), in3, null, true, false,
+            INDArray cols = Nd4j.matmul(batchWeights.fill(w, g.b), in3, null, true, false,
                     false);
             INDArray z = workspaceMgr.create(ArrayType.ACTIVATIONS, w.dataType(), new long[] {g.b, g.oC, g.oH, g.oW},
                     'c');
@@ -161,7 +159,8 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             weightGrad.assign(Nd4j.matmul(in3, cols3, null, false, true, false).sum(0).reshape(weightGrad.shape()));
             INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(),
                     new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
-            Nd4j.matmul(batchWeights.reuse(w, g.b, input), cols3, epsNext.reshape('c', g.b, g.iC, g.inPixels()),
+            // batch weights as filled by the forward pass that produced z above (kept or just rerun)
+            Nd4j.matmul(batchWeights.filled(w), cols3, epsNext.reshape('c', g.b, g.iC, g.inPixels()),
                     false, false, false);
             Gradient ret = new DefaultGradient();
             if (layerConf().hasBias()) {
