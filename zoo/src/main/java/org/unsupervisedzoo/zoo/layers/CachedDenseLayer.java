@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -15,7 +14,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's {@link DenseLayer}, {@code a = phi(x W + b)}, with the same parameters ({@code W [nIn, nOut]}, {@code b
@@ -147,20 +145,13 @@ public class CachedDenseLayer extends DenseLayer {
             if (maskArray != null) {
                 applyMask(delta);
             }
-            Gradient ret = new DefaultGradient();
-            if (hasBias()) {
-                INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-                delta.sum(biasGrad, 0);
-                ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
-            }
             INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             // (no error for the layer below when below is the network's input: InputGradients)
-            INDArray epsilonNext = inputGradientNeeded ? DenseMath.backError(delta, w, workspaceMgr) : null;
-            INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-            Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
-            ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+            Pair<Gradient, INDArray> ret = DenseMath.gradients(input, delta, w, gradientViews, hasBias(),
+                    inputGradientNeeded, workspaceMgr);
             weightNoiseParams.clear();
-            return new Pair<>(ret, epsilonNext == null ? null : backpropDropOutIfPresent(epsilonNext));
+            INDArray epsilonNext = ret.getSecond();
+            return new Pair<>(ret.getFirst(), epsilonNext == null ? null : backpropDropOutIfPresent(epsilonNext));
         }
     }
 }

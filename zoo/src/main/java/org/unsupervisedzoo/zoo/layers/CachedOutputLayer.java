@@ -4,7 +4,6 @@ import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -13,7 +12,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's {@link OutputLayer}, {@code y = phi(x W + b)} with a loss, with the same parameters, maths and JSON fields,
@@ -109,18 +107,10 @@ public class CachedOutputLayer extends OutputLayer {
             INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
             INDArray delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(),
                     maskArray);
-            Gradient gradient = new DefaultGradient();
-            INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-            Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
-            gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
-            if (hasBias()) {
-                INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-                delta.sum(biasGrad, 0);
-                gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
-            }
             INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-            INDArray epsilonNext = DenseMath.backError(delta, w, workspaceMgr);
-            return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
+            Pair<Gradient, INDArray> ret = DenseMath.gradients(input, delta, w, gradientViews, hasBias(), true,
+                    workspaceMgr);
+            return new Pair<>(ret.getFirst(), backpropDropOutIfPresent(ret.getSecond()));
         }
     }
 }

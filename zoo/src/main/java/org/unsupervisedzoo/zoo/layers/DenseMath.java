@@ -1,9 +1,14 @@
 package org.unsupervisedzoo.zoo.layers;
 
 import java.util.Arrays;
+import java.util.Map;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -47,5 +52,25 @@ final class DenseMath {
                 new long[] {delta.size(0), w.size(0)}, 'c');
         Nd4j.gemm(delta, w, eps, false, true, 1.0, 0.0);
         return eps;
+    }
+
+    /**
+     * A dense layer's gradients from its error {@code delta = dL/dz}: {@code dW = x^T delta} and (with a bias) the
+     * column sums of {@code delta}, written into the layer's gradient views, and, when {@code errorBelow}, the error
+     * for the layer below {@code delta W^T} (else null: see {@link InputGradients}).
+     */
+    static Pair<Gradient, INDArray> gradients(INDArray input, INDArray delta, INDArray w,
+                                              Map<String, INDArray> gradientViews, boolean hasBias,
+                                              boolean errorBelow, LayerWorkspaceMgr workspaceMgr) {
+        Gradient ret = new DefaultGradient();
+        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
+        ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+        if (hasBias) {
+            INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+            delta.sum(biasGrad, 0);
+            ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+        }
+        return new Pair<>(ret, errorBelow ? backError(delta, w, workspaceMgr) : null);
     }
 }
