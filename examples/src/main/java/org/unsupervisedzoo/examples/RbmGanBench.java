@@ -1,7 +1,6 @@
 package org.unsupervisedzoo.examples;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -59,7 +58,7 @@ final class RbmGanBench {
         return Math.max(1, (int) Math.round(steps * (double) batch / batch(model)));
     }
 
-    static Map<String, Object> run(String model, TorchBenchmark.Sampler sampler, Options o) throws IOException {
+    static Map<String, Object> run(String model, Options o) throws IOException {
         Options mo = model.equals(RBM_MODEL) ? RbmExample.declare() : GanExample.options();
         mo.set("data", o.string("data"));
         if (o.path("data-dir") != null) {
@@ -71,9 +70,8 @@ final class RbmGanBench {
         int batch = mo.integer("batch");
         int steps = scaled(o.integer("steps"), o.integer("batch"), model);
         int warmup = scaled(o.integer("warmup"), o.integer("batch"), model);
-        Map<String, Object> r = new LinkedHashMap<>();
-        long firstStep;
-        double seconds;
+        TorchBenchmark.Sampler sampler = TorchBenchmark.sampler(o);
+        TorchBenchmark.Timing t;
         double testLoss;
         double flops;
         if (model.equals(RBM_MODEL)) {
@@ -81,17 +79,7 @@ final class RbmGanBench {
             MnistIterator it = MnistIterator.builder(train).batchSize(batch).seed(mo.integer("seed")).build();
             ComputationGraph graph = rbm.init();
             RbmIterator rit = new RbmIterator(it, rbm, graph, mo.integer("seed") + 1);
-            firstStep = System.currentTimeMillis();
-            for (int i = 0; i < warmup; i++) {
-                graph.fit(next(rit));
-            }
-            TorchBenchmark.Sampler.start(sampler);
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                graph.fit(next(rit));
-            }
-            seconds = (System.nanoTime() - t0) / 1e9;
-            TorchBenchmark.Sampler.stop(sampler);
+            t = TorchBenchmark.Timing.of(() -> graph.fit(next(rit)), warmup, steps, sampler);
             testLoss = rbm.params(graph).reconstructionError(testImages(test));
             flops = 12.0 * rbm.nVisible() * rbm.nHidden();
         } else {
@@ -99,32 +87,11 @@ final class RbmGanBench {
             GanTrainer trainer = GanTrainer.builder(gan).batchSize(batch).seed(mo.integer("seed")).build();
             // shuffled minibatches from the bytes, as the twin's (GanExample holds the whole set as one array)
             MnistIterator images = MnistIterator.builder(train).batchSize(batch).seed(mo.integer("seed")).build();
-            firstStep = System.currentTimeMillis();
-            for (int i = 0; i < warmup; i++) {
-                round(trainer, images, batch);
-            }
-            TorchBenchmark.Sampler.start(sampler);
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                round(trainer, images, batch);
-            }
-            seconds = (System.nanoTime() - t0) / 1e9;
-            TorchBenchmark.Sampler.stop(sampler);
+            t = TorchBenchmark.Timing.of(() -> round(trainer, images, batch), warmup, steps, sampler);
             testLoss = discriminatorTestLoss(trainer, testImages(test));
             flops = 8.0 * trainer.generator().numParams() + 16.0 * trainer.discriminator().numParams();
         }
-        r.put("side", "dl4j");
-        r.put("model", model);
-        r.put("steps", steps);
-        r.put("warmup", warmup);
-        r.put("batch", batch);
-        r.put("seconds", seconds);
-        r.put("examples_per_second", steps * (double) batch / seconds);
-        r.put("train_loss", Double.NaN);
-        r.put("test_loss", testLoss);
-        r.put("first_step_epoch_ms", (double) firstStep);
-        r.put("flops_per_example", flops);
-        return r;
+        return TorchBenchmark.result(model, steps, warmup, batch, t, Double.NaN, testLoss, flops, sampler);
     }
 
     /** All test digits as one array (made after the timed steps, so that it is not counted in the start-up). */

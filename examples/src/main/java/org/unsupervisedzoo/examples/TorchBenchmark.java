@@ -114,7 +114,7 @@ final class TorchBenchmark {
     // ---------------------------------------------------------------- the DL4J side, in this process
 
     /** The profile's sampler of this thread as {@code --profile} asks (not started), or null. */
-    private static Sampler sampler(Options o) {
+    static Sampler sampler(Options o) {
         String profile = o.string("profile");
         return profile.equals("false") ? null : new Sampler(Thread.currentThread(), profile.equals("deep"));
     }
@@ -122,15 +122,7 @@ final class TorchBenchmark {
     /** One DL4J run of a model: warm-up, timed steps, test loss, memory and start-up time. */
     static Map<String, Object> dl4jRun(String model, Options o) throws IOException {
         if (RbmGanBench.handles(model)) {
-            Sampler sampler = sampler(o);
-            Map<String, Object> r = RbmGanBench.run(model, sampler, o);
-            r.put("threads", ZooRuntime.describe());
-            r.put("peak_rss_mb", peakRssMb());
-            r.put("jvm_start_epoch_ms", (double) ManagementFactory.getRuntimeMXBean().getStartTime());
-            if (sampler != null) {
-                r.put("profile", sampler.shares());
-            }
-            return r;
+            return RbmGanBench.run(model, o);
         }
         AutoencoderRunner runner = Main.examples().get(model);
         Options mo = runner.options();
@@ -157,28 +149,54 @@ final class TorchBenchmark {
         }
         ComputationGraph graph = factory.init();
 
-        long firstStep = System.currentTimeMillis();
-        for (int i = 0; i < warmup; i++) {
-            graph.fit(nextFull(it, batch));
-        }
+        MultiDataSetIterator batches = it;
+        MultiDataSet[] last = new MultiDataSet[1];
         Sampler sampler = sampler(o);
-        Sampler.start(sampler);
-        long t0 = System.nanoTime();
-        MultiDataSet last = null;
-        for (int i = 0; i < steps; i++) {
-            last = nextFull(it, batch);
-            graph.fit(last);
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Sampler.stop(sampler);
+        Timing t = Timing.of(() -> {
+            last[0] = nextFull(batches, batch);
+            graph.fit(last[0]);
+        }, warmup, steps, sampler);
         double trainLoss = graph.score() * runner.scoreScale(factory, train.pixelCount()) * train.pixelCount();
         MnistIterator testIt = MnistIterator.builder(test).batchSize(1000).shuffle(false).shape(runner.shape())
                 .target(MnistIterator.Target.INPUT).build();
         double testLoss = runner.testLoss(graph, testIt, factory, new LinkedHashMap<>());
         double flops = StepFlops.perExample(graph.getConfiguration(),
-                Arrays.stream(last.getFeatures()).map(a -> StepFlops.typeOf(a.shape()))
+                Arrays.stream(last[0].getFeatures()).map(a -> StepFlops.typeOf(a.shape()))
                         .toArray(org.deeplearning4j.nn.conf.inputs.InputType[]::new));
 
+        return result(model, steps, warmup, batch, t, trainLoss, testLoss, flops, sampler);
+    }
+
+    /** Wall-clock times of one run: the first step's start (epoch ms) and the timed steps' seconds. */
+    static final class Timing {
+        final long firstStepEpochMs;
+        final double seconds;
+
+        private Timing(long firstStepEpochMs, double seconds) {
+            this.firstStepEpochMs = firstStepEpochMs;
+            this.seconds = seconds;
+        }
+
+        /** {@code warmup} untimed steps, then {@code steps} timed ones, profiled by {@code sampler} (may be null). */
+        static Timing of(Runnable step, int warmup, int steps, Sampler sampler) {
+            long firstStep = System.currentTimeMillis();
+            for (int i = 0; i < warmup; i++) {
+                step.run();
+            }
+            Sampler.start(sampler);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                step.run();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Sampler.stop(sampler);
+            return new Timing(firstStep, seconds);
+        }
+    }
+
+    /** The {@code RESULT} fields of one DL4J run, with this process's threads, peak memory and start time. */
+    static Map<String, Object> result(String model, int steps, int warmup, int batch, Timing t, double trainLoss,
+                                      double testLoss, double flops, Sampler sampler) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("side", "dl4j");
         r.put("model", model);
@@ -186,11 +204,11 @@ final class TorchBenchmark {
         r.put("warmup", warmup);
         r.put("batch", batch);
         r.put("threads", ZooRuntime.describe());
-        r.put("seconds", seconds);
-        r.put("examples_per_second", steps * (double) batch / seconds);
+        r.put("seconds", t.seconds);
+        r.put("examples_per_second", steps * (double) batch / t.seconds);
         r.put("train_loss", trainLoss);
         r.put("test_loss", testLoss);
-        r.put("first_step_epoch_ms", (double) firstStep);
+        r.put("first_step_epoch_ms", (double) t.firstStepEpochMs);
         r.put("peak_rss_mb", peakRssMb());
         r.put("flops_per_example", flops);
         r.put("jvm_start_epoch_ms", (double) ManagementFactory.getRuntimeMXBean().getStartTime());
