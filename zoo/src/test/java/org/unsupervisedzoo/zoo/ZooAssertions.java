@@ -81,4 +81,35 @@ public final class ZooAssertions {
             assertTrue(e.getMessage().contains(f), "'" + f + "' in: " + e.getMessage());
         }
     }
+
+    /**
+     * {@code base}, prefetched by DL4J's {@code AsyncMultiDataSetIterator} as {@code fit(iterator)} does, gives over
+     * two epochs the same batches (every feature and label array) as {@code sync}, an identical pipeline read
+     * directly, {@code batches} per epoch.
+     */
+    public static void prefetchedEqualsSync(org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator base,
+                                            org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator sync,
+                                            int batches) {
+        assertTrue(base.asyncSupported(), "the pipeline may be prefetched");
+        org.deeplearning4j.datasets.iterator.AsyncMultiDataSetIterator async =
+                new org.deeplearning4j.datasets.iterator.AsyncMultiDataSetIterator(base, 2, true);
+        for (int epoch = 0; epoch < 2; epoch++) {
+            int n = 0;
+            while (async.hasNext()) {
+                MultiDataSet m = async.next();
+                MultiDataSet d = sync.next();
+                for (int i = 0; i < d.numFeatureArrays(); i++) {
+                    assertEquals(d.getFeatures(i), m.getFeatures(i), "epoch " + epoch + " batch " + n + " input " + i);
+                }
+                for (int i = 0; i < d.numLabelsArrays(); i++) {
+                    assertEquals(d.getLabels(i), m.getLabels(i), "epoch " + epoch + " batch " + n + " target " + i);
+                }
+                n++;
+            }
+            assertTrue(!sync.hasNext() && n == batches, batches + " batches per epoch: " + n);
+            async.reset();
+            sync.reset();
+        }
+        async.shutdown();
+    }
 }

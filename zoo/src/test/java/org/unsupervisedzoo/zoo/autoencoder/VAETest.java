@@ -170,25 +170,8 @@ class VAETest {
 
     @Test
     void prefetchingOnDl4jsThreadGivesTheSameBatchesAndNoise() {
-        VaeIterator sync = new VaeIterator(SampleData.train(16, MnistIterator.Shape.FLAT, 64), toy, 5);
-        VaeIterator base = new VaeIterator(SampleData.train(16, MnistIterator.Shape.FLAT, 64), toy, 5);
-        assertTrue(base.asyncSupported(), "the VAE's MNIST pipeline may be prefetched");
-        org.deeplearning4j.datasets.iterator.AsyncMultiDataSetIterator async =
-                new org.deeplearning4j.datasets.iterator.AsyncMultiDataSetIterator(base, 2, true);
-        for (int epoch = 0; epoch < 2; epoch++) {
-            int n = 0;
-            while (async.hasNext()) {
-                org.nd4j.linalg.dataset.api.MultiDataSet m = async.next();
-                org.nd4j.linalg.dataset.api.MultiDataSet d = sync.next();
-                assertEquals(d.getFeatures(0), m.getFeatures(0), "epoch " + epoch + " batch " + n + " input");
-                assertEquals(d.getFeatures(1), m.getFeatures(1), "epoch " + epoch + " batch " + n + " noise");
-                n++;
-            }
-            assertTrue(!sync.hasNext() && n == 4, "four batches of 16: " + n);
-            async.reset();
-            sync.reset();
-        }
-        async.shutdown();
+        ZooAssertions.prefetchedEqualsSync(new VaeIterator(SampleData.train(16, MnistIterator.Shape.FLAT, 64), toy, 5),
+                new VaeIterator(SampleData.train(16, MnistIterator.Shape.FLAT, 64), toy, 5), 4);
     }
 
     @Test

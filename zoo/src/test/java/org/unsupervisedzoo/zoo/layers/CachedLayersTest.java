@@ -113,12 +113,18 @@ class CachedLayersTest {
                                    boolean bias, int h, int w, Activation activation) {
         Deconvolution2D.Builder d = new Deconvolution2D.Builder(k, k).stride(stride, stride).padding(pad, pad)
                 .dilation(dilation, dilation).hasBias(bias).nOut(3).activation(activation);
+        return cnnWithLoss(mode, h, w, "up", cached ? new CachedDeconvolution2D(d) : d.build());
+    }
+
+    /** in(2 x h x w) -> {@code layer} named {@code name} -> sigmoid XENT; DOUBLE, no updates. */
+    private static ComputationGraph cnnWithLoss(ConvolutionMode mode, int h, int w, String name,
+                                                org.deeplearning4j.nn.conf.layers.Layer layer) {
         ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5)
                 .dataType(DataType.DOUBLE).updater(new NoOp()).convolutionMode(mode).graphBuilder()
                 .addInputs("in").setInputTypes(InputType.convolutional(h, w, 2))
-                .addLayer("up", cached ? new CachedDeconvolution2D(d) : d.build(), "in")
+                .addLayer(name, layer, "in")
                 .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.XENT)
-                        .activation(Activation.SIGMOID).build(), "up")
+                        .activation(Activation.SIGMOID).build(), name)
                 .setOutputs("out").build());
         g.init();
         return g;
@@ -162,15 +168,7 @@ class CachedLayersTest {
                                  boolean bias, int h, int w) {
         ConvolutionLayer.Builder c = new ConvolutionLayer.Builder(k, k).stride(stride, stride).padding(pad, pad)
                 .dilation(dilation, dilation).hasBias(bias).nOut(3).activation(Activation.TANH);
-        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5)
-                .dataType(DataType.DOUBLE).updater(new NoOp()).convolutionMode(mode).graphBuilder()
-                .addInputs("in").setInputTypes(InputType.convolutional(h, w, 2))
-                .addLayer("c", cached ? new CachedConvolutionLayer(c) : c.build(), "in")
-                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.XENT)
-                        .activation(Activation.SIGMOID).build(), "c")
-                .setOutputs("out").build());
-        g.init();
-        return g;
+        return cnnWithLoss(mode, h, w, "c", cached ? new CachedConvolutionLayer(c) : c.build());
     }
 
     @Test

@@ -127,24 +127,8 @@ class CorruptionTest {
                 new GaussianCorruption(0.3, true), 5);
         CorruptingIterator base = new CorruptingIterator(SampleData.train(16, MnistIterator.Shape.FLAT, 64),
                 new GaussianCorruption(0.3, true), 5);
-        org.unsupervisedzoo.zoo.train.ReconstructionIterator mapped =
-                new org.unsupervisedzoo.zoo.train.ReconstructionIterator(base, 1);
-        assertTrue(mapped.asyncSupported(), "a corrupting MNIST pipeline may be prefetched");
-        org.deeplearning4j.datasets.iterator.AsyncMultiDataSetIterator async =
-                new org.deeplearning4j.datasets.iterator.AsyncMultiDataSetIterator(mapped, 2, true);
-        for (int epoch = 0; epoch < 2; epoch++) {
-            int n = 0;
-            while (async.hasNext()) {
-                org.nd4j.linalg.dataset.api.MultiDataSet m = async.next();
-                DataSet d = sync.next();
-                assertEquals(d.getFeatures(), m.getFeatures(0), "epoch " + epoch + " batch " + n + " input");
-                assertEquals(d.getLabels(), m.getLabels(0), "epoch " + epoch + " batch " + n + " target");
-                n++;
-            }
-            assertTrue(!sync.hasNext() && n == 4, "four batches of 16: " + n);
-            async.reset();
-            sync.reset();
-        }
-        async.shutdown();
+        org.unsupervisedzoo.zoo.ZooAssertions.prefetchedEqualsSync(
+                new org.unsupervisedzoo.zoo.train.ReconstructionIterator(base, 1),
+                new org.unsupervisedzoo.zoo.train.ReconstructionIterator(sync, 1), 4);
     }
 }
