@@ -28,15 +28,14 @@ public final class GradientSharingRun {
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             List<DataSet> batches = MnistBatches.batches(new BundledSample().load(Split.TRAIN),
                     MnistIterator.Shape.FLAT, 32, 7).subList(0, 16);
-            SparkZooTrainerTest.batches = batches;
             UndercompleteAutoencoder f = UndercompleteAutoencoder.builder().inputSize(784).hiddenSizes(32)
                     .updater(new Adam(3e-3)).seed(5).build();
             ComputationGraph g = f.init();
-            double before = SparkZooTrainerTest.score(g, f);
+            double before = SparkZooTrainerTest.score(g, f, batches);
             ComputationGraph trained = SparkZooTrainer.builder().mode(SparkZooTrainer.Mode.SHARING).workers(2)
                     .batchPerWorker(32).threshold(1e-3).port(port).controllerAddress("127.0.0.1").build()
                     .fit(sc, g, sc.parallelize(batches, 2), BatchShaper.of(f, false), 2, null);
-            System.out.println("RESULT " + before + " " + SparkZooTrainerTest.score(trained, f));
+            System.out.println("RESULT " + before + " " + SparkZooTrainerTest.score(trained, f, batches));
         }
         System.exit(0); // DL4J's transport leaves non-daemon threads
     }

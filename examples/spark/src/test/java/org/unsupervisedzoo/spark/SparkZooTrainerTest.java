@@ -69,10 +69,15 @@ class SparkZooTrainerTest {
 
     /** The graph's score on the first 256 digits, shaped as the trainer shapes them (fixed noise). */
     static double score(ComputationGraph g, AutoencoderFactory f) {
+        return score(g, f, batches);
+    }
+
+    /** The graph's score on the first 256 digits of {@code data}, shaped as the trainer shapes them. */
+    static double score(ComputationGraph g, AutoencoderFactory f, List<DataSet> data) {
         List<MultiDataSet> shaped = new ArrayList<>();
         BatchShaper shaper = BatchShaper.of(f, false);
         try (org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(99)) {
-            for (DataSet ds : batches.subList(0, 8)) {
+            for (DataSet ds : data.subList(0, 8)) {
                 shaped.add(shaper.shape(ds, rng));
             }
         } catch (Exception e) {
