@@ -30,12 +30,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * calls it first thing; a program of a user's own should call it at the top of {@code main}. Called later (or where
  * {@code setenv} is unavailable) it still sets the master-thread and BLAS counts, and {@link #describe()} shows the
  * op-pool size in effect ({@code ops N}).
+ *
+ * <p>Native memory: JavaCPP (under ND4J) by default reads the process's resident size from {@code /proc} at every
+ * native allocation, to call the garbage collector when it passes {@code org.bytedeco.javacpp.maxPhysicalBytes}
+ * (twice the heap limit unless set). ND4J makes several such allocations per op (shape descriptors, buffers of
+ * arrays outside workspaces), and on the undercomplete autoencoder that read was 11% of the training step (a Java
+ * Flight Recorder profile; 1.19x steps/s without it, BENCHMARKS.md). Unless the property is set (either spelling),
+ * this class sets it to {@code 0}, which turns that check off before JavaCPP loads; JavaCPP's cheaper check against
+ * {@code org.bytedeco.javacpp.maxBytes} stays, and ND4J still frees arrays outside workspaces when the garbage
+ * collector finds them. A run that needs the guard (long jobs with many arrays outside workspaces and a large heap)
+ * passes {@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=8G} or similar; {@link #describe()} shows which is in effect.
  */
 public final class ZooRuntime {
     /** System property overriding the thread settings. */
     public static final String PROPERTY = "zoo.threads";
     /** Environment variable overriding the thread settings (after the system property). */
     public static final String ENV = "ZOO_THREADS";
+    /** JavaCPP's limit on the process's resident size (see the class comment); 0 turns its per-allocation check off. */
+    public static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
     private static volatile String applied;
 
@@ -45,6 +57,7 @@ public final class ZooRuntime {
     /** Applies the thread settings once per process; later calls return at once. Returns what was applied. */
     public static synchronized String applyDefaults() {
         if (applied == null) {
+            skipPhysicalMemoryCheck();
             applied = apply(setting(System.getProperty(PROPERTY), System.getenv(ENV),
                     System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors()));
         }
@@ -87,6 +100,14 @@ public final class ZooRuntime {
         }
     }
 
+    /** Sets {@link #MAX_PHYSICAL_BYTES} to 0 unless the user set it (in either of JavaCPP's spellings). */
+    static void skipPhysicalMemoryCheck() {
+        if (System.getProperty(MAX_PHYSICAL_BYTES) == null
+                && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(Locale.ROOT)) == null) {
+            System.setProperty(MAX_PHYSICAL_BYTES, "0");
+        }
+    }
+
     private static String apply(int[] threads) {
         if (threads != null) {
             NativeEnvironment.set("OMP_NUM_THREADS", Integer.toString(threads[0])); // before ND4J loads (see above)
@@ -97,10 +118,15 @@ public final class ZooRuntime {
         return describe();
     }
 
-    /** The thread counts in effect, e.g. {@code ops 1, blas 2}. */
+    /**
+     * The thread counts and JavaCPP's resident-size check in effect, e.g. {@code ops 1, master 1, blas 2, rss check
+     * off}.
+     */
     public static String describe() {
+        long maxPhysical = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
         return "ops " + Nd4j.getEnvironment().maxThreads() + ", master " + Nd4j.getEnvironment().maxMasterThreads()
-                + ", blas " + Nd4j.factory().blas().getMaxThreads();
+                + ", blas " + Nd4j.factory().blas().getMaxThreads() + ", rss check "
+                + (maxPhysical > 0 ? "at " + (maxPhysical >> 20) + " MB" : "off");
     }
 
     /** C's {@code setenv} for this process, so that native libraries loaded afterwards read the value. */

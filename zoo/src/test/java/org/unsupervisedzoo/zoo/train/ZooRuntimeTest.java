@@ -63,7 +63,19 @@ class ZooRuntimeTest {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
-        assertTrue(out.contains("applied: ops 3, master 3, blas 1"), out);
+        assertTrue(out.contains("applied: ops 3, master 3, blas 1, rss check off"), out);
+    }
+
+    /** A user's own limit on JavaCPP's resident-size check is kept (the JVM below sets it on its command line). */
+    @Test
+    void aUsersPhysicalMemoryLimitIsKept() throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        ProcessBuilder pb = new ProcessBuilder(java, "-Dorg.bytedeco.javacpp.maxphysicalbytes=3G", "-cp",
+                System.getProperty("java.class.path"), Child.class.getName()).redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
+        assertTrue(out.contains("rss check at 3072 MB"), out);
     }
 
     /** The child JVM of the test above: nothing touches ND4J before {@code applyDefaults()}. */
