@@ -35,7 +35,7 @@ class FastAdamTest {
     @Test
     void updatesEqualDl4jAdamStepByStep() {
         for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            int n = 1000;
+            int n = 2 * FastAdam.Updater.CHUNK + 123; // three chunks of the Java pass, the last one short
             INDArray viewA = Nd4j.create(t, 1, 2 * n);
             INDArray viewB = Nd4j.create(t, 1, 2 * n);
             GradientUpdater<?> dl4j = new Adam(0.01, 0.8, 0.99, 1e-6).instantiate(viewA, true);
@@ -51,6 +51,8 @@ class FastAdamTest {
                 assertTrue(ga.equalsWithEps(gb, tol * 100), t + " update, step " + it);
                 assertTrue(viewA.equalsWithEps(viewB, tol), t + " state m|v, step " + it);
             }
+            assertEquals(t == DataType.FLOAT ? 6 : 0, ((FastAdam.Updater) fast).javaPassSteps(),
+                    t + ": the Java pass takes float, ND4J's passes double");
         }
     }
 
@@ -89,6 +91,8 @@ class FastAdamTest {
         assertTrue(a.params().equalsWithEps(b.params(), 1e-5), "same parameters after 10 steps");
         for (org.deeplearning4j.nn.updater.UpdaterBlock block : b.getUpdater().getUpdaterBlocks()) {
             assertEquals(10, ((FastAdam.Updater) block.getGradientUpdater()).inPlaceSteps(), "in-place path taken");
+            assertEquals(10, ((FastAdam.Updater) block.getGradientUpdater()).javaPassSteps(),
+                    "the Java pass reads the network's gradient and state views");
         }
         assertTrue(a.getUpdater().getStateViewArray().equalsWithEps(b.getUpdater().getStateViewArray(), 1e-5),
                 "same Adam moments");
