@@ -45,6 +45,9 @@ public class CachedOutputLayer extends OutputLayer {
     /** The layer at run time: DL4J's output layer with the pre-activation kept from backward pass to score. */
     public static class Impl extends org.deeplearning4j.nn.layers.OutputLayer {
         private final transient PreOutputCache cache = new PreOutputCache();
+        /** The loss gradient of the last training backward pass, for the score (see {@link #computeScore}). */
+        private final transient PreOutputCache lossGradient = new PreOutputCache();
+        private transient INDArray lossGradientLabels;
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -55,15 +58,22 @@ public class CachedOutputLayer extends OutputLayer {
             return cache.reused();
         }
 
+        /** How many scores came from the backward pass's loss gradient instead of a softplus pass. */
+        public long scoresFromGradient() {
+            return lossGradient.reused();
+        }
+
         @Override
         public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
             cache.invalidate();
+            lossGradient.invalidate();
             super.setInput(input, workspaceMgr);
         }
 
         @Override
         public void clear() {
             cache.invalidate();
+            lossGradient.invalidate();
             super.clear();
         }
 
@@ -99,6 +109,45 @@ public class CachedOutputLayer extends OutputLayer {
             return new Pair<>(z, z);
         }
 
+        /** The loss is {@link FusedBinaryXENT} on a sigmoid output, without mask: its score can reuse the gradient. */
+        private boolean scoreFromGradient() {
+            return layerConf().getLossFn() instanceof FusedBinaryXENT && layerConf().getActivationFn()
+                    instanceof org.nd4j.linalg.activations.impl.ActivationSigmoid && maskArray == null
+                    && dataType == DataType.FLOAT;
+        }
+
+        /**
+         * DL4J's {@code BaseOutputLayer.computeScore}; in training, right after a backward pass on the same input and
+         * labels, the {@link FusedBinaryXENT} sum comes from that pass's loss gradient ({@link
+         * FusedBinaryXENT#sumFromGradient}) instead of a softplus pass over the output.
+         */
+        @Override
+        public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+            boolean usable = training && lossGradientLabels == labels && scoreFromGradient();
+            lossGradientLabels = null;
+            INDArray[] gradient = usable ? lossGradient.takeAll(input) : null;
+            lossGradient.invalidate();
+            if (gradient == null) {
+                return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+            }
+            if (input == null || labels == null) {
+                throw new IllegalStateException("Cannot calculate score without input and labels " + layerId());
+            }
+            INDArray preOut = preOutput2d(true, workspaceMgr);
+            INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.FF_WORKING_MEM);
+            double score = FusedBinaryXENT.sumFromGradient(labels2d, preOut, gradient[0]);
+            if (Double.isNaN(score)) {
+                score = layerConf().getLossFn().computeScore(labels2d, preOut, layerConf().getActivationFn(), null,
+                        false);
+            }
+            if (conf().isMiniBatch()) {
+                score /= getInputMiniBatchSize();
+            }
+            score += fullNetRegTerm;
+            this.score = score;
+            return score;
+        }
+
         /** DL4J's {@code BaseOutputLayer.backpropGradient}, its products through {@link DenseMath}. */
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
@@ -107,6 +156,10 @@ public class CachedOutputLayer extends OutputLayer {
             INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
             INDArray delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(),
                     maskArray);
+            if (scoreFromGradient()) {
+                lossGradient.storeAll(input, delta); // DL4J asks for the score right after this backward pass
+                lossGradientLabels = labels;
+            }
             INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             Pair<Gradient, INDArray> ret = DenseMath.gradients(input, delta, w, gradientViews, hasBias(), true,
                     workspaceMgr);

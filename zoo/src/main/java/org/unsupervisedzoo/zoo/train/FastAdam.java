@@ -13,6 +13,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.unsupervisedzoo.zoo.layers.FloatViews;
 
 /**
  * Adam (Kingma and Ba 2015) with DL4J's exact update, computed in one Java pass over the parameters (float; double
@@ -132,12 +133,9 @@ public class FastAdam extends Adam {
          * the ND4J passes).
          */
         boolean javaPass(INDArray g, INDArray m, INDArray v, float beta1, float beta2, float alpha, float eps) {
-            if (g.dataType() != DataType.FLOAT) {
-                return false;
-            }
-            FloatBuffer gb = floats(g);
-            FloatBuffer mb = floats(m);
-            FloatBuffer vb = floats(v);
+            FloatBuffer gb = FloatViews.of(g);
+            FloatBuffer mb = FloatViews.of(m);
+            FloatBuffer vb = FloatViews.of(v);
             if (gb == null || mb == null || vb == null) {
                 return false;
             }
@@ -174,18 +172,6 @@ public class FastAdam extends Adam {
             }
             javaPassSteps++;
             return true;
-        }
-
-        /** The array's elements as a float buffer whose element i sits at {@code position() + i}, or null. */
-        static FloatBuffer floats(INDArray a) {
-            if (a.length() > Integer.MAX_VALUE / 2 || a.elementWiseStride() != 1) {
-                return null;
-            }
-            FloatBuffer b = a.data().asNioFloat();
-            if (b == null || b.position() != a.offset() || b.capacity() - b.position() < a.length()) {
-                return null;
-            }
-            return b;
         }
 
         static boolean inPlaceCapable(INDArray g, INDArray m, INDArray v) {

@@ -41,6 +41,9 @@ class CachedLayersTest {
     @TempDir
     Path tmp;
 
+    private static final org.nd4j.linalg.activations.IActivation SIGMOID_FN =
+            Activation.SIGMOID.getActivationFunction();
+
     /** in(6) -> hidden(5, tanh, dropout) -> out(6, sigmoid, XENT); cached or DL4J's layers, same seed. */
     static ComputationGraph dense(boolean cached, double dropout, org.nd4j.linalg.learning.config.IUpdater updater) {
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
@@ -95,6 +98,52 @@ class CachedLayersTest {
         assertEquals(xent, cached.score(new org.nd4j.linalg.dataset.DataSet(x, x)), 1e-10);
         sameGradients(cached, plain, x, x);
         sameGradients(cached, plain, x.mul(0.5), x); // a second step with a new input uses no stale copy
+    }
+
+    /**
+     * In float with the zoo's {@link FusedBinaryXENT}, a training step's score comes from the backward pass's loss
+     * gradient; it equals the score of the same parameters computed the usual way (an inference pass), and a new
+     * input or labels never reuse a stale gradient.
+     */
+    @Test
+    void trainingScoreFromTheLossGradientEqualsTheUsualScore() {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        OutputLayer.Builder out = new OutputLayer.Builder(new FusedBinaryXENT()).nIn(16).nOut(30)
+                .activation(Activation.SIGMOID);
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5)
+                .dataType(DataType.FLOAT).updater(new NoOp()).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.feedForward(30))
+                .addLayer("hidden", CachedDenseLayer.of(30, 16, Activation.TANH, null), "in")
+                .addLayer("out", new CachedOutputLayer(out), "hidden").setOutputs("out").build());
+        g.init();
+        CachedOutputLayer.Impl layer = (CachedOutputLayer.Impl) g.getLayer("out");
+        for (int step = 0; step < 3; step++) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, 8, 30).muli(step + 1).subi(step);
+            INDArray y = Nd4j.rand(DataType.FLOAT, 8, 30);
+            g.setInputs(x);
+            g.setLabels(y);
+            g.computeGradientAndScore();
+            double training = g.score();
+            double usual = g.score(new org.nd4j.linalg.dataset.DataSet(x, y));
+            assertEquals(usual, training, 1e-6 * Math.abs(usual), "step " + step);
+            assertEquals(step + 1, layer.scoresFromGradient(), "score from the gradient, step " + step);
+        }
+        // the layer alone: the same input and labels reuse the gradient; other labels after the backward pass do not
+        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr none =
+                org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        INDArray h = Nd4j.rand(DataType.FLOAT, 8, 16);
+        INDArray y = Nd4j.rand(DataType.FLOAT, 8, 30);
+        INDArray other = Nd4j.rand(DataType.FLOAT, 8, 30);
+        INDArray z = h.mmul(g.getParam("out_W")).addiRowVector(g.getParam("out_b"));
+        for (INDArray labels : new INDArray[] {y, other}) {
+            layer.setInput(h, none);
+            layer.setLabels(y);
+            layer.backpropGradient(null, none);
+            layer.setLabels(labels);
+            double expected = new FusedBinaryXENT().computeScore(labels, z, SIGMOID_FN, null, true);
+            assertEquals(expected, layer.computeScore(0, true, none), 1e-6 * Math.abs(expected));
+        }
+        assertEquals(4, layer.scoresFromGradient(), "reused for the same labels only");
     }
 
     @Test

@@ -61,6 +61,39 @@ class FusedBinaryXENTTest {
         assertEquals(60 * (1 - x.getDouble(0, 0)), expected.getDouble(0, 0), 1e-9, "saturated logit, exact value");
     }
 
+    /**
+     * The score from the loss gradient (float, as training runs): the formula in double on the same float values,
+     * over logits up to +-100 (past float's softplus and sigmoid ranges), labels 0, 1 and between, and several
+     * chunks and product runs; the softplus path agrees too. Not applicable: NaN.
+     */
+    @Test
+    void sumFromTheGradientIsTheFormulaInFloat() {
+        FusedBinaryXENT loss = new FusedBinaryXENT();
+        int rows = 37;
+        int cols = 300; // 11,100 elements: three chunks, the last one short
+        INDArray z = Nd4j.randn(DataType.FLOAT, rows, cols).muli(6);
+        INDArray x = Nd4j.rand(DataType.FLOAT, rows, cols);
+        float[] extremes = {100f, -100f, 60f, -60f, 20f, -20f, 0f, 1e-6f, -1e-6f};
+        for (int i = 0; i < extremes.length; i++) {
+            for (float label : new float[] {0f, 1f, 0.5f}) {
+                z.putScalar(i, (int) (label * 10) + 100, extremes[i]);
+                x.putScalar(i, (int) (label * 10) + 100, label);
+            }
+        }
+        x.getRow(rows - 1).assign(1); // binary rows too
+        x.getRow(rows - 2).assign(0);
+        INDArray zd = z.castTo(DataType.DOUBLE);
+        double exact = formula(x.castTo(DataType.DOUBLE), zd).sumNumber().doubleValue();
+        INDArray gradient = loss.computeGradient(x, z, SIGMOID, null);
+        double fromGradient = FusedBinaryXENT.sumFromGradient(x, z, gradient);
+        assertEquals(exact, fromGradient, 1e-6 * Math.abs(exact), "from the gradient");
+        assertEquals(exact, loss.computeScore(x, z, SIGMOID, null, false), 1e-5 * Math.abs(exact), "softplus path");
+        assertTrue(Double.isNaN(FusedBinaryXENT.sumFromGradient(x.castTo(DataType.DOUBLE), zd,
+                gradient.castTo(DataType.DOUBLE))), "double: not this path");
+        assertTrue(Double.isNaN(FusedBinaryXENT.sumFromGradient(x.dup('f'), z, gradient)), "other ordering");
+        assertTrue(Double.isNaN(FusedBinaryXENT.sumFromGradient(x, z, gradient.getColumns(0, 1))), "other shape");
+    }
+
     @Test
     void floatLogitsBeyondSoftplusRangeKeepTheExactScore() {
         FusedBinaryXENT loss = new FusedBinaryXENT();
