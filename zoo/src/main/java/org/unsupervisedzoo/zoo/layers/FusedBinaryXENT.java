@@ -96,6 +96,20 @@ public class FusedBinaryXENT implements ILossFunction {
     /** Elements per partial product in {@link #sumFromGradient} (each factor is at least 1/2: no underflow). */
     private static final int PRODUCT_RUN = 256;
 
+    /** {@code max(z, 0) - x z}; {@code max(z, 0) = (z + |z|) / 2} exactly, without a branch. */
+    private static double term(float z, float x) {
+        return 0.5f * (z + Math.abs(z)) - (double) x * z;
+    }
+
+    /**
+     * {@code max(s, 1 - s)} for {@code s = sigmoid(z)}: {@code s} where {@code z > 0}, else {@code 1 - s} (near
+     * {@code z = 0} either is accurate), as {@code 1/2 + |s - 1/2|}: no branch on the sign, which mispredicts on
+     * mixed signs.
+     */
+    private static float factor(float s) {
+        return 0.5f + Math.abs(s - 0.5f);
+    }
+
     /**
      * The summed loss {@code sum softplus(z) - x z} of {@code labels} and logits {@code z} (no mask), from the gradient
      * {@code g = sigmoid(z) - x} that {@link #computeGradient} returned for the same arrays: without a softplus pass
@@ -131,17 +145,32 @@ public class FusedBinaryXENT implements ILossFunction {
             gb.get(gb.position() + off, gs, 0, len);
             for (int start = 0; start < len; start += PRODUCT_RUN) {
                 int end = Math.min(len, start + PRODUCT_RUN);
-                double product = 1;
-                double part = 0;
-                for (int i = start; i < end; i++) {
-                    float zi = zs[i];
-                    float xi = xs[i];
-                    float si = gs[i] + xi;
-                    part += Math.max(zi, 0f) - (double) xi * zi;
-                    product *= zi > 0 ? si : 1 - si;
+                // four independent lanes: the sums' and products' dependency chains overlap
+                double p0 = 1;
+                double p1 = 1;
+                double p2 = 1;
+                double p3 = 1;
+                double a0 = 0;
+                double a1 = 0;
+                double a2 = 0;
+                double a3 = 0;
+                int i = start;
+                for (; i + 3 < end; i += 4) {
+                    a0 += term(zs[i], xs[i]);
+                    a1 += term(zs[i + 1], xs[i + 1]);
+                    a2 += term(zs[i + 2], xs[i + 2]);
+                    a3 += term(zs[i + 3], xs[i + 3]);
+                    p0 *= factor(gs[i] + xs[i]);
+                    p1 *= factor(gs[i + 1] + xs[i + 1]);
+                    p2 *= factor(gs[i + 2] + xs[i + 2]);
+                    p3 *= factor(gs[i + 3] + xs[i + 3]);
                 }
-                linear += part;
-                logs += Math.log(product);
+                for (; i < end; i++) {
+                    a0 += term(zs[i], xs[i]);
+                    p0 *= factor(gs[i] + xs[i]);
+                }
+                linear += (a0 + a1) + (a2 + a3);
+                logs += Math.log((p0 * p1) * (p2 * p3));
             }
         }
         double sum = linear - logs;
