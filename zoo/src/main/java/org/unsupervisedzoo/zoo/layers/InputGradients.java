@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.MergeVertex;
 
 /**
  * Skips the error for the network's input in the zoo's layers that read it directly. DL4J 1.0.0-M2.1 computes
@@ -13,7 +14,9 @@ import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
  *
  * <p>{@link #skipAtNetworkInputs} marks, in a graph, each zoo layer ({@link Optional}) whose inputs are all network
  * inputs and which has no input preprocessor; its backprop then returns no error ({@code null}, as DL4J's own
- * embedding layer does). Parameter gradients are unchanged (test). The zoo's factories apply it in {@code init()};
+ * embedding layer does). A layer that reads a {@code MergeVertex} of network inputs (the RBM's data and particles)
+ * is marked when it returns a zero error instead ({@link Optional#zerosWhenNotNeeded()}): the merge vertex splits
+ * whatever error it gets, and DL4J throws the pieces away. Parameter gradients are unchanged (test). The zoo's factories apply it in {@code init()};
  * a graph built otherwise (restored from a file, made from JSON) computes the error as DL4J does. Not for graphs
  * whose input gradient you read (e.g. from the input vertex's epsilon for saliency maps): use {@link #restore}.
  */
@@ -27,6 +30,14 @@ public final class InputGradients {
         void setInputGradientNeeded(boolean needed);
 
         boolean isInputGradientNeeded();
+
+        /**
+         * True for a layer that, when its error is not needed, returns zeros instead of no error: only such layers
+         * are marked behind a {@code MergeVertex} (DL4J's merge vertex fails on a missing error).
+         */
+        default boolean zerosWhenNotNeeded() {
+            return false;
+        }
     }
 
     /** Marks the layers described above; returns their names. */
@@ -38,9 +49,12 @@ public final class InputGradients {
                     || ((LayerVertex) v).getLayerPreProcessor() != null) {
                 continue;
             }
+            boolean zeros = ((Optional) v.getLayer()).zerosWhenNotNeeded();
             boolean fromInputs = true;
             for (VertexIndices in : v.getInputVertices()) {
-                fromInputs &= vertices[in.getVertexIndex()].isInputVertex();
+                GraphVertex below = vertices[in.getVertexIndex()];
+                fromInputs &= below.isInputVertex() || zeros && below instanceof MergeVertex
+                        && onlyNetworkInputs(below, vertices);
             }
             if (fromInputs) {
                 ((Optional) v.getLayer()).setInputGradientNeeded(false);
@@ -48,6 +62,18 @@ public final class InputGradients {
             }
         }
         return marked;
+    }
+
+    private static boolean onlyNetworkInputs(GraphVertex v, GraphVertex[] vertices) {
+        if (v.getInputVertices() == null) {
+            return false;
+        }
+        for (VertexIndices in : v.getInputVertices()) {
+            if (!vertices[in.getVertexIndex()].isInputVertex()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Undoes {@link #skipAtNetworkInputs}: every zoo layer computes its input error again. */

@@ -30,7 +30,9 @@ import org.unsupervisedzoo.zoo.layers.PenaltyLayerImpl;
  * The score is computed with the gradient (the same {@code Z}) and kept for {@code computeScore}, which DL4J calls
  * right after backprop with the same input and parameters.
  */
-public class RbmLayerImpl extends PenaltyLayerImpl {
+public class RbmLayerImpl extends PenaltyLayerImpl
+        implements org.unsupervisedzoo.zoo.layers.InputGradients.Optional {
+    private boolean inputGradientNeeded = true;
     private INDArray scoredInput;
     private INDArray signs;
     private INDArray ones;
@@ -38,6 +40,22 @@ public class RbmLayerImpl extends PenaltyLayerImpl {
 
     public RbmLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    @Override
+    public void setInputGradientNeeded(boolean needed) {
+        this.inputGradientNeeded = needed;
+    }
+
+    @Override
+    public boolean isInputGradientNeeded() {
+        return inputGradientNeeded;
+    }
+
+    /** The RBM reads its data and particles through a merge vertex: it returns zeros when the error is not needed. */
+    @Override
+    public boolean zerosWhenNotNeeded() {
+        return true;
     }
 
     private RbmLayer rbm() {
@@ -67,9 +85,11 @@ public class RbmLayerImpl extends PenaltyLayerImpl {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray dLdIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
-                'c');
-        storedScore = pass(true, dLdIn);
+        // the input's error: two products per step; zeros where the input is the data (InputGradients)
+        INDArray dLdIn = inputGradientNeeded ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
+                input.dataType(), input.shape(), 'c')
+                : workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        storedScore = pass(true, inputGradientNeeded ? dLdIn : null);
         scoredInput = input;
         Gradient g = new DefaultGradient();
         for (String key : new String[] {RbmLayer.WEIGHT_KEY, RbmLayer.VISIBLE_BIAS_KEY, RbmLayer.HIDDEN_BIAS_KEY}) {
@@ -112,7 +132,7 @@ public class RbmLayerImpl extends PenaltyLayerImpl {
 
     /**
      * The score (batch sum of the free-energy differences); with {@code gradients}, also writes dL/dW, dL/db, dL/dc
-     * into the gradient views and dL/dinput into {@code dLdIn}.
+     * into the gradient views and dL/dinput into {@code dLdIn} (when not null).
      */
     private double pass(boolean gradients, INDArray dLdIn) {
         RbmLayer conf = rbm();
@@ -158,6 +178,9 @@ public class RbmLayerImpl extends PenaltyLayerImpl {
         Nd4j.gemm(ones(rows, w.dataType()), sp, gradTable.get(RbmLayer.HIDDEN_BIAS_KEY).reshape(1, w.size(1)), true,
                 false, -1.0, 0.0);
 
+        if (dLdIn == null) {
+            return score;
+        }
         INDArray dx = dLdIn.reshape('c', rows, nv);
         Nd4j.gemm(sp, w, dx, false, true, -1.0, 0.0);
         if (conf.getVisibleUnits() == VisibleUnits.GAUSSIAN) {

@@ -28,6 +28,8 @@ import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.VAE;
 import org.unsupervisedzoo.zoo.autoencoder.VaeIterator;
+import org.unsupervisedzoo.zoo.rbm.RBM;
+import org.unsupervisedzoo.zoo.rbm.RbmIterator;
 import org.unsupervisedzoo.zoo.train.ReconstructionIterator;
 
 /**
@@ -95,5 +97,38 @@ class InputGradientsTest {
         l.activate(x, true, none);
         assertNull(l.backpropGradient(eps, none).getSecond(), "no input error");
         assertNotNull(r.backpropGradient(eps, none).getSecond(), "input error after restore");
+    }
+
+    /**
+     * The RBM reads its data and particles through a merge vertex of the two network inputs: marked, it returns a
+     * zero error (the merge vertex needs one) and trains exactly as with the error computed.
+     */
+    @org.junit.jupiter.api.Test
+    void theRbmBehindItsMergeVertexSkipsTheErrorAndTrainsExactlyAsWithIt() {
+        RBM rbm = RBM.builder().nVisible(784).nHidden(16).initStd(0.1).seed(3).build();
+        ComputationGraph fast = rbm.init();
+        ComputationGraph reference = rbm.init();
+        InputGradients.restore(reference);
+        reference.setParams(fast.params().dup());
+        assertTrue(!((InputGradients.Optional) fast.getLayer(RBM.RBM_LAYER)).isInputGradientNeeded(), "marked");
+        RbmIterator a = new RbmIterator(SampleData.train(10, MnistIterator.Shape.FLAT, 40), rbm, fast, 9);
+        RbmIterator b = new RbmIterator(SampleData.train(10, MnistIterator.Shape.FLAT, 40), rbm, reference, 9);
+        while (a.hasNext()) {
+            fast.fit(a.next());
+            reference.fit(b.next());
+        }
+        assertEquals(reference.score(), fast.score(), 1e-6 * Math.abs(reference.score()), "score");
+        assertTrue(fast.params().equalsWithEps(reference.params(), 1e-6), "parameters");
+
+        MultiDataSet mds = new RbmIterator(SampleData.train(10, MnistIterator.Shape.FLAT, 10), rbm, fast, 2).next();
+        INDArray x = Nd4j.hstack(mds.getFeatures(0), mds.getFeatures(1));
+        LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
+        org.deeplearning4j.nn.api.Layer l = fast.getLayer(RBM.RBM_LAYER);
+        org.deeplearning4j.nn.api.Layer r = reference.getLayer(RBM.RBM_LAYER);
+        l.setInput(x, none);
+        r.setInput(x, none);
+        INDArray zeros = l.backpropGradient(null, none).getSecond();
+        assertEquals(Nd4j.zerosLike(x), zeros, "a zero error");
+        assertTrue(r.backpropGradient(null, none).getSecond().norm2Number().doubleValue() > 0, "the error, restored");
     }
 }
