@@ -25,6 +25,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputGradients.Optional {
     private boolean inputGradientNeeded = true;
+    private long javaBackwardPasses;
 
     @Override
     public void setInputGradientNeeded(boolean needed) {
@@ -103,7 +104,13 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
 
     private INDArray columnNorms() {
         INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
-        return w.mul(w).sum(true, 0);
+        INDArray s = ContractiveMath.columnSquares(w);
+        return s != null ? s : w.mul(w).sum(true, 0);
+    }
+
+    /** How many backward passes took the Java passes of {@link ContractiveMath} (float). */
+    public long javaBackwardPasses() {
+        return javaBackwardPasses;
     }
 
     @Override
@@ -138,15 +145,28 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
         INDArray d = f[1];
         long k = d.size(1);
         INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
-        INDArray gh = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k));
-        INDArray gq = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k));
-        INDArray gqd = gq.mul(d);
-        INDArray ds = gqd.mul(d).sum(true, 0);
-        INDArray dz = gh.mul(d).addi(gqd.muli(f[2]).muli(2.0).muliRowVector(s));
         INDArray x = input.castTo(w.dataType());
         INDArray gw = gradTable.get(ContractiveDenseLayer.WEIGHT_KEY);
-        Nd4j.gemm(x, dz, gw, true, false, 1.0, 0.0);
-        gw.addi(w.mulRowVector(ds.muli(2.0)));
+        INDArray dz = d.dataType() == DataType.FLOAT ? Nd4j.createUninitialized(d.dataType(), d.shape(), 'c') : null;
+        float[] ds = dz == null ? null : ContractiveMath.errorTerms(epsilon, d, f[2], s, dz);
+        if (ds != null) {
+            Nd4j.gemm(x, dz, gw, true, false, 1.0, 0.0);
+            for (int j = 0; j < ds.length; j++) {
+                ds[j] *= 2;
+            }
+            if (!ContractiveMath.addScaledColumns(gw, w, ds)) {
+                gw.addi(w.mulRowVector(Nd4j.createFromArray(ds).reshape(1, k)));
+            }
+            javaBackwardPasses++;
+        } else {
+            INDArray gh = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k));
+            INDArray gq = epsilon.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k));
+            INDArray gqd = gq.mul(d);
+            INDArray dsArr = gqd.mul(d).sum(true, 0);
+            dz = gh.mul(d).addi(gqd.muli(f[2]).muli(2.0).muliRowVector(s));
+            Nd4j.gemm(x, dz, gw, true, false, 1.0, 0.0);
+            gw.addi(w.mulRowVector(dsArr.muli(2.0)));
+        }
         INDArray gb = gradTable.get(ContractiveDenseLayer.BIAS_KEY);
         gb.assign(dz.sum(true, 0));
         INDArray dx = null; // (none when the layer below is the network's input: InputGradients)

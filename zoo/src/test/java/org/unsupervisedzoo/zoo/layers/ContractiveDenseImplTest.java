@@ -24,14 +24,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DoublePrecision.class)
 class ContractiveDenseImplTest {
     private static ComputationGraph graph(Activation a, boolean sameDiff) {
-        ContractiveDenseLayer layer = ContractiveDenseLayer.builder().nOut(3).activation(a).build();
+        return graph(a, sameDiff, DataType.DOUBLE, 3);
+    }
+
+    private static ComputationGraph graph(Activation a, boolean sameDiff, DataType type, int units) {
+        ContractiveDenseLayer layer = ContractiveDenseLayer.builder().nOut(units).activation(a).build();
         layer.setSameDiffRuntime(sameDiff);
         ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3)
-                .dataType(DataType.DOUBLE).updater(new NoOp()).graphBuilder()
+                .dataType(type).updater(new NoOp()).graphBuilder()
                 .addInputs("in").setInputTypes(InputType.feedForward(4))
                 .addLayer("encoder", layer, "in")
-                .addVertex("code", new SubsetVertex(0, 2), "encoder")
-                .addVertex("jacobian", new SubsetVertex(3, 5), "encoder")
+                .addVertex("code", new SubsetVertex(0, units - 1), "encoder")
+                .addVertex("jacobian", new SubsetVertex(units, 2 * units - 1), "encoder")
                 .addLayer("reconstruction", new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(4)
                         .activation(Activation.SIGMOID).build(), "code")
                 .addLayer("penalty", new ActivityPenalty(ActivityPenalty.Norm.L1, 0.7), "jacobian")
@@ -77,5 +81,56 @@ class ContractiveDenseImplTest {
             assertEquals(sameDiff, ZooAssertions.layer(back.getConfiguration(), "encoder", ContractiveDenseLayer.class)
                     .isSameDiffRuntime());
         }
+    }
+
+    /**
+     * In float the runtime's backward pass runs as Java loops ({@link ContractiveMath}); its gradients equal the
+     * SameDiff definition's to float rounding, for every activation.
+     */
+    @Test
+    void floatBackwardPassesInJavaEqualTheSameDiffDefinition() {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 9, 4);
+        for (Activation a : new Activation[] {Activation.SIGMOID, Activation.TANH, Activation.SOFTPLUS,
+            Activation.IDENTITY, Activation.RELU}) {
+            ComputationGraph fast = graph(a, false, DataType.FLOAT, 37);
+            ComputationGraph reference = graph(a, true, DataType.FLOAT, 37);
+            for (INDArray in : new INDArray[] {x, x.mul(0.5)}) {
+                for (ComputationGraph g : new ComputationGraph[] {fast, reference}) {
+                    g.setInputs(in);
+                    g.setLabels(in, null);
+                    g.computeGradientAndScore();
+                }
+                assertEquals(reference.score(), fast.score(), 1e-5 * Math.abs(reference.score()), a + " score");
+                for (String key : new String[] {"encoder_W", "encoder_b"}) {
+                    INDArray expected = reference.gradient().getGradientFor(key);
+                    INDArray actual = fast.gradient().getGradientFor(key);
+                    double scale = expected.norm2Number().doubleValue();
+                    assertTrue(actual.sub(expected).norm2Number().doubleValue() <= 1e-5 * scale + 1e-7,
+                            a + " " + key + ": " + actual + " vs " + expected);
+                }
+            }
+            assertEquals(2, ((ContractiveDenseImpl) fast.getLayer("encoder")).javaBackwardPasses(), a + " Java");
+        }
+    }
+
+    /** The passes over W in both orderings against ND4J's ops; arrays they cannot take are refused untouched. */
+    @Test
+    void passesOverTheWeightsInBothOrderings() {
+        for (char order : new char[] {'c', 'f'}) {
+            INDArray w = Nd4j.randn(DataType.FLOAT, 7, 5).dup(order);
+            assertTrue(w.mul(w).sum(true, 0).equalsWithEps(ContractiveMath.columnSquares(w), 1e-5), "norms " + order);
+            float[] v = {0.5f, -1f, 2f, 0f, 3f};
+            INDArray g = Nd4j.randn(DataType.FLOAT, 7, 5).dup(order);
+            INDArray expected = g.add(w.mulRowVector(Nd4j.createFromArray(v).reshape(1, 5)));
+            assertTrue(ContractiveMath.addScaledColumns(g, w, v), order + " taken");
+            assertTrue(expected.equalsWithEps(g, 1e-5), "g + W diag(v), " + order);
+        }
+        INDArray g = Nd4j.randn(DataType.FLOAT, 7, 5);
+        INDArray before = g.dup();
+        assertTrue(!ContractiveMath.addScaledColumns(g, Nd4j.randn(DataType.FLOAT, 7, 5).dup('f'), new float[5]),
+                "mixed orderings refused");
+        assertEquals(before, g, "untouched");
+        assertEquals(null, ContractiveMath.columnSquares(Nd4j.randn(DataType.DOUBLE, 7, 5)), "double refused");
     }
 }
