@@ -26,6 +26,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputGradients.Optional {
     private boolean inputGradientNeeded = true;
     private long javaBackwardPasses;
+    private long javaForwardPasses;
 
     @Override
     public void setInputGradientNeeded(boolean needed) {
@@ -72,15 +73,9 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
         INDArray d2;
         switch (c.getActivation()) {
             case SIGMOID:
-                h = Transforms.sigmoid(z, true);
-                d = h.rsub(1.0).muli(h);
-                d2 = h.mul(-2.0).addi(1.0).muli(d);
-                break;
+                return derivatives(c.getActivation(), Transforms.sigmoid(z, true));
             case TANH:
-                h = Transforms.tanh(z, true);
-                d = h.mul(h).rsubi(1.0);
-                d2 = h.mul(-2.0).muli(d);
-                break;
+                return derivatives(c.getActivation(), Transforms.tanh(z, true));
             case RELU:
                 d = z.gt(0.0).castTo(z.dataType());
                 h = z.mul(d);
@@ -116,19 +111,69 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        INDArray[] f = forward();
         INDArray norms = columnNorms();
+        INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
+        long k = w.size(1);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
+                new long[] {input.size(0), 2 * k}, 'c');
+        INDArray[] f = forwardInto(norms, out);
+        if (f == null) {
+            f = forward();
+            out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).assign(f[0]);
+            out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k)).assign(f[1].mul(f[1]).muliRowVector(norms));
+        }
         if (training) {
             cache.storeAll(input, f[0], f[1], f[2], norms); // the norms too: W does not change before backprop
         } else {
             cache.invalidate();
         }
-        long k = f[0].size(1);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, f[0].dataType(),
-                new long[] {f[0].size(0), 2 * k}, 'c');
-        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).assign(f[0]);
-        out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k)).assign(f[1].mul(f[1]).muliRowVector(norms));
         return out;
+    }
+
+    /**
+     * Float sigmoid or tanh units: {h, d, d2} with {@code out = [h | d^2 s]} filled in the same Java pass over the
+     * units ({@link ContractiveMath#forwardTerms}); null, before any work, for other activations and types.
+     */
+    private INDArray[] forwardInto(INDArray norms, INDArray out) {
+        ContractiveDenseLayer c = (ContractiveDenseLayer) layerConf();
+        boolean sigmoid = c.getActivation() == org.nd4j.linalg.activations.Activation.SIGMOID;
+        INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
+        if (w.dataType() != DataType.FLOAT || !sigmoid && c.getActivation() != org.nd4j.linalg.activations.Activation.TANH) {
+            return null;
+        }
+        INDArray z = Nd4j.gemm(input.castTo(w.dataType()), w, false, false)
+                .addiRowVector(paramTable.get(ContractiveDenseLayer.BIAS_KEY));
+        INDArray h = sigmoid ? Transforms.sigmoid(z, false) : Transforms.tanh(z, false);
+        INDArray d = Nd4j.createUninitialized(h.dataType(), h.shape(), 'c');
+        INDArray d2 = Nd4j.createUninitialized(h.dataType(), h.shape(), 'c');
+        if (!ContractiveMath.forwardTerms(sigmoid, h, norms, d, d2, out)) {
+            INDArray[] f = derivatives(c.getActivation(), h);
+            long k = h.size(1);
+            out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).assign(h);
+            out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k)).assign(f[1].mul(f[1]).muliRowVector(norms));
+            return f;
+        }
+        javaForwardPasses++;
+        return new INDArray[] {h, d, d2};
+    }
+
+    /** {h, d, d2} of sigmoid or tanh units from their activations {@code h}. */
+    private static INDArray[] derivatives(org.nd4j.linalg.activations.Activation a, INDArray h) {
+        INDArray d;
+        INDArray d2;
+        if (a == org.nd4j.linalg.activations.Activation.SIGMOID) {
+            d = h.rsub(1.0).muli(h);
+            d2 = h.mul(-2.0).addi(1.0).muli(d);
+        } else {
+            d = h.mul(h).rsubi(1.0);
+            d2 = h.mul(-2.0).muli(d);
+        }
+        return new INDArray[] {h, d, d2};
+    }
+
+    /** How many forward passes computed {@code d, d2} and the output in Java ({@link ContractiveMath}, float). */
+    public long javaForwardPasses() {
+        return javaForwardPasses;
     }
 
     @Override

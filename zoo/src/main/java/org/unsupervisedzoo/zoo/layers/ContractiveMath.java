@@ -135,4 +135,55 @@ final class ContractiveMath {
         }
         return ds;
     }
+
+    /**
+     * The forward pass's per-unit terms from the activations {@code h} ({@code [B, k]}, 'c') of sigmoid units
+     * ({@code d = h (1 - h)}, {@code d2 = (1 - 2h) d}) or tanh units ({@code d = 1 - h^2}, {@code d2 = -2 h d}),
+     * written into {@code d} and {@code d2} ('c'), and the layer's output {@code out = [h | d^2 s]} ({@code [B, 2k]},
+     * 'c'); false where it does not apply.
+     */
+    static boolean forwardTerms(boolean sigmoid, INDArray h, INDArray s, INDArray d, INDArray d2, INDArray out) {
+        FloatBuffer hb = FloatViews.of(h);
+        FloatBuffer sb = FloatViews.of(s);
+        FloatBuffer db = FloatViews.of(d);
+        FloatBuffer d2b = FloatViews.of(d2);
+        FloatBuffer ob = FloatViews.of(out);
+        if (hb == null || sb == null || db == null || d2b == null || ob == null || h.rank() != 2
+                || h.ordering() != 'c' || d.ordering() != 'c' || d2.ordering() != 'c' || out.ordering() != 'c'
+                || !h.equalShapes(d) || !h.equalShapes(d2) || s.length() != h.size(1) || out.rank() != 2
+                || out.size(0) != h.size(0) || out.size(1) != 2 * h.size(1)) {
+            return false;
+        }
+        int rows = (int) h.size(0);
+        int k = (int) h.size(1);
+        float[] sv = new float[k];
+        sb.get(sb.position(), sv, 0, k);
+        float[] o = new float[2 * k];
+        float[] dr = new float[k];
+        float[] d2r = new float[k];
+        for (int r = 0; r < rows; r++) {
+            hb.get(hb.position() + r * k, o, 0, k);
+            if (sigmoid) {
+                for (int j = 0; j < k; j++) {
+                    float hj = o[j];
+                    float dj = hj * (1 - hj);
+                    dr[j] = dj;
+                    d2r[j] = (1 - 2 * hj) * dj;
+                    o[k + j] = dj * dj * sv[j];
+                }
+            } else {
+                for (int j = 0; j < k; j++) {
+                    float hj = o[j];
+                    float dj = 1 - hj * hj;
+                    dr[j] = dj;
+                    d2r[j] = -2 * hj * dj;
+                    o[k + j] = dj * dj * sv[j];
+                }
+            }
+            db.put(db.position() + r * k, dr, 0, k);
+            d2b.put(d2b.position() + r * k, d2r, 0, k);
+            ob.put(ob.position() + r * 2 * k, o, 0, 2 * k);
+        }
+        return true;
+    }
 }

@@ -110,7 +110,12 @@ class ContractiveDenseImplTest {
                             a + " " + key + ": " + actual + " vs " + expected);
                 }
             }
-            assertEquals(2, ((ContractiveDenseImpl) fast.getLayer("encoder")).javaBackwardPasses(), a + " Java");
+            ContractiveDenseImpl layer = (ContractiveDenseImpl) fast.getLayer("encoder");
+            assertEquals(2, layer.javaBackwardPasses(), a + " Java backward");
+            boolean javaForward = a == Activation.SIGMOID || a == Activation.TANH;
+            assertEquals(javaForward ? 2 : 0, layer.javaForwardPasses(), a + " Java forward");
+            assertTrue(reference.feedForward(x, false).get("encoder")
+                    .equalsWithEps(fast.feedForward(x, false).get("encoder"), 1e-5), a + " output [h | q]");
         }
     }
 
