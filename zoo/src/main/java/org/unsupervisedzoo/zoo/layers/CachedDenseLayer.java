@@ -109,7 +109,10 @@ public class CachedDenseLayer extends DenseLayer {
             }
             INDArray z = preOutputWithPreNorm(true, false, workspaceMgr).getFirst();
             cache.store(z, input); // input: after dropout, as the backward pass reads it
-            INDArray ret = layerConf().getActivationFn().getActivation(z, true);
+            INDArray ret = ReluMath.forward(layerConf().getActivationFn(), z);
+            if (ret == null) {
+                ret = layerConf().getActivationFn().getActivation(z, true);
+            }
             if (maskArray != null) {
                 applyMask(ret);
             }
@@ -141,7 +144,10 @@ public class CachedDenseLayer extends DenseLayer {
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
             INDArray z = preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
-            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+            INDArray delta = ReluMath.backward(layerConf().getActivationFn(), z, epsilon);
+            if (delta == null) {
+                delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+            }
             if (maskArray != null) {
                 applyMask(delta);
             }

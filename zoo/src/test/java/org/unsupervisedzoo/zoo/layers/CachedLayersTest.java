@@ -146,6 +146,53 @@ class CachedLayersTest {
         assertEquals(4, layer.scoresFromGradient(), "reused for the same labels only");
     }
 
+    /** The float ReLU passes in Java equal DL4J's activation function, forward and backward, zeros included. */
+    @Test
+    void floatReluPassesEqualDl4jsActivation() {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        org.nd4j.linalg.activations.IActivation relu = Activation.RELU.getActivationFunction();
+        INDArray z = Nd4j.randn(DataType.FLOAT, 37, 300); // 11,100 elements: three chunks
+        z.putScalar(0, 0, 0f);
+        INDArray eps = Nd4j.randn(DataType.FLOAT, 37, 300);
+        assertEquals(relu.getActivation(z.dup(), true), ReluMath.forward(relu, z.dup()));
+        INDArray expected = relu.backprop(z.dup(), eps.dup()).getFirst();
+        assertEquals(expected, ReluMath.backward(relu, z.dup(), eps));
+        assertEquals(null, ReluMath.forward(new org.nd4j.linalg.activations.impl.ActivationReLU(6.0, 0.0, 0.0), z),
+                "capped ReLU: DL4J's");
+        assertEquals(null, ReluMath.forward(Activation.TANH.getActivationFunction(), z));
+        assertEquals(null, ReluMath.backward(relu, z.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE)));
+        assertEquals(null, ReluMath.backward(relu, z, eps.dup('f')), "other ordering");
+        // in a float graph: the same step as DL4J's dense layer
+        for (String act : new String[] {"relu"}) {
+            ComputationGraph cached = floatDense(true);
+            ComputationGraph plain = floatDense(false);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 8, 6).subi(0.5);
+            for (ComputationGraph g : new ComputationGraph[] {cached, plain}) {
+                g.setInputs(x);
+                g.setLabels(x.add(0.5));
+                g.computeGradientAndScore();
+            }
+            assertEquals(plain.score(), cached.score(), 1e-5 * Math.abs(plain.score()), act + " score");
+            assertTrue(plain.gradient().gradient().equalsWithEps(cached.gradient().gradient(), 1e-5), act);
+            assertEquals(plain.outputSingle(x), cached.outputSingle(x));
+        }
+    }
+
+    /** in(6) -> hidden(16, relu) -> out(6, sigmoid, XENT) in float; the zoo's cached layers or DL4J's. */
+    private static ComputationGraph floatDense(boolean cached) {
+        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(16).nOut(6)
+                .activation(Activation.SIGMOID);
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3)
+                .dataType(DataType.FLOAT).updater(new NoOp()).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.feedForward(6))
+                .addLayer("hidden", cached ? CachedDenseLayer.of(6, 16, Activation.RELU, null)
+                        : new DenseLayer.Builder().nIn(6).nOut(16).activation(Activation.RELU).build(), "in")
+                .addLayer("out", cached ? new CachedOutputLayer(out) : out.build(), "hidden")
+                .setOutputs("out").build());
+        g.init();
+        return g;
+    }
+
     @Test
     void deconvolutionMatchesDl4jLayer() {
         ComputationGraph cached = deconv(true);
