@@ -40,10 +40,24 @@ public abstract class Corruption implements IDropout {
                                  LayerWorkspaceMgr workspaceMgr) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             // the mask lives outside DL4J's workspaces: backprop runs after they have been recycled
-            org.nd4j.common.primitives.Pair<INDArray, INDArray> out = apply(input, Nd4j.getRandom());
-            keep = out.getSecond();
-            return result.assign(out.getFirst());
+            keep = result == input ? applyInto(input.dup(), result, Nd4j.getRandom())
+                    : applyInto(input, result, Nd4j.getRandom());
+            return result;
         }
+    }
+
+    /**
+     * Writes the corrupted copy of {@code clean} into {@code result} (a different array of the same shape) and returns
+     * the mask of kept elements, or null (see {@link #apply}); called during training, outside DL4J's workspaces. This
+     * default copies {@link #apply}'s result; a corruption may draw straight into {@code result} and reuse its mask
+     * buffer across steps instead: ND4J frees arrays made outside workspaces only when the garbage collector runs,
+     * so fresh arrays each step land on fresh memory pages (the Gaussian corruption's six arrays per step were a
+     * quarter of the denoising autoencoder's step, BENCHMARKS.md).
+     */
+    protected INDArray applyInto(INDArray clean, INDArray result, Random rng) {
+        org.nd4j.common.primitives.Pair<INDArray, INDArray> out = apply(clean, rng);
+        result.assign(out.getFirst());
+        return out.getSecond();
     }
 
     @Override

@@ -74,6 +74,43 @@ class CorruptionTest {
         assertTrue(clipped.minNumber().doubleValue() >= 0 && clipped.maxNumber().doubleValue() <= 1);
     }
 
+    /**
+     * Training applies the Gaussian corruption in place (draws into DL4J's input array, the mask in a buffer kept
+     * across steps): the same values and mask as the copy that {@code apply} makes from the same random state, in
+     * float and double, clipped or not, and a fresh mask each step.
+     */
+    @Test
+    void gaussianNoiseInPlaceEqualsTheCopyFromTheSameDraws() {
+        for (org.nd4j.linalg.api.buffer.DataType t : new org.nd4j.linalg.api.buffer.DataType[] {
+            org.nd4j.linalg.api.buffer.DataType.FLOAT, org.nd4j.linalg.api.buffer.DataType.DOUBLE}) {
+            Nd4j.setDefaultDataTypes(t, t);
+            try {
+                for (boolean clip : new boolean[] {true, false}) {
+                    GaussianCorruption c = new GaussianCorruption(0.7, clip);
+                    INDArray clean = Nd4j.rand(t, 9, 500); // 4,500 elements: two chunks of the Java pass
+                    for (int step = 0; step < 2; step++) {
+                        Nd4j.getRandom().setSeed(31 + step);
+                        org.nd4j.common.primitives.Pair<INDArray, INDArray> copy = c.apply(clean, Nd4j.getRandom());
+                        Nd4j.getRandom().setSeed(31 + step);
+                        INDArray result = Nd4j.create(t, 9, 500);
+                        INDArray mask = c.applyInto(clean, result, Nd4j.getRandom());
+                        assertEquals(copy.getFirst(), result, t + " clip " + clip + " values, step " + step);
+                        assertEquals(copy.getSecond(), mask, t + " clip " + clip + " mask, step " + step);
+                    }
+                    // through DL4J's dropout interface: the gradient passes only where the mask keeps it
+                    INDArray result = Nd4j.create(t, 9, 500);
+                    c.applyDropout(clean, result, 0, 0, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+                    INDArray g = c.backprop(Nd4j.ones(t, 9, 500), Nd4j.create(t, 9, 500), 0, 0);
+                    INDArray inside = result.gt(0.0).castTo(t).muli(result.lt(1.0).castTo(t));
+                    assertEquals(clip ? inside.sumNumber().doubleValue() : 4500.0, g.sumNumber().doubleValue(), 1e-9);
+                }
+            } finally {
+                Nd4j.setDefaultDataTypes(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+                        org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            }
+        }
+    }
+
     @Test
     void sameSeedSameNoiseAndFreshNoiseEachDraw() {
         INDArray x = grey(10);
