@@ -27,7 +27,7 @@ final class ContractiveMath {
         float[] s = new float[nOut];
         int w0 = wb.position();
         if (w.ordering() == 'c') { // rows contiguous: s += row^2, element-wise
-            float[] row = new float[nOut];
+            float[] row = FloatViews.scratch(0, nOut);
             for (int i = 0; i < nIn; i++) {
                 wb.get(w0 + i * nOut, row, 0, nOut);
                 for (int j = 0; j < nOut; j++) {
@@ -35,7 +35,7 @@ final class ContractiveMath {
                 }
             }
         } else { // columns contiguous: one sum of squares each
-            float[] col = new float[nIn];
+            float[] col = FloatViews.scratch(0, nIn);
             for (int j = 0; j < nOut; j++) {
                 wb.get(w0 + j * nIn, col, 0, nIn);
                 float a0 = 0;
@@ -67,8 +67,8 @@ final class ContractiveMath {
         int g0 = gb.position();
         int w0 = wb.position();
         if (w.ordering() == 'c') {
-            float[] gr = new float[nOut];
-            float[] wr = new float[nOut];
+            float[] gr = FloatViews.scratch(0, nOut);
+            float[] wr = FloatViews.scratch(1, nOut);
             for (int i = 0; i < nIn; i++) {
                 gb.get(g0 + i * nOut, gr, 0, nOut);
                 wb.get(w0 + i * nOut, wr, 0, nOut);
@@ -78,8 +78,8 @@ final class ContractiveMath {
                 gb.put(g0 + i * nOut, gr, 0, nOut);
             }
         } else {
-            float[] gc = new float[nIn];
-            float[] wc = new float[nIn];
+            float[] gc = FloatViews.scratch(0, nIn);
+            float[] wc = FloatViews.scratch(1, nIn);
             for (int j = 0; j < nOut; j++) {
                 gb.get(g0 + j * nIn, gc, 0, nIn);
                 wb.get(w0 + j * nIn, wc, 0, nIn);
@@ -112,16 +112,16 @@ final class ContractiveMath {
         }
         int rows = (int) d.size(0);
         int k = (int) d.size(1);
-        float[] s2 = new float[k];
+        float[] s2 = FloatViews.scratch(0, k);
         sb.get(sb.position(), s2, 0, k);
         for (int j = 0; j < k; j++) {
             s2[j] *= 2;
         }
         float[] ds = new float[k];
-        float[] e = new float[2 * k];
-        float[] dr = new float[k];
-        float[] d2r = new float[k];
-        float[] out = new float[k];
+        float[] e = FloatViews.scratch(1, 2 * k);
+        float[] dr = FloatViews.scratch(2, k);
+        float[] d2r = FloatViews.scratch(3, k);
+        float[] out = FloatViews.scratch(4, k);
         for (int r = 0; r < rows; r++) {
             eb.get(eb.position() + r * 2 * k, e, 0, 2 * k);
             db.get(db.position() + r * k, dr, 0, k);
@@ -156,11 +156,11 @@ final class ContractiveMath {
         }
         int rows = (int) h.size(0);
         int k = (int) h.size(1);
-        float[] sv = new float[k];
+        float[] sv = FloatViews.scratch(0, k);
         sb.get(sb.position(), sv, 0, k);
-        float[] o = new float[2 * k];
-        float[] dr = new float[k];
-        float[] d2r = new float[k];
+        float[] o = FloatViews.scratch(1, 2 * k);
+        float[] dr = FloatViews.scratch(2, k);
+        float[] d2r = FloatViews.scratch(3, k);
         for (int r = 0; r < rows; r++) {
             hb.get(hb.position() + r * k, o, 0, k);
             if (sigmoid) {

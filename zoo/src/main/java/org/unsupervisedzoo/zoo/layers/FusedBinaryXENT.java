@@ -132,9 +132,9 @@ public class FusedBinaryXENT implements ILossFunction {
         if (xb == null || zb == null || gb == null) {
             return Double.NaN;
         }
-        float[] xs = new float[CHUNK];
-        float[] zs = new float[CHUNK];
-        float[] gs = new float[CHUNK];
+        float[] xs = FloatViews.scratch(0, CHUNK);
+        float[] zs = FloatViews.scratch(1, CHUNK);
+        float[] gs = FloatViews.scratch(2, CHUNK);
         int n = (int) z.length();
         double linear = 0; // sum max(z, 0) - x z
         double logs = 0;   // sum log max(s, 1 - s)

@@ -33,7 +33,7 @@ final class ReluMath {
         if (zb == null) {
             return null;
         }
-        float[] c = new float[CHUNK];
+        float[] c = FloatViews.scratch(0, CHUNK);
         int n = (int) z.length();
         for (int off = 0; off < n; off += CHUNK) {
             int len = Math.min(CHUNK, n - off);
@@ -53,8 +53,8 @@ final class ReluMath {
         if (zb == null || eb == null || !z.equalShapes(epsilon) || z.ordering() != epsilon.ordering()) {
             return null;
         }
-        float[] zc = new float[CHUNK];
-        float[] ec = new float[CHUNK];
+        float[] zc = FloatViews.scratch(0, CHUNK);
+        float[] ec = FloatViews.scratch(1, CHUNK);
         int n = (int) z.length();
         for (int off = 0; off < n; off += CHUNK) {
             int len = Math.min(CHUNK, n - off);

@@ -76,8 +76,8 @@ public class GaussianCorruption extends Corruption {
             return false;
         }
         int chunk = 4096;
-        float[] vc = new float[chunk];
-        float[] mc = new float[chunk];
+        float[] vc = org.unsupervisedzoo.zoo.layers.FloatViews.scratch(0, chunk);
+        float[] mc = org.unsupervisedzoo.zoo.layers.FloatViews.scratch(1, chunk);
         int n = (int) v.length();
         for (int off = 0; off < n; off += chunk) {
             int len = Math.min(chunk, n - off);
