@@ -143,34 +143,46 @@ public class FusedBinaryXENT implements ILossFunction {
             xb.get(xb.position() + off, xs, 0, len);
             zb.get(zb.position() + off, zs, 0, len);
             gb.get(gb.position() + off, gs, 0, len);
+            // element-wise (vectorised by the JIT): gs <- max(s, 1 - s) with s = g + x
+            for (int i = 0; i < len; i++) {
+                gs[i] = factor(gs[i] + xs[i]);
+            }
             for (int start = 0; start < len; start += PRODUCT_RUN) {
                 int end = Math.min(len, start + PRODUCT_RUN);
-                // four independent lanes: the sums' and products' dependency chains overlap
+                // eight independent lanes: the sums' and products' dependency chains overlap
                 double p0 = 1;
                 double p1 = 1;
                 double p2 = 1;
                 double p3 = 1;
+                double p4 = 1;
+                double p5 = 1;
+                double p6 = 1;
+                double p7 = 1;
                 double a0 = 0;
                 double a1 = 0;
                 double a2 = 0;
                 double a3 = 0;
                 int i = start;
-                for (; i + 3 < end; i += 4) {
-                    a0 += term(zs[i], xs[i]);
-                    a1 += term(zs[i + 1], xs[i + 1]);
-                    a2 += term(zs[i + 2], xs[i + 2]);
-                    a3 += term(zs[i + 3], xs[i + 3]);
-                    p0 *= factor(gs[i] + xs[i]);
-                    p1 *= factor(gs[i + 1] + xs[i + 1]);
-                    p2 *= factor(gs[i + 2] + xs[i + 2]);
-                    p3 *= factor(gs[i + 3] + xs[i + 3]);
+                for (; i + 7 < end; i += 8) {
+                    a0 += term(zs[i], xs[i]) + term(zs[i + 4], xs[i + 4]);
+                    a1 += term(zs[i + 1], xs[i + 1]) + term(zs[i + 5], xs[i + 5]);
+                    a2 += term(zs[i + 2], xs[i + 2]) + term(zs[i + 6], xs[i + 6]);
+                    a3 += term(zs[i + 3], xs[i + 3]) + term(zs[i + 7], xs[i + 7]);
+                    p0 *= gs[i];
+                    p1 *= gs[i + 1];
+                    p2 *= gs[i + 2];
+                    p3 *= gs[i + 3];
+                    p4 *= gs[i + 4];
+                    p5 *= gs[i + 5];
+                    p6 *= gs[i + 6];
+                    p7 *= gs[i + 7];
                 }
                 for (; i < end; i++) {
                     a0 += term(zs[i], xs[i]);
-                    p0 *= factor(gs[i] + xs[i]);
+                    p0 *= gs[i];
                 }
                 linear += (a0 + a1) + (a2 + a3);
-                logs += Math.log((p0 * p1) * (p2 * p3));
+                logs += Math.log(((p0 * p1) * (p2 * p3)) * ((p4 * p5) * (p6 * p7)));
             }
         }
         double sum = linear - logs;
