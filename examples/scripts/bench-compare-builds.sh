@@ -3,6 +3,7 @@
 # Usage: examples/scripts/bench-compare-builds.sh BEFORE_JAR AFTER_JAR [models] [rounds] [steps] [warmup]
 #   BEFORE_JAR, AFTER_JAR: unsupervised-zoo-examples.jar files, each with its lib/ folder beside it
 #   (e.g. a copy of examples/target from an earlier commit). Prints one line per run and the medians.
+# JVM options: ZOO_JAVA_OPTS (default -Xmn16m, as README's commands; README "Young generation").
 set -euo pipefail
 before=$1
 after=$2
@@ -16,7 +17,7 @@ for m in ${models//,/ }; do
     if (( r % 2 == 1 )); then order="before after"; else order="after before"; fi
     for side in $order; do
       if [[ $side == before ]]; then jar=$before; else jar=$after; fi
-      line=$(java -jar "$jar" bench-torch --side dl4j --data mnist --models "$m" --steps "$steps" --warmup "$warmup" 2>&1 \
+      line=$(java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" bench-torch --side dl4j --data mnist --models "$m" --steps "$steps" --warmup "$warmup" 2>&1 \
         | grep '^RESULT' | sed 's/^RESULT //')
       eps=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print("%.0f %.6f %.0f" % (d["examples_per_second"], d["test_loss"], d["peak_rss_mb"]))' "$line")
       echo "$m $side round $r: ex/s test_loss rss_mb = $eps"

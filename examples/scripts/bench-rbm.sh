@@ -4,6 +4,7 @@
 # batch 10) and epochs, alternating DL4J and scikit-learn runs, $2 rounds (default 1), $1 epochs each (default 2).
 # Both single-threaded (OMP_NUM_THREADS / OPENBLAS_NUM_THREADS = 1). Build first: mvn -q -DskipTests package.
 # Prints each run's per-epoch lines: time per epoch (training only) and scikit-learn's pseudo-likelihood.
+# JVM options: ZOO_JAVA_OPTS (default -Xmn16m, as README's commands; README "Young generation").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 epochs="${1:-2}"
@@ -13,7 +14,7 @@ mkdir -p output/bench
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 for r in $(seq 1 "$rounds"); do
   echo "round $r: dl4j"
-  java -jar "$jar" train rbm --data mnist --hidden 256 --batch 10 --lr 0.1 --chain pcd --k 1 --epochs "$epochs" \
+  java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" train rbm --data mnist --hidden 256 --batch 10 --lr 0.1 --chain pcd --k 1 --epochs "$epochs" \
     --ais-digits 0 --clf-epochs 0 --out "output/bench/rbm-side-by-side-$r" 2>/dev/null \
     | grep --line-buffered -E '^(epoch|model)'
   echo "round $r: sklearn"

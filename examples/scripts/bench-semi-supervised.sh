@@ -4,6 +4,7 @@
 # encoder, fine-tuning it, and from scratch, 3 seeds each.
 # Usage: examples/scripts/bench-semi-supervised.sh [pretraining epochs] [classifier steps]
 # Needs full MNIST (datasets/scripts/fetch-mnist.sh) and a built jar (mvn -q -DskipTests package).
+# JVM options: ZOO_JAVA_OPTS (default -Xmn16m, as README's commands; README "Young generation").
 set -euo pipefail
 epochs="${1:-10}"
 steps="${2:-1000}"
@@ -15,7 +16,7 @@ encoders=""
 pretrain() { # $1 = train command, the rest = its options
   local name=$1; shift
   echo "== pretrain $name $*"
-  java -jar "$jar" train "$name" --data mnist --epochs "$epochs" --out "$out/pretrain/$name" "$@" 2>/dev/null \
+  java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" train "$name" --data mnist --epochs "$epochs" --out "$out/pretrain/$name" "$@" 2>/dev/null \
     | grep --line-buffered -E '^(epoch|model|wrote)' | tee "$out/pretrain-$name.log"
   encoders="${encoders:+$encoders,}$out/pretrain/$name/model.zip"
 }
@@ -24,5 +25,5 @@ pretrain denoising
 pretrain sparse
 pretrain contractive
 pretrain vae --batch 128
-java -jar "$jar" semi-supervised --encoders "$encoders" --budgets 100,600,1000,3000 --seeds 3 --steps "$steps" \
+java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" semi-supervised --encoders "$encoders" --budgets 100,600,1000,3000 --seeds 3 --steps "$steps" \
   --out "$out" 2>/dev/null | grep --line-buffered -vE '^\[' | tee "$out/semi-supervised.log"

@@ -3,6 +3,7 @@
 # the default (unset) for N pairs, 2 epochs each, and prints the second epoch's examples/s of every run,
 # the medians and their ratio. Build first: mvn -q -DskipTests package
 # Usage: examples/scripts/bench-threads.sh [pairs=3]
+# JVM options: ZOO_JAVA_OPTS (default -Xmn16m, as README's commands; README "Young generation").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pairs="${1:-3}"
@@ -11,7 +12,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 run() { # $1 = label; the rest = env assignments
   local label=$1; shift
-  env "$@" java -jar "$jar" train autoencoder --data mnist --epochs 2 --out "$out/$label" 2>/dev/null \
+  env "$@" java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" train autoencoder --data mnist --epochs 2 --out "$out/$label" 2>/dev/null \
     | awk '/^epoch +2\//{for(i=1;i<=NF;i++) if($i=="examples/s") print $(i+1)}'
 }
 one=(); def=()

@@ -4,6 +4,7 @@
 # twin with 1 and 2 threads, one after the other; prints examples/s of every run.
 # Build first: mvn -q -DskipTests package
 # Usage: examples/scripts/bench-torch-threads.sh [models=autoencoder,conv] [steps=100] [rounds=2]
+# JVM options: ZOO_JAVA_OPTS (default -Xmn16m, as README's commands; README "Young generation").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 models="${1:-autoencoder,conv}"; steps="${2:-100}"; rounds="${3:-2}"
@@ -12,7 +13,7 @@ data=~/.unsupervised-zoo/data/mnist
 for ((r = 1; r <= rounds; r++)); do
   for setting in 1,2 1,1 2,2 off omp1; do
     if [[ $setting == omp1 ]]; then envs=(OMP_NUM_THREADS=1); else envs=(-u OMP_NUM_THREADS ZOO_THREADS=$setting); fi
-    env "${envs[@]}" java -jar "$jar" bench-torch --side dl4j --data mnist --models "$models" --steps "$steps" \
+    env "${envs[@]}" java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" bench-torch --side dl4j --data mnist --models "$models" --steps "$steps" \
         --warmup 10 2>/dev/null | sed -n 's/^RESULT //p' | python3 -c '
 import json, sys
 for line in sys.stdin:
