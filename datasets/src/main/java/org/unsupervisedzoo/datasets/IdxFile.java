@@ -71,6 +71,9 @@ public final class IdxFile {
         }
     }
 
+    /** Data up to this size (bytes) is read into one array allocated from the header's sizes. */
+    static final long DIRECT_READ_LIMIT = 256L << 20;
+
     private static IdxFile parse(InputStream in, String source) throws IOException {
         byte[] magic = in.readNBytes(4);
         if (magic.length < 4) {
@@ -102,10 +105,20 @@ public final class IdxFile {
         if (total > Integer.MAX_VALUE - 16) {
             throw new DatasetException("IDX data in " + source + " too large: " + Arrays.toString(dims));
         }
-        byte[] data = in.readNBytes((int) total);
-        if (data.length < total) {
+        byte[] data;
+        int found;
+        if (total <= DIRECT_READ_LIMIT) {
+            // straight into one array: InputStream.readNBytes(int) collects 8 KB pieces and copies them at the end
+            // (for MNIST's 47 MB, thousands of live young-generation arrays for the collector to copy at start-up)
+            data = new byte[(int) total];
+            found = in.readNBytes(data, 0, data.length);
+        } else { // a header this large may be corrupt: read what is there before trusting it with memory
+            data = in.readNBytes((int) total);
+            found = data.length;
+        }
+        if (found < total) {
             throw new DatasetException("Truncated IDX data in " + source + ": header " + Arrays.toString(dims)
-                    + " promises " + total + " bytes, found " + data.length);
+                    + " promises " + total + " bytes, found " + found);
         }
         if (in.read() != -1) {
             ByteArrayOutputStream extra = new ByteArrayOutputStream();
