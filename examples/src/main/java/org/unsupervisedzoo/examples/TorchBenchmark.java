@@ -362,9 +362,15 @@ final class TorchBenchmark {
         Path out = o.path("out");
         Files.createDirectories(out);
         System.out.printf("bench-torch  data %s  batch %d  steps %d (+%d warm-up)  pairs %d  torch threads %d  "
-                        + "DL4J child env [%s]  cores %d  load %.2f%n", o.string("data"), o.integer("batch"),
-                o.integer("steps"), o.integer("warmup"), pairs, o.integer("torch-threads"), o.string("dl4j-env"),
+                        + "DL4J child env [%s]  DL4J JVM options %s  cores %d  load %.2f%n", o.string("data"),
+                o.integer("batch"), o.integer("steps"), o.integer("warmup"), pairs, o.integer("torch-threads"),
+                o.string("dl4j-env"), ManagementFactory.getRuntimeMXBean().getInputArguments(),
                 Runtime.getRuntime().availableProcessors(), loadAverage());
+        if (ManagementFactory.getRuntimeMXBean().getInputArguments().stream().noneMatch(a -> a.startsWith("-Xmn")
+                || a.startsWith("-XX:MaxNewSize") || a.startsWith("-XX:NewSize"))) {
+            System.out.println("note: the DL4J children inherit this JVM's options, which set no young generation; "
+                    + "README's commands run java -Xmn16m (README \"Young generation\")");
+        }
         List<Map<String, Object>> all = new ArrayList<>();
         Map<String, double[]> summary = new LinkedHashMap<>();
         double fastestExamplesPerSecond = 0;
