@@ -58,16 +58,11 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
         private final transient PreOutputCache cache = new PreOutputCache();
         private final transient BatchWeights batchWeights = new BatchWeights();
 
-        private boolean inputGradientNeeded = true;
+        private final transient InputGradients.Flag inputGradients = new InputGradients.Flag();
 
         @Override
-        public void setInputGradientNeeded(boolean needed) {
-            this.inputGradientNeeded = needed;
-        }
-
-        @Override
-        public boolean isInputGradientNeeded() {
-            return inputGradientNeeded;
+        public InputGradients.Flag inputGradientFlag() {
+            return inputGradients;
         }
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
@@ -155,7 +150,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
                     .reshape(weightGrad.shape()));
             // error columns W^T delta_b, folded back into the input's shape (none when the input is the data)
             INDArray epsNext = null;
-            if (inputGradientNeeded) {
+            if (inputGradients.needed()) {
                 // the batch weights of the forward pass whose columns were kept (same input, same weights)
                 INDArray dCols = Nd4j.matmul(batchWeights.filled(w), delta3, null, true, false, false);
                 epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, w.dataType(),

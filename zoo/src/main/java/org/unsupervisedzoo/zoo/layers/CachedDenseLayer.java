@@ -68,16 +68,11 @@ public class CachedDenseLayer extends DenseLayer {
             implements InputGradients.Optional {
         private final transient PreOutputCache cache = new PreOutputCache();
 
-        private boolean inputGradientNeeded = true;
+        private final transient InputGradients.Flag inputGradients = new InputGradients.Flag();
 
         @Override
-        public void setInputGradientNeeded(boolean needed) {
-            this.inputGradientNeeded = needed;
-        }
-
-        @Override
-        public boolean isInputGradientNeeded() {
-            return inputGradientNeeded;
+        public InputGradients.Flag inputGradientFlag() {
+            return inputGradients;
         }
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
@@ -154,7 +149,7 @@ public class CachedDenseLayer extends DenseLayer {
             INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             // (no error for the layer below when below is the network's input: InputGradients)
             Pair<Gradient, INDArray> ret = DenseMath.gradients(input, delta, w, gradientViews, hasBias(),
-                    inputGradientNeeded, workspaceMgr);
+                    inputGradients.needed(), workspaceMgr);
             weightNoiseParams.clear();
             INDArray epsilonNext = ret.getSecond();
             return new Pair<>(ret.getFirst(), epsilonNext == null ? null : backpropDropOutIfPresent(epsilonNext));

@@ -24,18 +24,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * SameDiff session per step. Parameters, their layout and the gradient views are the SameDiff layer's.
  */
 public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputGradients.Optional {
-    private boolean inputGradientNeeded = true;
+    private final transient InputGradients.Flag inputGradients = new InputGradients.Flag();
     private long javaBackwardPasses;
     private long javaForwardPasses;
 
     @Override
-    public void setInputGradientNeeded(boolean needed) {
-        this.inputGradientNeeded = needed;
-    }
-
-    @Override
-    public boolean isInputGradientNeeded() {
-        return inputGradientNeeded;
+    public InputGradients.Flag inputGradientFlag() {
+        return inputGradients;
     }
 
     /** {h, d, d2} of a training forward pass, handed once to the backward pass of the same input. */
@@ -215,7 +210,7 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
         INDArray gb = gradTable.get(ContractiveDenseLayer.BIAS_KEY);
         gb.assign(dz.sum(true, 0));
         INDArray dx = null; // (none when the layer below is the network's input: InputGradients)
-        if (inputGradientNeeded) {
+        if (inputGradients.needed()) {
             dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
             Nd4j.gemm(dz, w, dx, false, true, 1.0, 0.0);
         }

@@ -26,10 +26,17 @@ public final class InputGradients {
 
     /** A zoo layer runtime that can skip its input error. */
     public interface Optional {
-        /** False: backprop returns no error for the layer below (it is the network's input). */
-        void setInputGradientNeeded(boolean needed);
+        /** The layer's flag (one {@link Flag} per layer runtime). */
+        Flag inputGradientFlag();
 
-        boolean isInputGradientNeeded();
+        /** False: backprop returns no error for the layer below (it is the network's input). */
+        default void setInputGradientNeeded(boolean needed) {
+            inputGradientFlag().needed = needed;
+        }
+
+        default boolean isInputGradientNeeded() {
+            return inputGradientFlag().needed;
+        }
 
         /**
          * True for a layer that, when its error is not needed, returns zeros instead of no error: only such layers
@@ -37,6 +44,16 @@ public final class InputGradients {
          */
         default boolean zerosWhenNotNeeded() {
             return false;
+        }
+    }
+
+    /** Whether a layer computes the error for the layer below (true unless {@link #skipAtNetworkInputs} marks it). */
+    public static final class Flag {
+        private boolean needed = true;
+
+        /** True: the layer computes its input error. */
+        public boolean needed() {
+            return needed;
         }
     }
 

@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.unsupervisedzoo.zoo.layers.InputGradients;
 import org.unsupervisedzoo.zoo.layers.PenaltyLayerImpl;
 
 /**
@@ -30,9 +31,8 @@ import org.unsupervisedzoo.zoo.layers.PenaltyLayerImpl;
  * The score is computed with the gradient (the same {@code Z}) and kept for {@code computeScore}, which DL4J calls
  * right after backprop with the same input and parameters.
  */
-public class RbmLayerImpl extends PenaltyLayerImpl
-        implements org.unsupervisedzoo.zoo.layers.InputGradients.Optional {
-    private boolean inputGradientNeeded = true;
+public class RbmLayerImpl extends PenaltyLayerImpl implements InputGradients.Optional {
+    private final transient InputGradients.Flag inputGradients = new InputGradients.Flag();
     private INDArray scoredInput;
     private INDArray signs;
     private INDArray ones;
@@ -43,13 +43,8 @@ public class RbmLayerImpl extends PenaltyLayerImpl
     }
 
     @Override
-    public void setInputGradientNeeded(boolean needed) {
-        this.inputGradientNeeded = needed;
-    }
-
-    @Override
-    public boolean isInputGradientNeeded() {
-        return inputGradientNeeded;
+    public InputGradients.Flag inputGradientFlag() {
+        return inputGradients;
     }
 
     /** The RBM reads its data and particles through a merge vertex: it returns zeros when the error is not needed. */
@@ -86,10 +81,10 @@ public class RbmLayerImpl extends PenaltyLayerImpl
         }
         assertInputSet(true);
         // the input's error: two products per step; zeros where the input is the data (InputGradients)
-        INDArray dLdIn = inputGradientNeeded ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
+        INDArray dLdIn = inputGradients.needed() ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
                 input.dataType(), input.shape(), 'c')
                 : workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        storedScore = pass(true, inputGradientNeeded ? dLdIn : null);
+        storedScore = pass(true, inputGradients.needed() ? dLdIn : null);
         scoredInput = input;
         Gradient g = new DefaultGradient();
         for (String key : new String[] {RbmLayer.WEIGHT_KEY, RbmLayer.VISIBLE_BIAS_KEY, RbmLayer.HIDDEN_BIAS_KEY}) {
