@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -114,8 +115,7 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
         INDArray[] f = forwardInto(norms, out);
         if (f == null) {
             f = forward();
-            out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).assign(f[0]);
-            out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k)).assign(f[1].mul(f[1]).muliRowVector(norms));
+            fillOutput(out, f, norms);
         }
         if (training) {
             cache.storeAll(input, f[0], f[1], f[2], norms); // the norms too: W does not change before backprop
@@ -131,9 +131,9 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
      */
     private INDArray[] forwardInto(INDArray norms, INDArray out) {
         ContractiveDenseLayer c = (ContractiveDenseLayer) layerConf();
-        boolean sigmoid = c.getActivation() == org.nd4j.linalg.activations.Activation.SIGMOID;
+        boolean sigmoid = c.getActivation() == Activation.SIGMOID;
         INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
-        if (w.dataType() != DataType.FLOAT || !sigmoid && c.getActivation() != org.nd4j.linalg.activations.Activation.TANH) {
+        if (w.dataType() != DataType.FLOAT || !sigmoid && c.getActivation() != Activation.TANH) {
             return null;
         }
         INDArray z = Nd4j.gemm(input.castTo(w.dataType()), w, false, false)
@@ -143,20 +143,25 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
         INDArray d2 = Nd4j.createUninitialized(h.dataType(), h.shape(), 'c');
         if (!ContractiveMath.forwardTerms(sigmoid, h, norms, d, d2, out)) {
             INDArray[] f = derivatives(c.getActivation(), h);
-            long k = h.size(1);
-            out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).assign(h);
-            out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k)).assign(f[1].mul(f[1]).muliRowVector(norms));
+            fillOutput(out, f, norms);
             return f;
         }
         javaForwardPasses++;
         return new INDArray[] {h, d, d2};
     }
 
+    /** The layer's output {@code [h | d^2 s]} from {@code f = {h, d, ...}} and the column norms {@code s}. */
+    private static void fillOutput(INDArray out, INDArray[] f, INDArray norms) {
+        long k = f[0].size(1);
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).assign(f[0]);
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k)).assign(f[1].mul(f[1]).muliRowVector(norms));
+    }
+
     /** {h, d, d2} of sigmoid or tanh units from their activations {@code h}. */
-    private static INDArray[] derivatives(org.nd4j.linalg.activations.Activation a, INDArray h) {
+    private static INDArray[] derivatives(Activation a, INDArray h) {
         INDArray d;
         INDArray d2;
-        if (a == org.nd4j.linalg.activations.Activation.SIGMOID) {
+        if (a == Activation.SIGMOID) {
             d = h.rsub(1.0).muli(h);
             d2 = h.mul(-2.0).addi(1.0).muli(d);
         } else {

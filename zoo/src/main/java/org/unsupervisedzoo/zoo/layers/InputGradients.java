@@ -16,9 +16,10 @@ import org.deeplearning4j.nn.graph.vertex.impl.MergeVertex;
  * inputs and which has no input preprocessor; its backprop then returns no error ({@code null}, as DL4J's own
  * embedding layer does). A layer that reads a {@code MergeVertex} of network inputs (the RBM's data and particles)
  * is marked when it returns a zero error instead ({@link Optional#zerosWhenNotNeeded()}): the merge vertex splits
- * whatever error it gets, and DL4J throws the pieces away. Parameter gradients are unchanged (test). The zoo's factories apply it in {@code init()};
- * a graph built otherwise (restored from a file, made from JSON) computes the error as DL4J does. Not for graphs
- * whose input gradient you read (e.g. from the input vertex's epsilon for saliency maps): use {@link #restore}.
+ * whatever error it gets, and DL4J throws the pieces away. Parameter gradients are unchanged (test). The zoo's
+ * factories apply it in {@code init()}; a graph built otherwise (restored from a file, made from JSON) computes the
+ * error as DL4J does. Not for graphs whose input gradient you read (e.g. from the input vertex's epsilon for saliency
+ * maps): use {@link #restore}.
  */
 public final class InputGradients {
     private InputGradients() {

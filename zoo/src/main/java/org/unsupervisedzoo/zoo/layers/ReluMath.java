@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * DL4J's plain ReLU ({@code max(z, 0)}, derivative 1 where {@code z > 0}, else 0) for float arrays as Java loops over
  * chunks copied in bulk ({@link FloatViews}): ND4J 1.0.0-M2.1 runs the backward pass as a custom op whose fixed cost
- * (output-shape calculation, op context) is most of its time at the zoo's layer sizes. Each method returns null where it does not apply (not a plain ReLU, not float, not contiguous, shapes
- * or orderings that differ); the caller then uses the activation function as DL4J does.
+ * (output-shape calculation, op context) is most of its time at the zoo's layer sizes. Each method returns null where
+ * it does not apply (not a plain ReLU, not float, not contiguous, shapes or orderings that differ); the caller then
+ * uses the activation function as DL4J does.
  */
 final class ReluMath {
     private static final int CHUNK = 4096;
@@ -46,7 +47,7 @@ final class ReluMath {
         return z;
     }
 
-    /** {@code dL/dz = epsilon} where {@code z > 0}, else 0, written into {@code z} (as DL4J's backprop does), or null. */
+    /** {@code dL/dz = epsilon} where {@code z > 0}, else 0, written into {@code z} (as DL4J's backprop), or null. */
     static INDArray backward(IActivation a, INDArray z, INDArray epsilon) {
         FloatBuffer zb = plain(a) ? FloatViews.of(z) : null;
         FloatBuffer eb = FloatViews.of(epsilon);
