@@ -58,12 +58,17 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
         super.clear();
     }
 
+    /** {@code z = x W + b} for the current input (through {@code Nd4j.gemm}, not {@code mmul}: see DenseMath). */
+    private INDArray preActivation() {
+        INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
+        return Nd4j.gemm(input.castTo(w.dataType()), w, false, false)
+                .addiRowVector(paramTable.get(ContractiveDenseLayer.BIAS_KEY));
+    }
+
     /** {h, d = phi'(z), d2 = phi''(z)} for the current input. */
     private INDArray[] forward() {
         ContractiveDenseLayer c = (ContractiveDenseLayer) layerConf();
-        INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
-        INDArray z = Nd4j.gemm(input.castTo(w.dataType()), w, false, false) // not mmul: see DenseMath
-                .addiRowVector(paramTable.get(ContractiveDenseLayer.BIAS_KEY));
+        INDArray z = preActivation();
         INDArray h;
         INDArray d;
         INDArray d2;
@@ -136,8 +141,7 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
         if (w.dataType() != DataType.FLOAT || !sigmoid && c.getActivation() != Activation.TANH) {
             return null;
         }
-        INDArray z = Nd4j.gemm(input.castTo(w.dataType()), w, false, false)
-                .addiRowVector(paramTable.get(ContractiveDenseLayer.BIAS_KEY));
+        INDArray z = preActivation();
         INDArray h = sigmoid ? Transforms.sigmoid(z, false) : Transforms.tanh(z, false);
         INDArray d = Nd4j.createUninitialized(h.dataType(), h.shape(), 'c');
         INDArray d2 = Nd4j.createUninitialized(h.dataType(), h.shape(), 'c');
