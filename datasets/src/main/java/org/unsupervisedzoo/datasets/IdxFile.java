@@ -1,10 +1,13 @@
 package org.unsupervisedzoo.datasets;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,6 +23,10 @@ import java.util.zip.ZipException;
  * which is what MNIST and Fashion-MNIST use. A gzipped file is recognised by its first two bytes, not its
  * name. Any deviation (wrong magic, missing or extra bytes, an unreadable gzip stream) is a
  * {@link DatasetException} naming the source and what was found.
+ *
+ * <p>A raw file on disk is memory-mapped, not copied: its pages come from the operating system's file cache as
+ * they are read (full MNIST's 47 MB of training images took 0.4 s to copy into new memory on the project's
+ * machines, 0.06 s mapped; BENCHMARKS.md). A mapped file must not be truncated while it is in use.
  */
 public final class IdxFile {
     /** IDX type code of unsigned bytes. */
@@ -27,18 +34,28 @@ public final class IdxFile {
 
     private final String source;
     private final int[] dims;
-    private final byte[] data;
+    /** The {@code prod(dims)} data bytes, read-only, position 0 (read with absolute gets). */
+    private final ByteBuffer data;
 
-    private IdxFile(String source, int[] dims, byte[] data) {
+    private IdxFile(String source, int[] dims, ByteBuffer data) {
         this.source = source;
         this.dims = dims;
-        this.data = data;
+        this.data = data.asReadOnlyBuffer();
     }
 
-    /** Reads an IDX file from disk, raw or gzipped. */
+    /** Reads an IDX file from disk, raw (memory-mapped) or gzipped. */
     public static IdxFile read(Path path) {
-        try (InputStream in = Files.newInputStream(path)) {
-            return read(in, path.toString());
+        try (FileChannel ch = FileChannel.open(path)) {
+            ByteBuffer first = ByteBuffer.allocate(2);
+            while (first.hasRemaining() && ch.read(first) >= 0) {
+                // a file channel returns what is there
+            }
+            if (first.position() == 2 && (first.get(0) & 0xff) == 0x1f && (first.get(1) & 0xff) == 0x8b) {
+                try (InputStream in = Files.newInputStream(path)) {
+                    return read(in, path.toString());
+                }
+            }
+            return mapped(ch, path.toString());
         } catch (NoSuchFileException e) {
             throw new DatasetException("IDX file not found: " + path);
         } catch (IOException e) {
@@ -74,7 +91,71 @@ public final class IdxFile {
     /** Data up to this size (bytes) is read into one array allocated from the header's sizes. */
     static final long DIRECT_READ_LIMIT = 256L << 20;
 
+    /** A raw file's header read from its first bytes, its data mapped; the same checks as the stream path. */
+    private static IdxFile mapped(FileChannel ch, String source) throws IOException {
+        long size = ch.size();
+        ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, 4 + 4 * 255));
+        ch.read(head, 0);
+        ByteArrayInputStream in = new ByteArrayInputStream(head.array(), 0, head.position());
+        int[] dims = header(in, source);
+        long offset = 4 + 4L * dims.length;
+        long total = product(dims);
+        long found = size - offset;
+        if (found < total) {
+            throw truncated(source, dims, total, found);
+        }
+        if (found > total) {
+            throw trailing(source, dims, total, found - total);
+        }
+        return new IdxFile(source, dims, ch.map(FileChannel.MapMode.READ_ONLY, offset, total));
+    }
+
+    private static long product(int[] dims) {
+        long total = 1;
+        for (int d : dims) {
+            total *= d;
+        }
+        return total;
+    }
+
+    private static DatasetException truncated(String source, int[] dims, long total, long found) {
+        return new DatasetException("Truncated IDX data in " + source + ": header " + Arrays.toString(dims)
+                + " promises " + total + " bytes, found " + found);
+    }
+
+    private static DatasetException trailing(String source, int[] dims, long total, long extra) {
+        return new DatasetException("Trailing data in " + source + ": " + extra + " bytes after the " + total
+                + " bytes that header " + Arrays.toString(dims) + " promises");
+    }
+
     private static IdxFile parse(InputStream in, String source) throws IOException {
+        int[] dims = header(in, source);
+        long total = product(dims);
+        byte[] data;
+        int found;
+        if (total <= DIRECT_READ_LIMIT) {
+            // straight into one array: InputStream.readNBytes(int) collects 8 KB pieces and copies them at the end
+            // (for MNIST's 47 MB, thousands of live young-generation arrays for the collector to copy at start-up)
+            data = new byte[(int) total];
+            found = in.readNBytes(data, 0, data.length);
+        } else { // a header this large may be corrupt: read what is there before trusting it with memory
+            data = in.readNBytes((int) total);
+            found = data.length;
+        }
+        if (found < total) {
+            throw truncated(source, dims, total, found);
+        }
+        if (in.read() != -1) {
+            ByteArrayOutputStream extra = new ByteArrayOutputStream();
+            extra.write(0);
+            in.transferTo(extra);
+            throw trailing(source, dims, total, extra.size());
+        }
+        return new IdxFile(source, dims, ByteBuffer.wrap(data));
+    }
+
+    /** The magic number and dimension sizes (checked: unsigned bytes, positive sizes, not too large). */
+    private static int[] header(InputStream in, String source) throws IOException {
         byte[] magic = in.readNBytes(4);
         if (magic.length < 4) {
             throw new DatasetException("Truncated IDX header in " + source + ": file has " + magic.length
@@ -105,29 +186,7 @@ public final class IdxFile {
         if (total > Integer.MAX_VALUE - 16) {
             throw new DatasetException("IDX data in " + source + " too large: " + Arrays.toString(dims));
         }
-        byte[] data;
-        int found;
-        if (total <= DIRECT_READ_LIMIT) {
-            // straight into one array: InputStream.readNBytes(int) collects 8 KB pieces and copies them at the end
-            // (for MNIST's 47 MB, thousands of live young-generation arrays for the collector to copy at start-up)
-            data = new byte[(int) total];
-            found = in.readNBytes(data, 0, data.length);
-        } else { // a header this large may be corrupt: read what is there before trusting it with memory
-            data = in.readNBytes((int) total);
-            found = data.length;
-        }
-        if (found < total) {
-            throw new DatasetException("Truncated IDX data in " + source + ": header " + Arrays.toString(dims)
-                    + " promises " + total + " bytes, found " + found);
-        }
-        if (in.read() != -1) {
-            ByteArrayOutputStream extra = new ByteArrayOutputStream();
-            extra.write(0);
-            in.transferTo(extra);
-            throw new DatasetException("Trailing data in " + source + ": " + extra.size()
-                    + " bytes after the " + total + " bytes that header " + Arrays.toString(dims) + " promises");
-        }
-        return new IdxFile(source, dims, data);
+        return dims;
     }
 
     /** Where this file came from (a path or a resource name). */
@@ -140,8 +199,15 @@ public final class IdxFile {
         return dims.clone();
     }
 
-    /** The raw unsigned bytes, row-major. Not copied: do not modify. */
+    /** The raw unsigned bytes, row-major, as a new array. */
     byte[] data() {
+        byte[] out = new byte[data.capacity()];
+        data.get(0, out);
+        return out;
+    }
+
+    /** The raw unsigned bytes, row-major: a read-only buffer (mapped for raw files), position 0. */
+    ByteBuffer buffer() {
         return data;
     }
 

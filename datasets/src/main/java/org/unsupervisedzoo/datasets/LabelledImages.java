@@ -1,24 +1,26 @@
 package org.unsupervisedzoo.datasets;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * A pair of IDX files, images and labels, checked against each other: images are
  * {@code [n, rows, cols]} of the expected size, labels are {@code [n]} with values below
- * {@code numClasses}, and both have the same {@code n}. Pixels stay as unsigned bytes until an iterator
- * turns a batch into floats.
+ * {@code numClasses}, and both have the same {@code n}. Pixels stay as unsigned bytes (in a raw file's mapping
+ * where {@link IdxFile} mapped one) until an iterator turns a batch into floats.
  */
 public final class LabelledImages {
     private final String name;
     private final int count;
     private final int rows;
     private final int cols;
-    private final byte[] pixels;
+    /** Read-only, position 0: read with absolute gets only (the buffer is shared by copies of this object). */
+    private final ByteBuffer pixels;
     private final byte[] labels;
     private final List<String> classNames;
 
-    private LabelledImages(String name, int count, int rows, int cols, byte[] pixels, byte[] labels,
+    private LabelledImages(String name, int count, int rows, int cols, ByteBuffer pixels, byte[] labels,
                            List<String> classNames) {
         this.name = name;
         this.count = count;
@@ -66,7 +68,7 @@ public final class LabelledImages {
                         + ", expected 0.." + (numClasses - 1));
             }
         }
-        return new LabelledImages(name, id[0], rows, cols, images.data(), lab, classNames);
+        return new LabelledImages(name, id[0], rows, cols, images.buffer(), lab, classNames);
     }
 
     public String name() {
@@ -106,7 +108,7 @@ public final class LabelledImages {
 
     /** Pixel {@code p} (row-major) of example {@code i}, 0..255. */
     public int pixel(int i, int p) {
-        return pixels[i * rows * cols + p] & 0xff;
+        return pixels.get(i * rows * cols + p) & 0xff;
     }
 
     /** Number of examples of each class. */
@@ -124,11 +126,13 @@ public final class LabelledImages {
      */
     public LabelledImages stochasticallyBinarized(long seed) {
         java.util.Random rng = new java.util.Random(seed);
-        byte[] out = new byte[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            out[i] = rng.nextInt(255) < (pixels[i] & 0xff) ? (byte) 255 : 0;
+        byte[] out = new byte[pixels.capacity()];
+        pixels.get(0, out);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = rng.nextInt(255) < (out[i] & 0xff) ? (byte) 255 : 0;
         }
-        return new LabelledImages(name + " (binarized, seed " + seed + ")", count, rows, cols, out, labels,
+        return new LabelledImages(name + " (binarized, seed " + seed + ")", count, rows, cols, ByteBuffer.wrap(out),
+                labels,
                 classNames);
     }
 
@@ -183,15 +187,16 @@ public final class LabelledImages {
         byte[] px = new byte[n * size];
         byte[] lab = new byte[n];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(pixels, chosen[i] * size, px, i * size, size);
+            pixels.get(chosen[i] * size, px, i * size, size);
             lab[i] = labels[chosen[i]];
         }
-        return new LabelledImages(name + " (balanced " + n + ", seed " + seed + ")", n, rows, cols, px, lab,
+        return new LabelledImages(name + " (balanced " + n + ", seed " + seed + ")", n, rows, cols, ByteBuffer.wrap(px),
+                lab,
                 classNames);
     }
 
-    /** Raw pixel bytes; package-private so iterators can read without copying. */
-    byte[] pixelBytes() {
+    /** Raw pixel bytes, read-only, to be read with absolute gets; package-private so iterators read without copying. */
+    ByteBuffer pixelBuffer() {
         return pixels;
     }
 }

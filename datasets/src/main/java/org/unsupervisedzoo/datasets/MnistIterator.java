@@ -74,6 +74,8 @@ public final class MnistIterator implements DataSetIterator {
     private final Random shuffleRng;
     private final Random binarizeRng;
     private float[] scratch;
+    /** One example's pixel bytes, copied from the data set's buffer in bulk. */
+    private byte[] row;
     private int cursor;
     private DataSetPreProcessor preProcessor;
 
@@ -155,7 +157,10 @@ public final class MnistIterator implements DataSetIterator {
         }
         int n = Math.min(num, order.length - cursor);
         int pixels = data.pixelCount();
-        byte[] raw = data.pixelBytes();
+        java.nio.ByteBuffer raw = data.pixelBuffer();
+        if (row == null || row.length != pixels) {
+            row = new byte[pixels];
+        }
         // one scratch array for every batch (ND4J copies it): a new 400 KB float[] per batch is a "humongous"
         // allocation for the G1 collector, slow and a trigger of collections
         if (scratch == null || scratch.length != n * pixels) {
@@ -165,10 +170,10 @@ public final class MnistIterator implements DataSetIterator {
         float[] labels = target == Target.CLASS ? new float[n * data.numClasses()] : null;
         for (int r = 0; r < n; r++) {
             int example = order[cursor + r];
-            int src = example * pixels;
+            raw.get(example * pixels, row, 0, pixels);
             int dst = r * pixels;
             for (int p = 0; p < pixels; p++) {
-                float v = (raw[src + p] & 0xff) / 255f;
+                float v = (row[p] & 0xff) / 255f;
                 switch (binarization) {
                     case STATIC:
                         v = v > threshold ? 1f : 0f;

@@ -41,6 +41,10 @@ class IdxFileTest {
         assertEquals(60, a.data().length);
         assertEquals((byte) ((7 * 59) % 256), a.data()[59]);
         assertEquals(3, a.count());
+        // the raw file is mapped (its pages come from the file cache), the gzipped one decompressed into memory
+        assertTrue(a.buffer().isDirect(), "raw file mapped");
+        assertTrue(a.buffer().isReadOnly() && b.buffer().isReadOnly());
+        assertEquals(60, a.buffer().capacity());
     }
 
     @Test

@@ -48,7 +48,10 @@ import org.unsupervisedzoo.zoo.train.ZooRuntime;
  * script. {@code --profile deep} also names, per part, the innermost ND4J call and the line that made it.
  */
 final class TorchBenchmark {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson, made at first use: its classes took 0.1-0.2 s to load before the DL4J side's first step. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private TorchBenchmark() {
     }
@@ -79,7 +82,7 @@ final class TorchBenchmark {
         switch (o.string("side")) {
             case "dl4j":
                 for (String m : models(o)) {
-                    System.out.println("RESULT " + JSON.writeValueAsString(dl4jRun(m, o)));
+                    System.out.println("RESULT " + Json.MAPPER.writeValueAsString(dl4jRun(m, o)));
                 }
                 return;
             case "both":
@@ -535,7 +538,7 @@ final class TorchBenchmark {
         if (status != 0 || result == null) {
             throw new CliException("child failed (exit " + status + "): " + String.join(" ", cmd) + "\n" + tail);
         }
-        Map<String, Object> m = JSON.readValue(result, LinkedHashMap.class);
+        Map<String, Object> m = Json.MAPPER.readValue(result, LinkedHashMap.class);
         m.put("spawn_epoch_ms", (double) spawn);
         return m;
     }
