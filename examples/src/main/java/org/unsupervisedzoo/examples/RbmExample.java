@@ -27,6 +27,7 @@ import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.rbm.RBM;
 import org.unsupervisedzoo.zoo.rbm.RbmIterator;
+import org.unsupervisedzoo.zoo.rbm.RbmTrainer;
 import org.unsupervisedzoo.zoo.rbm.RbmLikelihood;
 import org.unsupervisedzoo.zoo.rbm.RbmParams;
 import org.unsupervisedzoo.zoo.rbm.VisibleUnits;
@@ -167,12 +168,14 @@ public final class RbmExample implements ModelCommand {
             }
         }
         RbmParams params = rbm.params(graph);
-        RbmIterator it = new RbmIterator(train, rbm, graph, seed + 1);
+        // the fused step where it applies (plain SGD, Bernoulli units: the defaults), else graph.fit on the iterator
+        RbmTrainer fused = RbmTrainer.unsupported(rbm, graph) == null ? new RbmTrainer(rbm, graph, seed + 1) : null;
+        RbmIterator it = fused == null ? new RbmIterator(train, rbm, graph, seed + 1) : null;
         System.out.printf("model rbm  visible %d %s  hidden %d  %s-%d  sgd %s  batch %d  params %d  data %s  train %d"
-                + "  test %d  out %s%n", rbm.nVisible(), units.name().toLowerCase(), rbm.nHidden(),
+                + "  test %d  trainer %s  out %s%n", rbm.nVisible(), units.name().toLowerCase(), rbm.nHidden(),
                 chain.toUpperCase(), rbm.k(), o.string("lr") + (o.real("momentum") > 0 ? " momentum "
                         + o.string("momentum") : ""), batch, graph.numParams(), source.description(),
-                train.numExamples(), testAll.size(0), out);
+                train.numExamples(), testAll.size(0), fused != null ? "fused" : "graph.fit", out);
 
         int epochs = o.integer("epochs");
         boolean bernoulli = units == VisibleUnits.BERNOULLI;
@@ -180,8 +183,13 @@ public final class RbmExample implements ModelCommand {
             csv.println("epoch,pseudo_likelihood,test_pseudo_likelihood,recon_error,examples_per_second,seconds");
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 long t0 = System.nanoTime();
-                it.reset();
-                graph.fit(it);
+                if (fused != null) {
+                    train.reset();
+                    fused.fit(train);
+                } else {
+                    it.reset();
+                    graph.fit(it);
+                }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double pl = bernoulli ? meanPseudoLikelihood(params, trainAll, rng(seed + 100 + epoch)) : Double.NaN;
                 double testPl = bernoulli ? meanPseudoLikelihood(params, testAll, rng(seed + 200 + epoch)) : Double.NaN;

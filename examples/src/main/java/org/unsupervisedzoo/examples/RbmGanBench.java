@@ -16,11 +16,12 @@ import org.unsupervisedzoo.zoo.gan.GanFactory;
 import org.unsupervisedzoo.zoo.gan.GanTrainer;
 import org.unsupervisedzoo.zoo.rbm.RBM;
 import org.unsupervisedzoo.zoo.rbm.RbmIterator;
+import org.unsupervisedzoo.zoo.rbm.RbmTrainer;
 
 /**
  * The DL4J side of {@code bench-torch} for the models that do not train by one {@code fit} per minibatch: the RBM
  * ({@code train rbm}'s defaults: 256 hidden units, PCD-1, SGD 0.1, batch 10, grey levels, as scikit-learn's
- * BernoulliRBM) and the MLP GAN ({@code train gan}'s defaults: batch 64, Adam 2e-4 with beta1 0.5, one D and one G
+ * BernoulliRBM; trained as the runner trains it, by {@link RbmTrainer}'s fused step) and the MLP GAN ({@code train gan}'s defaults: batch 64, Adam 2e-4 with beta1 0.5, one D and one G
  * step per round). Each model processes the same number of training digits as the autoencoders ({@code steps x
  * batch}), in its own minibatches. Quality after the timed steps, the same definition on both sides:
  * <ul>
@@ -78,8 +79,14 @@ final class RbmGanBench {
             RBM rbm = RbmExample.factory(mo, train);
             MnistIterator it = MnistIterator.builder(train).batchSize(batch).seed(mo.integer("seed")).build();
             ComputationGraph graph = rbm.init();
-            RbmIterator rit = new RbmIterator(it, rbm, graph, mo.integer("seed") + 1);
-            t = TorchBenchmark.Timing.of(() -> graph.fit(next(rit)), warmup, steps, sampler);
+            // as the runner trains: the fused step where it applies (the defaults), else graph.fit on RbmIterator
+            if (RbmTrainer.unsupported(rbm, graph) == null) {
+                RbmTrainer trainer = new RbmTrainer(rbm, graph, mo.integer("seed") + 1);
+                t = TorchBenchmark.Timing.of(() -> trainer.fit(nextBatch(it)), warmup, steps, sampler);
+            } else {
+                RbmIterator rit = new RbmIterator(it, rbm, graph, mo.integer("seed") + 1);
+                t = TorchBenchmark.Timing.of(() -> graph.fit(next(rit)), warmup, steps, sampler);
+            }
             testLoss = rbm.params(graph).reconstructionError(testImages(test));
             flops = 12.0 * rbm.nVisible() * rbm.nHidden();
         } else {
@@ -97,6 +104,13 @@ final class RbmGanBench {
     /** All test digits as one array (made after the timed steps, so that it is not counted in the start-up). */
     private static INDArray testImages(LabelledImages test) {
         return MnistIterator.builder(test).batchSize(test.count()).shuffle(false).build().next().getFeatures();
+    }
+
+    private static INDArray nextBatch(MnistIterator it) {
+        if (!it.hasNext()) {
+            it.reset();
+        }
+        return it.next().getFeatures();
     }
 
     private static MultiDataSet next(RbmIterator it) {

@@ -1,0 +1,421 @@
+package org.unsupervisedzoo.zoo.rbm;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.optimize.solvers.BaseOptimizer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.unsupervisedzoo.zoo.layers.FloatViews;
+
+/**
+ * Trains an {@link RBM} graph's parameters in place with one fused step per minibatch, where the graph's RBM layer
+ * has plain SGD ({@link Sgd}, a constant rate or a schedule), no regularization and no gradient normalization, and the
+ * graph Bernoulli visible units and float parameters: the zoo's {@code train rbm} defaults, as scikit-learn's
+ * {@code BernoulliRBM}. {@link #unsupported} says why not otherwise; then train with {@code graph.fit} on an
+ * {@link RbmIterator} (the reference, which the tests compare this with).
+ *
+ * <p>A step on minibatch {@code v} ({@code [n, nVisible]}, values in [0,1]) with rate {@code lr}:
+ * <pre>
+ *   m = k Gibbs steps from the persistent chain (PCD) or from v (CD), as RbmIterator draws them
+ *   P(x) = sigmoid(x W + c)
+ *   W += lr/n (v^T P(v) - m^T P(m))      b += lr/n sum_rows(v - m)      c += lr/n sum_rows(P(v) - P(m))
+ * </pre>
+ * which is {@code graph.fit}'s SGD step on the RBM layer's gradient ({@link RbmLayerImpl}) divided by the
+ * minibatch. At scikit-learn's batch of 10, {@code graph.fit} spent most of a step on the fixed cost of about
+ * forty ND4J ops (merge vertex, score, gradient division, updater, step function): here a step is four products
+ * through {@code Nd4j.gemm} (the weight update as one product into {@code W}, as PyTorch's {@code addmm_}), and the
+ * sigmoids, Bernoulli draws and bias updates as Java passes over heap copies (BENCHMARKS.md).
+ *
+ * <p>Draws come from a {@link SplittableRandom} seeded by {@code seed}: the same for the same seed, but not the
+ * draws of {@link RbmIterator} (ND4J's generator) for that seed. The graph's iteration and epoch counts advance as
+ * in {@code fit}, so rate schedules apply; its listeners hear {@code onEpochStart}, {@code iterationDone} and
+ * {@code onEpochEnd}, and when it has listeners the graph's score is set to the step's {@code mean F(v) - mean F(m)}
+ * (the layer's score).
+ */
+public final class RbmTrainer {
+    private final RBM rbm;
+    private final ComputationGraph graph;
+    private final SplittableRandom rng;
+    private final int nv;
+    private final int nh;
+
+    /** The persistent chain [N, nVisible] 'c' (PCD), or CD's start. */
+    private INDArray chain;
+    /** [2n, nVisible] 'c': rows 0..n-1 the data, n..2n-1 the model particles. */
+    private INDArray x2;
+    /** chain W then the hidden draws, [N, nHidden] 'f'. */
+    private INDArray zh;
+    /** h W^T, [N, nVisible] 'f'. */
+    private INDArray zv;
+    /** x2 W, then s . P(x2), [2n, nHidden] 'f'. */
+    private INDArray z2;
+
+    /**
+     * @param seed seeds the chain's start and every draw
+     * @throws IllegalArgumentException when {@link #unsupported} gives a reason
+     */
+    public RbmTrainer(RBM rbm, ComputationGraph graph, long seed) {
+        if (rbm == null || graph == null) {
+            throw new IllegalArgumentException("rbm and graph must not be null");
+        }
+        String why = unsupported(rbm, graph);
+        if (why != null) {
+            throw new IllegalArgumentException("RbmTrainer cannot train this graph: " + why
+                    + "; train it with graph.fit(new RbmIterator(...))");
+        }
+        this.rbm = rbm;
+        this.graph = graph;
+        this.rng = new SplittableRandom(seed);
+        this.nv = rbm.nVisible();
+        this.nh = rbm.nHidden();
+    }
+
+    /** Why the fused step cannot train {@code graph}, or null when it can. */
+    public static String unsupported(RBM rbm, ComputationGraph graph) {
+        if (rbm.visibleUnits() != VisibleUnits.BERNOULLI) {
+            return "visible units are " + rbm.visibleUnits() + ", the fused step draws Bernoulli units";
+        }
+        GraphVertex v = graph.getConfiguration().getVertices().get(RBM.RBM_LAYER);
+        if (!(v instanceof LayerVertex) || !(((LayerVertex) v).getLayerConf().getLayer() instanceof RbmLayer)) {
+            return "the graph has no RbmLayer called '" + RBM.RBM_LAYER + "'";
+        }
+        RbmLayer layer = (RbmLayer) ((LayerVertex) v).getLayerConf().getLayer();
+        if (layer.getNVisible() != rbm.nVisible() || layer.getNHidden() != rbm.nHidden()) {
+            return "the graph's RBM layer is " + layer.getNVisible() + " x " + layer.getNHidden() + ", the factory's "
+                    + rbm.nVisible() + " x " + rbm.nHidden();
+        }
+        IUpdater updater = layer.getUpdaterByParam(RbmLayer.WEIGHT_KEY);
+        for (String key : new String[] {RbmLayer.WEIGHT_KEY, RbmLayer.VISIBLE_BIAS_KEY, RbmLayer.HIDDEN_BIAS_KEY}) {
+            IUpdater u = layer.getUpdaterByParam(key);
+            if (!(u instanceof Sgd) || !u.equals(updater)) {
+                return "the updater of " + key + " is " + u + ", the fused step applies one plain Sgd";
+            }
+            List<Regularization> r = layer.getRegularizationByParam(key);
+            if (r != null && !r.isEmpty()) {
+                return "parameter " + key + " has regularization " + r;
+            }
+        }
+        GradientNormalization gn = layer.getGradientNormalization();
+        if (gn != null && gn != GradientNormalization.None) {
+            return "gradient normalization is " + gn;
+        }
+        if (!graph.getConfiguration().getDefaultConfiguration().isMiniBatch()) {
+            return "miniBatch is false (gradients not divided by the batch)";
+        }
+        for (String key : new String[] {RbmLayer.WEIGHT_KEY, RbmLayer.VISIBLE_BIAS_KEY, RbmLayer.HIDDEN_BIAS_KEY}) {
+            INDArray p = graph.getParam(RBM.RBM_LAYER + "_" + key);
+            if (FloatViews.of(p) == null) {
+                return "parameter " + key + " is " + p.dataType() + (p.dataType() == DataType.FLOAT
+                        ? " but not contiguous" : ", the fused step runs in FLOAT");
+            }
+        }
+        return null;
+    }
+
+    /** The persistent chain's current particles (PCD), or null before the first step or for CD. */
+    public INDArray chain() {
+        return rbm.persistent() ? chain : null;
+    }
+
+    /**
+     * One epoch: a step on every minibatch of {@code data} (reset first when it has none left), with the
+     * listeners' epoch events and the epoch count advanced, as {@code graph.fit(iterator)}.
+     */
+    public void fit(DataSetIterator data) {
+        if (!data.hasNext() && data.resetSupported()) {
+            data.reset();
+        }
+        for (TrainingListener l : graph.getListeners()) {
+            l.onEpochStart(graph);
+        }
+        while (data.hasNext()) {
+            DataSet ds = data.next();
+            fit(ds.getFeatures());
+        }
+        for (TrainingListener l : graph.getListeners()) {
+            l.onEpochEnd(graph);
+        }
+        graph.incrementEpochCount();
+    }
+
+    /** One step on minibatch {@code v}, {@code [n, nVisible]} with values in [0,1]. */
+    public void fit(INDArray v) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            int n = rows(v);
+            INDArray vf = floats(v);
+            checkUnitRange(vf); // before the chain moves
+            update(vf, negativeParticles(vf, n), n);
+        }
+    }
+
+    /**
+     * The update for minibatch {@code v} with the given model particles ({@code [n, nVisible]} each), without
+     * drawing: what {@link #fit(INDArray)} applies after its Gibbs steps (for tests against {@code graph.fit}).
+     */
+    void update(INDArray v, INDArray particles) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            int n = rows(v);
+            if (rows(particles) != n) {
+                throw new IllegalArgumentException("particles must have the batch's " + n + " rows, got "
+                        + particles.size(0));
+            }
+            update(v, floats(particles), n);
+        }
+    }
+
+    private int rows(INDArray v) {
+        if (v == null || v.rank() != 2 || v.size(1) != nv) {
+            throw new IllegalArgumentException("RBM training input must be [batch, " + nv + "], got "
+                    + (v == null ? "null" : Arrays.toString(v.shape())));
+        }
+        return (int) v.size(0);
+    }
+
+    /** Rejects data outside [0,1] (or NaN) with {@link RbmParams#checkVisible}'s message. */
+    private void checkUnitRange(INDArray vf) {
+        FloatBuffer vb = FloatViews.of(vf);
+        int len = (int) vf.length();
+        float[] x = FloatViews.scratch(3, len);
+        vb.get(vb.position(), x, 0, len);
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < len; i++) {
+            min = Math.min(min, x[i]);
+            max = Math.max(max, x[i]);
+        }
+        rejectOutsideUnitRange(vf, min, max);
+    }
+
+    private void rejectOutsideUnitRange(INDArray vf, float min, float max) {
+        if (!(min >= 0f && max <= 1f)) { // NaN fails too
+            rbm.params(graph).checkVisible("training input", vf); // throws, naming the value
+            throw new IllegalArgumentException("training input: values outside [0,1] (min " + min + ", max " + max
+                    + ")");
+        }
+    }
+
+    /** A contiguous float copy of {@code a} unless it is one already. */
+    private static INDArray floats(INDArray a) {
+        return FloatViews.of(a) != null && a.ordering() == 'c' ? a : a.castTo(DataType.FLOAT).dup('c');
+    }
+
+    /** The chain advanced {@code k} Gibbs steps (PCD) or v's k-step chain (CD); its first n rows are used. */
+    private INDArray negativeParticles(INDArray v, int n) {
+        if (!rbm.persistent()) {
+            chain = floats(v).dup('c');
+        } else if (chain == null || chain.size(0) < n) {
+            chain = extendedChain(n);
+        }
+        for (int i = 0; i < rbm.k(); i++) {
+            gibbsStep();
+        }
+        return chain;
+    }
+
+    /** The chain with rows added up to n, each drawn as scikit-learn starts it: v ~ p(v | h = 0). */
+    private INDArray extendedChain(int n) {
+        INDArray grown = Nd4j.create(DataType.FLOAT, new long[] {n, nv}, 'c');
+        int old = chain == null ? 0 : (int) chain.size(0);
+        FloatBuffer g = FloatViews.of(grown);
+        float[] rows = new float[n * nv];
+        if (old > 0) {
+            FloatBuffer c = FloatViews.of(chain);
+            c.get(c.position(), rows, 0, old * nv);
+        }
+        float[] b = biases(RbmLayer.VISIBLE_BIAS_KEY, nv, 0);
+        for (int r = old; r < n; r++) {
+            for (int j = 0; j < nv; j++) {
+                rows[r * nv + j] = uniform() < sigmoid(b[j]) ? 1f : 0f;
+            }
+        }
+        g.put(g.position(), rows, 0, rows.length);
+        return grown;
+    }
+
+    /** h ~ p(h | chain), then chain ~ p(v | h), over the whole chain. */
+    private void gibbsStep() {
+        int rows = (int) chain.size(0);
+        INDArray w = graph.getParam(RBM.RBM_LAYER + "_" + RbmLayer.WEIGHT_KEY);
+        zh = buffer(zh, rows, nh, 'f');
+        Nd4j.gemm(chain, w, zh, false, false, 1.0, 0.0);
+        float[] c = biases(RbmLayer.HIDDEN_BIAS_KEY, nh, 0);
+        FloatBuffer hb = FloatViews.of(zh);
+        float[] h = FloatViews.scratch(1, rows * nh);
+        hb.get(hb.position(), h, 0, rows * nh);
+        drawColumns(h, rows, nh, c, uniforms(rows * nh), h, false);
+        hb.put(hb.position(), h, 0, rows * nh);
+
+        zv = buffer(zv, rows, nv, 'f');
+        Nd4j.gemm(zh, w, zv, false, true, 1.0, 0.0);
+        float[] b = biases(RbmLayer.VISIBLE_BIAS_KEY, nv, 0);
+        FloatBuffer vb = FloatViews.of(zv);
+        float[] z = FloatViews.scratch(1, rows * nv);
+        vb.get(vb.position(), z, 0, rows * nv);
+        float[] out = FloatViews.scratch(3, rows * nv);
+        drawColumns(z, rows, nv, b, uniforms(rows * nv), out, true);
+        FloatBuffer cb = FloatViews.of(chain);
+        cb.put(cb.position(), out, 0, rows * nv);
+    }
+
+    /**
+     * Bernoulli draws {@code u < sigmoid(z + bias_col)} for {@code z} in column-major order ({@code rows x cols});
+     * written to {@code out} column-major, or row-major when {@code rowMajorOut} ({@code out} may be {@code z} when
+     * not).
+     */
+    static void drawColumns(float[] z, int rows, int cols, float[] bias, float[] u, float[] out,
+                            boolean rowMajorOut) {
+        for (int j = 0; j < cols; j++) {
+            float bj = bias[j];
+            int col = j * rows;
+            for (int r = 0; r < rows; r++) {
+                float draw = u[col + r] < sigmoid(z[col + r] + bj) ? 1f : 0f;
+                out[rowMajorOut ? r * cols + j : col + r] = draw;
+            }
+        }
+    }
+
+    private static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    /** {@code count} uniform draws in [0, 1), 24 bits each, in scratch slot 2. */
+    private float[] uniforms(int count) {
+        float[] u = FloatViews.scratch(2, count + 1);
+        for (int i = 0; i < count; i += 2) {
+            long bits = rng.nextLong();
+            u[i] = (bits >>> 40) * 0x1.0p-24f;
+            u[i + 1] = ((bits >>> 16) & 0xffffff) * 0x1.0p-24f;
+        }
+        return u;
+    }
+
+    private float uniform() {
+        return (rng.nextInt() >>> 8) * 0x1.0p-24f;
+    }
+
+    /** A parameter vector's values in scratch slot {@code slot}. */
+    private float[] biases(String key, int length, int slot) {
+        FloatBuffer p = FloatViews.of(graph.getParam(RBM.RBM_LAYER + "_" + key));
+        float[] a = FloatViews.scratch(slot, length);
+        p.get(p.position(), a, 0, length);
+        return a;
+    }
+
+    /** {@code a} when it has this shape and order, else a new float array outside workspaces. */
+    private static INDArray buffer(INDArray a, int rows, int cols, char order) {
+        if (a != null && a.size(0) == rows && a.size(1) == cols && a.ordering() == order) {
+            return a;
+        }
+        return Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, order);
+    }
+
+    /** The SGD update for data v and the first n rows of {@code model} (both 'c' float or castable). */
+    private void update(INDArray v, INDArray model, int n) {
+        INDArray w = graph.getParam(RBM.RBM_LAYER + "_" + RbmLayer.WEIGHT_KEY);
+        int epoch = graph.getConfiguration().getEpochCount();
+        int iteration = graph.getConfiguration().getIterationCount();
+        double lr = ((Sgd) rbmLayer().getUpdaterByParam(RbmLayer.WEIGHT_KEY)).getLearningRate(iteration, epoch);
+        float scale = (float) (lr / n);
+
+        // x2 = [v; m]; db = sum(v) - sum(m), with the Bernoulli range check of the data on the way
+        x2 = buffer(x2, 2 * n, nv, 'c');
+        float[] x = FloatViews.scratch(3, 2 * n * nv);
+        INDArray vf = floats(v);
+        FloatBuffer vb = FloatViews.of(vf);
+        vb.get(vb.position(), x, 0, n * nv);
+        FloatBuffer mb = FloatViews.of(model);
+        mb.get(mb.position(), x, n * nv, n * nv);
+        float[] db = FloatViews.scratch(4, nv);
+        Arrays.fill(db, 0, nv, 0f);
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int r = 0; r < n; r++) {
+            int off = r * nv;
+            for (int j = 0; j < nv; j++) {
+                float xv = x[off + j];
+                min = Math.min(min, xv);
+                max = Math.max(max, xv);
+                db[j] += xv - x[n * nv + off + j];
+            }
+        }
+        rejectOutsideUnitRange(vf, min, max);
+        FloatBuffer xb = FloatViews.of(x2);
+        xb.put(xb.position(), x, 0, 2 * n * nv);
+
+        // z2 = x2 W, then s . P with s = +1 for the data rows, -1 for the model's; dc = column sums
+        z2 = buffer(z2, 2 * n, nh, 'f');
+        Nd4j.gemm(x2, w, z2, false, false, 1.0, 0.0);
+        float[] c = biases(RbmLayer.HIDDEN_BIAS_KEY, nh, 0);
+        float[] b = biases(RbmLayer.VISIBLE_BIAS_KEY, nv, 5);
+        FloatBuffer zb = FloatViews.of(z2);
+        float[] z = FloatViews.scratch(1, 2 * n * nh);
+        zb.get(zb.position(), z, 0, 2 * n * nh);
+        boolean scored = !graph.getListeners().isEmpty();
+        double hiddenTerm = 0;
+        for (int j = 0; j < nh; j++) {
+            float cj = c[j];
+            int col = j * 2 * n;
+            float sum = 0f;
+            for (int r = 0; r < 2 * n; r++) {
+                float pre = z[col + r] + cj;
+                if (scored) {
+                    double clipped = Math.min(pre, RbmLayer.SOFTPLUS_CLIP);
+                    double softplus = Math.max(clipped, 0) + Math.log1p(Math.exp(-Math.abs(clipped)));
+                    hiddenTerm += r < n ? softplus : -softplus;
+                }
+                float p = sigmoid(pre);
+                p = r < n ? p : -p;
+                z[col + r] = p;
+                sum += p;
+            }
+            c[j] = cj + scale * sum;
+        }
+        zb.put(zb.position(), z, 0, 2 * n * nh);
+        double visibleTerm = 0;
+        if (scored) {
+            for (int j = 0; j < nv; j++) {
+                visibleTerm -= (double) b[j] * db[j];
+            }
+        }
+        for (int j = 0; j < nv; j++) {
+            b[j] += scale * db[j];
+        }
+
+        // W += lr/n x2^T (s . P): one product into the weights
+        Nd4j.gemm(x2, z2, w, true, false, scale, 1.0);
+        putBiases(RbmLayer.HIDDEN_BIAS_KEY, c, nh);
+        putBiases(RbmLayer.VISIBLE_BIAS_KEY, b, nv);
+
+        if (scored) {
+            graph.setScore((visibleTerm - hiddenTerm) / n);
+        }
+        for (TrainingListener l : graph.getListeners()) {
+            l.iterationDone(graph, iteration, epoch);
+        }
+        BaseOptimizer.incrementIterationCount(graph, 1);
+    }
+
+    private void putBiases(String key, float[] values, int length) {
+        FloatBuffer p = FloatViews.of(graph.getParam(RBM.RBM_LAYER + "_" + key));
+        p.put(p.position(), values, 0, length);
+    }
+
+    private RbmLayer rbmLayer() {
+        return (RbmLayer) ((LayerVertex) graph.getConfiguration().getVertices().get(RBM.RBM_LAYER)).getLayerConf()
+                .getLayer();
+    }
+}
