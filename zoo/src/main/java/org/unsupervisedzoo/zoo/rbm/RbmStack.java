@@ -75,10 +75,20 @@ public final class RbmStack {
     public void trainLayer(int layer, DataSetIterator data, int epochs, long seed) {
         Checks.positive("epochs", epochs);
         UnaryOperator<INDArray> below = layer == 0 ? null : v -> features(v, layer);
-        RbmIterator it = new RbmIterator(data, rbms.get(layer), graphs.get(layer), seed + layer, below);
+        RBM rbm = rbms.get(layer);
+        ComputationGraph graph = graphs.get(layer);
+        if (RbmTrainer.unsupported(rbm, graph) == null) { // the fused step (plain SGD, Bernoulli units)
+            RbmTrainer trainer = new RbmTrainer(rbm, graph, seed + layer);
+            for (int e = 0; e < epochs; e++) {
+                data.reset();
+                trainer.fit(data, below);
+            }
+            return;
+        }
+        RbmIterator it = new RbmIterator(data, rbm, graph, seed + layer, below);
         for (int e = 0; e < epochs; e++) {
             data.reset();
-            graphs.get(layer).fit(it);
+            graph.fit(it);
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -136,6 +137,14 @@ public final class RbmTrainer {
      * listeners' epoch events and the epoch count advanced, as {@code graph.fit(iterator)}.
      */
     public void fit(DataSetIterator data) {
+        fit(data, null);
+    }
+
+    /**
+     * One epoch on {@code transform} of each minibatch (e.g. the features of the RBMs below in a stack; null: the
+     * minibatch itself).
+     */
+    public void fit(DataSetIterator data, UnaryOperator<INDArray> transform) {
         if (!data.hasNext() && data.resetSupported()) {
             data.reset();
         }
@@ -144,7 +153,7 @@ public final class RbmTrainer {
         }
         while (data.hasNext()) {
             DataSet ds = data.next();
-            fit(ds.getFeatures());
+            fit(transform == null ? ds.getFeatures() : transform.apply(ds.getFeatures()));
         }
         for (TrainingListener l : graph.getListeners()) {
             l.onEpochEnd(graph);

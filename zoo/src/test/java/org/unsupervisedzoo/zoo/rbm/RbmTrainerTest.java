@@ -137,6 +137,20 @@ class RbmTrainerTest {
     }
 
     @Test
+    void stackTrainsItsLayersWithTheFusedStepOnTheFeaturesBelow() {
+        RbmStack stack = new RbmStack(new int[] {784, 24, 8},
+                () -> RBM.builder().initStd(0.05).updater(new Sgd(0.1)).seed(4));
+        INDArray w1 = stack.graph(1).getParam("rbm_W").dup();
+        stack.train(SampleData.train(10, MnistIterator.Shape.FLAT, 200), 1, 7);
+        assertTrue(!w1.equals(stack.graph(1).getParam("rbm_W")), "the second RBM trained");
+        for (int layer = 0; layer < 2; layer++) {
+            assertEquals(20, stack.graph(layer).getConfiguration().getIterationCount(), "20 steps, layer " + layer);
+            assertEquals(1, stack.graph(layer).getConfiguration().getEpochCount());
+        }
+        assertEquals(8, stack.encoderGraph().outputSingle(SampleData.testBatch(3, MnistIterator.Shape.FLAT)).size(1));
+    }
+
+    @Test
     void saysWhyItCannotTrainAGraph() {
         RBM plain = small().build();
         assertNull(RbmTrainer.unsupported(plain, plain.init()));
