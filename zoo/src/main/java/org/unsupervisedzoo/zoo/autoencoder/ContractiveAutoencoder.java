@@ -2,12 +2,12 @@ package org.unsupervisedzoo.zoo.autoencoder;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.unsupervisedzoo.zoo.Checks;
 import org.unsupervisedzoo.zoo.layers.ActivityPenalty;
 import org.unsupervisedzoo.zoo.layers.ContractiveDenseLayer;
+import org.unsupervisedzoo.zoo.layers.ColumnSubsetVertex;
 
 /**
  * Contractive autoencoder: an autoencoder whose encoder is penalised for being sensitive to its input.
@@ -80,8 +80,8 @@ public final class ContractiveAutoencoder extends DenseAutoencoder<ContractiveAu
         int k = b.codeSize();
         g.addLayer(CONTRACTIVE_ENCODER, ContractiveDenseLayer.builder().nIn(b.codeInputSize()).nOut(k)
                 .activation(b.codeActivation).weightInit(b.weightInitSetting()).build(), prev);
-        g.addVertex(Autoencoders.CODE, new SubsetVertex(0, k - 1), CONTRACTIVE_ENCODER);
-        g.addVertex(JACOBIAN, new SubsetVertex(k, 2 * k - 1), CONTRACTIVE_ENCODER);
+        g.addVertex(Autoencoders.CODE, new ColumnSubsetVertex(0, k - 1), CONTRACTIVE_ENCODER);
+        g.addVertex(JACOBIAN, new ColumnSubsetVertex(k, 2 * k - 1), CONTRACTIVE_ENCODER);
         b.addDecoder(g, Autoencoders.CODE, null);
         g.addLayer(PENALTY, new ActivityPenalty(ActivityPenalty.Norm.L1, b.lambda), JACOBIAN);
         return g.setOutputs(Autoencoders.RECONSTRUCTION, PENALTY).build();

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
-import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -26,6 +25,7 @@ import org.unsupervisedzoo.zoo.layers.GaussianKLPenalty;
 import org.unsupervisedzoo.zoo.layers.GaussianLikelihoodOutputLayer;
 import org.unsupervisedzoo.zoo.layers.ReparameterizationLayer;
 import org.unsupervisedzoo.zoo.layers.CachedConvolutionLayer;
+import org.unsupervisedzoo.zoo.layers.ColumnSubsetVertex;
 
 /**
  * Variational autoencoder (named {@code VAE}, like DL4J's own zoo names networks, so it does not clash with DL4J's
@@ -186,8 +186,8 @@ public final class VAE implements AutoencoderFactory {
             prev = name;
         }
         g.addLayer(Z_PARAMS, CachedDenseLayer.of(0, 2L * l, Activation.IDENTITY, null), prev);
-        g.addVertex(Z_MEAN, new SubsetVertex(0, l - 1), Z_PARAMS);
-        g.addVertex(Z_LOGVAR, new SubsetVertex(l, 2 * l - 1), Z_PARAMS);
+        g.addVertex(Z_MEAN, new ColumnSubsetVertex(0, l - 1), Z_PARAMS);
+        g.addVertex(Z_LOGVAR, new ColumnSubsetVertex(l, 2 * l - 1), Z_PARAMS);
         // z = mu + exp(logvar / 2) * eps
         g.addVertex(Z_INPUT, new MergeVertex(), Z_MEAN, Z_LOGVAR, EPS);
         g.addLayer(Z, new ReparameterizationLayer(l), Z_INPUT);

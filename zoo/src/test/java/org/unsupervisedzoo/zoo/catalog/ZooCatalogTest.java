@@ -83,7 +83,7 @@ class ZooCatalogTest {
         vae.init();
         INDArray x = Nd4j.rand(2, 784);
         assertArrayEquals(new long[] {2, 784}, vae.output(false, x, Nd4j.zeros(2, 20))[0].shape());
-        assertEquals(List.of("ContractiveDenseLayer", "ActivityPenalty", "CachedOutputLayer").stream().sorted().collect(Collectors.toList()),
+        assertEquals(List.of("ContractiveDenseLayer", "ActivityPenalty", "CachedOutputLayer", "ColumnSubsetVertex").stream().sorted().collect(Collectors.toList()),
                 ZooCatalog.get("contractive-autoencoder").customLayers());
         IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> ZooCatalog.get("rbn"));
         assertTrue(err.getMessage().contains("'rbn'") && err.getMessage().contains("variational-autoencoder"),
