@@ -146,8 +146,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             INDArray delta3 = delta.reshape('c', g.b, g.oC, g.outPixels());
             // dW = sum_b delta_b cols_b^T
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            weightGrad.assign(Nd4j.matmul(delta3, cols3, null, false, true, false).sum(0)
-                    .reshape(weightGrad.shape()));
+            batchWeights.sumInto(Nd4j.matmul(delta3, cols3, null, false, true, false), weightGrad);
             // error columns W^T delta_b, folded back into the input's shape (none when the input is the data)
             INDArray epsNext = null;
             if (inputGradients.needed()) {

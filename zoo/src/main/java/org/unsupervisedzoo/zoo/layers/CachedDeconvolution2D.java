@@ -156,7 +156,7 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             INDArray cols3 = cols.reshape('c', g.b, g.oC * g.kH * g.kW, g.inPixels());
             INDArray in3 = input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels());
             INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
-            weightGrad.assign(Nd4j.matmul(in3, cols3, null, false, true, false).sum(0).reshape(weightGrad.shape()));
+            batchWeights.sumInto(Nd4j.matmul(in3, cols3, null, false, true, false), weightGrad);
             INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(),
                     new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
             // batch weights as filled by the forward pass that produced z above (kept or just rerun)
