@@ -112,8 +112,10 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             INDArray w = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
             INDArray cols = Nd4j.createUninitialized(w.dataType(), new long[] {g.b, g.iC, g.kH, g.kW, g.oH, g.oW},
                     'c');
-            Convolution.im2col(input.castTo(w.dataType()), (int) g.kH, (int) g.kW, g.sH, g.sW, g.pH, g.pW, g.dH,
-                    g.dW, g.same, cols);
+            INDArray x = input.castTo(w.dataType());
+            if (!ColumnsMath.im2col(x, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols)) {
+                Convolution.im2col(x, (int) g.kH, (int) g.kW, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols);
+            }
             INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
                     new long[] {g.b, g.oC, g.oH, g.oW}, 'c');
             Nd4j.matmul(batchWeights.fill(w, g.b),
@@ -154,8 +156,10 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
                 INDArray dCols = Nd4j.matmul(batchWeights.filled(w), delta3, null, true, false, false);
                 epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, w.dataType(),
                         new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
-                Convolution.col2im(dCols.reshape('c', g.b, g.iC, g.kH, g.kW, g.oH, g.oW), epsNext, g.sH, g.sW,
-                        g.pH, g.pW, (int) g.iH, (int) g.iW, g.dH, g.dW);
+                INDArray dCols6 = dCols.reshape('c', g.b, g.iC, g.kH, g.kW, g.oH, g.oW);
+                if (!ColumnsMath.col2im(dCols6, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, epsNext)) {
+                    Convolution.col2im(dCols6, epsNext, g.sH, g.sW, g.pH, g.pW, (int) g.iH, (int) g.iW, g.dH, g.dW);
+                }
             }
             Gradient ret = new DefaultGradient();
             if (layerConf().hasBias()) {

@@ -126,8 +126,10 @@ public class CachedDeconvolution2D extends Deconvolution2D {
                     false);
             INDArray z = workspaceMgr.create(ArrayType.ACTIVATIONS, w.dataType(), new long[] {g.b, g.oC, g.oH, g.oW},
                     'c');
-            Convolution.col2im(cols.reshape('c', g.b, g.oC, g.kH, g.kW, g.iH, g.iW), z, g.sH, g.sW, g.pH, g.pW,
-                    (int) g.oH, (int) g.oW, g.dH, g.dW);
+            INDArray cols6 = cols.reshape('c', g.b, g.oC, g.kH, g.kW, g.iH, g.iW);
+            if (!ColumnsMath.col2im(cols6, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, z)) {
+                Convolution.col2im(cols6, z, g.sH, g.sW, g.pH, g.pW, (int) g.oH, (int) g.oW, g.dH, g.dW);
+            }
             if (layerConf().hasBias()) {
                 INDArray b = getParamWithNoise(DeconvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
                 Nd4j.exec(new BroadcastAddOp(z, b.reshape(g.oC), z, 1));
@@ -152,7 +154,9 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             // im2col of the error into its natural layout [B, oC kH kW, iH iW], then batched products
             INDArray cols = Nd4j.createUninitialized(w.dataType(), new long[] {g.b, g.oC, g.kH, g.kW, g.iH, g.iW},
                     'c');
-            Convolution.im2col(delta, (int) g.kH, (int) g.kW, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols);
+            if (!ColumnsMath.im2col(delta, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols)) {
+                Convolution.im2col(delta, (int) g.kH, (int) g.kW, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols);
+            }
             INDArray cols3 = cols.reshape('c', g.b, g.oC * g.kH * g.kW, g.inPixels());
             INDArray in3 = input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels());
             INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
