@@ -100,6 +100,47 @@ class CachedLayersTest {
         sameGradients(cached, plain, x.mul(0.5), x); // a second step with a new input uses no stale copy
     }
 
+    /** In float, the dense layer's bias row and bias gradient come from Java passes: the same as DL4J's layer. */
+    @Test
+    void floatDenseLayerWithJavaBiasPassesMatchesDl4jsLayer() {
+        ComputationGraph[] g = new ComputationGraph[2];
+        for (int i = 0; i < 2; i++) {
+            boolean cached = i == 0;
+            g[i] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                    .updater(new NoOp()).graphBuilder().addInputs("in").setInputTypes(InputType.feedForward(6))
+                    .addLayer("hidden", cached ? CachedDenseLayer.of(6, 5, Activation.TANH, null)
+                            : new DenseLayer.Builder().nIn(6).nOut(5).activation(Activation.TANH).build(), "in")
+                    .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(5).nOut(3)
+                            .activation(Activation.IDENTITY).build(), "hidden")
+                    .setOutputs("out").build());
+            g[i].init();
+        }
+        g[0].getParam("hidden_b").assign(Nd4j.createFromArray(0.3f, -0.2f, 0.1f, 0.5f, -0.4f).reshape(1, 5));
+        g[1].setParams(g[0].params());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 7, 6);
+        INDArray y = Nd4j.rand(DataType.FLOAT, 7, 3);
+        assertTrue(g[1].outputSingle(x).equalsWithEps(g[0].outputSingle(x), 1e-6));
+        for (ComputationGraph graph : g) {
+            graph.setInputs(x);
+            graph.setLabels(y);
+            graph.computeGradientAndScore();
+        }
+        assertEquals(g[1].score(), g[0].score(), 1e-5);
+        for (String key : new String[] {"hidden_W", "hidden_b", "out_W", "out_b"}) {
+            assertTrue(g[1].gradient().getGradientFor(key).equalsWithEps(g[0].gradient().getGradientFor(key), 1e-5),
+                    key);
+        }
+        // the passes themselves, against ND4J
+        INDArray m = Nd4j.rand(DataType.FLOAT, 9, 4);
+        INDArray sums = Nd4j.create(DataType.FLOAT, 1, 4);
+        assertTrue(DenseMath.columnSums(m, sums));
+        assertTrue(m.sum(true, 0).equalsWithEps(sums, 1e-6));
+        INDArray filled = Nd4j.create(DataType.FLOAT, 3, 4);
+        assertTrue(DenseMath.fillRows(filled, sums));
+        assertEquals(sums.repeat(0, 3), filled);
+        assertTrue(!DenseMath.columnSums(m.castTo(DataType.DOUBLE), sums), "double: ND4J's path");
+    }
+
     /**
      * In float with the zoo's {@link FusedBinaryXENT}, a training step's score comes from the backward pass's loss
      * gradient; it equals the score of the same parameters computed the usual way (an inference pass), and a new
