@@ -61,8 +61,13 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
     /** {@code z = x W + b} for the current input (through {@code Nd4j.gemm}, not {@code mmul}: see DenseMath). */
     private INDArray preActivation() {
         INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
-        return Nd4j.gemm(input.castTo(w.dataType()), w, false, false)
-                .addiRowVector(paramTable.get(ContractiveDenseLayer.BIAS_KEY));
+        INDArray b = paramTable.get(ContractiveDenseLayer.BIAS_KEY);
+        INDArray x = input.castTo(w.dataType());
+        INDArray z = Nd4j.createUninitialized(w.dataType(), new long[] {x.size(0), w.size(1)}, 'c');
+        if (DenseMath.fillRows(z, b)) { // the bias row first, then z += x W (as the cached dense layers)
+            return Nd4j.gemm(x, w, z, false, false, 1.0, 1.0);
+        }
+        return Nd4j.gemm(x, w, z, false, false, 1.0, 0.0).addiRowVector(b);
     }
 
     /** {h, d = phi'(z), d2 = phi''(z)} for the current input. */
@@ -217,7 +222,9 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
             gw.addi(w.mulRowVector(dsArr.muli(2.0)));
         }
         INDArray gb = gradTable.get(ContractiveDenseLayer.BIAS_KEY);
-        gb.assign(dz.sum(true, 0));
+        if (!DenseMath.columnSums(dz, gb)) {
+            gb.assign(dz.sum(true, 0));
+        }
         INDArray dx = null; // (none when the layer below is the network's input: InputGradients)
         if (inputGradients.needed()) {
             dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');

@@ -53,17 +53,25 @@ final class DenseMath {
 
     /** Writes {@code row} into every row of the float 'c' matrix {@code z} in a Java pass; false where it cannot. */
     static boolean fillRows(INDArray z, INDArray row) {
-        FloatBuffer zb = z.ordering() == 'c' ? FloatViews.of(z) : null;
         FloatBuffer rb = FloatViews.of(row);
-        int cols = (int) z.size(1);
-        if (zb == null || rb == null || row.length() != cols) {
+        if (rb == null || z.rank() != 2 || row.length() != z.size(1)) {
             return false;
         }
+        int cols = (int) z.size(1);
         float[] r = FloatViews.scratch(0, cols);
         rb.get(rb.position(), r, 0, cols);
+        return fillRows(z, r, cols);
+    }
+
+    /** Writes the first {@code cols} values of {@code row} into every row of the float 'c' matrix {@code z}. */
+    static boolean fillRows(INDArray z, float[] row, int cols) {
+        FloatBuffer zb = z.ordering() == 'c' && z.rank() == 2 ? FloatViews.of(z) : null;
+        if (zb == null || z.size(1) != cols) {
+            return false;
+        }
         int rows = (int) z.size(0);
         for (int i = 0; i < rows; i++) {
-            zb.put(zb.position() + i * cols, r, 0, cols);
+            zb.put(zb.position() + i * cols, row, 0, cols);
         }
         return true;
     }
@@ -73,12 +81,25 @@ final class DenseMath {
      * axis paid a fixed cost of tens of microseconds per layer); false where it cannot.
      */
     static boolean columnSums(INDArray m, INDArray into) {
-        FloatBuffer mb = m.ordering() == 'c' && m.rank() == 2 ? FloatViews.of(m) : null;
         FloatBuffer ib = FloatViews.of(into);
-        int cols = mb == null ? 0 : (int) m.size(1);
-        if (mb == null || ib == null || into.length() != cols) {
+        if (ib == null || m.rank() != 2 || into.length() != m.size(1)) {
             return false;
         }
+        float[] sum = columnSums(m);
+        if (sum == null) {
+            return false;
+        }
+        ib.put(ib.position(), sum, 0, (int) m.size(1));
+        return true;
+    }
+
+    /** The column sums of a float 'c' matrix in scratch slot 0 (its first {@code m.size(1)} values), or null. */
+    static float[] columnSums(INDArray m) {
+        FloatBuffer mb = m.ordering() == 'c' && m.rank() == 2 ? FloatViews.of(m) : null;
+        if (mb == null) {
+            return null;
+        }
+        int cols = (int) m.size(1);
         int rows = (int) m.size(0);
         float[] sum = FloatViews.scratch(0, cols);
         float[] row = FloatViews.scratch(1, cols);
@@ -89,8 +110,7 @@ final class DenseMath {
                 sum[j] += row[j];
             }
         }
-        ib.put(ib.position(), sum, 0, cols);
-        return true;
+        return sum;
     }
 
     /** The error for the layer below, {@code delta W^T}, in the activation-gradient workspace, 'c' order. */

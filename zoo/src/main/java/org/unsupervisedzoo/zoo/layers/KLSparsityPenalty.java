@@ -53,6 +53,15 @@ public class KLSparsityPenalty extends PenaltyLayer {
 
     @Override
     public double penaltyValue(INDArray h) {
+        float[] means = javaColumnMeans(h);
+        if (means != null) { // float: the 1 x n vector work in Java (each ND4J op on it paid a fixed cost)
+            double kl = 0;
+            for (int j = 0; j < h.size(1); j++) {
+                double q = Math.max(Math.min(means[j], 1 - EPS), EPS);
+                kl += rho * Math.log(rho / q) + (1 - rho) * Math.log((1 - rho) / (1 - q));
+            }
+            return kl * beta * h.size(0);
+        }
         INDArray q = clippedMean(h);
         INDArray kl = Transforms.log(q, true).rsubi(Math.log(rho)).muli(rho)
                 .addi(Transforms.log(q.rsub(1.0), false).rsubi(Math.log(1 - rho)).muli(1 - rho));
@@ -70,12 +79,42 @@ public class KLSparsityPenalty extends PenaltyLayer {
     /** {@link #penaltyGradient} written into {@code out}: the per-unit derivative copied into every row. */
     @Override
     public boolean penaltyGradientInto(INDArray h, INDArray out) {
+        float[] means = out.ordering() == 'c' && out.equalShapes(h) ? javaColumnMeans(h) : null;
+        if (means != null) {
+            int n = (int) h.size(1);
+            for (int j = 0; j < n; j++) {
+                double raw = means[j];
+                boolean inside = raw >= EPS && raw <= 1 - EPS;
+                double q = Math.max(Math.min(raw, 1 - EPS), EPS);
+                means[j] = inside ? (float) (beta * (-rho / q + (1 - rho) / (1 - q))) : 0f;
+            }
+            if (DenseMath.fillRows(out, means, n)) {
+                return true;
+            }
+        }
         INDArray raw = columnMeans(h);
         INDArray inside = raw.gte(EPS).castTo(h.dataType()).muli(raw.lte(1 - EPS).castTo(h.dataType()));
         INDArray q = clip(raw.dup());
         INDArray dq = q.rdiv(-rho).addi(q.rsub(1.0).rdivi(1 - rho)).muli(beta).muli(inside);
         out.putiRowVector(dq.reshape(1, out.size(1)));
         return true;
+    }
+
+    /** A float 'c' matrix's column means in a heap array (scratch slot 2), or null for other arrays. */
+    private static float[] javaColumnMeans(INDArray h) {
+        if (h.rank() != 2 || h.ordering() != 'c' || FloatViews.of(h) == null) {
+            return null;
+        }
+        int n = (int) h.size(1);
+        float[] sums = DenseMath.columnSums(h);
+        if (sums == null) {
+            return null;
+        }
+        float[] means = FloatViews.scratch(2, n);
+        for (int j = 0; j < n; j++) {
+            means[j] = sums[j] / h.size(0);
+        }
+        return means;
     }
 
     private static INDArray clippedMean(INDArray h) {

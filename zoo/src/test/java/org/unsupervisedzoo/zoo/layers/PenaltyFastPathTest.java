@@ -57,6 +57,21 @@ class PenaltyFastPathTest {
         }
     }
 
+    /** In float the KL head works on its 1 x n vectors in Java: the same value and gradient as its ND4J path. */
+    @Test
+    void klHeadsFloatJavaPathEqualsItsNd4jPath() {
+        KLSparsityPenalty kl = new KLSparsityPenalty(0.05, 3.0);
+        INDArray h = Nd4j.rand(DataType.FLOAT, 6, 9).muli(0.3f);
+        h.getColumn(2).assign(0); // a mean of 0: clipped, no gradient
+        double nd4j = kl.penaltyValue(h.castTo(DataType.DOUBLE)); // double: the ND4J path
+        assertEquals(nd4j, kl.penaltyValue(h), 1e-5 * Math.abs(nd4j));
+        INDArray java = Nd4j.valueArrayOf(new long[] {6, 9}, 7f, DataType.FLOAT);
+        assertTrue(kl.penaltyGradientInto(h, java));
+        INDArray expected = kl.penaltyGradient(h.castTo(DataType.DOUBLE)).castTo(DataType.FLOAT);
+        assertTrue(expected.equalsWithEps(java, 1e-4), expected + " vs " + java);
+        assertEquals(0.0, java.getColumn(2).sumNumber().doubleValue(), 0.0);
+    }
+
     @Test
     void gradientChecksPassOnTheNd4jPath() {
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 5);
