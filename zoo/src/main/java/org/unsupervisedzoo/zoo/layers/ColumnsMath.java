@@ -25,6 +25,12 @@ final class ColumnsMath {
         return usable(image, 4) && usable(cols, 6) && image.size(0) == cols.size(0) && image.size(1) == cols.size(1);
     }
 
+    /** {h, w, kH, kW, oH, oW} of an image array {@code [b, c, h, w]} and its columns {@code [b, c, kH, kW, oH, oW]}. */
+    private static int[] sizes(INDArray image, INDArray cols) {
+        return new int[] {(int) image.size(2), (int) image.size(3), (int) cols.size(2), (int) cols.size(3),
+            (int) cols.size(4), (int) cols.size(5)};
+    }
+
     /**
      * {@code cols[b, c, i, j, y, x] = image[b, c, y sH - pH + i dH, x sW - pW + j dW]}, 0 outside the image; with
      * {@code same}, the padding as ND4J's op computes it for "same" mode (the given one ignored, as there).
@@ -34,12 +40,8 @@ final class ColumnsMath {
         if (!applies(image, cols)) {
             return false;
         }
-        int h = (int) image.size(2);
-        int w = (int) image.size(3);
-        int kH = (int) cols.size(2);
-        int kW = (int) cols.size(3);
-        int oH = (int) cols.size(4);
-        int oW = (int) cols.size(5);
+        int[] d = sizes(image, cols); // h, w, kH, kW, oH, oW
+        int h = d[0], w = d[1], kH = d[2], kW = d[3], oH = d[4], oW = d[5];
         if (same) { // libnd4j's ConvolutionUtils::calcPadding2D (C++ and Java divide alike, toward zero)
             pH = ((oH - 1) * sH + (kH - 1) * dH + 1 - h) / 2;
             pW = ((oW - 1) * sW + (kW - 1) * dW + 1 - w) / 2;
@@ -95,12 +97,8 @@ final class ColumnsMath {
         if (!applies(image, cols)) {
             return false;
         }
-        int h = (int) image.size(2);
-        int w = (int) image.size(3);
-        int kH = (int) cols.size(2);
-        int kW = (int) cols.size(3);
-        int oH = (int) cols.size(4);
-        int oW = (int) cols.size(5);
+        int[] d = sizes(image, cols); // h, w, kH, kW, oH, oW
+        int h = d[0], w = d[1], kH = d[2], kW = d[3], oH = d[4], oW = d[5];
         int planes = (int) (image.size(0) * image.size(1));
         int in = h * w;
         int out = kH * kW * oH * oW;
