@@ -3,6 +3,7 @@ package org.unsupervisedzoo.zoo.layers;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A (transposed) convolution's weights repeated over the minibatch, {@code [b, rows, rest]}, for the batched
@@ -17,6 +18,42 @@ final class BatchWeights {
     private INDArray buffer;
     /** A row of ones {@code [1, b]} for {@link #sumInto}, outside workspaces. */
     private INDArray ones;
+
+    /**
+     * Images per batched product: the buffer holds at most this many copies of the weights, so a large inference
+     * batch does not replicate them per image (at 1,000 images, 18 MB for each of the conv AE's 32 x 16 x 3 x 3
+     * layers).
+     */
+    static final int CHUNK = 128;
+
+    /**
+     * {@code out3[i] = W x in3[i]} (or {@code W^T x in3[i]} with {@code transposeW}) for every image {@code i}, with
+     * {@code W} the weights as {@code [rows, rest]}, in batched products of at most {@link #CHUNK} images into
+     * {@code out3}. {@code refill}: copy {@code w} into the buffer first (the forward pass); without it the buffer is
+     * as the forward pass of the same input left it (see the class comment).
+     */
+    INDArray product(INDArray w, INDArray in3, INDArray out3, boolean transposeW, boolean refill) {
+        long b = in3.size(0);
+        long chunk = Math.min(b, CHUNK);
+        INDArray weights = refill ? fill(w, chunk) : filled(w);
+        if (weights.size(0) != chunk) {
+            throw new IllegalStateException("batch weights hold " + weights.size(0) + " copies, the product needs "
+                    + chunk);
+        }
+        if (chunk == b) {
+            Nd4j.matmul(weights, in3, out3, transposeW, false, false);
+            return out3;
+        }
+        for (long s = 0; s < b; s += chunk) {
+            long e = Math.min(b, s + chunk);
+            INDArray wv = e - s == chunk ? weights
+                    : weights.get(NDArrayIndex.interval(0, e - s), NDArrayIndex.all(), NDArrayIndex.all());
+            Nd4j.matmul(wv, in3.get(NDArrayIndex.interval(s, e), NDArrayIndex.all(), NDArrayIndex.all()),
+                    out3.get(NDArrayIndex.interval(s, e), NDArrayIndex.all(), NDArrayIndex.all()), transposeW, false,
+                    false);
+        }
+        return out3;
+    }
 
     /** Fills the buffer with {@code w} repeated {@code b} times and returns it as {@code [b, rows, rest]}. */
     INDArray fill(INDArray w, long b) {

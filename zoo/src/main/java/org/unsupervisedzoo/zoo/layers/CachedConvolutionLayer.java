@@ -118,9 +118,8 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             }
             INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
                     new long[] {g.b, g.oC, g.oH, g.oW}, 'c');
-            Nd4j.matmul(batchWeights.fill(w, g.b),
-                    cols.reshape('c', g.b, g.iC * g.kH * g.kW, g.outPixels()),
-                    z.reshape('c', g.b, g.oC, g.outPixels()), false, false, false);
+            batchWeights.product(w, cols.reshape('c', g.b, g.iC * g.kH * g.kW, g.outPixels()),
+                    z.reshape('c', g.b, g.oC, g.outPixels()), false, true);
             if (layerConf().hasBias()) {
                 INDArray b = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
                 Nd4j.exec(new BroadcastAddOp(z, b.reshape(g.oC), z, 1));
@@ -153,7 +152,8 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             INDArray epsNext = null;
             if (inputGradients.needed()) {
                 // the batch weights of the forward pass whose columns were kept (same input, same weights)
-                INDArray dCols = Nd4j.matmul(batchWeights.filled(w), delta3, null, true, false, false);
+                INDArray dCols = batchWeights.product(w, delta3, Nd4j.createUninitialized(w.dataType(),
+                        new long[] {g.b, g.iC * g.kH * g.kW, g.outPixels()}, 'c'), true, false);
                 epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, w.dataType(),
                         new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
                 INDArray dCols6 = dCols.reshape('c', g.b, g.iC, g.kH, g.kW, g.oH, g.oW);

@@ -122,8 +122,8 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
             // columns [B, oC kH kW, iH iW] = W^T [oC kH kW, iC] x input_b [iC, iH iW], batched; then col2im
             INDArray in3 = input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels());
-            INDArray cols = Nd4j.matmul(batchWeights.fill(w, g.b), in3, null, true, false,
-                    false);
+            INDArray cols = batchWeights.product(w, in3, Nd4j.createUninitialized(w.dataType(),
+                    new long[] {g.b, g.oC * g.kH * g.kW, g.inPixels()}, 'c'), true, true);
             INDArray z = workspaceMgr.create(ArrayType.ACTIVATIONS, w.dataType(), new long[] {g.b, g.oC, g.oH, g.oW},
                     'c');
             INDArray cols6 = cols.reshape('c', g.b, g.oC, g.kH, g.kW, g.iH, g.iW);
@@ -164,8 +164,7 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(),
                     new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
             // batch weights as filled by the forward pass that produced z above (kept or just rerun)
-            Nd4j.matmul(batchWeights.filled(w), cols3, epsNext.reshape('c', g.b, g.iC, g.inPixels()),
-                    false, false, false);
+            batchWeights.product(w, cols3, epsNext.reshape('c', g.b, g.iC, g.inPixels()), false, false);
             Gradient ret = new DefaultGradient();
             if (layerConf().hasBias()) {
                 INDArray biasGrad = gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY);

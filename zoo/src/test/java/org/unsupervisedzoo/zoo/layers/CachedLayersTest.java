@@ -245,6 +245,22 @@ class CachedLayersTest {
         sameGradients(cached, plain, x.mul(2), y);
     }
 
+    /** Batches above BatchWeights.CHUNK run as several batched products (the last one shorter): the same maths. */
+    @Test
+    void convolutionsMatchDl4jInBatchesLargerThanOneChunk() {
+        int n = 2 * BatchWeights.CHUNK + 13;
+        INDArray x = Nd4j.rand(DataType.DOUBLE, n, 2, 5, 5);
+        ComputationGraph cachedUp = deconv(true, ConvolutionMode.Same, 3, 2, 0, 1, true, 5, 5, Activation.TANH);
+        ComputationGraph plainUp = deconv(false, ConvolutionMode.Same, 3, 2, 0, 1, true, 5, 5, Activation.TANH);
+        assertTrue(plainUp.outputSingle(x).equalsWithEps(cachedUp.outputSingle(x), 1e-12), "transposed, output");
+        sameGradients(cachedUp, plainUp, x, Nd4j.rand(DataType.DOUBLE, n, 3, 10, 10));
+        ComputationGraph cached = conv(true, ConvolutionMode.Same, 3, 2, 0, 1, true, 5, 5);
+        ComputationGraph plain = conv(false, ConvolutionMode.Same, 3, 2, 0, 1, true, 5, 5);
+        INDArray out = plain.outputSingle(x);
+        assertTrue(out.equalsWithEps(cached.outputSingle(x), 1e-12), "convolution, output");
+        sameGradients(cached, plain, x, Nd4j.rand(DataType.DOUBLE, out.shape()));
+    }
+
     /** in(2 x h x w) -> a transposed convolution of the given geometry (3 channels) -> sigmoid XENT. */
     static ComputationGraph deconv(boolean cached, ConvolutionMode mode, int k, int stride, int pad, int dilation,
                                    boolean bias, int h, int w, Activation activation) {
