@@ -182,7 +182,9 @@ public final class RbmTrainer {
                 throw new IllegalArgumentException("particles must have the batch's " + n + " rows, got "
                         + particles.size(0));
             }
-            update(v, floats(particles), n);
+            INDArray vf = floats(v);
+            checkUnitRange(vf);
+            update(vf, floats(particles), n);
         }
     }
 
@@ -206,10 +208,6 @@ public final class RbmTrainer {
             min = Math.min(min, x[i]);
             max = Math.max(max, x[i]);
         }
-        rejectOutsideUnitRange(vf, min, max);
-    }
-
-    private void rejectOutsideUnitRange(INDArray vf, float min, float max) {
         if (!(min >= 0f && max <= 1f)) { // NaN fails too
             rbm.params(graph).checkVisible("training input", vf); // throws, naming the value
             throw new IllegalArgumentException("training input: values outside [0,1] (min " + min + ", max " + max
@@ -258,26 +256,32 @@ public final class RbmTrainer {
     /** h ~ p(h | chain), then chain ~ p(v | h), over the whole chain. */
     private void gibbsStep() {
         int rows = (int) chain.size(0);
-        INDArray w = graph.getParam(RBM.RBM_LAYER + "_" + RbmLayer.WEIGHT_KEY);
         zh = buffer(zh, rows, nh, 'f');
-        Nd4j.gemm(chain, w, zh, false, false, 1.0, 0.0);
-        float[] c = biases(RbmLayer.HIDDEN_BIAS_KEY, nh, 0);
+        float[] h = draws(chain, false, zh, RbmLayer.HIDDEN_BIAS_KEY, false);
         FloatBuffer hb = FloatViews.of(zh);
-        float[] h = FloatViews.scratch(1, rows * nh);
-        hb.get(hb.position(), h, 0, rows * nh);
-        drawColumns(h, rows, nh, c, uniforms(rows * nh), h, false);
-        hb.put(hb.position(), h, 0, rows * nh);
-
+        hb.put(hb.position(), h, 0, rows * nh); // zh now holds the hidden draws, column-major
         zv = buffer(zv, rows, nv, 'f');
-        Nd4j.gemm(zh, w, zv, false, true, 1.0, 0.0);
-        float[] b = biases(RbmLayer.VISIBLE_BIAS_KEY, nv, 0);
-        FloatBuffer vb = FloatViews.of(zv);
-        float[] z = FloatViews.scratch(1, rows * nv);
-        vb.get(vb.position(), z, 0, rows * nv);
-        float[] out = FloatViews.scratch(3, rows * nv);
-        drawColumns(z, rows, nv, b, uniforms(rows * nv), out, true);
+        float[] v = draws(zh, true, zv, RbmLayer.VISIBLE_BIAS_KEY, true);
         FloatBuffer cb = FloatViews.of(chain);
-        cb.put(cb.position(), out, 0, rows * nv);
+        cb.put(cb.position(), v, 0, rows * nv);
+    }
+
+    /**
+     * Bernoulli draws of the units on the other side of {@code x}: {@code z = x W} (or {@code x W^T}) into the 'f'
+     * array {@code z}, then {@code u < sigmoid(z + bias)} in a heap array, column-major or (with
+     * {@code rowMajorOut}) row-major, as {@link #drawColumns} writes it.
+     */
+    private float[] draws(INDArray x, boolean transposeW, INDArray z, String biasKey, boolean rowMajorOut) {
+        int rows = (int) z.size(0);
+        int cols = (int) z.size(1);
+        Nd4j.gemm(x, graph.getParam(RBM.RBM_LAYER + "_" + RbmLayer.WEIGHT_KEY), z, false, transposeW, 1.0, 0.0);
+        float[] bias = biases(biasKey, cols, 0);
+        FloatBuffer zb = FloatViews.of(z);
+        float[] pre = FloatViews.scratch(1, rows * cols);
+        zb.get(zb.position(), pre, 0, rows * cols);
+        float[] out = rowMajorOut ? FloatViews.scratch(3, rows * cols) : pre;
+        drawColumns(pre, rows, cols, bias, uniforms(rows * cols), out, rowMajorOut);
+        return out;
     }
 
     /**
@@ -333,35 +337,28 @@ public final class RbmTrainer {
     }
 
     /** The SGD update for data v and the first n rows of {@code model} (both 'c' float or castable). */
-    private void update(INDArray v, INDArray model, int n) {
+    private void update(INDArray vf, INDArray model, int n) {
         INDArray w = graph.getParam(RBM.RBM_LAYER + "_" + RbmLayer.WEIGHT_KEY);
         int epoch = graph.getConfiguration().getEpochCount();
         int iteration = graph.getConfiguration().getIterationCount();
         double lr = ((Sgd) rbmLayer().getUpdaterByParam(RbmLayer.WEIGHT_KEY)).getLearningRate(iteration, epoch);
         float scale = (float) (lr / n);
 
-        // x2 = [v; m]; db = sum(v) - sum(m), with the Bernoulli range check of the data on the way
+        // x2 = [v; m] (v checked by the caller); db = sum(v) - sum(m)
         x2 = buffer(x2, 2 * n, nv, 'c');
         float[] x = FloatViews.scratch(3, 2 * n * nv);
-        INDArray vf = floats(v);
         FloatBuffer vb = FloatViews.of(vf);
         vb.get(vb.position(), x, 0, n * nv);
         FloatBuffer mb = FloatViews.of(model);
         mb.get(mb.position(), x, n * nv, n * nv);
         float[] db = FloatViews.scratch(4, nv);
         Arrays.fill(db, 0, nv, 0f);
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
         for (int r = 0; r < n; r++) {
             int off = r * nv;
             for (int j = 0; j < nv; j++) {
-                float xv = x[off + j];
-                min = Math.min(min, xv);
-                max = Math.max(max, xv);
-                db[j] += xv - x[n * nv + off + j];
+                db[j] += x[off + j] - x[n * nv + off + j];
             }
         }
-        rejectOutsideUnitRange(vf, min, max);
         FloatBuffer xb = FloatViews.of(x2);
         xb.put(xb.position(), x, 0, 2 * n * nv);
 
