@@ -61,13 +61,8 @@ public class ContractiveDenseImpl extends ZooSameDiffLayerImpl implements InputG
     /** {@code z = x W + b} for the current input (through {@code Nd4j.gemm}, not {@code mmul}: see DenseMath). */
     private INDArray preActivation() {
         INDArray w = paramTable.get(ContractiveDenseLayer.WEIGHT_KEY);
-        INDArray b = paramTable.get(ContractiveDenseLayer.BIAS_KEY);
-        INDArray x = input.castTo(w.dataType());
-        INDArray z = Nd4j.createUninitialized(w.dataType(), new long[] {x.size(0), w.size(1)}, 'c');
-        if (DenseMath.fillRows(z, b)) { // the bias row first, then z += x W (as the cached dense layers)
-            return Nd4j.gemm(x, w, z, false, false, 1.0, 1.0);
-        }
-        return Nd4j.gemm(x, w, z, false, false, 1.0, 0.0).addiRowVector(b);
+        return DenseMath.affineInto(input, w, paramTable.get(ContractiveDenseLayer.BIAS_KEY),
+                Nd4j.createUninitialized(w.dataType(), new long[] {input.size(0), w.size(1)}, 'c'));
     }
 
     /** {h, d = phi'(z), d2 = phi''(z)} for the current input. */

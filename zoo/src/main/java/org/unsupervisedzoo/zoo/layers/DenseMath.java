@@ -38,17 +38,17 @@ final class DenseMath {
                     + Arrays.toString(x.shape()) + ") is invalid: does not match layer input size (layer # inputs = "
                     + w.size(0) + ") " + layerId);
         }
-        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
-                new long[] {x.size(0), w.size(1)}, 'c');
+        return affineInto(x, w, b, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
+                new long[] {x.size(0), w.size(1)}, 'c'));
+    }
+
+    /** {@code z = x W + b} ({@code b} may be null) written into {@code z} ({@code [batch, nOut]}, 'c'). */
+    static INDArray affineInto(INDArray x, INDArray w, INDArray b, INDArray z) {
         if (b != null && fillRows(z, b)) { // z = b in every row, then z += x W: one ND4J op fewer
-            Nd4j.gemm(x.castTo(w.dataType()), w, z, false, false, 1.0, 1.0);
-            return z;
+            return Nd4j.gemm(x.castTo(w.dataType()), w, z, false, false, 1.0, 1.0);
         }
         Nd4j.gemm(x.castTo(w.dataType()), w, z, false, false, 1.0, 0.0);
-        if (b != null) {
-            z.addiRowVector(b);
-        }
-        return z;
+        return b == null ? z : z.addiRowVector(b);
     }
 
     /** Writes {@code row} into every row of the float 'c' matrix {@code z} in a Java pass; false where it cannot. */
