@@ -22,7 +22,7 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * its gradient with respect to the logits is {@code sigmoid(z) - x}. The score is a softplus pass, a
  * sum and a BLAS dot product (with a mask, or a logit beyond float's softplus range, ND4J's native
  * {@code sigm_cross_entropy_loss}, the numerically stable {@code max(z,0) - x z + log(1 + exp(-|z|))}); the gradient
- * is two element-wise ops. DL4J's {@link LossBinaryXENT} computes the sigmoid again, clips it to
+ * is one Java pass over contiguous float arrays ({@link SigmoidMath}), two element-wise ops otherwise. DL4J's {@link LossBinaryXENT} computes the sigmoid again, clips it to
  * {@code [1e-5, 1 - 1e-5]}, takes two logarithms for the score and, for the gradient, divides
  * {@code (y - x)} by {@code y (1 - y)} and multiplies by the sigmoid's derivative: about fifteen ops over the output
  * for the same numbers. The values agree with DL4J's wherever its clipping does not act (outputs within
@@ -215,9 +215,47 @@ public class FusedBinaryXENT implements ILossFunction {
             return fallback().computeGradient(labels, preOutput, activationFn, mask);
         }
         checkShapes(labels, preOutput);
+        if (mask == null) {
+            INDArray grad = javaGradient(labels, preOutput);
+            if (grad != null) {
+                return grad;
+            }
+        }
         INDArray grad = Transforms.sigmoid(preOutput, true).subi(labels.castTo(preOutput.dataType()));
         if (mask != null) {
             LossUtil.applyMask(grad, mask);
+        }
+        return grad;
+    }
+
+    /**
+     * {@code sigmoid(z) - x} as one Java pass ({@link SigmoidMath}) into a new array like {@code z} (in the current
+     * workspace, as ND4J's ops would allocate it), for contiguous float arrays of one ordering; null where that does
+     * not hold. ND4J's {@code sigmoid} and {@code subi} were about 10% of a small autoencoder's step.
+     */
+    static INDArray javaGradient(INDArray labels, INDArray z) {
+        if (labels.ordering() != z.ordering()) {
+            return null;
+        }
+        java.nio.FloatBuffer xb = FloatViews.of(labels);
+        java.nio.FloatBuffer zb = FloatViews.of(z);
+        if (xb == null || zb == null) {
+            return null;
+        }
+        INDArray grad = z.ulike();
+        java.nio.FloatBuffer gb = FloatViews.of(grad);
+        if (gb == null) {
+            return null;
+        }
+        float[] xs = FloatViews.scratch(0, CHUNK);
+        float[] zs = FloatViews.scratch(1, CHUNK);
+        int n = (int) z.length();
+        for (int off = 0; off < n; off += CHUNK) {
+            int len = Math.min(CHUNK, n - off);
+            xb.get(xb.position() + off, xs, 0, len);
+            zb.get(zb.position() + off, zs, 0, len);
+            SigmoidMath.sigmoidMinus(zs, xs, zs, len);
+            gb.put(gb.position() + off, zs, 0, len);
         }
         return grad;
     }

@@ -94,6 +94,38 @@ class FusedBinaryXENTTest {
         assertTrue(Double.isNaN(FusedBinaryXENT.sumFromGradient(x, z, gradient.getColumns(0, 1))), "other shape");
     }
 
+    /**
+     * The float gradient's Java pass equals ND4J's {@code sigmoid(z) - x} (to float rounding) over several chunks and
+     * saturated logits, keeps the shape and ordering and is a new array; other orderings take ND4J's ops and agree.
+     */
+    @Test
+    void floatGradientJavaPassEqualsNd4jOps() {
+        FusedBinaryXENT loss = new FusedBinaryXENT();
+        INDArray z = Nd4j.randn(DataType.FLOAT, 41, 250).muli(8); // 10,250 elements: three chunks, the last short
+        z.putScalar(0, 0, 120f);
+        z.putScalar(0, 1, -120f);
+        z.putScalar(0, 2, 0f);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 41, 250);
+        INDArray expected = Transforms.sigmoid(z, true).subi(x);
+        INDArray java = FusedBinaryXENT.javaGradient(x, z);
+        assertTrue(java != null && java != z, "the Java pass applies to contiguous float arrays");
+        assertEquals(z.ordering(), java.ordering());
+        assertTrue(expected.equalsWithEps(java, 2e-7), "max difference " + expected.sub(java).amaxNumber());
+        assertTrue(expected.equalsWithEps(loss.computeGradient(x, z, SIGMOID, null), 2e-7));
+        assertEquals(1f - x.getFloat(0, 0), java.getFloat(0, 0), 0f);
+        assertEquals(-x.getFloat(0, 1), java.getFloat(0, 1), 0f);
+        assertEquals(0.5f - x.getFloat(0, 2), java.getFloat(0, 2), 0f);
+        assertTrue(FusedBinaryXENT.javaGradient(x.dup('f'), z) == null, "mixed orderings: ND4J's ops");
+        assertTrue(expected.equalsWithEps(loss.computeGradient(x.dup('f'), z, SIGMOID, null), 2e-7));
+        assertTrue(FusedBinaryXENT.javaGradient(x.castTo(DataType.DOUBLE), z.castTo(DataType.DOUBLE)) == null,
+                "double: ND4J's ops");
+        INDArray zf = z.dup('f');
+        INDArray xf = x.dup('f');
+        INDArray javaF = FusedBinaryXENT.javaGradient(xf, zf);
+        assertTrue(javaF != null && javaF.ordering() == 'f');
+        assertTrue(expected.equalsWithEps(javaF, 2e-7), "both 'f'");
+    }
+
     @Test
     void floatLogitsBeyondSoftplusRangeKeepTheExactScore() {
         FusedBinaryXENT loss = new FusedBinaryXENT();
