@@ -21,6 +21,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.unsupervisedzoo.zoo.layers.FloatViews;
+import org.unsupervisedzoo.zoo.layers.SigmoidMath;
 
 /**
  * Trains an {@link RBM} graph's parameters in place with one fused step per minibatch, where the graph's RBM layer
@@ -64,6 +65,18 @@ public final class RbmTrainer {
     private INDArray zv;
     /** x2 W, then s . P(x2), [2n, nHidden] 'f'. */
     private INDArray z2;
+    /** chain x2^T, [n, 2n] 'f': the low-rank correction's left factor. */
+    private INDArray g;
+    /**
+     * Whether {@code zh} holds {@code chain W_old} from the last update (PCD with the chain as its n model rows), so
+     * that the next Gibbs step gets {@code chain W} as that plus the update's low-rank term.
+     */
+    private boolean carried;
+    /** The update's {@code lr / n}, for the carried term. */
+    private float carriedScale;
+    /** The iteration count and a sample of W after the last update: a change outside the trainer drops the carry. */
+    private int carriedIteration;
+    private double carriedFingerprint;
 
     /**
      * @param seed seeds the chain's start and every draw
@@ -253,28 +266,80 @@ public final class RbmTrainer {
         return grown;
     }
 
-    /** h ~ p(h | chain), then chain ~ p(v | h), over the whole chain. */
+    /**
+     * h ~ p(h | chain), then chain ~ p(v | h), over the whole chain. Right after a PCD update whose model rows were
+     * this chain, {@code chain W} is carried: {@code chain W_old} (the bottom rows of the update's product) plus
+     * {@code lr/n (chain x2^T)(s . P)}, the chain's product with the update's rank-2n term, exactly the product with
+     * the new weights up to float rounding. Two small products in place of one {@code [N, nVisible] x [nVisible,
+     * nHidden]} (BENCHMARKS.md).
+     */
     private void gibbsStep() {
         int rows = (int) chain.size(0);
-        zh = buffer(zh, rows, nh, 'f');
-        float[] h = draws(chain, false, zh, RbmLayer.HIDDEN_BIAS_KEY, false);
+        chainProduct();
+        float[] h = draws(zh, RbmLayer.HIDDEN_BIAS_KEY, false);
         FloatBuffer hb = FloatViews.of(zh);
         hb.put(hb.position(), h, 0, rows * nh); // zh now holds the hidden draws, column-major
         zv = buffer(zv, rows, nv, 'f');
-        float[] v = draws(zh, true, zv, RbmLayer.VISIBLE_BIAS_KEY, true);
+        Nd4j.gemm(zh, weights(), zv, false, true, 1.0, 0.0);
+        float[] v = draws(zv, RbmLayer.VISIBLE_BIAS_KEY, true);
         FloatBuffer cb = FloatViews.of(chain);
         cb.put(cb.position(), v, 0, rows * nv);
     }
 
     /**
-     * Bernoulli draws of the units on the other side of {@code x}: {@code z = x W} (or {@code x W^T}) into the 'f'
-     * array {@code z}, then {@code u < sigmoid(z + bias)} in a heap array, column-major or (with
-     * {@code rowMajorOut}) row-major, as {@link #drawColumns} writes it.
+     * {@code zh = chain W} ([N, nHidden] 'f'), carried from the last update where it applies (then it returns true;
+     * the carry is used up either way). Package-private for tests.
      */
-    private float[] draws(INDArray x, boolean transposeW, INDArray z, String biasKey, boolean rowMajorOut) {
+    boolean chainProduct() {
+        int rows = (int) chain.size(0);
+        boolean carry = carriedValid(rows);
+        carried = false;
+        zh = buffer(zh, rows, nh, 'f');
+        if (carry) {
+            g = buffer(g, rows, 2 * rows, 'f');
+            Nd4j.gemm(chain, x2, g, false, true, 1.0, 0.0);
+            Nd4j.gemm(g, z2, zh, false, false, carriedScale, 1.0);
+        } else {
+            Nd4j.gemm(chain, weights(), zh, false, false, 1.0, 0.0);
+        }
+        return carry;
+    }
+
+    /** The hidden units' inputs {@link #chainProduct} wrote (tests). */
+    INDArray hiddenInputs() {
+        return zh;
+    }
+
+    /** Whether the carried {@code chain W_old} applies to a chain of {@code rows} rows now. */
+    private boolean carriedValid(int rows) {
+        return carried && zh != null && zh.size(0) == rows && x2 != null && x2.size(0) == 2L * rows
+                && graph.getConfiguration().getIterationCount() == carriedIteration
+                && fingerprint() == carriedFingerprint;
+    }
+
+    /** A sum of 509 weights spread over W: any realistic change of W outside the trainer changes it. */
+    private double fingerprint() {
+        FloatBuffer w = FloatViews.of(weights());
+        int len = nv * nh;
+        int stride = Math.max(1, len / 509);
+        double sum = 0;
+        for (int i = 0; i < len; i += stride) {
+            sum += w.get(w.position() + i) * (1.0 + (i & 7));
+        }
+        return sum;
+    }
+
+    private INDArray weights() {
+        return graph.getParam(RBM.RBM_LAYER + "_" + RbmLayer.WEIGHT_KEY);
+    }
+
+    /**
+     * Bernoulli draws {@code u < sigmoid(z + bias)} of the units whose inputs are the 'f' array {@code z}, in a heap
+     * array, column-major or (with {@code rowMajorOut}) row-major, as {@link #drawColumns} writes it.
+     */
+    private float[] draws(INDArray z, String biasKey, boolean rowMajorOut) {
         int rows = (int) z.size(0);
         int cols = (int) z.size(1);
-        Nd4j.gemm(x, graph.getParam(RBM.RBM_LAYER + "_" + RbmLayer.WEIGHT_KEY), z, false, transposeW, 1.0, 0.0);
         float[] bias = biases(biasKey, cols, 0);
         FloatBuffer zb = FloatViews.of(z);
         float[] pre = FloatViews.scratch(1, rows * cols);
@@ -291,12 +356,26 @@ public final class RbmTrainer {
      */
     static void drawColumns(float[] z, int rows, int cols, float[] bias, float[] u, float[] out,
                             boolean rowMajorOut) {
+        int len = rows * cols;
+        float[] p = rowMajorOut ? FloatViews.scratch(4, len) : out; // the probabilities, column-major
         for (int j = 0; j < cols; j++) {
             float bj = bias[j];
             int col = j * rows;
             for (int r = 0; r < rows; r++) {
-                float draw = u[col + r] < sigmoid(z[col + r] + bj) ? 1f : 0f;
-                out[rowMajorOut ? r * cols + j : col + r] = draw;
+                p[col + r] = z[col + r] + bj;
+            }
+        }
+        SigmoidMath.sigmoid(p, 0, p, 0, len); // one vectorised pass: Math.exp per element was 8% of the step
+        if (!rowMajorOut) {
+            for (int i = 0; i < len; i++) {
+                out[i] = u[i] < p[i] ? 1f : 0f;
+            }
+            return;
+        }
+        for (int j = 0; j < cols; j++) {
+            int col = j * rows;
+            for (int r = 0; r < rows; r++) {
+                out[r * cols + j] = u[col + r] < p[col + r] ? 1f : 0f;
             }
         }
     }
@@ -338,7 +417,9 @@ public final class RbmTrainer {
 
     /** The SGD update for data v and the first n rows of {@code model} (both 'c' float or castable). */
     private void update(INDArray vf, INDArray model, int n) {
-        INDArray w = graph.getParam(RBM.RBM_LAYER + "_" + RbmLayer.WEIGHT_KEY);
+        INDArray w = weights();
+        boolean carry = rbm.persistent() && model == chain && chain.size(0) == n;
+        carried = false;
         int epoch = graph.getConfiguration().getEpochCount();
         int iteration = graph.getConfiguration().getIterationCount();
         double lr = ((Sgd) rbmLayer().getUpdaterByParam(RbmLayer.WEIGHT_KEY)).getLearningRate(iteration, epoch);
@@ -370,12 +451,20 @@ public final class RbmTrainer {
         FloatBuffer zb = FloatViews.of(z2);
         float[] z = FloatViews.scratch(1, 2 * n * nh);
         zb.get(zb.position(), z, 0, 2 * n * nh);
+        if (carry) { // keep m W_old, column-major [n, nh], for the next Gibbs step
+            zh = buffer(zh, n, nh, 'f');
+            float[] kept = FloatViews.scratch(2, n * nh);
+            for (int j = 0; j < nh; j++) {
+                System.arraycopy(z, j * 2 * n + n, kept, j * n, n);
+            }
+            FloatBuffer hb = FloatViews.of(zh);
+            hb.put(hb.position(), kept, 0, n * nh);
+        }
         boolean scored = !graph.getListeners().isEmpty();
         double hiddenTerm = 0;
-        for (int j = 0; j < nh; j++) {
+        for (int j = 0; j < nh; j++) { // pre-activations in place
             float cj = c[j];
             int col = j * 2 * n;
-            float sum = 0f;
             for (int r = 0; r < 2 * n; r++) {
                 float pre = z[col + r] + cj;
                 if (scored) {
@@ -383,12 +472,19 @@ public final class RbmTrainer {
                     double softplus = Math.max(clipped, 0) + Math.log1p(Math.exp(-Math.abs(clipped)));
                     hiddenTerm += r < n ? softplus : -softplus;
                 }
-                float p = sigmoid(pre);
-                p = r < n ? p : -p;
+                z[col + r] = pre;
+            }
+        }
+        SigmoidMath.sigmoid(z, 0, z, 0, 2 * n * nh);
+        for (int j = 0; j < nh; j++) {
+            int col = j * 2 * n;
+            float sum = 0f;
+            for (int r = 0; r < 2 * n; r++) {
+                float p = r < n ? z[col + r] : -z[col + r];
                 z[col + r] = p;
                 sum += p;
             }
-            c[j] = cj + scale * sum;
+            c[j] += scale * sum;
         }
         zb.put(zb.position(), z, 0, 2 * n * nh);
         double visibleTerm = 0;
@@ -403,6 +499,10 @@ public final class RbmTrainer {
 
         // W += lr/n x2^T (s . P): one product into the weights
         Nd4j.gemm(x2, z2, w, true, false, scale, 1.0);
+        if (carry) {
+            carriedScale = scale;
+            carriedFingerprint = fingerprint();
+        }
         putBiases(RbmLayer.HIDDEN_BIAS_KEY, c, nh);
         putBiases(RbmLayer.VISIBLE_BIAS_KEY, b, nv);
 
@@ -413,6 +513,10 @@ public final class RbmTrainer {
             l.iterationDone(graph, iteration, epoch);
         }
         BaseOptimizer.incrementIterationCount(graph, 1);
+        if (carry) {
+            carriedIteration = graph.getConfiguration().getIterationCount();
+            carried = true;
+        }
     }
 
     private void putBiases(String key, float[] values, int length) {

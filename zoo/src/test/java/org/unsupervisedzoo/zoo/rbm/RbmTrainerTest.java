@@ -115,6 +115,53 @@ class RbmTrainerTest {
         assertNull(cd.chain(), "CD keeps no chain");
     }
 
+    /** chain W as the next Gibbs step computes it, against the product with the current weights. */
+    private static void assertChainProduct(RbmTrainer t, ComputationGraph g, boolean expectCarried, String what) {
+        assertEquals(expectCarried, t.chainProduct(), what + ": carried");
+        INDArray direct = t.chain().mmul(g.getParam("rbm_W"));
+        INDArray used = t.hiddenInputs();
+        double scale = direct.amaxNumber().doubleValue();
+        assertTrue(direct.equalsWithEps(used, 2e-6 * scale), what + ": max difference "
+                + direct.sub(used).amaxNumber() + " of " + scale);
+    }
+
+    /**
+     * After a PCD step whose model rows were the chain, the next Gibbs step's {@code chain W} is carried from the
+     * update (old product plus the low-rank term) and equals the product with the new weights; it is not carried
+     * after a change of the weights outside the trainer, a graph.fit in between, a batch of another size or CD.
+     */
+    @Test
+    void carriedChainProductEqualsTheProductWithTheUpdatedWeights() {
+        RBM rbm = RBM.builder().nVisible(20).nHidden(12).updater(new Sgd(0.5)).seed(5).build();
+        ComputationGraph g = rbm.init();
+        RbmTrainer t = new RbmTrainer(rbm, g, 3);
+        t.fit(binary(1, 6, 20));
+        assertChainProduct(t, g, true, "after a step");
+        assertChainProduct(t, g, false, "used up");
+        for (int step = 0; step < 5; step++) {
+            t.fit(binary(10 + step, 6, 20));
+        }
+        assertChainProduct(t, g, true, "after six steps");
+        t.fit(binary(20, 6, 20));
+        g.getParam("rbm_W").muli(0.5); // changed outside the trainer
+        assertChainProduct(t, g, false, "weights changed");
+        t.fit(binary(21, 6, 20));
+        INDArray before = g.getParam("rbm_W").dup();
+        g.getParam("rbm_W").putScalar(0, 0, before.getFloat(0, 0) + 1f); // written
+        g.getParam("rbm_W").putScalar(0, 0, before.getFloat(0, 0)); // and back: nothing changed
+        assertChainProduct(t, g, true, "weights written back unchanged");
+        t.fit(binary(22, 6, 20));
+        g.getConfiguration().setIterationCount(g.getConfiguration().getIterationCount() + 1); // as graph.fit would
+        assertChainProduct(t, g, false, "iteration count moved");
+        t.fit(binary(23, 4, 20));
+        assertChainProduct(t, g, false, "model rows were part of the chain only");
+        RBM cdRbm = RBM.builder().nVisible(20).nHidden(12).persistent(false).seed(5).build();
+        ComputationGraph cdGraph = cdRbm.init();
+        RbmTrainer cd = new RbmTrainer(cdRbm, cdGraph, 3);
+        cd.fit(binary(1, 6, 20));
+        assertTrue(!cd.chainProduct(), "CD starts from the data: nothing carried");
+    }
+
     @Test
     void trainsAsWellAsTheReferenceOnTheSample() {
         // one epoch of PCD-1 at scikit-learn's batch of 10 on 500 digits: the fused trainer and graph.fit on
