@@ -40,7 +40,12 @@ import org.unsupervisedzoo.zoo.layers.SigmoidMath;
  * minibatch. At scikit-learn's batch of 10, {@code graph.fit} spent most of a step on the fixed cost of about
  * forty ND4J ops (merge vertex, score, gradient division, updater, step function): here a step is four products
  * through {@code Nd4j.gemm} (the weight update as one product into {@code W}, as PyTorch's {@code addmm_}), and the
- * sigmoids, Bernoulli draws and bias updates as Java passes over heap copies (BENCHMARKS.md).
+ * sigmoids ({@link SigmoidMath}), Bernoulli draws and bias updates as Java passes over heap copies (BENCHMARKS.md).
+ * With PCD, the chain's product {@code chain W} at the start of a step is carried from the last update instead of
+ * computed again: the update's product {@code [v; m] W_old} holds {@code m W_old}, and the update adds the rank-2n
+ * term {@code lr/n [v; m]^T (s . P)} to {@code W}, so {@code m W_new} is that plus {@code lr/n (m [v; m]^T)(s . P)}
+ * (two small products in place of one large). The carry is dropped when the iteration count or a sample of
+ * {@code W} shows the parameters changed outside the trainer.
  *
  * <p>Draws come from a {@link SplittableRandom} seeded by {@code seed}: the same for the same seed, but not the
  * draws of {@link RbmIterator} (ND4J's generator) for that seed. The graph's iteration and epoch counts advance as
