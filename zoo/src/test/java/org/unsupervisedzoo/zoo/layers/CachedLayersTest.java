@@ -245,6 +245,61 @@ class CachedLayersTest {
         sameGradients(cached, plain, x.mul(2), y);
     }
 
+    /**
+     * ReLU convolutions in FLOAT under a second layer (the conv AE's setting: im2col and col2im as Java passes, the
+     * error from above contiguous): the same outputs, scores and gradients as DL4J's layers to float rounding.
+     */
+    @Test
+    void floatReluConvolutionsMatchDl4jLayers() {
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        for (boolean transposed : new boolean[] {false, true}) {
+            int size = transposed ? 3 : 6;
+            ComputationGraph[] g = new ComputationGraph[2];
+            for (int i = 0; i < 2; i++) {
+                boolean cached = i == 0;
+                org.deeplearning4j.nn.conf.layers.Layer relu;
+                if (transposed) {
+                    Deconvolution2D.Builder d = new Deconvolution2D.Builder(3, 3).stride(2, 2).nOut(4)
+                            .activation(Activation.RELU);
+                    relu = cached ? new CachedDeconvolution2D(d) : d.build();
+                } else {
+                    ConvolutionLayer.Builder c = new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(4)
+                            .activation(Activation.RELU);
+                    relu = cached ? new CachedConvolutionLayer(c) : c.build();
+                }
+                ConvolutionLayer.Builder top = new ConvolutionLayer.Builder(1, 1).nOut(2)
+                        .activation(Activation.IDENTITY);
+                g[i] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
+                        .updater(new NoOp()).convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
+                        .setInputTypes(InputType.convolutional(size, size, 2))
+                        .addLayer("relu", relu, "in")
+                        .addLayer("top", cached ? new CachedConvolutionLayer(top) : top.build(), "relu")
+                        .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.XENT)
+                                .activation(Activation.SIGMOID).build(), "top")
+                        .setOutputs("out").build());
+                g[i].init();
+            }
+            String what = transposed ? "transposed: " : "convolution: ";
+            INDArray x = Nd4j.rand(DataType.FLOAT, 5, 2, size, size).subi(0.5);
+            INDArray hidden = g[1].feedForward(x, false).get("relu");
+            assertTrue(hidden.eq(0).castTo(DataType.INT).sumNumber().intValue() > 0, what + "units cut by the ReLU");
+            INDArray out = g[1].outputSingle(x);
+            assertTrue(out.equalsWithEps(g[0].outputSingle(x), 1e-6), what + "output");
+            INDArray y = Nd4j.rand(DataType.FLOAT, out.shape());
+            for (ComputationGraph each : g) {
+                each.setInputs(x);
+                each.setLabels(y);
+                each.computeGradientAndScore();
+            }
+            assertEquals(g[1].score(), g[0].score(), 1e-5, what + "score");
+            for (Map.Entry<String, INDArray> e : g[1].gradient().gradientForVariable().entrySet()) {
+                INDArray other = g[0].gradient().gradientForVariable().get(e.getKey());
+                assertTrue(e.getValue().equalsWithEps(other, 1e-5), what + "gradient of " + e.getKey() + ": "
+                        + e.getValue().sub(other).amaxNumber());
+            }
+        }
+    }
+
     /** Batches above BatchWeights.CHUNK run as several batched products (the last one shorter): the same maths. */
     @Test
     void convolutionsMatchDl4jInBatchesLargerThanOneChunk() {
@@ -272,8 +327,13 @@ class CachedLayersTest {
     /** in(2 x h x w) -> {@code layer} named {@code name} -> sigmoid XENT; DOUBLE, no updates. */
     private static ComputationGraph cnnWithLoss(ConvolutionMode mode, int h, int w, String name,
                                                 org.deeplearning4j.nn.conf.layers.Layer layer) {
+        return cnnWithLoss(mode, h, w, name, layer, DataType.DOUBLE);
+    }
+
+    private static ComputationGraph cnnWithLoss(ConvolutionMode mode, int h, int w, String name,
+                                                org.deeplearning4j.nn.conf.layers.Layer layer, DataType type) {
         ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5)
-                .dataType(DataType.DOUBLE).updater(new NoOp()).convolutionMode(mode).graphBuilder()
+                .dataType(type).updater(new NoOp()).convolutionMode(mode).graphBuilder()
                 .addInputs("in").setInputTypes(InputType.convolutional(h, w, 2))
                 .addLayer(name, layer, "in")
                 .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.XENT)
