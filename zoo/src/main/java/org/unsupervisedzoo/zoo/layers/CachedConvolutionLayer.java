@@ -22,8 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * DL4J's {@link ConvolutionLayer} with the same parameters ({@code W [C_out, C_in, kH, kW]}, {@code b [1, C_out]}),
  * maths and JSON fields, computed by the zoo for NCHW data in {@code Same}, {@code Truncate} or {@code Strict} mode:
- * {@code im2col} into its natural layout {@code [B, C_in, kH, kW, oH, oW]} and one batched product per pass, with
- * the forward columns and pre-activation kept for the backward pass. DL4J 1.0.0-M2.1's layer writes the im2col
+ * {@code im2col} into {@link BatchInner}'s layout {@code [C_in kH kW, B oH oW]} and one matrix product per pass over
+ * the whole minibatch, with the forward columns and pre-activation kept for the backward pass (buffers outside
+ * workspaces, no copies). DL4J 1.0.0-M2.1's layer writes the im2col
  * into a permuted view (about 4x slower in ND4J than the natural layout), multiplies with {@code mmuli} and, with a
  * cache mode, copies the im2col once more per step. Elsewhere (NHWC, causal mode, a oneDNN/cuDNN helper) DL4J's code
  * runs. Outputs and gradients are those of {@link ConvolutionLayer} (tests over kernel, stride, padding, dilation and
@@ -56,7 +57,9 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             implements InputGradients.Optional {
         /** {z, columns} of a training forward pass, for the backward pass of the same input. */
         private final transient PreOutputCache cache = new PreOutputCache();
-        private final transient BatchWeights batchWeights = new BatchWeights();
+        /** The training forward pass's columns [iC, kH, kW, B, oH, oW] and pre-activation, outside workspaces. */
+        private transient INDArray columns;
+        private transient INDArray kept;
 
         private final transient InputGradients.Flag inputGradients = new InputGradients.Flag();
 
@@ -110,22 +113,26 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             }
             applyDropOutIfNecessary(training, workspaceMgr);
             INDArray w = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
-            INDArray cols = Nd4j.createUninitialized(w.dataType(), new long[] {g.b, g.iC, g.kH, g.kW, g.oH, g.oW},
-                    'c');
-            INDArray x = input.castTo(w.dataType());
-            if (!ColumnsMath.im2col(x, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols)) {
-                Convolution.im2col(x, (int) g.kH, (int) g.kW, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols);
-            }
-            INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
+            DataType type = w.dataType();
+            long k = g.iC * g.kH * g.kW;
+            long n = g.b * g.outPixels();
+            // columns [iC kH kW, B oH oW]: the whole minibatch as one matrix (kept for the backward pass)
+            long[] colShape = {g.iC, g.kH, g.kW, g.b, g.oH, g.oW};
+            INDArray cols = training ? (columns = BatchInner.buffer(columns, type, colShape))
+                    : Nd4j.createUninitialized(type, colShape, 'c');
+            BatchInner.im2col(input.castTo(type), g, g.kH, g.kW, g.oH, g.oW, g.pH, g.pW, cols);
+            // z^T [oC, B oH oW] = W [oC, iC kH kW] x columns: one product
+            INDArray zT = Nd4j.createUninitialized(type, new long[] {g.oC, n}, 'c');
+            Nd4j.gemm(w.reshape('c', g.oC, k), cols.reshape('c', k, n), zT, false, false, 1.0, 0.0);
+            // z [B, oC, oH, oW] = z^T moved to NCHW, plus the bias (and a copy for the backward pass)
+            INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type,
                     new long[] {g.b, g.oC, g.oH, g.oW}, 'c');
-            batchWeights.product(w, cols.reshape('c', g.b, g.iC * g.kH * g.kW, g.outPixels()),
-                    z.reshape('c', g.b, g.oC, g.outPixels()), false, true);
-            if (layerConf().hasBias()) {
-                INDArray b = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
-                Nd4j.exec(new BroadcastAddOp(z, b.reshape(g.oC), z, 1));
-            }
+            INDArray b = layerConf().hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training,
+                    workspaceMgr) : null;
+            INDArray copy = training ? (kept = BatchInner.buffer(kept, type, z.shape())) : null;
+            BatchInner.swap(zT, z, g.b, g.oC, false, b, copy);
             if (training) {
-                cache.storeAll(input, z, cols); // copies: the activation below works in place
+                cache.keepAll(input, copy, cols); // the activation below works in place on z
             } else {
                 cache.invalidate();
             }
@@ -136,35 +143,35 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
             ConvGeometry g = geometry();
-            INDArray[] kept = cache.takeAll(input);
-            if (g == null || kept == null) {
+            INDArray[] stored = cache.takeAll(input);
+            if (g == null || stored == null) {
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
             INDArray w = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-            INDArray z = kept[0];
-            INDArray cols3 = kept[1].reshape('c', g.b, g.iC * g.kH * g.kW, g.outPixels());
-            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(w.dataType())).getFirst();
-            INDArray delta3 = delta.reshape('c', g.b, g.oC, g.outPixels());
-            // dW = sum_b delta_b cols_b^T
+            DataType type = w.dataType();
+            long k = g.iC * g.kH * g.kW;
+            long n = g.b * g.outPixels();
+            INDArray z = stored[0];
+            INDArray cols = stored[1].reshape('c', k, n);
+            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(type)).getFirst();
+            INDArray deltaT = Nd4j.createUninitialized(type, new long[] {g.oC, n}, 'c');
+            BatchInner.swap(delta, deltaT, g.b, g.oC, true, null, null);
+            // dW [oC, iC kH kW] = delta^T x columns^T: one product over the minibatch, into the gradient view
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            batchWeights.sumInto(Nd4j.matmul(delta3, cols3, null, false, true, false), weightGrad);
-            // error columns W^T delta_b, folded back into the input's shape (none when the input is the data)
+            Nd4j.gemm(deltaT, cols, weightGrad.reshape('c', g.oC, k), false, true, 1.0, 0.0);
+            // error columns W^T delta^T, folded back into the input's shape (none when the input is the data)
             INDArray epsNext = null;
             if (inputGradients.needed()) {
-                // the batch weights of the forward pass whose columns were kept (same input, same weights)
-                INDArray dCols = batchWeights.product(w, delta3, Nd4j.createUninitialized(w.dataType(),
-                        new long[] {g.b, g.iC * g.kH * g.kW, g.outPixels()}, 'c'), true, false);
-                epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, w.dataType(),
+                INDArray dCols = Nd4j.createUninitialized(type, new long[] {g.iC, g.kH, g.kW, g.b, g.oH, g.oW}, 'c');
+                Nd4j.gemm(w.reshape('c', g.oC, k), deltaT, dCols.reshape('c', k, n), true, false, 1.0, 0.0);
+                epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type,
                         new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
-                INDArray dCols6 = dCols.reshape('c', g.b, g.iC, g.kH, g.kW, g.oH, g.oW);
-                if (!ColumnsMath.col2im(dCols6, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, epsNext)) {
-                    Convolution.col2im(dCols6, epsNext, g.sH, g.sW, g.pH, g.pW, (int) g.iH, (int) g.iW, g.dH, g.dW);
-                }
+                BatchInner.col2im(dCols, g, g.pH, g.pW, epsNext);
             }
             Gradient ret = new DefaultGradient();
             if (layerConf().hasBias()) {
                 INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-                biasGrad.assign(delta.sum(0, 2, 3).reshape(biasGrad.shape()));
+                biasGrad.assign(deltaT.sum(1).reshape(biasGrad.shape()));
                 ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
             }
             ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');

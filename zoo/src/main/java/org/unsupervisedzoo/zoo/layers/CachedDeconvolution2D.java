@@ -25,9 +25,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code b [1, C_out]}), maths and JSON fields, that keeps the pre-activation of a training forward pass for its
  * backward pass: DL4J 1.0.0-M2.1's transposed convolution runs the whole forward {@code deconv2d} op again in
  * {@code backpropGradient} (see {@link PreOutputCache}). For NCHW data in {@code Same}, {@code Truncate} or
- * {@code Strict} mode it computes the transposed convolution itself: forward, a batched product to columns
- * {@code [B, C_out kH kW, H W]} and {@code col2im}; backward, {@code im2col} of the error into its natural layout and
- * two batched products (no permuted copies: ND4J is 4x slower writing into permuted views). ND4J's native
+ * {@code Strict} mode it computes the transposed convolution itself, in {@link BatchInner}'s layout: forward, one
+ * product to columns {@code [C_out kH kW, B H W]} and {@code col2im}; backward, {@code im2col} of the error and two
+ * products over the whole minibatch (the layout moves are Java passes: ND4J was 4x slower writing into permuted
+ * views). ND4J's native
  * {@code deconv2d} op took 17.6 ms for a batch of 128 from 32x7x7 to 16x14x14 here, this path 3.2 ms; its backward
  * op 21 ms. Elsewhere (NHWC, causal mode, a oneDNN/cuDNN helper) DL4J's ops run. Outputs and gradients are those of
  * {@link Deconvolution2D} (tests over kernel, stride, padding, dilation and bias, and gradient checks).
@@ -57,7 +58,6 @@ public class CachedDeconvolution2D extends Deconvolution2D {
     /** The layer at run time: DL4J's transposed convolution with the pre-activation kept for the backward pass. */
     public static class Impl extends Deconvolution2DLayer {
         private final transient PreOutputCache cache = new PreOutputCache();
-        private final transient BatchWeights batchWeights = new BatchWeights();
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -99,6 +99,13 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             return new Pair<>(z, null);
         }
 
+        /** The input as {@code [iC, B iH iW]} (a new array in the current workspace). */
+        private INDArray inputBatchInner(DataType type, ConvGeometry g) {
+            INDArray xT = Nd4j.createUninitialized(type, new long[] {g.iC, g.b * g.inPixels()}, 'c');
+            BatchInner.swap(input.castTo(type), xT, g.b, g.iC, true, null, null);
+            return xT;
+        }
+
         /** The geometry of the gemm path, or null where DL4J's op must run (NHWC, causal mode, a helper). */
         private ConvGeometry geometry() {
             if (helper != null || layerConf().getCnn2dDataFormat() != CNN2DFormat.NCHW || input.rank() != 4
@@ -120,16 +127,16 @@ public class CachedDeconvolution2D extends Deconvolution2D {
                 return super.preOutput(training, false, workspaceMgr).getFirst();
             }
             INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
-            // columns [B, oC kH kW, iH iW] = W^T [oC kH kW, iC] x input_b [iC, iH iW], batched; then col2im
-            INDArray in3 = input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels());
-            INDArray cols = batchWeights.product(w, in3, Nd4j.createUninitialized(w.dataType(),
-                    new long[] {g.b, g.oC * g.kH * g.kW, g.inPixels()}, 'c'), true, true);
-            INDArray z = workspaceMgr.create(ArrayType.ACTIVATIONS, w.dataType(), new long[] {g.b, g.oC, g.oH, g.oW},
-                    'c');
-            INDArray cols6 = cols.reshape('c', g.b, g.oC, g.kH, g.kW, g.iH, g.iW);
-            if (!ColumnsMath.col2im(cols6, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, z)) {
-                Convolution.col2im(cols6, z, g.sH, g.sW, g.pH, g.pW, (int) g.oH, (int) g.oW, g.dH, g.dW);
-            }
+            DataType type = w.dataType();
+            long k = g.oC * g.kH * g.kW;
+            long n = g.b * g.inPixels();
+            // columns [oC kH kW, B iH iW] = W^T [oC kH kW, iC] x input^T [iC, B iH iW]: one product; then col2im
+            INDArray cols = Nd4j.createUninitialized(type, new long[] {g.oC, g.kH, g.kW, g.b, g.iH, g.iW}, 'c');
+            Nd4j.gemm(w.reshape('c', g.iC, k), inputBatchInner(type, g), cols.reshape('c', k, n), true, false, 1.0,
+                    0.0);
+            INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type,
+                    new long[] {g.b, g.oC, g.oH, g.oW}, 'c');
+            BatchInner.col2im(cols, g, g.pH, g.pW, z);
             if (layerConf().hasBias()) {
                 INDArray b = getParamWithNoise(DeconvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
                 Nd4j.exec(new BroadcastAddOp(z, b.reshape(g.oC), z, 1));
@@ -149,22 +156,23 @@ public class CachedDeconvolution2D extends Deconvolution2D {
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
             INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+            DataType type = w.dataType();
+            long k = g.oC * g.kH * g.kW;
+            long n = g.b * g.inPixels();
             INDArray z = preOutput(true, true, workspaceMgr).getFirst();
             INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst(); // [B, oC, oH, oW]
-            // im2col of the error into its natural layout [B, oC kH kW, iH iW], then batched products
-            INDArray cols = Nd4j.createUninitialized(w.dataType(), new long[] {g.b, g.oC, g.kH, g.kW, g.iH, g.iW},
-                    'c');
-            if (!ColumnsMath.im2col(delta, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols)) {
-                Convolution.im2col(delta, (int) g.kH, (int) g.kW, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.same, cols);
-            }
-            INDArray cols3 = cols.reshape('c', g.b, g.oC * g.kH * g.kW, g.inPixels());
-            INDArray in3 = input.castTo(w.dataType()).reshape('c', g.b, g.iC, g.inPixels());
+            // im2col of the error, [oC kH kW, B iH iW]; dW [iC, oC kH kW] = input^T x columns^T (one product) and
+            // the error below W x columns, moved back to NCHW
+            INDArray cols = Nd4j.createUninitialized(type, new long[] {g.oC, g.kH, g.kW, g.b, g.iH, g.iW}, 'c');
+            BatchInner.im2col(delta.castTo(type), g, g.kH, g.kW, g.iH, g.iW, g.pH, g.pW, cols);
+            INDArray cols2 = cols.reshape('c', k, n);
             INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
-            batchWeights.sumInto(Nd4j.matmul(in3, cols3, null, false, true, false), weightGrad);
-            INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, w.dataType(),
+            Nd4j.gemm(inputBatchInner(type, g), cols2, weightGrad.reshape('c', g.iC, k), false, true, 1.0, 0.0);
+            INDArray epsT = Nd4j.createUninitialized(type, new long[] {g.iC, n}, 'c');
+            Nd4j.gemm(w.reshape('c', g.iC, k), cols2, epsT, false, false, 1.0, 0.0);
+            INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type,
                     new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
-            // batch weights as filled by the forward pass that produced z above (kept or just rerun)
-            batchWeights.product(w, cols3, epsNext.reshape('c', g.b, g.iC, g.inPixels()), false, false);
+            BatchInner.swap(epsT, epsNext, g.b, g.iC, false, null, null);
             Gradient ret = new DefaultGradient();
             if (layerConf().hasBias()) {
                 INDArray biasGrad = gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY);

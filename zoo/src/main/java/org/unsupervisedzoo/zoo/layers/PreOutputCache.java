@@ -18,6 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class PreOutputCache {
     private INDArray[] buffers = new INDArray[0];
+    /** Whether {@code buffers} are the caller's ({@link #keepAll}): never written here. */
+    private boolean borrowed;
     private Object input;
     private boolean valid;
     private long reused;
@@ -29,8 +31,9 @@ final class PreOutputCache {
 
     /** Keeps copies of {@code arrays} (e.g. an activation and its derivatives), all computed from {@code input}. */
     void storeAll(Object input, INDArray... arrays) {
-        if (buffers.length != arrays.length) {
+        if (buffers.length != arrays.length || borrowed) {
             buffers = new INDArray[arrays.length];
+            borrowed = false;
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             for (int i = 0; i < arrays.length; i++) {
@@ -43,6 +46,17 @@ final class PreOutputCache {
                 buffers[i].assign(z);
             }
         }
+        this.input = input;
+        this.valid = true;
+    }
+
+    /**
+     * Keeps {@code arrays} themselves, computed from {@code input}: buffers outside workspaces that the caller owns
+     * and writes only in its next training forward pass (which keeps them again), so no copy is needed.
+     */
+    void keepAll(Object input, INDArray... arrays) {
+        buffers = arrays.clone();
+        borrowed = true;
         this.input = input;
         this.valid = true;
     }

@@ -77,4 +77,59 @@ class ColumnsMathTest {
                 "channel counts differ");
         assertFalse(ColumnsMath.col2im(cols, 1, 1, 0, 0, 1, 1, Nd4j.create(DataType.DOUBLE, 1, 1, 4, 4)));
     }
+
+    /** The batch-inner layouts {@code [c, kH, kW, b, oH, oW]} are ND4J's columns permuted, in both directions. */
+    @Test
+    void batchInnerColumnsArePermutedNd4jColumns() {
+        for (int[] c : CASES) {
+            boolean same = c[8] == 1;
+            long oH = out(c[2], c[4], c[5], c[6], c[7], same);
+            long oW = out(c[3], c[4], c[5], c[6], c[7], same);
+            INDArray image = Nd4j.rand(DataType.FLOAT, c[0], c[1], c[2], c[3]).subi(0.5);
+            INDArray cols = Nd4j.create(DataType.FLOAT, c[0], c[1], c[4], c[4], oH, oW);
+            Convolution.im2col(image, c[4], c[4], c[5], c[5], c[6], c[6], c[7], c[7], same, cols);
+            INDArray inner = Nd4j.valueArrayOf(new long[] {c[1], c[4], c[4], c[0], oH, oW}, 7f, DataType.FLOAT);
+            assertTrue(ColumnsMath.im2col(image, c[5], c[5], c[6], c[6], c[7], c[7], same, inner, true));
+            assertEquals(cols.permute(1, 2, 3, 0, 4, 5), inner, "im2col " + java.util.Arrays.toString(c));
+            if (same) {
+                continue;
+            }
+            INDArray expected = Nd4j.create(DataType.FLOAT, c[0], c[1], c[2], c[3]);
+            Convolution.col2im(cols, expected, c[5], c[5], c[6], c[6], c[2], c[3], c[7], c[7]);
+            INDArray actual = Nd4j.valueArrayOf(new long[] {c[0], c[1], c[2], c[3]}, 7f, DataType.FLOAT);
+            assertTrue(ColumnsMath.col2im(inner, c[5], c[5], c[6], c[6], c[7], c[7], actual, true));
+            assertTrue(expected.equalsWithEps(actual, 1e-6), "col2im " + java.util.Arrays.toString(c));
+        }
+        INDArray image = Nd4j.rand(DataType.FLOAT, 2, 3, 5, 5);
+        assertFalse(ColumnsMath.im2col(image, 1, 1, 0, 0, 1, 1, false, Nd4j.create(DataType.FLOAT, 2, 3, 3, 3, 3, 3),
+                true), "batch-inner columns of the wrong shape");
+    }
+
+    /** [b, c, hw] to [c, b, hw] and back, with a bias per channel and a second copy; rank 2; inputs it refuses. */
+    @Test
+    void swapBatchAndChannelsPermutesAndAddsTheBias() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 4, 2, 5);
+        INDArray bias = Nd4j.rand(DataType.FLOAT, 1, 4);
+        INDArray t = Nd4j.create(DataType.FLOAT, 4, 3, 10);
+        assertTrue(ColumnsMath.swapBatchAndChannels(x, t, 3, 4, true, null, null));
+        assertEquals(x.reshape(3, 4, 10).permute(1, 0, 2), t);
+        INDArray back = Nd4j.create(DataType.FLOAT, 3, 4, 2, 5);
+        INDArray copy = Nd4j.create(DataType.FLOAT, 3, 4, 2, 5);
+        assertTrue(ColumnsMath.swapBatchAndChannels(t, back, 3, 4, false, bias, copy));
+        INDArray expected = x.add(bias.reshape(1, 4, 1, 1));
+        assertTrue(expected.equalsWithEps(back, 1e-7));
+        assertEquals(back, copy);
+        INDArray withBias = Nd4j.create(DataType.FLOAT, 4, 3, 10);
+        assertTrue(ColumnsMath.swapBatchAndChannels(x, withBias, 3, 4, true, bias, null));
+        assertTrue(expected.reshape(3, 4, 10).permute(1, 0, 2).equalsWithEps(withBias, 1e-7));
+        INDArray m = Nd4j.rand(DataType.FLOAT, 6, 4);
+        INDArray mt = Nd4j.create(DataType.FLOAT, 4, 6);
+        assertTrue(ColumnsMath.swapBatchAndChannels(m, mt, 6, 4, true, null, null));
+        assertEquals(m.transpose(), mt);
+        assertFalse(ColumnsMath.swapBatchAndChannels(x, Nd4j.create(DataType.FLOAT, 4, 3, 9), 3, 4, true, null,
+                null), "lengths differ");
+        assertFalse(ColumnsMath.swapBatchAndChannels(x.castTo(DataType.DOUBLE), t, 3, 4, true, null, null), "double");
+        assertFalse(ColumnsMath.swapBatchAndChannels(x, t, 3, 4, true, Nd4j.rand(DataType.FLOAT, 1, 3), null),
+                "bias of another length");
+    }
 }
