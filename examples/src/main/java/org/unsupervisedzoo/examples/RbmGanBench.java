@@ -61,7 +61,7 @@ final class RbmGanBench {
 
     static Map<String, Object> run(String model, Options o) throws IOException {
         Options mo = model.equals(RBM_MODEL) ? RbmExample.declare() : GanExample.options();
-        mo.set("data", o.string("data"));
+        mo.set("data", o.string("data")).set("seed", o.string("seed"));
         if (o.path("data-dir") != null) {
             mo.set("data-dir", o.string("data-dir"));
         }

@@ -65,6 +65,7 @@ final class TorchBenchmark {
                 .option("pairs", "3", "alternating DL4J/PyTorch pairs per model")
                 .option("batch", "128", "minibatch size (both sides)")
                 .option("lr", "0.001", "Adam learning rate (both sides)")
+                .option("seed", "12345", "seed of both sides: weights, shuffling, noise and draws (the examples' default)")
                 .option("torch-threads", "1", "torch.set_num_threads of the twin (1 was fastest on 2 cores, BENCHMARKS.md)")
                 .option("python", "/usr/bin/python3", "Python with torch (Debian's python3-torch)")
                 .option("script", "examples/scripts/torch_twins.py", "the twins script")
@@ -129,7 +130,8 @@ final class TorchBenchmark {
         }
         AutoencoderRunner runner = Main.examples().get(model);
         Options mo = runner.options();
-        mo.set("data", o.string("data")).set("batch", o.string("batch")).set("lr", o.string("lr"));
+        mo.set("data", o.string("data")).set("batch", o.string("batch")).set("lr", o.string("lr"))
+                .set("seed", o.string("seed"));
         if (o.path("data-dir") != null) {
             mo.set("data-dir", o.string("data-dir"));
         }
@@ -477,7 +479,8 @@ final class TorchBenchmark {
         cmd.add(Main.class.getName());
         cmd.addAll(List.of("bench-torch", "--side", "dl4j", "--models", model, "--steps", o.string("steps"),
                 "--warmup", o.string("warmup"), "--batch", o.string("batch"), "--lr", o.string("lr"),
-                "--data", o.string("data"), "--profile", o.string("profile"), "--decoder", o.string("decoder")));
+                "--data", o.string("data"), "--profile", o.string("profile"), "--decoder", o.string("decoder"),
+                "--seed", o.string("seed")));
         if (o.path("data-dir") != null) {
             cmd.addAll(List.of("--data-dir", o.string("data-dir")));
         }
@@ -499,7 +502,8 @@ final class TorchBenchmark {
                 "--steps", own ? "" + RbmGanBench.scaled(o.integer("steps"), batch, model) : o.string("steps"),
                 "--warmup", own ? "" + RbmGanBench.scaled(o.integer("warmup"), batch, model) : o.string("warmup"),
                 "--batch", own ? "" + RbmGanBench.batch(model) : o.string("batch"),
-                "--lr", own ? RbmGanBench.lr(model) : o.string("lr"), "--threads", o.string("torch-threads")));
+                "--lr", own ? RbmGanBench.lr(model) : o.string("lr"), "--threads", o.string("torch-threads"),
+                "--seed", o.string("seed")));
         if (model.equals("conv") && !o.string("decoder").isEmpty()) {
             cmd.addAll(List.of("--decoder", o.string("decoder")));
         }

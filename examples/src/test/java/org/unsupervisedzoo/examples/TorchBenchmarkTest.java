@@ -66,6 +66,28 @@ class TorchBenchmarkTest {
                 rbm.get("profile").toString());
     }
 
+    private static double rbmTestLoss(String seed) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"bench-torch", "--side", "dl4j", "--models", "rbm,autoencoder",
+            "--steps", "2", "--warmup", "1", "--batch", "16", "--seed", seed},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())));
+        double sum = 0;
+        for (String line : out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("RESULT "))
+                .toArray(String[]::new)) {
+            sum += ((Number) new ObjectMapper().readValue(line.substring(7), Map.class).get("test_loss"))
+                    .doubleValue();
+        }
+        return sum;
+    }
+
+    /** --seed reaches the DL4J side (weights, shuffling, draws): the same seed, the same losses; another, others. */
+    @Test
+    void theSeedOptionSeedsTheRuns() throws Exception {
+        double a = rbmTestLoss("5");
+        assertEquals(a, rbmTestLoss("5"), 0.0);
+        assertTrue(a != rbmTestLoss("6"), "another seed, another run");
+    }
+
     @Test
     void badOptionsEndInOneLine() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
