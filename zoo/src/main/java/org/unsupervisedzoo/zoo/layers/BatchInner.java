@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The "batch-inner" layout of {@link CachedConvolutionLayer} and {@link CachedDeconvolution2D}: columns
@@ -63,6 +65,39 @@ final class BatchInner {
         if (also != null) {
             also.assign(dst);
         }
+    }
+
+    /** Images per product at inference: a large evaluation batch does not make columns for all its images at once. */
+    static final int INFERENCE_CHUNK = 128;
+
+    /** Images {@code [from, to)} of a 'c' array {@code [b, ...]}: a contiguous view (the array itself for all). */
+    static INDArray images(INDArray a, long from, long to) {
+        if (from == 0 && to == a.size(0)) {
+            return a;
+        }
+        INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+        idx[0] = NDArrayIndex.interval(from, to);
+        for (int i = 1; i < idx.length; i++) {
+            idx[i] = NDArrayIndex.all();
+        }
+        return a.get(idx);
+    }
+
+    /**
+     * A 'c' array of this shape over the start of {@code holder[0]}, a flat buffer outside workspaces that grows
+     * when too small: one allocation for every chunk, the last shorter one included.
+     */
+    static INDArray over(INDArray[] holder, DataType type, long... shape) {
+        long length = 1;
+        for (long d : shape) {
+            length *= d;
+        }
+        if (holder[0] == null || holder[0].dataType() != type || holder[0].length() < length) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                holder[0] = Nd4j.createUninitialized(type, new long[] {length}, 'c');
+            }
+        }
+        return Nd4j.create(holder[0].data(), shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
     }
 
     /** A buffer of this shape outside workspaces: {@code old} when it fits, else a new one. */

@@ -60,6 +60,9 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
         /** The training forward pass's columns [iC, kH, kW, B, oH, oW] and pre-activation, outside workspaces. */
         private transient INDArray columns;
         private transient INDArray kept;
+        /** Flat buffers for the inference chunks' columns and the products z^T (training's too). */
+        private final transient INDArray[] inferenceColumns = new INDArray[1];
+        private final transient INDArray[] transposedOut = new INDArray[1];
 
         private final transient InputGradients.Flag inputGradients = new InputGradients.Flag();
 
@@ -114,29 +117,41 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             applyDropOutIfNecessary(training, workspaceMgr);
             INDArray w = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
             DataType type = w.dataType();
-            long k = g.iC * g.kH * g.kW;
-            long n = g.b * g.outPixels();
-            // columns [iC kH kW, B oH oW]: the whole minibatch as one matrix (kept for the backward pass)
-            long[] colShape = {g.iC, g.kH, g.kW, g.b, g.oH, g.oW};
-            INDArray cols = training ? (columns = BatchInner.buffer(columns, type, colShape))
-                    : Nd4j.createUninitialized(type, colShape, 'c');
-            BatchInner.im2col(input.castTo(type), g, g.kH, g.kW, g.oH, g.oW, g.pH, g.pW, cols);
-            // z^T [oC, B oH oW] = W [oC, iC kH kW] x columns: one product
-            INDArray zT = Nd4j.createUninitialized(type, new long[] {g.oC, n}, 'c');
-            Nd4j.gemm(w.reshape('c', g.oC, k), cols.reshape('c', k, n), zT, false, false, 1.0, 0.0);
-            // z [B, oC, oH, oW] = z^T moved to NCHW, plus the bias (and a copy for the backward pass)
+            INDArray x = input.castTo(type);
             INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type,
                     new long[] {g.b, g.oC, g.oH, g.oW}, 'c');
             INDArray b = layerConf().hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training,
                     workspaceMgr) : null;
-            INDArray copy = training ? (kept = BatchInner.buffer(kept, type, z.shape())) : null;
-            BatchInner.swap(zT, z, g.b, g.oC, false, b, copy);
-            if (training) {
+            if (training) { // the columns and a copy of z kept for the backward pass, in the layer's buffers
+                INDArray cols = columns = BatchInner.buffer(columns, type, g.iC, g.kH, g.kW, g.b, g.oH, g.oW);
+                INDArray copy = kept = BatchInner.buffer(kept, type, z.shape());
+                convolve(w, g, x, cols, z, b, copy);
                 cache.keepAll(input, copy, cols); // the activation below works in place on z
-            } else {
+            } else { // chunks of images: no columns for a whole evaluation batch at once
                 cache.invalidate();
+                for (long s = 0; s < g.b; s += BatchInner.INFERENCE_CHUNK) {
+                    long e = Math.min(g.b, s + BatchInner.INFERENCE_CHUNK);
+                    INDArray cols = BatchInner.over(inferenceColumns, type, g.iC, g.kH, g.kW, e - s, g.oH, g.oW);
+                    convolve(w, g, BatchInner.images(x, s, e), cols, BatchInner.images(z, s, e), b, null);
+                }
             }
             return layerConf().getActivationFn().getActivation(z, training);
+        }
+
+        /**
+         * {@code z = W * x + b} for images {@code x [m, iC, iH, iW]} into {@code z [m, oC, oH, oW]} through the
+         * columns {@code cols [iC, kH, kW, m, oH, oW]}: im2col, one product {@code z^T [oC, m oH oW] = W [oC, iC kH
+         * kW] x cols}, then z^T moved to NCHW with the bias (and into {@code copy} too, when not null).
+         */
+        private void convolve(INDArray w, ConvGeometry g, INDArray x, INDArray cols, INDArray z, INDArray b,
+                              INDArray copy) {
+            long m = x.size(0);
+            long k = g.iC * g.kH * g.kW;
+            long n = m * g.outPixels();
+            BatchInner.im2col(x, g, g.kH, g.kW, g.oH, g.oW, g.pH, g.pW, cols);
+            INDArray zT = BatchInner.over(transposedOut, w.dataType(), g.oC, n);
+            Nd4j.gemm(w.reshape('c', g.oC, k), cols.reshape('c', k, n), zT, false, false, 1.0, 0.0);
+            BatchInner.swap(zT, z, m, g.oC, false, b, copy);
         }
 
         @Override

@@ -59,6 +59,10 @@ public class CachedDeconvolution2D extends Deconvolution2D {
     public static class Impl extends Deconvolution2DLayer {
         private final transient PreOutputCache cache = new PreOutputCache();
 
+        /** Flat buffers outside workspaces: the columns, and the input (or the error below) as [iC, B iH iW]. */
+        private final transient INDArray[] columns = new INDArray[1];
+        private final transient INDArray[] inputT = new INDArray[1];
+
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
@@ -99,11 +103,25 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             return new Pair<>(z, null);
         }
 
-        /** The input as {@code [iC, B iH iW]} (a new array in the current workspace). */
-        private INDArray inputBatchInner(DataType type, ConvGeometry g) {
-            INDArray xT = Nd4j.createUninitialized(type, new long[] {g.iC, g.b * g.inPixels()}, 'c');
-            BatchInner.swap(input.castTo(type), xT, g.b, g.iC, true, null, null);
+        /** Images {@code x [m, iC, iH, iW]} as {@code [iC, m iH iW]}, in the layer's buffer. */
+        private INDArray batchInner(DataType type, ConvGeometry g, INDArray x) {
+            long m = x.size(0);
+            INDArray xT = BatchInner.over(inputT, type, g.iC, m * g.inPixels());
+            BatchInner.swap(x.castTo(type), xT, m, g.iC, true, null, null);
             return xT;
+        }
+
+        /**
+         * {@code z} (without the bias) for images {@code x [m, iC, iH, iW]} into {@code z [m, oC, oH, oW]}: columns
+         * {@code [oC kH kW, m iH iW] = W^T [oC kH kW, iC] x x^T [iC, m iH iW]}, one product, then col2im.
+         */
+        private void transposedConvolution(INDArray w, ConvGeometry g, INDArray x, INDArray z) {
+            long m = x.size(0);
+            long k = g.oC * g.kH * g.kW;
+            INDArray cols = BatchInner.over(columns, w.dataType(), g.oC, g.kH, g.kW, m, g.iH, g.iW);
+            Nd4j.gemm(w.reshape('c', g.iC, k), batchInner(w.dataType(), g, x), cols.reshape('c', k, m * g.inPixels()),
+                    true, false, 1.0, 0.0);
+            BatchInner.col2im(cols, g, g.pH, g.pW, z);
         }
 
         /** The geometry of the gemm path, or null where DL4J's op must run (NHWC, causal mode, a helper). */
@@ -128,15 +146,14 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             }
             INDArray w = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
             DataType type = w.dataType();
-            long k = g.oC * g.kH * g.kW;
-            long n = g.b * g.inPixels();
-            // columns [oC kH kW, B iH iW] = W^T [oC kH kW, iC] x input^T [iC, B iH iW]: one product; then col2im
-            INDArray cols = Nd4j.createUninitialized(type, new long[] {g.oC, g.kH, g.kW, g.b, g.iH, g.iW}, 'c');
-            Nd4j.gemm(w.reshape('c', g.iC, k), inputBatchInner(type, g), cols.reshape('c', k, n), true, false, 1.0,
-                    0.0);
+            INDArray x = input.castTo(type);
             INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type,
                     new long[] {g.b, g.oC, g.oH, g.oW}, 'c');
-            BatchInner.col2im(cols, g, g.pH, g.pW, z);
+            long chunk = training ? g.b : BatchInner.INFERENCE_CHUNK; // inference: no columns for a whole batch
+            for (long s = 0; s < g.b; s += chunk) {
+                long e = Math.min(g.b, s + chunk);
+                transposedConvolution(w, g, BatchInner.images(x, s, e), BatchInner.images(z, s, e));
+            }
             if (layerConf().hasBias()) {
                 INDArray b = getParamWithNoise(DeconvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
                 Nd4j.exec(new BroadcastAddOp(z, b.reshape(g.oC), z, 1));
@@ -163,12 +180,12 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst(); // [B, oC, oH, oW]
             // im2col of the error, [oC kH kW, B iH iW]; dW [iC, oC kH kW] = input^T x columns^T (one product) and
             // the error below W x columns, moved back to NCHW
-            INDArray cols = Nd4j.createUninitialized(type, new long[] {g.oC, g.kH, g.kW, g.b, g.iH, g.iW}, 'c');
+            INDArray cols = BatchInner.over(columns, type, g.oC, g.kH, g.kW, g.b, g.iH, g.iW);
             BatchInner.im2col(delta.castTo(type), g, g.kH, g.kW, g.iH, g.iW, g.pH, g.pW, cols);
             INDArray cols2 = cols.reshape('c', k, n);
             INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
-            Nd4j.gemm(inputBatchInner(type, g), cols2, weightGrad.reshape('c', g.iC, k), false, true, 1.0, 0.0);
-            INDArray epsT = Nd4j.createUninitialized(type, new long[] {g.iC, n}, 'c');
+            Nd4j.gemm(batchInner(type, g, input), cols2, weightGrad.reshape('c', g.iC, k), false, true, 1.0, 0.0);
+            INDArray epsT = BatchInner.over(inputT, type, g.iC, n); // x^T is used up: its buffer takes the error
             Nd4j.gemm(w.reshape('c', g.iC, k), cols2, epsT, false, false, 1.0, 0.0);
             INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type,
                     new long[] {g.b, g.iC, g.iH, g.iW}, 'c');
