@@ -20,13 +20,14 @@ public interface ZooModelFactory {
     /**
      * A new graph built from {@link #conf()} with initialised parameters. The zoo's layers that read the network's
      * input skip the error for it, which nothing uses ({@link org.unsupervisedzoo.zoo.layers.InputGradients}; undo
-     * with {@code InputGradients.restore(graph)} to read input gradients).
+     * with {@code InputGradients.restore(graph)} to read input gradients). The graph's updater is
+     * {@link org.unsupervisedzoo.zoo.train.ViewGradientUpdater} (DL4J's, on its standard path).
      */
     default ComputationGraph init() {
         org.unsupervisedzoo.zoo.train.ZooRuntime.applyDefaults();
         ComputationGraph graph = new ComputationGraph(conf());
         graph.init();
         org.unsupervisedzoo.zoo.layers.InputGradients.skipAtNetworkInputs(graph);
-        return graph;
+        return org.unsupervisedzoo.zoo.train.ViewGradientUpdater.install(graph);
     }
 }

@@ -50,13 +50,13 @@ public interface GanFactory extends ZooModelFactory {
         ComputationGraph g = new ComputationGraph(generatorConf());
         g.init();
         org.unsupervisedzoo.zoo.layers.InputGradients.skipAtNetworkInputs(g);
-        return g;
+        return org.unsupervisedzoo.zoo.train.ViewGradientUpdater.install(g);
     }
 
     default ComputationGraph initDiscriminator() {
         ComputationGraph g = new ComputationGraph(discriminatorConf());
         g.init();
         org.unsupervisedzoo.zoo.layers.InputGradients.skipAtNetworkInputs(g);
-        return g;
+        return org.unsupervisedzoo.zoo.train.ViewGradientUpdater.install(g);
     }
 }
