@@ -28,16 +28,25 @@ class ColumnsMathTest {
         return same ? (size + s - 1) / s : (size + 2L * p - ek) / s + 1;
     }
 
+    /** {image, ND4J's columns of it} for a case, the image random in [-0.5, 0.5). */
+    private static INDArray[] imageAndNd4jColumns(int[] c) {
+        boolean same = c[8] == 1;
+        long oH = out(c[2], c[4], c[5], c[6], c[7], same);
+        long oW = out(c[3], c[4], c[5], c[6], c[7], same);
+        INDArray image = Nd4j.rand(DataType.FLOAT, c[0], c[1], c[2], c[3]).subi(0.5);
+        INDArray cols = Nd4j.create(DataType.FLOAT, c[0], c[1], c[4], c[4], oH, oW);
+        Convolution.im2col(image, c[4], c[4], c[5], c[5], c[6], c[6], c[7], c[7], same, cols);
+        return new INDArray[] {image, cols};
+    }
+
     @Test
     void im2colEqualsNd4jsOp() {
         for (int[] c : CASES) {
             boolean same = c[8] == 1;
-            long oH = out(c[2], c[4], c[5], c[6], c[7], same);
-            long oW = out(c[3], c[4], c[5], c[6], c[7], same);
-            INDArray image = Nd4j.rand(DataType.FLOAT, c[0], c[1], c[2], c[3]).subi(0.5);
-            INDArray expected = Nd4j.create(DataType.FLOAT, c[0], c[1], c[4], c[4], oH, oW);
-            Convolution.im2col(image, c[4], c[4], c[5], c[5], c[6], c[6], c[7], c[7], same, expected);
-            INDArray actual = Nd4j.valueArrayOf(new long[] {c[0], c[1], c[4], c[4], oH, oW}, 7f, DataType.FLOAT);
+            INDArray[] ic = imageAndNd4jColumns(c);
+            INDArray image = ic[0];
+            INDArray expected = ic[1];
+            INDArray actual = Nd4j.valueArrayOf(expected.shape(), 7f, DataType.FLOAT);
             assertTrue(ColumnsMath.im2col(image, c[5], c[5], c[6], c[6], c[7], c[7], same, actual));
             assertEquals(expected, actual, java.util.Arrays.toString(c));
         }
@@ -83,12 +92,11 @@ class ColumnsMathTest {
     void batchInnerColumnsArePermutedNd4jColumns() {
         for (int[] c : CASES) {
             boolean same = c[8] == 1;
-            long oH = out(c[2], c[4], c[5], c[6], c[7], same);
-            long oW = out(c[3], c[4], c[5], c[6], c[7], same);
-            INDArray image = Nd4j.rand(DataType.FLOAT, c[0], c[1], c[2], c[3]).subi(0.5);
-            INDArray cols = Nd4j.create(DataType.FLOAT, c[0], c[1], c[4], c[4], oH, oW);
-            Convolution.im2col(image, c[4], c[4], c[5], c[5], c[6], c[6], c[7], c[7], same, cols);
-            INDArray inner = Nd4j.valueArrayOf(new long[] {c[1], c[4], c[4], c[0], oH, oW}, 7f, DataType.FLOAT);
+            INDArray[] ic = imageAndNd4jColumns(c);
+            INDArray image = ic[0];
+            INDArray cols = ic[1];
+            long[] n = cols.shape(); // [b, c, kH, kW, oH, oW]
+            INDArray inner = Nd4j.valueArrayOf(new long[] {n[1], n[2], n[3], n[0], n[4], n[5]}, 7f, DataType.FLOAT);
             assertTrue(ColumnsMath.im2col(image, c[5], c[5], c[6], c[6], c[7], c[7], same, inner, true));
             assertEquals(cols.permute(1, 2, 3, 0, 4, 5), inner, "im2col " + java.util.Arrays.toString(c));
             if (same) {
