@@ -1,6 +1,5 @@
 package org.unsupervisedzoo.zoo.layers;
 
-import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -98,15 +97,5 @@ final class BatchInner {
             }
         }
         return Nd4j.create(holder[0].data(), shape, Nd4j.getStrides(shape, 'c'), 0, 'c');
-    }
-
-    /** A buffer of this shape outside workspaces: {@code old} when it fits, else a new one. */
-    static INDArray buffer(INDArray old, DataType type, long... shape) {
-        if (old != null && old.dataType() == type && Arrays.equals(old.shape(), shape)) {
-            return old;
-        }
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return Nd4j.createUninitialized(type, shape, 'c');
-        }
     }
 }

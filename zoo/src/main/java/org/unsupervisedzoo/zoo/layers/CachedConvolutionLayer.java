@@ -15,8 +15,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -57,10 +55,12 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             implements InputGradients.Optional {
         /** {z, columns} of a training forward pass, for the backward pass of the same input. */
         private final transient PreOutputCache cache = new PreOutputCache();
-        /** The training forward pass's columns [iC, kH, kW, B, oH, oW] and pre-activation, outside workspaces. */
-        private transient INDArray columns;
-        private transient INDArray kept;
-        /** Flat buffers for the inference chunks' columns and the products z^T (training's too). */
+        /**
+         * Flat buffers outside workspaces ({@link BatchInner#over}): a training pass's columns [iC, kH, kW, B, oH, oW]
+         * and pre-activation, kept for its backward pass; the inference chunks' columns; the products z^T.
+         */
+        private final transient INDArray[] columns = new INDArray[1];
+        private final transient INDArray[] kept = new INDArray[1];
         private final transient INDArray[] inferenceColumns = new INDArray[1];
         private final transient INDArray[] transposedOut = new INDArray[1];
 
@@ -123,8 +123,8 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             INDArray b = layerConf().hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training,
                     workspaceMgr) : null;
             if (training) { // the columns and a copy of z kept for the backward pass, in the layer's buffers
-                INDArray cols = columns = BatchInner.buffer(columns, type, g.iC, g.kH, g.kW, g.b, g.oH, g.oW);
-                INDArray copy = kept = BatchInner.buffer(kept, type, z.shape());
+                INDArray cols = BatchInner.over(columns, type, g.iC, g.kH, g.kW, g.b, g.oH, g.oW);
+                INDArray copy = BatchInner.over(kept, type, z.shape());
                 convolve(w, g, x, cols, z, b, copy);
                 cache.keepAll(input, copy, cols); // the activation below works in place on z
             } else { // chunks of images: no columns for a whole evaluation batch at once
