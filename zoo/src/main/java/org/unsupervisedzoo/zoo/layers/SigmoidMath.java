@@ -47,21 +47,6 @@ public final class SigmoidMath {
         }
     }
 
-    /** {@code out[i] = sigmoid(in[i] + shift)} over {@code len} elements from the given offsets. */
-    public static void sigmoidShifted(float[] in, int inOff, float shift, float[] out, int outOff, int len) {
-        double[] d = SCRATCH.get();
-        for (int start = 0; start < len; start += CHUNK) {
-            int n = Math.min(CHUNK, len - start);
-            int from = inOff + start;
-            for (int i = 0; i < n; i++) {
-                out[outOff + start + i] = in[from + i] + shift; // float sum first, as the scalar form rounds it
-            }
-            toDouble(out, outOff + start, d, n);
-            sigmoidInPlace(d, n);
-            toFloat(d, out, outOff + start, n);
-        }
-    }
-
     private static void toDouble(float[] in, int off, double[] d, int n) {
         for (int i = 0; i < n; i++) {
             d[i] = in[off + i];

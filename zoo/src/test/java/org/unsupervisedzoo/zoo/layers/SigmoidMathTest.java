@@ -63,9 +63,9 @@ class SigmoidMathTest {
         assertEquals(1f, out[7], "far above: 1");
     }
 
-    /** Offsets, in-place use, the shifted form (float sum first) and the gradient form. */
+    /** Offsets, in-place use and the gradient form. */
     @Test
-    void offsetsInPlaceShiftedAndMinus() {
+    void offsetsInPlaceAndMinus() {
         java.util.SplittableRandom r = new java.util.SplittableRandom(3);
         int len = 2500; // two full chunks and a short one
         float[] in = new float[len + 7];
@@ -78,8 +78,6 @@ class SigmoidMathTest {
         }
         float[] out = new float[len + 3];
         SigmoidMath.sigmoid(in, 7, out, 3, len);
-        float[] shifted = new float[len + 5];
-        SigmoidMath.sigmoidShifted(in, 7, 0.75f, shifted, 5, len);
         float[] grad = new float[len];
         float[] first = java.util.Arrays.copyOfRange(in, 0, len);
         SigmoidMath.sigmoidMinus(first, minus, grad, len);
@@ -87,7 +85,6 @@ class SigmoidMathTest {
         SigmoidMath.sigmoid(inPlace, 0, inPlace, 0, len);
         for (int i = 0; i < len; i++) {
             assertTrue(ulps(reference(in[7 + i]), out[3 + i]) <= 1, "offsets at " + i);
-            assertTrue(ulps(reference(in[7 + i] + 0.75f), shifted[5 + i]) <= 1, "shifted at " + i);
             assertEquals(reference(in[i]) - minus[i], grad[i], 1.2e-7f, "minus at " + i);
             assertTrue(ulps(reference(in[i]), inPlace[i]) <= 1, "in place at " + i);
         }
