@@ -273,8 +273,12 @@ public class FusedBinaryXENT implements ILossFunction {
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                                           INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
+        INDArray gradient = computeGradient(labels, preOutput, activationFn, mask);
+        double sum = fused(activationFn) && mask == null ? sumFromGradient(labels, preOutput, gradient) : Double.NaN;
+        if (Double.isNaN(sum)) { // not this path: the score on its own
+            return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average), gradient);
+        }
+        return new Pair<>(average ? sum / preOutput.size(0) : sum, gradient); // one sigmoid pass for both
     }
 
     @Override

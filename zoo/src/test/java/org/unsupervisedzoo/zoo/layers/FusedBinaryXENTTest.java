@@ -126,6 +126,25 @@ class FusedBinaryXENTTest {
         assertTrue(expected.equalsWithEps(javaF, 2e-7), "both 'f'");
     }
 
+    /** computeGradientAndScore is computeScore and computeGradient (float: one pass for both), masked or not. */
+    @Test
+    void gradientAndScoreTogetherEqualEachAlone() {
+        FusedBinaryXENT loss = new FusedBinaryXENT();
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray z = Nd4j.randn(type, 6, 9).muli(5);
+            INDArray x = Nd4j.rand(type, 6, 9);
+            for (INDArray mask : new INDArray[] {null, Nd4j.ones(type, 6, 1).putScalar(2, 0, 0.0)}) {
+                for (boolean average : new boolean[] {false, true}) {
+                    org.nd4j.common.primitives.Pair<Double, INDArray> both =
+                            loss.computeGradientAndScore(x, z, SIGMOID, mask, average);
+                    double score = loss.computeScore(x, z, SIGMOID, mask, average);
+                    assertEquals(score, both.getFirst(), 1e-5 * Math.abs(score), type + " mask " + (mask != null));
+                    assertEquals(loss.computeGradient(x, z, SIGMOID, mask), both.getSecond());
+                }
+            }
+        }
+    }
+
     @Test
     void floatLogitsBeyondSoftplusRangeKeepTheExactScore() {
         FusedBinaryXENT loss = new FusedBinaryXENT();
