@@ -193,7 +193,7 @@ public final class EncoderClassifier {
                     .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build();
             g.addLayer(PREDICTION, out, hiddenSizes.length == 0 ? flatten : null, prev);
             g.setOutputs(PREDICTION);
-            return g.build();
+            return org.unsupervisedzoo.zoo.train.ViewGradientUpdater.install(g.build()); // DL4J's updater, standard path
         }
 
         /** The shape of the encoder's output for one example of {@link #inputShape}. */

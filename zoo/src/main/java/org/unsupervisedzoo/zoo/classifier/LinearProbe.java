@@ -118,6 +118,7 @@ public final class LinearProbe {
                         .nOut(y.size(1)).activation(Activation.SOFTMAX).build(), "code")
                 .setOutputs("prediction").build());
         softmax.init();
+        org.unsupervisedzoo.zoo.train.ViewGradientUpdater.install(softmax); // DL4J's updater, standard path
         java.util.Random rng = new java.util.Random(seed);
         int n = (int) x.size(0);
         int[] order = new int[n];

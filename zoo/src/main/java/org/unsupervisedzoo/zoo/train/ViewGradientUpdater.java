@@ -17,7 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * recomputes the minibatch-division subsets (about 5% of a small autoencoder's step, BENCHMARKS.md). Here a gradient
  * whose flattened array is the graph's own gradient memory is passed on as that very view, so the updater takes its
  * standard path: the same updates on the same memory. Gradients held elsewhere still take the external path.
- * {@link #install} puts it in a graph; the zoo's factories do so in {@code init()}. The updater state is DL4J's
+ * {@link #install} puts it in a graph; the zoo's factories do so in {@code init()}, and so do the graphs the zoo
+ * builds to train ({@code EncoderClassifier}, {@code LinearProbe}). The updater state is DL4J's
  * (same layout, saved and restored by {@code ModelSerializer} as before).
  */
 public class ViewGradientUpdater extends ComputationGraphUpdater {
