@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,12 +19,12 @@ import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
-import org.unsupervisedzoo.zoo.EncoderModel;
+import org.unsupervisedzoo.zoo.core.EncoderModel;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
-import org.unsupervisedzoo.zoo.eval.ReconstructionMetrics;
-import org.unsupervisedzoo.zoo.train.ProgressListener;
-import org.unsupervisedzoo.zoo.train.ReconstructionIterator;
+import org.unsupervisedzoo.zoo.autoencoder.ReconstructionMetrics;
+import org.unsupervisedzoo.zoo.core.ProgressListener;
+import org.unsupervisedzoo.zoo.core.ReconstructionIterator;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
 
 /**
@@ -156,7 +157,7 @@ abstract class AutoencoderRunner implements ModelCommand {
 
         // Build
         AutoencoderFactory factory = factory(o, trainData);
-        ComputationGraph graph = factory.init();
+        ComputationGraph graph = Accelerate.init(factory);
         MultiDataSetIterator train = trainIterator(trainingData(cleanTrain, o), factory, o);
         int batchesPerEpoch = (cleanTrain.numExamples() + batch - 1) / batch;
         ProgressListener progress = new ProgressListener(System.out, batchesPerEpoch,
@@ -200,7 +201,7 @@ abstract class AutoencoderRunner implements ModelCommand {
 
         // Save
         Path model = out.resolve("model.zip");
-        ModelSerializer.writeModel(graph, model.toFile(), true);
+        ModelSerializer.writeModel(Accelerate.toStock(graph), model.toFile(), true); // loads in a plain DL4J project
         new RunRecord(name(), factory.name(), o.explicitArgs()).addTo(model);
         System.out.println("wrote " + model);
         for (Path p : pictures(graph, digits, out)) {
@@ -238,7 +239,7 @@ abstract class AutoencoderRunner implements ModelCommand {
         DataSource source = ExampleData.locate(o);
         loadTest(source, o);
         AutoencoderFactory factory = factory(o, testData);
-        ComputationGraph fresh = factory.init();
+        ComputationGraph fresh = Accelerate.init(factory);
         for (Map.Entry<String, INDArray> p : fresh.paramTable().entrySet()) {
             INDArray saved = graph.paramTable().get(p.getKey());
             if (saved == null || !java.util.Arrays.equals(saved.shape(), p.getValue().shape())) {

@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +11,10 @@ import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
-import org.unsupervisedzoo.zoo.EncoderModel;
+import org.unsupervisedzoo.zoo.core.EncoderModel;
 import org.unsupervisedzoo.zoo.classifier.EncoderClassifier;
 import org.unsupervisedzoo.zoo.classifier.LinearProbe;
-import org.unsupervisedzoo.zoo.train.ProgressListener;
+import org.unsupervisedzoo.zoo.core.ProgressListener;
 
 /**
  * {@code classify --encoder <model.zip>}: a digit classifier on the encoder of a model saved by {@code train}
@@ -63,6 +64,7 @@ final class ClassifyCommand implements Command {
         EncoderModel model = saved.command.encoderModel(saved.options, train);
         ComputationGraph clf = EncoderClassifier.builder(model, saved.graph).frozen(o.bool("frozen"))
                 .hiddenSizes(o.integers("hidden")).updater(new Adam(o.real("lr"))).seed(seed).build();
+        clf = Accelerate.accelerate(clf);
         MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
         int batch = Math.min(o.integer("batch"), labelled.count());
         MnistIterator it = ClassifierTraining.labelled(labelled, shape, batch, seed);

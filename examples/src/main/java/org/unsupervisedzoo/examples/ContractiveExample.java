@@ -4,13 +4,12 @@ import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.config.Adam;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
-import org.unsupervisedzoo.zoo.autoencoder.ContractiveAutoencoder;
-import org.unsupervisedzoo.zoo.eval.JacobianNorm;
-import org.unsupervisedzoo.zoo.train.FastAdam;
+import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
+import org.unsupervisedzoo.zoo.contractive.JacobianNorm;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Contractive autoencoder. Per epoch it reports the encoder's squared Jacobian norm on 50 test digits, measured by
@@ -39,7 +38,7 @@ final class ContractiveExample extends AutoencoderRunner {
                 .inputSize(train.pixelCount())
                 .hiddenSizes(o.integers("hidden"))
                 .lambda(o.real("lambda"))
-                .updater(new FastAdam(o.real("lr")))
+                .updater(new Adam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
     }

@@ -1,11 +1,10 @@
 package org.unsupervisedzoo.examples;
 
-import org.nd4j.linalg.learning.config.Adam;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
-import org.unsupervisedzoo.zoo.autoencoder.ConvolutionalAutoencoder;
-import org.unsupervisedzoo.zoo.train.FastAdam;
+import org.unsupervisedzoo.zoo.convolutional.ConvolutionalAutoencoder;
+import org.nd4j.linalg.learning.config.Adam;
 
 /** Convolutional autoencoder on 1x28x28 digits. */
 final class ConvolutionalExample extends AutoencoderRunner {
@@ -38,7 +37,7 @@ final class ConvolutionalExample extends AutoencoderRunner {
                 .filters(o.integers("filters"))
                 .codeSize(o.integer("code"))
                 .decoder(ConvolutionalAutoencoder.Decoder.valueOf(o.string("decoder").toUpperCase()))
-                .updater(new FastAdam(o.real("lr")))
+                .updater(new Adam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
     }

@@ -9,21 +9,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
-import org.unsupervisedzoo.zoo.autoencoder.DenoisingAutoencoder;
-import org.unsupervisedzoo.zoo.eval.ImageMetrics;
-import org.unsupervisedzoo.zoo.noise.CorruptingIterator;
-import org.unsupervisedzoo.zoo.noise.Corruption;
-import org.unsupervisedzoo.zoo.noise.GaussianCorruption;
-import org.unsupervisedzoo.zoo.noise.MaskingCorruption;
-import org.unsupervisedzoo.zoo.noise.OcclusionCorruption;
-import org.unsupervisedzoo.zoo.noise.SaltAndPepperCorruption;
+import org.unsupervisedzoo.zoo.denoising.DenoisingAutoencoder;
+import org.unsupervisedzoo.zoo.denoising.ImageMetrics;
+import org.unsupervisedzoo.zoo.denoising.CorruptingIterator;
+import org.unsupervisedzoo.zoo.denoising.Corruption;
+import org.unsupervisedzoo.zoo.denoising.GaussianCorruption;
+import org.unsupervisedzoo.zoo.denoising.MaskingCorruption;
+import org.unsupervisedzoo.zoo.denoising.OcclusionCorruption;
+import org.unsupervisedzoo.zoo.denoising.SaltAndPepperCorruption;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
-import org.unsupervisedzoo.zoo.train.FastAdam;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Denoising autoencoder. Per epoch it reports the PSNR of corrupted test digits and of their denoised
@@ -75,7 +74,7 @@ final class DenoisingExample extends AutoencoderRunner {
                 .inputSize(train.pixelCount())
                 .hiddenSizes(o.integers("hidden"))
                 .corruption(kerasStyle ? null : noise)
-                .updater(new FastAdam(o.real("lr")))
+                .updater(new Adam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
     }

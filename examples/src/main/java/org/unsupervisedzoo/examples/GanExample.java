@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -13,19 +14,18 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
-import org.unsupervisedzoo.zoo.eval.SampleQuality;
+import org.unsupervisedzoo.zoo.gan.SampleQuality;
 import org.unsupervisedzoo.zoo.gan.Dcgan;
 import org.unsupervisedzoo.zoo.gan.GanFactory;
 import org.unsupervisedzoo.zoo.gan.GanTrainer;
 import org.unsupervisedzoo.zoo.gan.MlpGan;
 import org.unsupervisedzoo.zoo.viz.Charts;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
-import org.unsupervisedzoo.zoo.train.FastAdam;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Trains an MLP GAN or a DCGAN (optionally conditional) on MNIST with {@link GanTrainer} and judges the samples
@@ -85,10 +85,10 @@ public final class GanExample {
             case "mlp":
                 return MlpGan.builder().noiseSize(o.integer("noise")).conditional(classes)
                         .generatorSizes(o.integers("g-hidden")).discriminatorSizes(o.integers("d-hidden"))
-                        .updater(new FastAdam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
+                        .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             case "dcgan":
                 return Dcgan.builder().noiseSize(o.integer("noise")).conditional(classes).filters(o.integers("filters"))
-                        .updater(new FastAdam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
+                        .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             default:
                 throw new IllegalArgumentException("--model must be mlp or dcgan, got '" + o.string("model") + "'");
         }
@@ -126,7 +126,7 @@ public final class GanExample {
         // the trainer, fresh or resumed
         GanTrainer trainer;
         if (o.path("resume") != null) {
-            trainer = GanTrainer.restore(o.path("resume"));
+            trainer = GanTrainer.restore(o.path("resume"), Accelerate::speedUp);
             if (trainer.numClasses() != gan.numClasses() || trainer.noiseSize() != gan.noiseSize()) {
                 throw new IllegalArgumentException("checkpoint " + o.path("resume") + " holds a GAN with " +
                         trainer.numClasses() + " classes and noise " + trainer.noiseSize() + ", not the one asked for");
@@ -134,7 +134,7 @@ public final class GanExample {
             System.out.println("resumed " + o.path("resume") + " after epoch " + trainer.epoch());
         } else {
             trainer = GanTrainer.builder(gan).batchSize(o.integer("batch")).dSteps(o.integer("d-steps"))
-                    .gSteps(o.integer("g-steps")).realLabel(o.real("real-label")).seed(o.integer("seed")).build();
+                    .gSteps(o.integer("g-steps")).realLabel(o.real("real-label")).seed(o.integer("seed")).graphs(Accelerate::init).build();
         }
         System.out.printf("model %s  params G %d  D %d  data %s  train %d  test %d  out %s%n", gan.name(),
                 trainer.generator().numParams(), trainer.discriminator().numParams(), source.description(),

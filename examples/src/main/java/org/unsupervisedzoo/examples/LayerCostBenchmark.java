@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,10 +13,10 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
-import org.unsupervisedzoo.zoo.autoencoder.ContractiveAutoencoder;
-import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
+import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
+import org.unsupervisedzoo.zoo.sparse.SparseAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
-import org.unsupervisedzoo.zoo.train.ReconstructionIterator;
+import org.unsupervisedzoo.zoo.core.ReconstructionIterator;
 
 /**
  * The cost of each custom layer: training throughput of a model with its custom SameDiff piece against the same
@@ -100,7 +101,7 @@ final class LayerCostBenchmark {
     }
 
     private static double throughput(AutoencoderFactory factory, List<MultiDataSet> batches, int warmup) {
-        ComputationGraph g = factory.init();
+        ComputationGraph g = Accelerate.init(factory);
         int heads = factory.penaltyHeads();
         long examples = 0;
         long t0 = 0;
@@ -129,7 +130,7 @@ final class LayerCostBenchmark {
         for (int r = 0; r < rounds; r++) {
             dense.add(msPerStep(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(20)
                     .activation(Activation.IDENTITY).build(), false));
-            reparam.add(msPerStep(new org.unsupervisedzoo.zoo.layers.ReparameterizationLayer(20), false));
+            reparam.add(msPerStep(new org.unsupervisedzoo.zoo.vae.ReparameterizationLayer(20), false));
             kl.add(msPerStep(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(20)
                     .activation(Activation.IDENTITY).build(), true));
         }
@@ -149,7 +150,7 @@ final class LayerCostBenchmark {
                                 org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nOut(20)
                                 .activation(Activation.IDENTITY).build(), "mid");
         if (klHead) {
-            b.addLayer("kl", new org.unsupervisedzoo.zoo.layers.GaussianKLPenalty(30, 1), "d").setOutputs("out", "kl");
+            b.addLayer("kl", new org.unsupervisedzoo.zoo.vae.GaussianKLPenalty(30, 1), "d").setOutputs("out", "kl");
         } else {
             b.setOutputs("out");
         }

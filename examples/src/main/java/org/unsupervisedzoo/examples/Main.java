@@ -72,7 +72,7 @@ public final class Main {
         System.setProperty("java.awt.headless", "true");
         // ND4J's thread pools: the zoo's defaults (ZooRuntime: 1 thread for ND4J's ops, 1 for BLAS) unless
         // OMP_NUM_THREADS or ZOO_THREADS says otherwise; applied before any command touches ND4J
-        org.unsupervisedzoo.zoo.train.ZooRuntime.applyDefaults();
+        org.unsupervisedzoo.zoo.core.ZooRuntime.applyDefaults();
         int status = run(args, System.out, System.err);
         if (status != 0) {
             System.exit(status);

@@ -11,9 +11,9 @@ import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
-import org.unsupervisedzoo.zoo.eval.LeNet;
-import org.unsupervisedzoo.zoo.eval.SampleQuality;
-import org.unsupervisedzoo.zoo.train.ProgressListener;
+import org.unsupervisedzoo.zoo.classifier.LeNet;
+import org.unsupervisedzoo.zoo.gan.SampleQuality;
+import org.unsupervisedzoo.zoo.core.ProgressListener;
 
 /**
  * Trains the LeNet-style judge of the GAN measures once and saves it ({@code lenet.zip}); prints its test accuracy,

@@ -3,7 +3,7 @@ package org.unsupervisedzoo.examples;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.unsupervisedzoo.datasets.LabelledImages;
-import org.unsupervisedzoo.zoo.EncoderModel;
+import org.unsupervisedzoo.zoo.core.EncoderModel;
 
 /**
  * A {@code train} command: it trains one zoo model and saves it with a {@link RunRecord}, so that {@code evaluate},

@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ public final class RbmExample implements ModelCommand {
 
     /** The RBM of a run: its hidden probabilities are the features ({@code --visible bernoulli} only). */
     @Override
-    public org.unsupervisedzoo.zoo.EncoderModel encoderModel(Options o, LabelledImages data) {
+    public org.unsupervisedzoo.zoo.core.EncoderModel encoderModel(Options o, LabelledImages data) {
         if (!o.string("visible").equalsIgnoreCase("bernoulli")) {
             throw new CliException("a Gaussian RBM's encoder reads standardized pixels; classifiers here feed raw"
                     + " pixels, so only --visible bernoulli RBMs can be used");
@@ -153,7 +154,7 @@ public final class RbmExample implements ModelCommand {
         Files.createDirectories(out);
 
         RBM rbm = factory(o, trainData);
-        ComputationGraph graph = o.path("load") == null ? rbm.init()
+        ComputationGraph graph = o.path("load") == null ? Accelerate.init(rbm)
                 : ModelSerializer.restoreComputationGraph(o.path("load").toFile(), true);
         if (o.path("load") != null) {
             org.deeplearning4j.nn.conf.graph.GraphVertex v = graph.getConfiguration().getVertices().get(RBM.RBM_LAYER);
@@ -242,7 +243,7 @@ public final class RbmExample implements ModelCommand {
         }
 
         Path model = out.resolve("model.zip");
-        ModelSerializer.writeModel(graph, model.toFile(), true);
+        ModelSerializer.writeModel(Accelerate.toStock(graph), model.toFile(), true); // loads in a plain DL4J project
         new RunRecord("rbm", rbm.name(), o.explicitArgs()).addTo(model);
         System.out.println("wrote " + model);
         for (Path p : pictures(rbm, params, testAll, out, seed, standardize)) {

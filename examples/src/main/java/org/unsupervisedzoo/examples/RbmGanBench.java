@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -78,7 +79,7 @@ final class RbmGanBench {
         if (model.equals(RBM_MODEL)) {
             RBM rbm = RbmExample.factory(mo, train);
             MnistIterator it = MnistIterator.builder(train).batchSize(batch).seed(mo.integer("seed")).build();
-            ComputationGraph graph = rbm.init();
+            ComputationGraph graph = Accelerate.init(rbm);
             // as the runner trains: the fused step where it applies (the defaults), else graph.fit on RbmIterator
             if (RbmTrainer.unsupported(rbm, graph) == null) {
                 RbmTrainer trainer = new RbmTrainer(rbm, graph, mo.integer("seed") + 1);

@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
-import org.unsupervisedzoo.zoo.EncoderModel;
+import org.unsupervisedzoo.zoo.core.EncoderModel;
 import org.unsupervisedzoo.zoo.classifier.EncoderClassifier;
 
 /**
@@ -96,6 +97,7 @@ final class SemiSupervisedCommand implements Command {
                                     : EncoderClassifier.builder(model, saved.graph).frozen(mode.equals("frozen"));
                             ComputationGraph clf = b.hiddenSizes(o.integers("hidden"))
                                     .updater(new Adam(o.real("lr"))).seed(s).build();
+                            clf = Accelerate.accelerate(clf);
                             ClassifierTraining.trainSteps(clf, labelled, shape, steps, o.integer("batch"), s);
                             double error = 1 - ClassifierTraining.accuracy(clf, test, shape);
                             double seconds = (System.nanoTime() - t0) / 1e9;

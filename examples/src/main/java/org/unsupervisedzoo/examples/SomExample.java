@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -119,7 +120,7 @@ public final class SomExample implements ModelCommand {
         Path out = o.path("out");
         Files.createDirectories(out);
 
-        ComputationGraph graph = som.init();
+        ComputationGraph graph = Accelerate.init(som);
         som.initialize(graph, allTrain.getFeatures(), seed);
         SomIterator it = som.iterator(train, graph);
         System.out.printf("model %s  map %s  params %d  data %s  train %d  test %d  out %s%n", som.name(),
@@ -155,7 +156,7 @@ public final class SomExample implements ModelCommand {
                 err[0], err[1]);
 
         Path model = out.resolve("model.zip");
-        ModelSerializer.writeModel(graph, model.toFile(), true);
+        ModelSerializer.writeModel(Accelerate.toStock(graph), model.toFile(), true); // loads in a plain DL4J project
         new RunRecord("som", som.name(), o.explicitArgs()).addTo(model);
         System.out.println("wrote " + model);
         boolean hex = som.grid().topology() == Topology.HEXAGONAL;

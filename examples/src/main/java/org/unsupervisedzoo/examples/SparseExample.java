@@ -3,12 +3,11 @@ package org.unsupervisedzoo.examples;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Adam;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
-import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
-import org.unsupervisedzoo.zoo.train.FastAdam;
+import org.unsupervisedzoo.zoo.sparse.SparseAutoencoder;
+import org.nd4j.linalg.learning.config.Adam;
 
 /** Sparse autoencoder (KL, L1 or k-sparse). Per epoch it reports the mean code activation on test digits. */
 final class SparseExample extends AutoencoderRunner {
@@ -42,7 +41,7 @@ final class SparseExample extends AutoencoderRunner {
                 .beta(o.real("beta"))
                 .l1Activity(o.real("l1"))
                 .k(o.integer("k"))
-                .updater(new FastAdam(o.real("lr")))
+                .updater(new Adam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
     }

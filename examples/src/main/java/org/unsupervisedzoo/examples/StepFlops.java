@@ -10,7 +10,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.unsupervisedzoo.zoo.layers.ContractiveDenseLayer;
+import org.unsupervisedzoo.zoo.contractive.ContractiveDenseLayer;
 
 /**
  * The matrix and convolution work of one training step, counted from a graph's configuration: {@code 2 m n k}

@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,7 +26,7 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
-import org.unsupervisedzoo.zoo.train.ZooRuntime;
+import org.unsupervisedzoo.zoo.core.ZooRuntime;
 
 /**
  * {@code bench-torch}: each zoo model against a PyTorch CPU twin of the same architecture, batch and optimiser
@@ -152,7 +153,7 @@ final class TorchBenchmark {
         if (it.asyncSupported()) { // as ComputationGraph.fit(iterator) does: batches prefetched on a second thread
             it = new AsyncMultiDataSetIterator(it, 2, true);
         }
-        ComputationGraph graph = factory.init();
+        ComputationGraph graph = Accelerate.init(factory);
 
         MultiDataSetIterator batches = it;
         MultiDataSet[] last = new MultiDataSet[1];
@@ -303,11 +304,11 @@ final class TorchBenchmark {
             for (StackTraceElement f : stack) {
                 String c = f.getClassName();
                 if (c.startsWith("org.deeplearning4j.nn.updater") || c.startsWith("org.nd4j.linalg.learning")
-                        || c.startsWith("org.unsupervisedzoo.zoo.train.FastAdam")) {
+                        || c.startsWith("org.unsupervisedzoo.zoo.fast.FastAdam")) {
                     return "updater";
                 }
                 if (c.startsWith("org.unsupervisedzoo.datasets") || c.startsWith("org.unsupervisedzoo.zoo.train")
-                        || c.startsWith("org.unsupervisedzoo.zoo.autoencoder.VaeIterator")) {
+                        || c.startsWith("org.unsupervisedzoo.zoo.vae.VaeIterator")) {
                     return "data";
                 }
                 if ((c.startsWith("org.deeplearning4j.nn.layers") || c.startsWith("org.deeplearning4j.nn.graph.vertex")

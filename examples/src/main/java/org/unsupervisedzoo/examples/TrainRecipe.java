@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
  *
  * <pre>{@code
  * TrainRecipe r = TrainRecipe.parse("sparse", List.of("--data", "sample", "--epochs", "2"));
- * ComputationGraph g = r.factory().init();
+ * ComputationGraph g = Accelerate.init(r.factory());
  * ... train g on r.trainData() in the shape r.trainIterator(batch) yields ...
  * r.save(g, Path.of("output/sparse-spark/model.zip"));
  * }</pre>

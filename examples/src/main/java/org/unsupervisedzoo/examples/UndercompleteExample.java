@@ -1,11 +1,10 @@
 package org.unsupervisedzoo.examples;
 
-import org.nd4j.linalg.learning.config.Adam;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.ReconstructionLoss;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
-import org.unsupervisedzoo.zoo.train.FastAdam;
+import org.nd4j.linalg.learning.config.Adam;
 
 /** Deep undercomplete autoencoder, 784-128-64-32-64-128-784 by default. */
 final class UndercompleteExample extends AutoencoderRunner {
@@ -31,7 +30,7 @@ final class UndercompleteExample extends AutoencoderRunner {
                 .inputSize(train.pixelCount())
                 .hiddenSizes(o.integers("hidden"))
                 .loss(ReconstructionLoss.valueOf(o.string("loss").toUpperCase()))
-                .updater(new FastAdam(o.real("lr")))
+                .updater(new Adam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
     }

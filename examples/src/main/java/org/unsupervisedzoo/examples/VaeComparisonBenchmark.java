@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,9 +19,9 @@ import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
-import org.unsupervisedzoo.zoo.autoencoder.VAE;
-import org.unsupervisedzoo.zoo.autoencoder.VaeIterator;
-import org.unsupervisedzoo.zoo.eval.VaeMetrics;
+import org.unsupervisedzoo.zoo.vae.VAE;
+import org.unsupervisedzoo.zoo.vae.VaeIterator;
+import org.unsupervisedzoo.zoo.vae.VaeMetrics;
 
 /**
  * The zoo's {@link VAE} side by side with DL4J's built-in
@@ -66,7 +67,7 @@ final class VaeComparisonBenchmark {
 
         VAE vae = VAE.builder().inputSize(train.pixelCount()).hiddenSizes(hidden).latentSize(latent).seed(seed)
                 .build();
-        ComputationGraph ours = vae.init();
+        ComputationGraph ours = Accelerate.init(vae);
         VaeIterator oursIt = new VaeIterator(trainIt, vae, seed);
 
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3))

@@ -11,16 +11,15 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
-import org.unsupervisedzoo.zoo.autoencoder.VAE;
-import org.unsupervisedzoo.zoo.autoencoder.VaeIterator;
-import org.unsupervisedzoo.zoo.eval.VaeMetrics;
+import org.unsupervisedzoo.zoo.vae.VAE;
+import org.unsupervisedzoo.zoo.vae.VaeIterator;
+import org.unsupervisedzoo.zoo.vae.VaeMetrics;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
 import org.unsupervisedzoo.zoo.viz.ScatterPlot;
-import org.unsupervisedzoo.zoo.train.FastAdam;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Variational autoencoder, 784-400-20 by default. Losses are in nats per example: {@code train_loss} is the mean
@@ -65,7 +64,7 @@ final class VaeExample extends AutoencoderRunner {
                 .likelihood(VAE.Likelihood.valueOf(o.string("likelihood").toUpperCase()))
                 .beta(o.real("beta"))
                 .samplesPerExample(o.integer("samples"))
-                .updater(new FastAdam(o.real("lr")))
+                .updater(new Adam(o.real("lr")))
                 .seed(o.integer("seed"))
                 .build();
         return vae;

@@ -16,7 +16,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.unsupervisedzoo.zoo.eval.LeNet;
+import org.unsupervisedzoo.zoo.classifier.LeNet;
 
 /** The gan runner on the bundled sample with tiny settings: epoch lines, pictures, checkpoint and resume. */
 class GanExampleTest {
@@ -126,9 +126,9 @@ class GanExampleTest {
         for (int i = 0; i < 40; i++) {
             grouped.putScalar(i, i / 4, 1.0);
         }
-        double groupedScore = org.unsupervisedzoo.zoo.eval.SampleQuality.inceptionScore(grouped, 4)[0];
+        double groupedScore = org.unsupervisedzoo.zoo.gan.SampleQuality.inceptionScore(grouped, 4)[0];
         assertTrue(groupedScore < 3, "grouped by class, each split holds 2-3 classes: " + groupedScore);
-        assertEquals(10.0, org.unsupervisedzoo.zoo.eval.SampleQuality.inceptionScore(grouped.getRows(rows), 4)[0],
+        assertEquals(10.0, org.unsupervisedzoo.zoo.gan.SampleQuality.inceptionScore(grouped.getRows(rows), 4)[0],
                 1e-6);
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.junit.jupiter.api.Test;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
-import org.unsupervisedzoo.zoo.autoencoder.ConvolutionalAutoencoder;
+import org.unsupervisedzoo.zoo.convolutional.ConvolutionalAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
 
 /** bench-torch: the FLOP count from a configuration, and one DL4J run on the bundled sample. */

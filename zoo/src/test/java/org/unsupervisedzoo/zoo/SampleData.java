@@ -7,7 +7,7 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
-import org.unsupervisedzoo.zoo.train.ReconstructionIterator;
+import org.unsupervisedzoo.zoo.core.ReconstructionIterator;
 
 /** The bundled MNIST sample for model tests, loaded once. */
 public final class SampleData {

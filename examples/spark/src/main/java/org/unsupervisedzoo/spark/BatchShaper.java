@@ -7,9 +7,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
-import org.unsupervisedzoo.zoo.autoencoder.VAE;
-import org.unsupervisedzoo.zoo.autoencoder.VaeIterator;
-import org.unsupervisedzoo.zoo.train.ReconstructionIterator;
+import org.unsupervisedzoo.zoo.vae.VAE;
+import org.unsupervisedzoo.zoo.vae.VaeIterator;
+import org.unsupervisedzoo.zoo.core.ReconstructionIterator;
 
 /**
  * Turns one batch of MNIST images ({@code DataSet}: features, and class labels or clean targets) into the MultiDataSet a zoo graph

@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.spark;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -248,7 +249,7 @@ public final class SparkTrain {
                     + " the default (corruption inside the graph)");
         }
         Files.createDirectories(out);
-        ComputationGraph graph = recipe.factory().init();
+        ComputationGraph graph = Accelerate.init(recipe.factory());
         int epochs = recipe.integer("epochs");
         long seed = recipe.integer("seed");
         int examples = recipe.trainData().count();

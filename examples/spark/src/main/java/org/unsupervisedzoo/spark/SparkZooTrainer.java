@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.spark;
 
+import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
-import org.unsupervisedzoo.zoo.Checks;
+import org.unsupervisedzoo.zoo.core.Checks;
 
 /**
  * Trains a zoo graph on Spark through DL4J's own Spark integration: {@link ParameterAveragingTrainingMaster}
@@ -34,7 +35,7 @@ import org.unsupervisedzoo.zoo.Checks;
  *
  * <pre>{@code
  * SparkZooTrainer t = SparkZooTrainer.builder().mode(Mode.AVERAGING).workers(2).batchPerWorker(32).build();
- * ComputationGraph trained = t.fit(sc, factory.init(), MnistBatches.rdd(sc, train, FLAT, 32, 2, 1),
+ * ComputationGraph trained = t.fit(sc, Accelerate.init(factory), MnistBatches.rdd(sc, train, FLAT, 32, 2, 1),
  *         BatchShaper.of(factory, false), 5, (epoch, graph, score, seconds) -> { });
  * }</pre>
  *

@@ -29,10 +29,10 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
-import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
+import org.unsupervisedzoo.zoo.sparse.SparseAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
-import org.unsupervisedzoo.zoo.autoencoder.VAE;
-import org.unsupervisedzoo.zoo.layers.KLSparsityPenalty;
+import org.unsupervisedzoo.zoo.vae.VAE;
+import org.unsupervisedzoo.zoo.sparse.KLSparsityPenalty;
 
 /** DL4J's Spark training of zoo graphs in local[2] (loopback only, no UI), on batches of the bundled sample. */
 class SparkZooTrainerTest {

@@ -9,7 +9,7 @@ public abstract class DenseAutoencoder<B extends DenseAutoencoderBuilder<B>> imp
     protected final B b;
 
     protected DenseAutoencoder(B b) {
-        this.b = b;
+        this.b = b.copy();
     }
 
     @Override

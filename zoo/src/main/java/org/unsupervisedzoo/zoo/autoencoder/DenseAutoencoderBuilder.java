@@ -6,10 +6,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.activations.Activation;
-import org.unsupervisedzoo.zoo.Checks;
-import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
-import org.unsupervisedzoo.zoo.layers.CachedOutputLayer;
-import org.unsupervisedzoo.zoo.ZooBuilder;
+import org.unsupervisedzoo.zoo.core.Checks;
+import org.unsupervisedzoo.zoo.core.ZooBuilder;
 
 /**
  * The fields of a symmetric MLP autoencoder, shared by the dense zoo autoencoders, and the helpers that lay
@@ -73,16 +71,27 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
     }
 
     /** The weight initialisation, for custom layers that do not take it from the global configuration. */
-    org.deeplearning4j.nn.weights.WeightInit weightInitSetting() {
+    public org.deeplearning4j.nn.weights.WeightInit weightInitSetting() {
         return weightInit;
     }
 
-    int codeSize() {
+    /** The code's activation (for factories of other packages that build the code layer themselves). */
+    public Activation codeActivationSetting() {
+        return codeActivation;
+    }
+
+    /** The number of dense layers of the encoder, the code layer included. */
+    public int encoderDepth() {
+        return hiddenSizes.length;
+    }
+
+    /** Width of the code. */
+    public int codeSize() {
         return hiddenSizes[hiddenSizes.length - 1];
     }
 
     /** A graph builder with the shared settings and the input declared. */
-    GraphBuilder graphBuilder() {
+    public GraphBuilder graphBuilder() {
         return netBuilder().graphBuilder()
                 .addInputs(Autoencoders.INPUT)
                 .setInputTypes(InputType.feedForward(inputSize));
@@ -95,7 +104,7 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
      * @param hiddenDropout dropout of hidden activations, or null
      * @return the name of the last vertex added (the input if there is none)
      */
-    String addEncoderHidden(GraphBuilder g, IDropout inputNoise, IDropout hiddenDropout) {
+    public String addEncoderHidden(GraphBuilder g, IDropout inputNoise, IDropout hiddenDropout) {
         String prev = Autoencoders.INPUT;
         int width = inputSize;
         for (int i = 0; i < hiddenSizes.length - 1; i++) {
@@ -108,7 +117,7 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
     }
 
     /** Width of the input of the code layer. */
-    int codeInputSize() {
+    public int codeInputSize() {
         return hiddenSizes.length > 1 ? hiddenSizes[hiddenSizes.length - 2] : inputSize;
     }
 
@@ -117,7 +126,7 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
      *
      * @param code the vertex holding the code
      */
-    void addDecoder(GraphBuilder g, String code, IDropout hiddenDropout) {
+    public void addDecoder(GraphBuilder g, String code, IDropout hiddenDropout) {
         String prev = code;
         int width = codeSize();
         for (int i = hiddenSizes.length - 2; i >= 0; i--) {
@@ -126,14 +135,20 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
             prev = name;
             width = hiddenSizes[i];
         }
-        g.addLayer(Autoencoders.RECONSTRUCTION, new CachedOutputLayer(new OutputLayer.Builder(loss.lossFunction())
-                .nIn(width).nOut(inputSize)
-                .activation(outputActivation)
-                .dropOut(hiddenDropout)), prev);
+        OutputLayer.Builder out = new OutputLayer.Builder(loss.lossFunction()).nIn(width).nOut(inputSize)
+                .activation(outputActivation);
+        if (hiddenDropout != null) {
+            out.dropOut(hiddenDropout);
+        }
+        g.addLayer(Autoencoders.RECONSTRUCTION, out.build(), prev);
     }
 
-    static DenseLayer dense(int nIn, int nOut, Activation activation, IDropout inputDropout) {
-        // DL4J's dense layer, keeping its pre-activation for the backward pass (one matrix product fewer a step)
-        return CachedDenseLayer.of(nIn, nOut, activation, inputDropout);
+    /** DL4J's dense layer {@code [nIn] -> [nOut]}, with an input dropout or corruption (training only) if not null. */
+    public static DenseLayer dense(int nIn, int nOut, Activation activation, IDropout inputDropout) {
+        DenseLayer.Builder layer = new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(activation);
+        if (inputDropout != null) {
+            layer.dropOut(inputDropout);
+        }
+        return layer.build();
     }
 }

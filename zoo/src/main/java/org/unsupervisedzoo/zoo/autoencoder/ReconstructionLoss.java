@@ -2,7 +2,7 @@ package org.unsupervisedzoo.zoo.autoencoder;
 
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
-import org.unsupervisedzoo.zoo.layers.FusedBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 
 /** How an autoencoder scores its reconstruction of an input in [0,1]. */
 public enum ReconstructionLoss {
@@ -38,6 +38,6 @@ public enum ReconstructionLoss {
      * logits in a few fused ops; the same values wherever DL4J's clipping at 1e-5 is idle), for MSE DL4J's own.
      */
     public ILossFunction lossFunction() {
-        return this == BCE ? new FusedBinaryXENT() : dl4j.getILossFunction();
+        return this == BCE ? new LossBinaryXENT() : dl4j.getILossFunction();
     }
 }

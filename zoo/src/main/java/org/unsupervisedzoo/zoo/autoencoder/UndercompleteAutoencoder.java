@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.unsupervisedzoo.zoo.Checks;
+import org.unsupervisedzoo.zoo.core.Checks;
 
 /**
  * Deep undercomplete autoencoder: a symmetric MLP that squeezes its input through a narrow code and
@@ -95,7 +95,7 @@ public final class UndercompleteAutoencoder extends DenseAutoencoder<Undercomple
     /**
      * Hyper-parameters, each with its default: those of {@link DenseAutoencoderBuilder} (inputSize 784,
      * hiddenSizes [128, 64, 32], activation RELU, codeActivation RELU, outputActivation SIGMOID, loss BCE) and
-     * {@link org.unsupervisedzoo.zoo.ZooBuilder} (updater Adam(1e-3), weightInit XAVIER, l1 0, l2 0,
+     * {@link org.unsupervisedzoo.zoo.core.ZooBuilder} (updater Adam(1e-3), weightInit XAVIER, l1 0, l2 0,
      * weightDecay 0, seed 12345, dataType FLOAT), plus dropout.
      */
     public static final class Builder extends DenseAutoencoderBuilder<Builder> {

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.unsupervisedzoo.zoo.core.GraphIO;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.unsupervisedzoo.zoo.ZooModelFactory;
+import org.unsupervisedzoo.zoo.core.ZooModelFactory;
 
 /**
  * One model of the catalog: what it is, and its default configuration(s). Most models have one configuration (the
@@ -23,10 +25,13 @@ public final class CatalogEntry {
     private final String reference;
     private final Supplier<? extends ZooModelFactory> defaults;
     private final Supplier<Map<String, ComputationGraphConfiguration>> parts;
+    private final BiFunction<String, Boolean, List<GraphIO>> io;
 
     private CatalogEntry(String name, String family, String description, String reference,
                          Supplier<? extends ZooModelFactory> defaults,
-                         Supplier<Map<String, ComputationGraphConfiguration>> parts) {
+                         Supplier<Map<String, ComputationGraphConfiguration>> parts,
+                         BiFunction<String, Boolean, List<GraphIO>> io) {
+        this.io = io;
         this.name = name;
         this.family = family;
         this.description = description;
@@ -39,14 +44,19 @@ public final class CatalogEntry {
     public static CatalogEntry of(String family, String description, String reference,
                                   Supplier<? extends ZooModelFactory> defaults) {
         return new CatalogEntry(defaults.get().name(), family, description, reference, defaults,
-                () -> Map.of("", defaults.get().conf()));
+                () -> Map.of("", defaults.get().conf()),
+                (part, inputs) -> inputs ? defaults.get().inputs() : defaults.get().outputs());
     }
 
-    /** A model of several named graphs (e.g. {@code generator}, {@code discriminator}). */
+    /**
+     * A model of several named graphs (e.g. {@code generator}, {@code discriminator}); {@code io.apply(part, true)}
+     * lists a part's inputs, {@code io.apply(part, false)} its outputs.
+     */
     public static CatalogEntry ofParts(String name, String family, String description, String reference,
                                        Supplier<? extends ZooModelFactory> defaults,
-                                       Supplier<Map<String, ComputationGraphConfiguration>> parts) {
-        return new CatalogEntry(name, family, description, reference, defaults, parts);
+                                       Supplier<Map<String, ComputationGraphConfiguration>> parts,
+                                       BiFunction<String, Boolean, List<GraphIO>> io) {
+        return new CatalogEntry(name, family, description, reference, defaults, parts, io);
     }
 
     /** Lowercase name, e.g. {@code variational-autoencoder}. */
@@ -77,6 +87,16 @@ public final class CatalogEntry {
     /** Shape of one input example of the default model. */
     public long[] inputShape() {
         return defaults.get().inputShape();
+    }
+
+    /** Every input of part {@code part}'s graph ({@code ""} for a one-graph model), in the graph's order. */
+    public List<GraphIO> inputs(String part) {
+        return io.apply(part, true);
+    }
+
+    /** Every output of part {@code part}'s graph, in the graph's order. */
+    public List<GraphIO> outputs(String part) {
+        return io.apply(part, false);
     }
 
     /** The default configurations by part name ({@code ""} for a one-graph model), freshly built. */

@@ -7,8 +7,8 @@ import org.deeplearning4j.zoo.ModelMetaData;
 import org.deeplearning4j.zoo.PretrainedType;
 import org.deeplearning4j.zoo.ZooModel;
 import org.deeplearning4j.zoo.ZooType;
-import org.unsupervisedzoo.zoo.Checks;
-import org.unsupervisedzoo.zoo.ZooModelFactory;
+import org.unsupervisedzoo.zoo.core.Checks;
+import org.unsupervisedzoo.zoo.core.ZooModelFactory;
 
 /**
  * A zoo model as DL4J's own {@link ZooModel}, for code written against DL4J's zoo ({@code ZooModel},

@@ -11,13 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.unsupervisedzoo.zoo.autoencoder.ContractiveAutoencoder;
-import org.unsupervisedzoo.zoo.autoencoder.ConvolutionalAutoencoder;
-import org.unsupervisedzoo.zoo.autoencoder.DenoisingAutoencoder;
-import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
+import org.unsupervisedzoo.zoo.core.GraphIO;
+import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
+import org.unsupervisedzoo.zoo.convolutional.ConvolutionalAutoencoder;
+import org.unsupervisedzoo.zoo.denoising.DenoisingAutoencoder;
+import org.unsupervisedzoo.zoo.sparse.SparseAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
-import org.unsupervisedzoo.zoo.autoencoder.VAE;
-import org.unsupervisedzoo.zoo.eval.LeNet;
+import org.unsupervisedzoo.zoo.vae.VAE;
+import org.unsupervisedzoo.zoo.classifier.LeNet;
 import org.unsupervisedzoo.zoo.gan.Dcgan;
 import org.unsupervisedzoo.zoo.gan.GanFactory;
 import org.unsupervisedzoo.zoo.gan.MlpGan;
@@ -99,6 +100,16 @@ public final class ZooCatalog {
             parts.put("discriminator", g.discriminatorConf());
             parts.put("combined", g.conf());
             return parts;
+        }, (part, inputs) -> {
+            GanFactory g = defaults.get();
+            switch (part) {
+                case "generator":
+                    return inputs ? g.inputs() : g.generatorOutputs();
+                case "discriminator":
+                    return inputs ? g.discriminatorInputs() : g.discriminatorOutputs();
+                default:
+                    return inputs ? g.inputs() : g.outputs();
+            }
         });
     }
 
@@ -163,10 +174,19 @@ public final class ZooCatalog {
             sb.append("  {\"name\": ").append(quote(e.name()))
                     .append(", \"family\": ").append(quote(e.family()))
                     .append(", \"description\": ").append(quote(e.description()))
-                    .append(", \"inputShape\": ").append(Arrays.toString(e.inputShape()))
                     .append(", \"customLayers\": ").append(quoteAll(e.customLayers()))
-                    .append(", \"files\": ").append(quoteAll(e.fileNames()))
-                    .append(", \"reference\": ").append(quote(e.reference())).append('}')
+                    .append(", \"reference\": ").append(quote(e.reference()))
+                    .append(",\n   \"graphs\": [");
+            List<String> parts = new ArrayList<>(e.configurations().keySet());
+            for (int j = 0; j < parts.size(); j++) {
+                String part = parts.get(j);
+                sb.append("\n    {\"part\": ").append(quote(part)).append(", \"file\": ")
+                        .append(quote(e.fileName(part)))
+                        .append(",\n     \"inputs\": ").append(ioJson(e.inputs(part)))
+                        .append(",\n     \"outputs\": ").append(ioJson(e.outputs(part))).append('}')
+                        .append(j + 1 < parts.size() ? "," : "");
+            }
+            sb.append("]}")
                     .append(i + 1 < ENTRIES.size() ? ",\n" : "\n");
         }
         return sb.append("]\n").toString();
@@ -197,6 +217,16 @@ public final class ZooCatalog {
         for (Path p : write(Path.of(args.length > 0 ? args[0] : SOURCE_DIR))) {
             System.out.println("wrote " + p);
         }
+    }
+
+    private static String ioJson(List<GraphIO> io) {
+        List<String> items = new ArrayList<>();
+        for (GraphIO g : io) {
+            items.add("\n      {\"name\": " + quote(g.name()) + ", \"shape\": " + Arrays.toString(g.shape())
+                    + ", \"dtype\": \"FLOAT\", \"training\": " + quote(g.training()) + ", \"inference\": "
+                    + quote(g.inference()) + "}");
+        }
+        return "[" + String.join(",", items) + "]";
     }
 
     private static String quote(String s) {

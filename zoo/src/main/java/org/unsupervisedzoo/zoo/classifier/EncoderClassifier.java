@@ -14,8 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.unsupervisedzoo.zoo.Checks;
-import org.unsupervisedzoo.zoo.EncoderModel;
+import org.unsupervisedzoo.zoo.core.Checks;
+import org.unsupervisedzoo.zoo.core.EncoderModel;
 
 /**
  * A classifier on top of a pretrained zoo encoder: the encoder of any {@link EncoderModel} (undercomplete,
@@ -193,7 +193,7 @@ public final class EncoderClassifier {
                     .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build();
             g.addLayer(PREDICTION, out, hiddenSizes.length == 0 ? flatten : null, prev);
             g.setOutputs(PREDICTION);
-            return org.unsupervisedzoo.zoo.train.ViewGradientUpdater.install(g.build()); // DL4J's updater, standard path
+            return g.build();
         }
 
         /** The shape of the encoder's output for one example of {@link #inputShape}. */

@@ -14,7 +14,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.unsupervisedzoo.zoo.Checks;
+import org.unsupervisedzoo.zoo.core.Checks;
 
 /**
  * The linear probe of representation learning: multinomial logistic regression (one softmax layer) trained on the
@@ -118,7 +118,6 @@ public final class LinearProbe {
                         .nOut(y.size(1)).activation(Activation.SOFTMAX).build(), "code")
                 .setOutputs("prediction").build());
         softmax.init();
-        org.unsupervisedzoo.zoo.train.ViewGradientUpdater.install(softmax); // DL4J's updater, standard path
         java.util.Random rng = new java.util.Random(seed);
         int n = (int) x.size(0);
         int[] order = new int[n];

@@ -9,16 +9,14 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
-import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
+import org.unsupervisedzoo.zoo.core.StockLayers;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.unsupervisedzoo.zoo.Checks;
-import org.unsupervisedzoo.zoo.ZooBuilder;
-import org.unsupervisedzoo.zoo.layers.CachedDeconvolution2D;
-import org.unsupervisedzoo.zoo.layers.CachedConvolutionLayer;
+import org.unsupervisedzoo.zoo.core.Checks;
+import org.unsupervisedzoo.zoo.core.ZooBuilder;
 
 /**
  * Deep convolutional GAN (Radford et al. 2016) on images {@code [batch, channels, height, width]} (NCHW): a
@@ -71,7 +69,7 @@ public final class Dcgan extends Gan {
     private final Builder b;
 
     private Dcgan(Builder b) {
-        this.b = b;
+        this.b = b.copy();
     }
 
     public static Builder builder() {
@@ -120,7 +118,7 @@ public final class Dcgan extends Gan {
         }
         // dense projection to the smallest feature map, with G's widest filters
         String first = generatorLayer(1);
-        prev = hidden(g, first, CachedDenseLayer.of(0, (long) b.filters[n - 1] * h * w,
+        prev = hidden(g, first, StockLayers.dense(0, (long) b.filters[n - 1] * h * w,
                 b.generatorBatchNorm ? Activation.IDENTITY : Activation.RELU, null), prev);
         g.addVertex(GENERATOR_RESHAPE, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(h, w,
                 b.filters[n - 1])), prev);
@@ -132,10 +130,10 @@ public final class Dcgan extends Gan {
                     .nOut(last ? b.channels : b.filters[n - 1 - j]);
             // the zoo's transposed convolution: DL4J's maths and parameters, computed by im2col/col2im and gemm
             if (last) {
-                g.addLayer(IMAGE, new CachedDeconvolution2D(deconv.activation(Activation.TANH)), prev);
+                g.addLayer(IMAGE, deconv.activation(Activation.TANH).build(), prev);
             } else {
-                prev = hidden(g, generatorLayer(j + 1), new CachedDeconvolution2D(deconv.activation(
-                        b.generatorBatchNorm ? Activation.IDENTITY : Activation.RELU)), prev);
+                prev = hidden(g, generatorLayer(j + 1), deconv.activation(
+                        b.generatorBatchNorm ? Activation.IDENTITY : Activation.RELU).build(), prev);
             }
         }
     }
@@ -154,7 +152,7 @@ public final class Dcgan extends Gan {
     void addDiscriminator(GraphBuilder g, UnaryOperator<Layer> layer) {
         String prev = IMAGE;
         if (conditional()) {
-            g.addLayer(DISCRIMINATOR_LABEL, layer.apply(CachedDenseLayer.of(0, (long) b.height * b.width,
+            g.addLayer(DISCRIMINATOR_LABEL, layer.apply(StockLayers.dense(0, (long) b.height * b.width,
                     Activation.IDENTITY, null)), LABEL);
             g.addVertex(DISCRIMINATOR_LABEL_MAP, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(b.height,
                     b.width, 1)), DISCRIMINATOR_LABEL);
@@ -163,11 +161,11 @@ public final class Dcgan extends Gan {
         }
         for (int i = 0; i < b.filters.length; i++) {
             String name = discriminatorLayer(i + 1);
-            g.addLayer(name, layer.apply(new CachedConvolutionLayer(new ConvolutionLayer.Builder(b.kernelSize,
-                    b.kernelSize).stride(2, 2).nOut(b.filters[i]).activation(leaky()))), prev);
+            g.addLayer(name, layer.apply(new ConvolutionLayer.Builder(b.kernelSize,
+                    b.kernelSize).stride(2, 2).nOut(b.filters[i]).activation(leaky()).build()), prev);
             prev = name;
         }
-        g.addLayer(LOGIT, layer.apply(CachedDenseLayer.of(0, 1, Activation.IDENTITY, null)), prev);
+        g.addLayer(LOGIT, layer.apply(StockLayers.dense(0, 1, Activation.IDENTITY, null)), prev);
     }
 
     private IActivation leaky() {

@@ -7,8 +7,8 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.nd4j.linalg.activations.Activation;
-import org.unsupervisedzoo.zoo.layers.FusedBinaryXENT;
-import org.unsupervisedzoo.zoo.ZooBuilder;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.unsupervisedzoo.zoo.core.ZooBuilder;
 
 /**
  * Vertex names shared by the GAN factories, and the assembly of the three graphs from a generator part and a
@@ -92,7 +92,7 @@ public abstract class Gan implements GanFactory {
     }
 
     private static void addScore(GraphBuilder g) {
-        g.addLayer(SCORE, new LossLayer.Builder(new FusedBinaryXENT()).activation(Activation.SIGMOID)
+        g.addLayer(SCORE, new LossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID)
                 .build(), LOGIT);
     }
 }

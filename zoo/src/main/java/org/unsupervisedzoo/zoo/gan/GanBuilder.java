@@ -1,9 +1,9 @@
 package org.unsupervisedzoo.zoo.gan;
 
 import org.nd4j.linalg.learning.config.Adam;
-import org.unsupervisedzoo.zoo.Checks;
-import org.unsupervisedzoo.zoo.ZooBuilder;
-import org.unsupervisedzoo.zoo.train.FastAdam;
+import org.unsupervisedzoo.zoo.core.Checks;
+import org.unsupervisedzoo.zoo.core.ZooBuilder;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The hyper-parameters both GAN factories share, each with its default, plus those of {@link ZooBuilder}; the
@@ -22,7 +22,7 @@ public abstract class GanBuilder<B extends GanBuilder<B>> extends ZooBuilder<B> 
 
     protected GanBuilder(boolean generatorBatchNorm) {
         this.generatorBatchNorm = generatorBatchNorm;
-        this.updater = new FastAdam(2e-4, 0.5, 0.999, 1e-8);
+        this.updater = new Adam(2e-4, 0.5, 0.999, 1e-8);
     }
 
     /** Width of the noise vector z ~ N(0, I). Default 100. */

@@ -1,8 +1,10 @@
 package org.unsupervisedzoo.zoo.gan;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.unsupervisedzoo.zoo.ZooModelFactory;
+import org.unsupervisedzoo.zoo.core.GraphIO;
+import org.unsupervisedzoo.zoo.core.ZooModelFactory;
 
 /**
  * A generative adversarial network as three configurations of one model: the generator G, the discriminator D,
@@ -46,17 +48,52 @@ public interface GanFactory extends ZooModelFactory {
         return new long[] {noiseSize()};
     }
 
+    /** The noise (and label) inputs of {@link #conf()} and {@link #generatorConf()}. */
+    @Override
+    default List<GraphIO> inputs() {
+        GraphIO noise = new GraphIO(Gan.NOISE, new long[] {noiseSize()}, "standard normal noise N(0, I)",
+                "standard normal noise N(0, I)");
+        return conditional() ? List.of(noise, label()) : List.of(noise);
+    }
+
+    /** The image (and label) inputs of {@link #discriminatorConf()}. */
+    default List<GraphIO> discriminatorInputs() {
+        GraphIO image = new GraphIO(Gan.IMAGE, imageShape(), "real images scaled to [-1, 1], or G's samples",
+                "images scaled to [-1, 1]");
+        return conditional() ? List.of(image, label()) : List.of(image);
+    }
+
+    private GraphIO label() {
+        return new GraphIO(Gan.LABEL, new long[] {numClasses()}, "one-hot class labels (of the real images, or asked"
+                + " of G)", "one-hot class labels");
+    }
+
+    /** The outputs of {@link #generatorConf()}. */
+    default List<GraphIO> generatorOutputs() {
+        return GraphIO.outputs(generatorConf(), inputs(), (name, penalty) -> new String[] {
+            "G is not trained alone: train it through the combined graph", "images in [-1, 1] (tanh)"});
+    }
+
+    /** The outputs of {@link #discriminatorConf()}. */
+    default List<GraphIO> discriminatorOutputs() {
+        return GraphIO.outputs(discriminatorConf(), discriminatorInputs(), (name, penalty) -> new String[] {
+            "1 for real images, 0 for G's samples (or a smoothed real label)", "D(x), the probability \"real\""});
+    }
+
+    @Override
+    default String[] describeOutput(String name, boolean penaltyHead) {
+        return new String[] {"1 for every sample (G's non-saturating loss; D's layers are frozen)", "D(G(z))"};
+    }
+
     default ComputationGraph initGenerator() {
         ComputationGraph g = new ComputationGraph(generatorConf());
         g.init();
-        org.unsupervisedzoo.zoo.layers.InputGradients.skipAtNetworkInputs(g);
-        return org.unsupervisedzoo.zoo.train.ViewGradientUpdater.install(g);
+        return g;
     }
 
     default ComputationGraph initDiscriminator() {
         ComputationGraph g = new ComputationGraph(discriminatorConf());
         g.init();
-        org.unsupervisedzoo.zoo.layers.InputGradients.skipAtNetworkInputs(g);
-        return org.unsupervisedzoo.zoo.train.ViewGradientUpdater.install(g);
+        return g;
     }
 }

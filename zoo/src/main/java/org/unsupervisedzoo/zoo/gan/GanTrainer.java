@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.unsupervisedzoo.zoo.Checks;
+import org.unsupervisedzoo.zoo.core.Checks;
 
 /**
  * The adversarial training loop of a {@link GanFactory}: alternating discriminator and generator steps on three
@@ -346,13 +346,23 @@ public final class GanTrainer {
 
     /** A trainer in the state {@link #save} wrote: the next step equals the one the saved trainer would take. */
     public static GanTrainer restore(Path dir) throws IOException {
+        return restore(dir, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #restore(Path)}, with {@code prepare} applied to each restored graph (the zoo's runners pass {@code
+     * Accelerate::speedUp}).
+     */
+    public static GanTrainer restore(Path dir, java.util.function.UnaryOperator<ComputationGraph> prepare)
+            throws IOException {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(dir.resolve("trainer.properties"))) {
             p.load(r);
         }
-        return new GanTrainer(ModelSerializer.restoreComputationGraph(dir.resolve("generator.zip").toFile(), false),
-                ModelSerializer.restoreComputationGraph(dir.resolve("discriminator.zip").toFile(), true),
-                ModelSerializer.restoreComputationGraph(dir.resolve("combined.zip").toFile(), true), p);
+        return new GanTrainer(
+                prepare.apply(ModelSerializer.restoreComputationGraph(dir.resolve("generator.zip").toFile(), false)),
+                prepare.apply(ModelSerializer.restoreComputationGraph(dir.resolve("discriminator.zip").toFile(), true)),
+                prepare.apply(ModelSerializer.restoreComputationGraph(dir.resolve("combined.zip").toFile(), true)), p);
     }
 
     private Properties properties() {
@@ -509,6 +519,12 @@ public final class GanTrainer {
         private double realLabel = 1.0;
         private long seed = 12345;
         private int fixedSamples = 100;
+        private java.util.function.Function<org.deeplearning4j.nn.conf.ComputationGraphConfiguration, ComputationGraph>
+                graphs = conf -> {
+                    ComputationGraph graph = new ComputationGraph(conf);
+                    graph.init();
+                    return graph;
+                };
 
         private Builder(GanFactory gan) {
             this.gan = gan;
@@ -544,6 +560,16 @@ public final class GanTrainer {
             return this;
         }
 
+        /**
+         * How a configuration becomes an initialised graph. Default: DL4J's {@code new ComputationGraph(conf).init()};
+         * the zoo's runners pass {@code Accelerate::init} for the fast twins of DL4J's layers.
+         */
+        public Builder graphs(java.util.function.Function<org.deeplearning4j.nn.conf.ComputationGraphConfiguration,
+                ComputationGraph> graphs) {
+            this.graphs = graphs;
+            return this;
+        }
+
         /** Size of the fixed noise batch drawn every epoch. Default 100 (a 10x10 grid). */
         public Builder fixedSamples(int fixedSamples) {
             this.fixedSamples = fixedSamples;
@@ -560,9 +586,9 @@ public final class GanTrainer {
                 throw new IllegalArgumentException("realLabel must be in (0.5, 1], got " + realLabel);
             }
             Checks.positive("fixedSamples", fixedSamples);
-            ComputationGraph g = gan.initGenerator();
-            ComputationGraph d = gan.initDiscriminator();
-            ComputationGraph c = gan.init();
+            ComputationGraph g = graphs.apply(gan.generatorConf());
+            ComputationGraph d = graphs.apply(gan.discriminatorConf());
+            ComputationGraph c = graphs.apply(gan.conf());
             copyParameters(g, c);
             copyParameters(d, c);
             Properties p = new Properties();

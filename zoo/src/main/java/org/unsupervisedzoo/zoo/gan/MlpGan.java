@@ -5,12 +5,12 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.unsupervisedzoo.zoo.layers.CachedDenseLayer;
+import org.unsupervisedzoo.zoo.core.StockLayers;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.unsupervisedzoo.zoo.Checks;
-import org.unsupervisedzoo.zoo.ZooBuilder;
+import org.unsupervisedzoo.zoo.core.Checks;
+import org.unsupervisedzoo.zoo.core.ZooBuilder;
 
 /**
  * Multilayer-perceptron GAN (Goodfellow et al. 2014) on flat images {@code [batch, height*width*channels]}.
@@ -46,7 +46,7 @@ public final class MlpGan extends Gan {
     private final Builder b;
 
     private MlpGan(Builder b) {
-        this.b = b;
+        this.b = b.copy();
     }
 
     public static Builder builder() {
@@ -93,15 +93,15 @@ public final class MlpGan extends Gan {
         for (int i = 0; i < b.generatorSizes.length; i++) {
             String name = generatorLayer(i + 1);
             if (b.generatorBatchNorm) {
-                g.addLayer(name, CachedDenseLayer.of(0, b.generatorSizes[i], Activation.IDENTITY, null), prev);
+                g.addLayer(name, StockLayers.dense(0, b.generatorSizes[i], Activation.IDENTITY, null), prev);
                 g.addLayer(name + "-bn", new BatchNormalization.Builder().activation(leaky()).build(), name);
                 prev = name + "-bn";
             } else {
-                g.addLayer(name, CachedDenseLayer.of(0, b.generatorSizes[i], leaky(), null), prev);
+                g.addLayer(name, StockLayers.dense(0, b.generatorSizes[i], leaky(), null), prev);
                 prev = name;
             }
         }
-        g.addLayer(IMAGE, CachedDenseLayer.of(0, (long) b.height * b.width * b.channels, Activation.TANH, null), prev);
+        g.addLayer(IMAGE, StockLayers.dense(0, (long) b.height * b.width * b.channels, Activation.TANH, null), prev);
     }
 
     @Override
@@ -113,10 +113,10 @@ public final class MlpGan extends Gan {
         }
         for (int i = 0; i < b.discriminatorSizes.length; i++) {
             String name = discriminatorLayer(i + 1);
-            g.addLayer(name, layer.apply(CachedDenseLayer.of(0, b.discriminatorSizes[i], leaky(), null)), prev);
+            g.addLayer(name, layer.apply(StockLayers.dense(0, b.discriminatorSizes[i], leaky(), null)), prev);
             prev = name;
         }
-        g.addLayer(LOGIT, layer.apply(CachedDenseLayer.of(0, 1, Activation.IDENTITY, null)), prev);
+        g.addLayer(LOGIT, layer.apply(StockLayers.dense(0, 1, Activation.IDENTITY, null)), prev);
     }
 
     private ActivationLReLU leaky() {

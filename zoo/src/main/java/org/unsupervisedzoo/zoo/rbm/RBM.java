@@ -12,9 +12,9 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.unsupervisedzoo.zoo.Checks;
-import org.unsupervisedzoo.zoo.ZooBuilder;
-import org.unsupervisedzoo.zoo.EncoderModel;
+import org.unsupervisedzoo.zoo.core.Checks;
+import org.unsupervisedzoo.zoo.core.ZooBuilder;
+import org.unsupervisedzoo.zoo.core.EncoderModel;
 
 /**
  * Restricted Boltzmann machine (Smolensky 1986; Hinton 2002), trained by contrastive divergence (CD-k) or
@@ -75,7 +75,7 @@ public final class RBM implements EncoderModel {
     private final Builder b;
 
     private RBM(Builder b) {
-        this.b = b;
+        this.b = b.copy();
     }
 
     public static Builder builder() {
@@ -90,6 +90,21 @@ public final class RBM implements EncoderModel {
     @Override
     public long[] inputShape() {
         return new long[] {b.nVisible};
+    }
+
+    /** The data, and the negative particles {@code [nVisible]}. */
+    @Override
+    public java.util.List<org.unsupervisedzoo.zoo.core.GraphIO> inputs() {
+        return java.util.List.of(org.unsupervisedzoo.zoo.core.GraphIO.data(INPUT, inputShape()),
+                new org.unsupervisedzoo.zoo.core.GraphIO(NEGATIVE, inputShape(),
+                        "the visible states of the Gibbs chains: PCD's persistent chains, or CD-k's chains started at"
+                                + " the data (RbmIterator draws them)",
+                        "any array of the data's shape (the data again); use encoderGraph for the hidden units"));
+    }
+
+    @Override
+    public String[] describeOutput(String name, boolean penaltyHead) {
+        return new String[] {"null (no labels)", "its input [data | particles], unchanged"};
     }
 
     public int nVisible() {

@@ -13,7 +13,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.unsupervisedzoo.zoo.train.MappedMultiDataSetIterator;
+import org.unsupervisedzoo.zoo.core.MappedMultiDataSetIterator;
 
 /**
  * Feeds an {@link RBM} graph: for each minibatch {@code v} of the base iterator it draws the negative particles

@@ -14,9 +14,9 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.unsupervisedzoo.zoo.Checks;
-import org.unsupervisedzoo.zoo.layers.PenaltyLayer;
-import org.unsupervisedzoo.zoo.layers.PenaltyLayerImpl;
+import org.unsupervisedzoo.zoo.core.Checks;
+import org.unsupervisedzoo.zoo.core.PenaltyLayer;
+import org.unsupervisedzoo.zoo.core.PenaltyLayerImpl;
 
 /**
  * The training rule of a restricted Boltzmann machine as a SameDiff output layer with the RBM's parameters

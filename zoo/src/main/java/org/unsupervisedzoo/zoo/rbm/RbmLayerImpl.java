@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.unsupervisedzoo.zoo.layers.InputGradients;
-import org.unsupervisedzoo.zoo.layers.PenaltyLayerImpl;
+import org.unsupervisedzoo.zoo.core.InputGradients;
+import org.unsupervisedzoo.zoo.core.PenaltyLayerImpl;
 
 /**
  * Runtime of an {@link RbmLayer}: its score and gradients in a handful of plain ND4J ops instead of a SameDiff

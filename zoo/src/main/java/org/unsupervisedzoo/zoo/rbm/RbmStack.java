@@ -7,7 +7,7 @@ import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.unsupervisedzoo.zoo.Checks;
+import org.unsupervisedzoo.zoo.core.Checks;
 
 /**
  * A stack of RBMs trained greedily layer by layer, as a deep belief net is pretrained (Hinton, Osindero &amp; Teh,

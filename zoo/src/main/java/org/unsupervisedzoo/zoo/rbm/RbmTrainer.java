@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.regularization.Regularization;
-import org.unsupervisedzoo.zoo.layers.FloatViews;
-import org.unsupervisedzoo.zoo.layers.SigmoidMath;
+import org.unsupervisedzoo.zoo.core.FloatViews;
+import org.unsupervisedzoo.zoo.core.SigmoidMath;
 
 /**
  * Trains an {@link RBM} graph's parameters in place with one fused step per minibatch, where the graph's RBM layer

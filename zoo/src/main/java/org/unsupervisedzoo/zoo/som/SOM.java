@@ -11,10 +11,9 @@ import org.nd4j.linalg.eigen.Eigen;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.unsupervisedzoo.zoo.Checks;
-import org.unsupervisedzoo.zoo.ZooBuilder;
-import org.unsupervisedzoo.zoo.ZooModelFactory;
-import org.unsupervisedzoo.zoo.layers.SomLayer;
+import org.unsupervisedzoo.zoo.core.Checks;
+import org.unsupervisedzoo.zoo.core.ZooBuilder;
+import org.unsupervisedzoo.zoo.core.ZooModelFactory;
 
 /**
  * Self-organizing map (Kohonen map): {@code rows x cols} units on a rectangular or hexagonal lattice, each with a
@@ -64,7 +63,7 @@ public final class SOM implements ZooModelFactory {
     private final Builder b;
 
     private SOM(Builder b) {
-        this.b = b;
+        this.b = b.copy();
     }
 
     public static Builder builder() {
@@ -79,6 +78,20 @@ public final class SOM implements ZooModelFactory {
     @Override
     public long[] inputShape() {
         return new long[] {b.inputSize};
+    }
+
+    /** The data, and the neighbourhood radius {@code sigma} as a column {@code [1]}. */
+    @Override
+    public java.util.List<org.unsupervisedzoo.zoo.core.GraphIO> inputs() {
+        return java.util.List.of(org.unsupervisedzoo.zoo.core.GraphIO.data(INPUT, inputShape()),
+                new org.unsupervisedzoo.zoo.core.GraphIO(SIGMA, new long[] {1},
+                        "the radius sigma_t of the schedule, the same in every row (SomIterator feeds it)",
+                        "any positive value (the best-matching unit does not depend on it)"));
+    }
+
+    @Override
+    public String[] describeOutput(String name, boolean penaltyHead) {
+        return new String[] {"null (no labels)", "the distance of each example to each unit, [rows * cols]"};
     }
 
     public SomGrid grid() {

@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.unsupervisedzoo.zoo.train.MappedMultiDataSetIterator;
+import org.unsupervisedzoo.zoo.core.MappedMultiDataSetIterator;
 
 /**
  * Feeds a {@link SOM} graph: features {@code [x, sigma]} with {@code sigma} a column holding the radius schedule's

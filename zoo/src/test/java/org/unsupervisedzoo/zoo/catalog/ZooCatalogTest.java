@@ -21,7 +21,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.unsupervisedzoo.zoo.ZooModelFactory;
+import org.unsupervisedzoo.zoo.core.ZooModelFactory;
 
 class ZooCatalogTest {
     /** The committed JSON folder, seen from the zoo module (the working directory of its tests). */
@@ -83,12 +83,79 @@ class ZooCatalogTest {
         vae.init();
         INDArray x = Nd4j.rand(2, 784);
         assertArrayEquals(new long[] {2, 784}, vae.output(false, x, Nd4j.zeros(2, 20))[0].shape());
-        assertEquals(List.of("ContractiveDenseLayer", "ActivityPenalty", "CachedOutputLayer", "ColumnSubsetVertex").stream().sorted().collect(Collectors.toList()),
+        assertEquals(List.of("ContractiveDenseLayer", "ActivityPenalty", "ColumnSubsetVertex").stream().sorted().collect(Collectors.toList()),
                 ZooCatalog.get("contractive-autoencoder").customLayers());
         IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> ZooCatalog.get("rbn"));
         assertTrue(err.getMessage().contains("'rbn'") && err.getMessage().contains("variational-autoencoder"),
                 err.getMessage());
         assertTrue(ZooCatalog.indexJson().contains("\"name\": \"sparse-autoencoder\""));
+    }
+
+    /**
+     * As a DL4J project would: every shipped JSON names no class of the optional fast package, loads with
+     * {@code fromJson}, initialises, and runs on inputs built from the catalog's shapes alone; its outputs have the
+     * catalog's shapes; a ModelSerializer round trip keeps them; catalog.json is valid JSON listing the same.
+     */
+    @Test
+    void everyShippedGraphRunsOnInputsBuiltFromTheCatalogAlone() throws Exception {
+        org.nd4j.shade.jackson.databind.JsonNode index = new org.nd4j.shade.jackson.databind.ObjectMapper()
+                .readTree(ZooCatalog.resource("catalog.json"));
+        int graphs = 0;
+        for (CatalogEntry e : ZooCatalog.entries()) {
+            for (String part : e.configurations().keySet()) {
+                String what = e.name() + " " + part;
+                String json = ZooCatalog.resource(e.fileName(part));
+                assertTrue(!json.contains("org.unsupervisedzoo.zoo.fast."), what + " names the fast package");
+                ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(json);
+                List<org.unsupervisedzoo.zoo.core.GraphIO> ins = e.inputs(part);
+                List<org.unsupervisedzoo.zoo.core.GraphIO> outs = e.outputs(part);
+                assertEquals(conf.getNetworkInputs(), ins.stream().map(g -> g.name()).toList(), what);
+                assertEquals(conf.getNetworkOutputs(), outs.stream().map(g -> g.name()).toList(), what);
+                ComputationGraph g = new ComputationGraph(conf);
+                g.init();
+                INDArray[] x = new INDArray[ins.size()];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch(3, ins.get(i).shape()));
+                }
+                INDArray[] y = g.output(false, x);
+                for (int i = 0; i < y.length; i++) {
+                    assertArrayEquals(batch(3, outs.get(i).shape()), y[i].shape(), what + " " + outs.get(i).name());
+                }
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                org.deeplearning4j.util.ModelSerializer.writeModel(g, bytes, true);
+                ComputationGraph back = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(
+                        new java.io.ByteArrayInputStream(bytes.toByteArray()), true);
+                INDArray[] z = back.output(false, x);
+                for (int i = 0; i < y.length; i++) {
+                    assertEquals(y[i], z[i], what + " after ModelSerializer");
+                }
+                graphs++;
+            }
+            org.nd4j.shade.jackson.databind.JsonNode listed = null;
+            for (org.nd4j.shade.jackson.databind.JsonNode n : index) {
+                if (n.get("name").asText().equals(e.name())) {
+                    listed = n;
+                }
+            }
+            assertTrue(listed != null, e.name() + " missing from catalog.json");
+            assertEquals(e.configurations().size(), listed.get("graphs").size(), e.name());
+            for (org.nd4j.shade.jackson.databind.JsonNode gr : listed.get("graphs")) {
+                assertEquals(e.inputs(gr.get("part").asText()).size(), gr.get("inputs").size(), e.name());
+                for (org.nd4j.shade.jackson.databind.JsonNode in : gr.get("inputs")) {
+                    assertTrue(!in.get("training").asText().isEmpty() && !in.get("inference").asText().isEmpty());
+                }
+            }
+        }
+        assertEquals(21, graphs);
+        assertEquals(List.of("input", "eps"), ZooCatalog.get("variational-autoencoder").inputs("").stream()
+                .map(g -> g.name()).toList());
+    }
+
+    private static long[] batch(long n, long[] shape) {
+        long[] full = new long[shape.length + 1];
+        full[0] = n;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        return full;
     }
 
     @Test

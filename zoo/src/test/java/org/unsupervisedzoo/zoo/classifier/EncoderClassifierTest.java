@@ -19,18 +19,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.unsupervisedzoo.datasets.MnistIterator;
-import org.unsupervisedzoo.zoo.EncoderModel;
+import org.unsupervisedzoo.zoo.core.EncoderModel;
 import org.unsupervisedzoo.zoo.SampleData;
 import org.unsupervisedzoo.zoo.ZooAssertions;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
-import org.unsupervisedzoo.zoo.autoencoder.ContractiveAutoencoder;
-import org.unsupervisedzoo.zoo.autoencoder.ConvolutionalAutoencoder;
-import org.unsupervisedzoo.zoo.autoencoder.DenoisingAutoencoder;
-import org.unsupervisedzoo.zoo.autoencoder.SparseAutoencoder;
+import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
+import org.unsupervisedzoo.zoo.convolutional.ConvolutionalAutoencoder;
+import org.unsupervisedzoo.zoo.denoising.DenoisingAutoencoder;
+import org.unsupervisedzoo.zoo.sparse.SparseAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
-import org.unsupervisedzoo.zoo.autoencoder.VAE;
-import org.unsupervisedzoo.zoo.autoencoder.VaeIterator;
-import org.unsupervisedzoo.zoo.noise.GaussianCorruption;
+import org.unsupervisedzoo.zoo.vae.VAE;
+import org.unsupervisedzoo.zoo.vae.VaeIterator;
+import org.unsupervisedzoo.zoo.denoising.GaussianCorruption;
+import org.unsupervisedzoo.zoo.core.Encoders;
 
 class EncoderClassifierTest {
     @TempDir

@@ -319,15 +319,17 @@ class GanTest {
     }
 
     /** {@code conf} with every zoo dense layer replaced by DL4J's own (the layers' JSON is the same otherwise). */
-    private static org.deeplearning4j.nn.conf.ComputationGraphConfiguration withDl4jDense(
+    /** The stock configuration with the zoo's cached dense layers in place of DL4J's (and nothing else swapped). */
+    private static org.deeplearning4j.nn.conf.ComputationGraphConfiguration withCachedDense(
             org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) {
         String json = conf.toJson();
-        assertTrue(json.contains("org.unsupervisedzoo.zoo.layers.CachedDenseLayer"), "the zoo's dense layers in use");
-        return org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(json.replace(
-                "org.unsupervisedzoo.zoo.layers.CachedDenseLayer", "org.deeplearning4j.nn.conf.layers.DenseLayer"));
+        String dense = "\"org.deeplearning4j.nn.conf.layers.DenseLayer\"";
+        assertTrue(json.contains(dense), "the factory declares DL4J's dense layers");
+        return org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(json.replace(dense,
+                "\"org.unsupervisedzoo.zoo.fast.CachedDenseLayer\""));
     }
 
-    /** The GAN's dense layers are the zoo's cached ones; a D step and a G step equal DL4J's dense layers' exactly. */
+    /** With the zoo's cached dense layers swapped in, a D step and a G step equal DL4J's dense layers' exactly. */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"mlp-gan", "conditional-mlp-gan", "dcgan",
         "conditional-dcgan"})
@@ -349,9 +351,9 @@ class GanTest {
             for (boolean combined : new boolean[] {false, true}) {
                 org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = combined ? gan.conf()
                         : gan.discriminatorConf();
-                ComputationGraph zoo = new ComputationGraph(conf);
+                ComputationGraph zoo = new ComputationGraph(withCachedDense(conf));
                 zoo.init();
-                ComputationGraph dl4j = new ComputationGraph(withDl4jDense(conf));
+                ComputationGraph dl4j = new ComputationGraph(conf);
                 dl4j.init();
                 dl4j.setParams(zoo.params().dup());
                 INDArray x = combined ? z : Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE,

@@ -229,7 +229,7 @@ class RbmTest {
             assertEquals(twin.score(), g.score(), 1e-12, units + " score after backprop");
             assertTrue(g.gradient().gradient().equalsWithEps(twin.gradient().gradient(), 1e-12), units + " gradient");
             // the layer alone, with its error for the layer below (init() marks it to skip that error: restored)
-            org.unsupervisedzoo.zoo.layers.InputGradients.restore(g);
+            org.unsupervisedzoo.zoo.core.InputGradients.restore(g);
             INDArray input = Nd4j.hstack(data, model);
             INDArray[] fast = layerBackprop(g, input);
             INDArray[] reference = layerBackprop(twin, input);

@@ -24,7 +24,6 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.zoo.SampleData;
 import org.unsupervisedzoo.zoo.ZooAssertions;
-import org.unsupervisedzoo.zoo.layers.SomLayer;
 
 /** The SOM factory, its schedules, iterator and initialisations. */
 class SOMTest {
@@ -127,9 +126,9 @@ class SOMTest {
         double sigma3 = 2.0 * Math.pow(0.25, 3 / 4.0);  // 0.707...
         g.fit(it.next());                                // iteration 3: the first batch again
         assertEquals(sigma3, it.lastSigma(), 1e-12);
-        double[][] expected = org.unsupervisedzoo.zoo.layers.SomLayerTestAccess.kohonenStep(batch, w, sigma3, lr3,
+        double[][] expected = org.unsupervisedzoo.zoo.som.SomLayerTestAccess.kohonenStep(batch, w, sigma3, lr3,
                 som.grid(), Neighborhood.GAUSSIAN);
-        assertArrayEquals(org.unsupervisedzoo.zoo.layers.SomLayerTestAccess.flat(expected),
+        assertArrayEquals(org.unsupervisedzoo.zoo.som.SomLayerTestAccess.flat(expected),
                 som.prototypes(g).dup().data().asDouble(), 1e-12);
     }
 

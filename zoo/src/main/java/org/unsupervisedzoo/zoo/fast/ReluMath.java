@@ -1,0 +1,72 @@
+package org.unsupervisedzoo.zoo.fast;
+
+import org.unsupervisedzoo.zoo.core.FloatViews;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J's plain ReLU ({@code max(z, 0)}, derivative 1 where {@code z > 0}, else 0) for float arrays as Java loops over
+ * chunks copied in bulk ({@link FloatViews}): ND4J 1.0.0-M2.1 runs the backward pass as a custom op whose fixed cost
+ * (output-shape calculation, op context) is most of its time at the zoo's layer sizes. Each method returns null where
+ * it does not apply (not a plain ReLU, not float, not contiguous, shapes or orderings that differ); the caller then
+ * uses the activation function as DL4J does.
+ */
+final class ReluMath {
+    private static final int CHUNK = 4096;
+
+    private ReluMath() {
+    }
+
+    /** DL4J's ReLU without a cap, threshold or negative slope. */
+    static boolean plain(IActivation a) {
+        if (!(a instanceof ActivationReLU)) {
+            return false;
+        }
+        ActivationReLU r = (ActivationReLU) a;
+        return r.getMax() == null && (r.getThreshold() == null || r.getThreshold() == 0)
+                && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0);
+    }
+
+    /** {@code max(z, 0)} written into {@code z} (as DL4J's ReLU does), or null. */
+    static INDArray forward(IActivation a, INDArray z) {
+        FloatBuffer zb = plain(a) ? FloatViews.of(z) : null;
+        if (zb == null) {
+            return null;
+        }
+        float[] c = FloatViews.scratch(0, CHUNK);
+        int n = (int) z.length();
+        for (int off = 0; off < n; off += CHUNK) {
+            int len = Math.min(CHUNK, n - off);
+            zb.get(zb.position() + off, c, 0, len);
+            for (int i = 0; i < len; i++) {
+                c[i] = Math.max(c[i], 0f);
+            }
+            zb.put(zb.position() + off, c, 0, len);
+        }
+        return z;
+    }
+
+    /** {@code dL/dz = epsilon} where {@code z > 0}, else 0, written into {@code z} (as DL4J's backprop), or null. */
+    static INDArray backward(IActivation a, INDArray z, INDArray epsilon) {
+        FloatBuffer zb = plain(a) ? FloatViews.of(z) : null;
+        FloatBuffer eb = FloatViews.of(epsilon);
+        if (zb == null || eb == null || !z.equalShapes(epsilon) || z.ordering() != epsilon.ordering()) {
+            return null;
+        }
+        float[] zc = FloatViews.scratch(0, CHUNK);
+        float[] ec = FloatViews.scratch(1, CHUNK);
+        int n = (int) z.length();
+        for (int off = 0; off < n; off += CHUNK) {
+            int len = Math.min(CHUNK, n - off);
+            zb.get(zb.position() + off, zc, 0, len);
+            eb.get(eb.position() + off, ec, 0, len);
+            for (int i = 0; i < len; i++) {
+                zc[i] = zc[i] > 0 ? ec[i] : 0f;
+            }
+            zb.put(zb.position() + off, zc, 0, len);
+        }
+        return z;
+    }
+}
