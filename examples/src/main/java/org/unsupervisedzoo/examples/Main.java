@@ -30,7 +30,7 @@ public final class Main {
         Map<String, ModelCommand> m = new LinkedHashMap<>();
         for (ModelCommand c : new ModelCommand[] {new UndercompleteExample(), new DenoisingExample(),
             new SparseExample(), new ContractiveExample(), new ConvolutionalExample(), new VaeExample(),
-            new RbmExample(), new SomExample(),
+            new RbmExample(), new SomExample(), new AaeExample(),
             ModelCommand.of("gan", "MLP GAN or DCGAN (--model, --conditional), judged by mnist-classifier",
                     GanExample::options, GanExample::run),
             ModelCommand.of("mnist-classifier", "LeNet-style judge of the GAN measures, trained once",

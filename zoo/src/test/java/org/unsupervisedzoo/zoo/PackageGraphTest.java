@@ -50,7 +50,7 @@ class PackageGraphTest {
         deps.forEach((p, d) -> text.append(p).append(" -> ").append(String.join(", ", d)).append('\n'));
         Files.writeString(Path.of("target/package-graph.txt"), text);
         assertTrue(deps.keySet().containsAll(List.of("core", "fast", "autoencoder", "denoising", "sparse",
-                "contractive", "convolutional", "vae", "rbm", "som", "gan", "classifier", "catalog")), deps.toString());
+                "contractive", "convolutional", "vae", "rbm", "som", "gan", "aae", "classifier", "catalog")), deps.toString());
         assertTrue(!deps.containsKey(""), "classes in the root package: " + deps.get(""));
         assertEquals(Set.of(), deps.get("core"), "core depends on no other package of the zoo");
         List<String> useFast = new ArrayList<>();

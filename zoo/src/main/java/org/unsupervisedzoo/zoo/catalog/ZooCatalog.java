@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.unsupervisedzoo.zoo.core.GraphIO;
+import org.unsupervisedzoo.zoo.aae.AdversarialAutoencoder;
 import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
 import org.unsupervisedzoo.zoo.convolutional.ConvolutionalAutoencoder;
 import org.unsupervisedzoo.zoo.denoising.DenoisingAutoencoder;
@@ -86,9 +87,41 @@ public final class ZooCatalog {
             gan("adversarial", "conditional DCGAN: the class label fed to G and D",
                     "M. Mirza, S. Osindero, Conditional generative adversarial nets, arXiv:1411.1784, 2014",
                     () -> Dcgan.builder().conditional(10).build()),
+            aae(),
             CatalogEntry.of("classifier", "LeNet-style MNIST classifier, the judge of the GAN sample measures",
                     "Y. LeCun et al., Gradient-based learning applied to document recognition, Proc. IEEE 1998",
                     () -> LeNet.builder().build()));
+
+    /** The adversarial autoencoder: the autoencoder, the generator phase's graph, the code discriminator, the decoder. */
+    private static CatalogEntry aae() {
+        java.util.function.Supplier<AdversarialAutoencoder> defaults = () -> AdversarialAutoencoder.builder().build();
+        return CatalogEntry.ofParts(defaults.get().name(), "adversarial", "adversarial autoencoder 784-512-256-8,"
+                + " codes matched to a Gaussian prior by a discriminator 8-256-256-1 (three phases per minibatch)",
+                "A. Makhzani et al., Adversarial autoencoders, arXiv:1511.05644, 2015", defaults, () -> {
+                    AdversarialAutoencoder a = defaults.get();
+                    Map<String, ComputationGraphConfiguration> parts = new java.util.LinkedHashMap<>();
+                    parts.put("autoencoder", a.conf());
+                    parts.put("generator", a.generatorConf());
+                    parts.put("discriminator", a.discriminatorConf());
+                    parts.put("decoder", a.decoderConf());
+                    return parts;
+                }, (part, inputs) -> {
+                    AdversarialAutoencoder a = defaults.get();
+                    switch (part) {
+                        case "discriminator":
+                            return inputs ? a.discriminatorInputs() : GraphIO.outputs(a.discriminatorConf(),
+                                    a.discriminatorInputs(), (n, p) -> new String[] {"1 for prior samples, 0 for codes",
+                                        "D(z), the probability that z was drawn from the prior"});
+                        case "generator":
+                            return inputs ? a.inputs() : a.generatorOutputs();
+                        case "decoder":
+                            return inputs ? a.decoderInputs() : GraphIO.outputs(a.decoderConf(), a.decoderInputs(),
+                                    (n, p) -> new String[] {"not trained alone", "images in [0, 1]"});
+                        default:
+                            return inputs ? a.inputs() : a.outputs();
+                    }
+                });
+    }
 
     /** A GAN: its generator, its discriminator and the combined graph with the discriminator frozen. */
     private static CatalogEntry gan(String family, String description, String reference,
