@@ -70,6 +70,7 @@ public final class GanExample {
     }
 
     public static void main(String[] args) throws IOException {
+        org.unsupervisedzoo.zoo.core.ZooRuntime.applyDefaults(); // the zoo's thread settings, before ND4J loads
         Options o = options();
         if (!o.parse(args)) {
             System.out.println("usage: gan [options]\n" + o.usage());

@@ -38,6 +38,7 @@ final class LayerCostBenchmark {
     }
 
     public static void main(String[] args) {
+        org.unsupervisedzoo.zoo.core.ZooRuntime.applyDefaults(); // the zoo's thread settings, before ND4J loads
         Options o = options();
         if (!o.parse(args)) {
             System.out.println("usage: bench-layers [options]\n" + o.usage());

@@ -111,6 +111,7 @@ public final class RbmExample implements ModelCommand {
     }
 
     public static void main(String[] args) throws IOException {
+        org.unsupervisedzoo.zoo.core.ZooRuntime.applyDefaults(); // the zoo's thread settings, before ND4J loads
         Options o = declare();
         if (!o.parse(args)) {
             System.out.println("usage: rbm [options]\n" + o.usage());

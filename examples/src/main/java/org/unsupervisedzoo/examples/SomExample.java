@@ -76,6 +76,7 @@ public final class SomExample implements ModelCommand {
     }
 
     public static void main(String[] args) throws IOException {
+        org.unsupervisedzoo.zoo.core.ZooRuntime.applyDefaults(); // the zoo's thread settings, before ND4J loads
         Options o = declare();
         try {
             if (!o.parse(args)) {

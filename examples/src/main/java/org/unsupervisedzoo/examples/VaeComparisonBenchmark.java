@@ -45,6 +45,7 @@ final class VaeComparisonBenchmark {
     }
 
     public static void main(String[] args) {
+        org.unsupervisedzoo.zoo.core.ZooRuntime.applyDefaults(); // the zoo's thread settings, before ND4J loads
         Options o = options();
         if (!o.parse(args)) {
             System.out.println("usage: bench-vae [options]\n" + o.usage());

@@ -77,6 +77,7 @@ public final class SparkTrain {
     }
 
     public static void main(String[] args) {
+        org.unsupervisedzoo.zoo.core.ZooRuntime.applyDefaults(); // the zoo's thread settings, before ND4J loads
         // Spark's INFO lines through slf4j-simple would bury the epoch lines
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark", "warn");
         System.setProperty("org.slf4j.simpleLogger.log.org.sparkproject", "warn");

@@ -4,9 +4,9 @@ import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Thread settings of ND4J's CPU backend that suit small models on few cores, applied once per process when the first
- * zoo model is initialised ({@link org.unsupervisedzoo.zoo.core.ZooModelFactory#init()}) or explicitly with {@link
- * #applyDefaults()}.
+ * Thread settings of ND4J's CPU backend that suit small models on few cores, applied once per process by an explicit
+ * call of {@link #applyDefaults()}: the command line makes it first thing; a program of your own calls it at the top
+ * of {@code main}. No factory calls it: building or initialising a zoo model changes nothing process-wide.
  *
  * <p>ND4J runs two thread pools: its own for element-wise ops, reductions and convolution helpers (sized from
  * {@code OMP_NUM_THREADS}, else the core count), and OpenBLAS's for matrix products. Left at the core count both,

@@ -43,7 +43,7 @@ import org.unsupervisedzoo.zoo.core.ZooModelFactory;
  *   ComputationGraph g = Accelerate.init(VAE.builder().build());        // fast
  *   ComputationGraph s = Accelerate.toStock(g);                         // the same model, DL4J's classes only
  * </pre>
- * The DL4J internals this package depends on are listed in {@code src/site/markdown/performance.md}, each with the
+ * The DL4J internals this package depends on are listed in {@code src/site/markdown/dl4j-internals.md}, each with the
  * test that guards it.
  */
 public final class Accelerate {

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.unsupervisedzoo.zoo.aae.AdversarialAutoencoder;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
 import org.unsupervisedzoo.zoo.classifier.LeNet;
 import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
@@ -49,7 +50,9 @@ class BuildersTest {
                 of("som", SOM.builder(), SOM.Builder::build, b -> b.rows(3).cols(4)),
                 of("mlp-gan", MlpGan.builder(), MlpGan.Builder::build, b -> b.generatorSizes(8, 16)),
                 of("dcgan", Dcgan.builder(), Dcgan.Builder::build, b -> b.filters(8, 16).updater(new Adam(0.1))),
-                of("lenet", LeNet.builder(), LeNet.Builder::build, b -> b.seed(99)));
+                of("lenet", LeNet.builder(), LeNet.Builder::build, b -> b.seed(99)),
+                of("aae", AdversarialAutoencoder.builder(), AdversarialAutoencoder.Builder::build,
+                        b -> b.hiddenSizes(64, 2).discriminatorSizes(16)));
     }
 
     @ParameterizedTest(name = "{0}")
