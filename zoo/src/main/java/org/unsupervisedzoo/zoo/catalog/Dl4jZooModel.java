@@ -15,9 +15,10 @@ import org.unsupervisedzoo.zoo.core.ZooModelFactory;
  * {@code InstantiableModel}): {@link #init()} returns the factory's initialised {@link ComputationGraph},
  * {@link #modelName()} is the factory's name, {@link #modelType()} is {@code ComputationGraph}.
  *
- * <p>What it does not give: there are no pretrained weights, so {@link #pretrainedAvailable} is false for every
- * {@link PretrainedType} and {@code initPretrained} throws {@link UnsupportedOperationException} without
- * downloading anything. The input shape is a builder field of each factory; {@link #setInputShape} accepts only
+ * <p>Pretrained weights come from the classpath ({@link Pretrained}, the artifact {@value Pretrained#ARTIFACT}),
+ * never from the network: {@link #pretrainedAvailable} is true for {@link PretrainedType#MNIST} where that artifact
+ * holds weights of the model, and {@link #initPretrained(PretrainedType)} returns them (checksum verified) or fails
+ * with a message naming the model and the missing artifact. The input shape is a builder field of each factory; {@link #setInputShape} accepts only
  * the factory's own shape and otherwise names the shape to set on the builder.
  */
 public final class Dl4jZooModel extends ZooModel<Dl4jZooModel> {
@@ -69,7 +70,30 @@ public final class Dl4jZooModel extends ZooModel<Dl4jZooModel> {
         return ComputationGraph.class;
     }
 
-    /** No pretrained weights: always null. */
+    /** True for MNIST where the weights artifact holds this model's weights. */
+    @Override
+    public boolean pretrainedAvailable(PretrainedType pretrainedType) {
+        return pretrainedType == PretrainedType.MNIST && Pretrained.available(factory.name(), "mnist");
+    }
+
+    /** The trained MNIST weights from the classpath ({@link Pretrained#load}); nothing is downloaded. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <M extends Model> M initPretrained(PretrainedType pretrainedType) {
+        if (pretrainedType != PretrainedType.MNIST) {
+            throw new UnsupportedOperationException("the zoo's pretrained weights are MNIST's; " + pretrainedType
+                    + " has none for '" + factory.name() + "'");
+        }
+        return (M) Pretrained.load(factory.name(), "mnist");
+    }
+
+    /** MNIST, the zoo's pretrained data set. */
+    @Override
+    public Model initPretrained() {
+        return initPretrained(PretrainedType.MNIST);
+    }
+
+    /** Nothing is downloaded: always null (the weights come from the classpath, {@link Pretrained}). */
     @Override
     public String pretrainedUrl(PretrainedType pretrainedType) {
         return null;

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -193,7 +194,10 @@ public final class EncoderClassifier {
                     .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build();
             g.addLayer(PREDICTION, out, hiddenSizes.length == 0 ? flatten : null, prev);
             g.setOutputs(PREDICTION);
-            return g.build();
+            ComputationGraph built = g.build();
+            DataType type = encoder.params().dataType();
+            // DL4J's transfer learning builds the new head in its default type (FLOAT): keep the encoder's
+            return built.getConfiguration().getDataType() == type ? built : built.convertDataType(type);
         }
 
         /** The shape of the encoder's output for one example of {@link #inputShape}. */

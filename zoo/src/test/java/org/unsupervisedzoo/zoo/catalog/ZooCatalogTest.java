@@ -165,9 +165,14 @@ class ZooCatalogTest {
             assertEquals(e.name(), zm.modelName());
             assertEquals(ComputationGraph.class, zm.modelType());
             for (org.deeplearning4j.zoo.PretrainedType t : org.deeplearning4j.zoo.PretrainedType.values()) {
-                assertTrue(!zm.pretrainedAvailable(t), e.name() + " " + t);
+                assertTrue(!zm.pretrainedAvailable(t), e.name() + " " + t + ": the weights module is not a test"
+                        + " dependency of the zoo");
             }
-            assertThrows(UnsupportedOperationException.class, zm::initPretrained, "nothing is downloaded");
+            IllegalStateException missing = assertThrows(IllegalStateException.class, zm::initPretrained);
+            assertTrue(missing.getMessage().contains(e.name()) && missing.getMessage().contains(Pretrained.ARTIFACT),
+                    missing.getMessage());
+            assertThrows(UnsupportedOperationException.class, () -> zm.initPretrained(
+                    org.deeplearning4j.zoo.PretrainedType.IMAGENET));
         }
         Dl4jZooModel ae = Dl4jZooModel.of("undercomplete-autoencoder");
         ComputationGraph g = ae.init();
