@@ -56,7 +56,9 @@ public final class Main {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : new Command[] {
             Command.of("list", "list the zoo's models and the train commands", Options::new, o -> list(System.out)),
-            new EvaluateCommand(), new ExportCommand(), new ClassifyCommand(), new SemiSupervisedCommand(),
+            new EvaluateCommand(), new ExportCommand(), new WeightsCommand(), new WeightsCheckCommand(),
+            new ClassifyCommand(),
+            new SemiSupervisedCommand(),
             Command.of("bench-layers", "cost of the custom SameDiff layers, side by side with built-in twins",
                     LayerCostBenchmark::options, LayerCostBenchmark::run),
             Command.of("bench-vae", "the zoo's VAE against DL4J's built-in VAE layer", VaeComparisonBenchmark::options,
