@@ -135,13 +135,24 @@ final class WeightsCommand implements Command {
      */
     static double bcePerPixel(ComputationGraph graph, List<GraphIO> inputs, LabelledImages test) {
         INDArray x = MnistIterator.builder(test).batchSize(test.count()).shuffle(false).build().next().getFeatures();
+        return ReconstructionMetrics.perElement(ReconstructionLoss.BCE, x, reconstruct(graph, inputs, x));
+    }
+
+    /**
+     * The graph's first output for the digits {@code x} {@code [n, pixels]}, flat: the data input gets {@code x} in
+     * the catalog's shape (e.g. {@code [n, 1, 28, 28]}), any other input zeros (a VAE's {@code eps}: the mean code).
+     */
+    static INDArray reconstruct(ComputationGraph graph, List<GraphIO> inputs, INDArray x) {
+        long n = x.size(0);
         INDArray[] in = new INDArray[inputs.size()];
-        in[0] = x;
-        for (int i = 1; i < in.length; i++) {
+        for (int i = 0; i < in.length; i++) {
             long[] shape = inputs.get(i).shape();
-            in[i] = Nd4j.zeros(x.dataType(), x.size(0), shape[0]);
+            long[] full = new long[shape.length + 1];
+            full[0] = n;
+            System.arraycopy(shape, 0, full, 1, shape.length);
+            in[i] = i == 0 ? x.reshape(full) : Nd4j.zeros(x.dataType(), full);
         }
-        return ReconstructionMetrics.perElement(ReconstructionLoss.BCE, x, graph.output(false, in)[0]);
+        return graph.output(false, in)[0].reshape(n, x.size(1));
     }
 
     /** SHA-256 of the images' pixels, row by row, as read. */

@@ -41,11 +41,15 @@ class PretrainedWeightsTest {
             CatalogEntry c = ZooCatalog.get(e.model());
             List<GraphIO> inputs = c.inputs(c.configurations().keySet().iterator().next());
             INDArray[] in = new INDArray[inputs.size()];
-            in[0] = x;
-            for (int i = 1; i < in.length; i++) {
-                in[i] = Nd4j.zeros(x.dataType(), x.size(0), inputs.get(i).shape()[0]);
+            for (int i = 0; i < in.length; i++) {
+                long[] shape = inputs.get(i).shape();
+                long[] full = new long[shape.length + 1];
+                full[0] = x.size(0);
+                System.arraycopy(shape, 0, full, 1, shape.length);
+                in[i] = i == 0 ? x.reshape(full) : Nd4j.zeros(x.dataType(), full); // eps = 0: the mean code
             }
-            double bce = ReconstructionMetrics.perElement(ReconstructionLoss.BCE, x, g.output(false, in)[0]);
+            INDArray y = g.output(false, in)[0].reshape(x.shape());
+            double bce = ReconstructionMetrics.perElement(ReconstructionLoss.BCE, x, y);
             assertEquals(e.sampleValue(), bce, 1e-4, e.model() + " on the sample's test digits");
             assertTrue(e.value() > 0 && e.command().contains("train ") && e.sha256().length() == 64
                     && e.dataSha256().length() == 64 && e.epochs() > 0, e.toString());
