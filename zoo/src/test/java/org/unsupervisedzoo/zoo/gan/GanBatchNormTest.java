@@ -131,4 +131,28 @@ class GanBatchNormTest {
             }
         }
     }
+
+    /**
+     * Suspects "batch norm statistics in the frozen D" and "FrozenLayerWithBackprop around batch norm" ruled out by
+     * construction: no factory puts batch normalization in D (frozen layers run in inference mode, so a
+     * batch-normalized D would be a different function in G's step), in D's graph or the combined graph.
+     */
+    @ParameterizedTest
+    @MethodSource("batchNormFactories")
+    void discriminatorHasNoBatchNormalization(GanFactory gan, double slope) {
+        ComputationGraph d = gan.initDiscriminator();
+        ComputationGraph c = gan.init();
+        for (ComputationGraph graph : List.of(d, c)) {
+            for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
+                String name = l.conf().getLayer().getLayerName();
+                boolean inD = d.getConfiguration().getVertices().containsKey(name);
+                org.deeplearning4j.nn.api.Layer inner = l instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop
+                        ? ((org.deeplearning4j.nn.layers.FrozenLayerWithBackprop) l).getInsideLayer() : l;
+                if (inD) {
+                    assertTrue(!(inner instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization),
+                            name + " in D is a batch normalization");
+                }
+            }
+        }
+    }
 }
