@@ -425,6 +425,19 @@ MODELS = {
 IMAGE_MODELS = {"conv", "dcgan"}
 
 
+def write_samples(built, args, path, train_mode_too=False):
+    """args.samples digits of the twin's G as float32 [n, 784] in [0, 1]: G in inference mode (running batch-norm
+    statistics) to path, and with train_mode_too in training mode (batch statistics) to path.train."""
+    gen = torch.Generator().manual_seed(args.seed + 1)
+    z = torch.randn(args.samples, built.noise, generator=gen)
+    with torch.no_grad():
+        for mode, out_path in (("eval", path), ("train", path + ".train"))[:2 if train_mode_too else 1]:
+            built.generator.train(mode == "train")
+            out = torch.cat([built.generator(z[i:i + 500]) for i in range(0, args.samples, 500)])
+            ((out.reshape(args.samples, 784) + 1) / 2).numpy().astype(np.float32).tofile(out_path)
+    built.generator.eval()
+
+
 def peak_rss_mb():
     with open("/proc/self/status") as f:
         for line in f:
@@ -451,6 +464,8 @@ def main():
                         "mode (running batch-norm statistics) to PATH and in training mode (batch statistics) to "
                         "PATH.train (judge with `java -cp <examples jar> org.unsupervisedzoo.examples.GanJudge`)")
     p.add_argument("--samples", type=int, default=5000)
+    p.add_argument("--samples-every", type=int, default=0,
+                   help="GAN twins: also write the samples (inference mode) every n steps to PATH.step<n>")
     p.add_argument("--generator-activation", default="relu", choices=["relu", "identity"],
                    help="dcgan: G's activation after batch norm (identity: the zoo's DCGAN before the ReLU fix)")
     args = p.parse_args()
@@ -509,20 +524,16 @@ def main():
                 print("step %d  %s  elapsed %.1fs" % (args.warmup + i + 1, "  ".join(
                     "%s %.4f" % (key, v / count) for key, v in sums.items()), time.perf_counter() - t0), flush=True)
                 sums, count = {}, 0
+        if args.samples_every > 0 and (i + 1) % args.samples_every == 0 and args.samples_out:
+            write_samples(built, args, "%s.step%d" % (args.samples_out, args.warmup + i + 1))
+            built.generator.train()
     seconds = time.perf_counter() - t0
     train_loss = float(last.item())
     model.eval()
     x_test = torch.from_numpy(test.astype(np.float32) / 255.0).view(shape)
     test_loss = test_fn(model, x_test)
     if args.samples_out and hasattr(built, "generator"):
-        gen = torch.Generator().manual_seed(args.seed + 1)
-        z = torch.randn(args.samples, built.noise, generator=gen)
-        with torch.no_grad():
-            for mode, path in (("eval", args.samples_out), ("train", args.samples_out + ".train")):
-                built.generator.train(mode == "train")
-                out = torch.cat([built.generator(z[i:i + 500]) for i in range(0, args.samples, 500)])
-                ((out.reshape(args.samples, 784) + 1) / 2).numpy().astype(np.float32).tofile(path)
-        built.generator.eval()
+        write_samples(built, args, args.samples_out, train_mode_too=True)
     result = {
         "side": "torch", "model": args.model, "steps": args.steps, "warmup": args.warmup, "batch": args.batch,
         "threads": args.threads, "seconds": seconds, "examples_per_second": args.steps * args.batch / seconds,
