@@ -298,9 +298,123 @@ def build_gan(args, noise=100):
     return Twin(nn.ModuleList([g, d]), step, test)
 
 
+def dl4j_xavier_(weight, fan_in, fan_out):
+    """DL4J's WeightInit.XAVIER: N(0, 2 / (fanIn + fanOut)), with DL4J's fans (a (transposed) convolution's fanOut
+    is nOut kH kW / (sH sW))."""
+    with torch.no_grad():
+        weight.normal_(0.0, (2.0 / (fan_in + fan_out)) ** 0.5)
+
+
+class SameConv2d(nn.Module):
+    """DL4J's ConvolutionLayer in ConvolutionMode.Same (NCHW): output ceil(in / s), the padding split as
+    TensorFlow's (the extra row and column at the bottom and right)."""
+
+    def __init__(self, c_in, c_out, k, s):
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, k, s)
+        self.k, self.s = k, s
+        dl4j_xavier_(self.conv.weight, c_in * k * k, c_out * k * k / (s * s))
+        nn.init.zeros_(self.conv.bias)
+
+    def forward(self, x):
+        h = x.shape[2]
+        o = -(-h // self.s)
+        total = max(0, (o - 1) * self.s + self.k - h)
+        top = total // 2
+        return self.conv(F.pad(x, (top, total - top, top, total - top)))
+
+
+class SameDeconv2d(nn.Module):
+    """DL4J's Deconvolution2D in ConvolutionMode.Same (NCHW, as the zoo's CachedDeconvolution2D): output in * s,
+    top-left padding ((in - 1) s + k - out) / 2 and the rest cropped at the bottom and right; weights
+    [C_in, C_out, kH, kW], as PyTorch's ConvTranspose2d."""
+
+    def __init__(self, c_in, c_out, k, s):
+        super().__init__()
+        self.s, self.k = s, k
+        self.pad = (k - s) // 2  # ((i - 1) s + k - i s) / 2, the same for every input size i
+        self.deconv = nn.ConvTranspose2d(c_in, c_out, k, s, padding=self.pad)
+        dl4j_xavier_(self.deconv.weight, c_in * k * k, c_out * k * k / (s * s))
+        nn.init.zeros_(self.deconv.bias)
+
+    def forward(self, x):
+        o = x.shape[2] * self.s
+        return self.deconv(x)[:, :, :o, :o]
+
+
+def build_dcgan(args, noise=100, filters=(32, 64), k=5):
+    """The zoo's DCGAN (`train gan --model dcgan` defaults, Dcgan.java): G dense 100 -> 64*7*7 (identity), batch norm
+    over the 3,136 features + ReLU, reshape [64, 7, 7], transposed conv 5x5/2 "same" -> 32 (identity), batch norm
+    (per channel) + ReLU, transposed conv 5x5/2 "same" -> 1, tanh; D conv 5x5/2 "same" 32, leaky ReLU 0.2, conv
+    5x5/2 "same" 64, leaky ReLU 0.2, dense 3,136 -> 1 (logit). DL4J's Xavier weights, zero biases, batch norm
+    gamma 1 beta 0, eps 1e-5, decay 0.9 (momentum 0.1). Adam(lr, beta1 0.5) on every parameter of G and of D
+    (batch norm's gamma and beta included). Step order as GanTrainer: one D step on b real digits in [-1, 1] and b
+    fakes of G in training mode (one batch, mean BCE over 2b), then one non-saturating G step on b fresh fakes
+    through D (D's parameters untouched). The last step's D(x), D(G(z)) (means of D's first pass) are in `stats`.
+    `--generator-activation identity` drops G's two ReLUs: the zoo's DCGAN before the fix of 2026-12-05, whose ReLU
+    was set on DL4J's BatchNormalization, which ignores it."""
+    f1, f2 = filters
+    act = nn.ReLU if args.generator_activation == "relu" else nn.Identity
+    lin = nn.Linear(noise, f2 * 7 * 7)
+    dl4j_xavier_(lin.weight, noise, f2 * 7 * 7)
+    nn.init.zeros_(lin.bias)
+    g = nn.Sequential(lin, nn.BatchNorm1d(f2 * 7 * 7, eps=1e-5, momentum=0.1), act(),
+                      nn.Unflatten(1, (f2, 7, 7)),
+                      SameDeconv2d(f2, f1, k, 2), nn.BatchNorm2d(f1, eps=1e-5, momentum=0.1), act(),
+                      SameDeconv2d(f1, 1, k, 2), nn.Tanh())
+    logit = nn.Linear(f2 * 7 * 7, 1)
+    dl4j_xavier_(logit.weight, f2 * 7 * 7, 1)
+    nn.init.zeros_(logit.bias)
+    d = nn.Sequential(SameConv2d(1, f1, k, 2), nn.LeakyReLU(0.2), SameConv2d(f1, f2, k, 2), nn.LeakyReLU(0.2),
+                      nn.Flatten(), logit)
+    opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.5, 0.999), eps=1e-8)
+    opt_d = torch.optim.Adam(d.parameters(), lr=args.lr, betas=(0.5, 0.999), eps=1e-8)
+    stats = {}
+
+    def step(x):
+        n = x.shape[0]
+        g.train()
+        with torch.no_grad():
+            fake = g(torch.randn(n, noise))
+        logits = d(torch.cat([x * 2 - 1, fake]))
+        target = torch.cat([torch.ones(n, 1), torch.zeros(n, 1)])
+        loss_d = F.binary_cross_entropy_with_logits(logits, target)
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        with torch.no_grad():
+            p = torch.sigmoid(logits)
+            stats["d_real"] = float(p[:n].mean())
+            stats["d_fake"] = float(p[n:].mean())
+            stats["loss_d"] = 2 * float(loss_d)  # L(real) + L(fake), as GanTrainer's lossD
+        for q in d.parameters():
+            q.requires_grad_(False)
+        loss_g = F.binary_cross_entropy_with_logits(d(g(torch.randn(n, noise))), torch.ones(n, 1))
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        for q in d.parameters():
+            q.requires_grad_(True)
+        stats["loss_g"] = float(loss_g)
+        return loss_d
+
+    def test(module, x):  # D's mean BCE on the test digits (target 1) and as many fakes (target 0)
+        gen = torch.Generator().manual_seed(7)
+        with torch.no_grad():
+            fake = g(torch.randn(x.shape[0], noise, generator=gen))
+            real_loss = F.softplus(-d(x * 2 - 1)).sum()
+            fake_loss = F.softplus(d(fake)).sum()
+            return float((real_loss + fake_loss) / (2 * x.shape[0]))
+
+    twin = Twin(nn.ModuleList([g, d]), step, test)
+    twin.generator, twin.noise, twin.stats = g, noise, stats
+    return twin
+
+
 MODELS = {
     "rbm": build_rbm,
     "gan": build_gan,
+    "dcgan": build_dcgan,
     "autoencoder": build_autoencoder,
     "denoising": build_denoising,
     "sparse": build_sparse,
@@ -308,7 +422,20 @@ MODELS = {
     "conv": build_conv,
     "vae": build_vae,
 }
-IMAGE_MODELS = {"conv"}
+IMAGE_MODELS = {"conv", "dcgan"}
+
+
+def write_samples(built, args, path, train_mode_too=False):
+    """args.samples digits of the twin's G as float32 [n, 784] in [0, 1]: G in inference mode (running batch-norm
+    statistics) to path, and with train_mode_too in training mode (batch statistics) to path.train."""
+    gen = torch.Generator().manual_seed(args.seed + 1)
+    z = torch.randn(args.samples, built.noise, generator=gen)
+    with torch.no_grad():
+        for mode, out_path in (("eval", path), ("train", path + ".train"))[:2 if train_mode_too else 1]:
+            built.generator.train(mode == "train")
+            out = torch.cat([built.generator(z[i:i + 500]) for i in range(0, args.samples, 500)])
+            ((out.reshape(args.samples, 784) + 1) / 2).numpy().astype(np.float32).tofile(out_path)
+    built.generator.eval()
 
 
 def peak_rss_mb():
@@ -330,6 +457,17 @@ def main():
     p.add_argument("--seed", type=int, default=12345)
     p.add_argument("--decoder", default="transposed", choices=["transposed", "upsampling"])
     p.add_argument("--data-dir", default=os.path.expanduser("~/.unsupervised-zoo/data/mnist"))
+    p.add_argument("--log-every", type=int, default=0,
+                   help="GAN twins: print the means of D(x), D(G(z)), loss_d, loss_g every n steps (0: never)")
+    p.add_argument("--samples-out", default="",
+                   help="GAN twins: write --samples generated digits as float32 [n, 784] in [0, 1], G in inference "
+                        "mode (running batch-norm statistics) to PATH and in training mode (batch statistics) to "
+                        "PATH.train (judge with `java -cp <examples jar> org.unsupervisedzoo.examples.GanJudge`)")
+    p.add_argument("--samples", type=int, default=5000)
+    p.add_argument("--samples-every", type=int, default=0,
+                   help="GAN twins: also write the samples (inference mode) every n steps to PATH.step<n>")
+    p.add_argument("--generator-activation", default="relu", choices=["relu", "identity"],
+                   help="dcgan: G's activation after batch norm (identity: the zoo's DCGAN before the ReLU fix)")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -374,13 +512,28 @@ def main():
     for _ in range(args.warmup):
         step()
     t0 = time.perf_counter()
-    for _ in range(args.steps):
+    sums, count = {}, 0
+    stats = getattr(built, "stats", None)
+    for i in range(args.steps):
         last = step()
+        if stats is not None and args.log_every > 0:
+            for key, v in stats.items():
+                sums[key] = sums.get(key, 0.0) + v
+            count += 1
+            if (i + 1) % args.log_every == 0:
+                print("step %d  %s  elapsed %.1fs" % (args.warmup + i + 1, "  ".join(
+                    "%s %.4f" % (key, v / count) for key, v in sums.items()), time.perf_counter() - t0), flush=True)
+                sums, count = {}, 0
+        if args.samples_every > 0 and (i + 1) % args.samples_every == 0 and args.samples_out:
+            write_samples(built, args, "%s.step%d" % (args.samples_out, args.warmup + i + 1))
+            built.generator.train()
     seconds = time.perf_counter() - t0
     train_loss = float(last.item())
     model.eval()
     x_test = torch.from_numpy(test.astype(np.float32) / 255.0).view(shape)
     test_loss = test_fn(model, x_test)
+    if args.samples_out and hasattr(built, "generator"):
+        write_samples(built, args, args.samples_out, train_mode_too=True)
     result = {
         "side": "torch", "model": args.model, "steps": args.steps, "warmup": args.warmup, "batch": args.batch,
         "threads": args.threads, "seconds": seconds, "examples_per_second": args.steps * args.batch / seconds,

@@ -307,12 +307,13 @@ final class TorchBenchmark {
                         || c.startsWith("org.unsupervisedzoo.zoo.fast.FastAdam")) {
                     return "updater";
                 }
-                if (c.startsWith("org.unsupervisedzoo.datasets") || c.startsWith("org.unsupervisedzoo.zoo.train")
+                if (c.startsWith("org.unsupervisedzoo.datasets") || c.startsWith("org.unsupervisedzoo.zoo.core.ReconstructionIterator")
+                        || c.startsWith("org.unsupervisedzoo.zoo.core.MappedMultiDataSetIterator")
                         || c.startsWith("org.unsupervisedzoo.zoo.vae.VaeIterator")) {
                     return "data";
                 }
                 if ((c.startsWith("org.deeplearning4j.nn.layers") || c.startsWith("org.deeplearning4j.nn.graph.vertex")
-                        || c.startsWith("org.unsupervisedzoo.zoo.layers"))
+                        || (c.startsWith("org.unsupervisedzoo.zoo.") && !c.startsWith("org.unsupervisedzoo.zoo.core.ZooRuntime")))
                         && (f.getMethodName().equals("activate") || f.getMethodName().equals("backpropGradient")
                         || f.getMethodName().equals("doForward") || f.getMethodName().equals("doBackward")
                         || f.getMethodName().equals("computeScore"))) {

@@ -11,7 +11,7 @@ import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
  * Denoising autoencoder: an MLP autoencoder trained to reconstruct the clean input from a corrupted copy.
  *
  * <p><b>Objective.</b> {@code E_x E_{x~ ~ C(x~|x)} L(x, g(f(x~)))}: the corruption {@code C} (additive Gaussian,
- * masking, salt-and-pepper or occlusion, see {@link org.unsupervisedzoo.zoo.noise}) is applied to the input of
+ * masking, salt-and-pepper or occlusion, see the corruptions of this package) is applied to the input of
  * the first encoder layer during training only, fresh for every minibatch and seeded by {@code seed}; inference
  * (output, encode) sees the clean input. The target is always the clean input. For the Keras way
  * ({@code fit(noisy, clean)}), wrap the data in {@link org.unsupervisedzoo.zoo.denoising.CorruptingIterator} and set

@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.unsupervisedzoo.zoo.core.StockLayers;
@@ -30,10 +29,12 @@ import org.unsupervisedzoo.zoo.core.ZooBuilder;
  *   noise                                                            [batch, 100]
  *   (generator-input       merge noise + label, conditional)         [batch, 110]
  *   generator-1            dense 64*7*7, linear                      [batch, 3136]
- *   generator-1-bn         batch norm + relu                         [batch, 3136]
+ *   generator-1-bn         batch norm                                [batch, 3136]
+ *   generator-1-act        relu                                      [batch, 3136]
  *   generator-reshape                                                [batch, 64, 7, 7]
  *   generator-2            deconv stride 2, 32, linear               [batch, 32, 14, 14]
- *   generator-2-bn         batch norm + relu                         [batch, 32, 14, 14]
+ *   generator-2-bn         batch norm                                [batch, 32, 14, 14]
+ *   generator-2-act        relu                                      [batch, 32, 14, 14]
  *   image                  deconv stride 2, 1, tanh                  [batch, 1, 28, 28]
  *   (discriminator-label     dense label -> 784, conditional         [batch, 784]
  *    discriminator-label-map reshape                                 [batch, 1, 28, 28]
@@ -141,11 +142,7 @@ public final class Dcgan extends Gan {
     /** A generator layer, followed by batch norm + relu when enabled; returns the name of the last vertex. */
     private String hidden(GraphBuilder g, String name, Layer layer, String input) {
         g.addLayer(name, layer, input);
-        if (!b.generatorBatchNorm) {
-            return name;
-        }
-        g.addLayer(name + "-bn", new BatchNormalization.Builder().activation(Activation.RELU).build(), name);
-        return name + "-bn";
+        return b.generatorBatchNorm ? batchNormThen(g, name, Activation.RELU.getActivationFunction()) : name;
     }
 
     @Override

@@ -3,12 +3,15 @@ package org.unsupervisedzoo.zoo.gan;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.unsupervisedzoo.zoo.core.ZooBuilder;
+import org.nd4j.linalg.activations.IActivation;
 
 /**
  * Vertex names shared by the GAN factories, and the assembly of the three graphs from a generator part and a
@@ -29,6 +32,10 @@ public abstract class Gan implements GanFactory {
     public static final String LOGIT = "logit";
     /** The output: sigmoid of the logit with binary cross-entropy against the target (1 real, 0 fake). */
     public static final String SCORE = "score";
+
+    /** Suffixes of a generator layer's batch normalization and of the activation layer after it. */
+    public static final String BATCH_NORM_SUFFIX = "-bn";
+    public static final String ACTIVATION_SUFFIX = "-act";
 
     public static String generatorLayer(int i) {
         return "generator-" + i;
@@ -81,6 +88,21 @@ public abstract class Gan implements GanFactory {
         addDiscriminator(g, FrozenLayerWithBackprop::new);
         addScore(g);
         return g.setOutputs(SCORE).build();
+    }
+
+    /**
+     * Adds batch normalization of {@code input} ({@code <input>-bn}) followed by {@code activation} as a layer of its
+     * own ({@code <input>-act}); returns the name of the activation layer. The activation cannot be set on the batch
+     * normalization layer itself: DL4J 1.0.0-M2.1's {@code BatchNormalization} accepts {@code .activation(..)} but
+     * its runtime never applies it (nor its derivative), so a generator built that way had no nonlinearity at all
+     * between its input and its output tanh (test).
+     */
+    static String batchNormThen(GraphBuilder g, String input, IActivation activation) {
+        g.addLayer(input + BATCH_NORM_SUFFIX, new BatchNormalization.Builder().activation(Activation.IDENTITY)
+                .build(), input);
+        g.addLayer(input + ACTIVATION_SUFFIX, new ActivationLayer.Builder().activation(activation).build(),
+                input + BATCH_NORM_SUFFIX);
+        return input + ACTIVATION_SUFFIX;
     }
 
     private void addInputs(GraphBuilder g, String first, InputType type) {

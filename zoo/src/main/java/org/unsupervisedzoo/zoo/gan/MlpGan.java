@@ -4,7 +4,6 @@ import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.unsupervisedzoo.zoo.core.StockLayers;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.activations.Activation;
@@ -32,7 +31,7 @@ import org.unsupervisedzoo.zoo.core.ZooBuilder;
  *   score                 sigmoid + binary cross-entropy      [batch, 1]
  * </pre>
  * With {@code generatorBatchNorm}, each {@code generator-i} is linear and followed by {@code generator-i-bn}
- * (batch normalization with the leaky relu). In {@link #conf()} (the combined graph) every discriminator layer is
+ * (batch normalization) and {@code generator-i-act} (the leaky relu). In {@link #conf()} (the combined graph) every discriminator layer is
  * a {@code FrozenLayerWithBackprop}.
  *
  * <p><b>Defaults and tuning.</b> {@code noiseSize=100, generatorSizes=[256, 512], discriminatorSizes=[512, 256],
@@ -94,8 +93,7 @@ public final class MlpGan extends Gan {
             String name = generatorLayer(i + 1);
             if (b.generatorBatchNorm) {
                 g.addLayer(name, StockLayers.dense(0, b.generatorSizes[i], Activation.IDENTITY, null), prev);
-                g.addLayer(name + "-bn", new BatchNormalization.Builder().activation(leaky()).build(), name);
-                prev = name + "-bn";
+                prev = batchNormThen(g, name, leaky());
             } else {
                 g.addLayer(name, StockLayers.dense(0, b.generatorSizes[i], leaky(), null), prev);
                 prev = name;
