@@ -263,15 +263,7 @@ public final class GanTrainer {
      * the same name in {@code to} (if it has one; frozen wrappers included). Exact (an element-wise assign).
      */
     public static void copyParameters(ComputationGraph from, ComputationGraph to) {
-        for (Layer l : from.getLayers()) {
-            if (l.numParams() == 0) {
-                continue;
-            }
-            String name = l.conf().getLayer().getLayerName();
-            if (to.getConfiguration().getVertices().containsKey(name)) {
-                to.getLayer(name).params().assign(l.params());
-            }
-        }
+        org.unsupervisedzoo.zoo.core.GraphParameters.copyByName(from, to);
     }
 
     /** Called after each minibatch of {@link #fitEpoch} with (minibatches done, minibatches in the epoch). */
