@@ -2,6 +2,8 @@ package org.unsupervisedzoo.zoo.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -60,5 +62,21 @@ class BuildersTest {
         c.change().accept(c.builder());
         assertEquals(before, built.conf().toJson(), name + ": the built model changed with its builder");
         assertNotEquals(before, c.build().apply(c.builder()).conf().toJson(), name + ": the change itself took no effect");
+    }
+
+    /**
+     * A learning rate that is NaN, infinite, zero or negative is a build-time error naming the field and the value
+     * (DL4J's Adam and Sgd take any double, so the model used to train to NaN without a word).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    <B> void aNonFiniteOrNonPositiveLearningRateIsRejectedAtBuild(String name, Case<B> c) {
+        for (double lr : new double[] {Double.NaN, Double.POSITIVE_INFINITY, 0, -1e-3}) {
+            ((ZooBuilder<?>) c.builder()).updater(new Sgd(lr));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> c.build().apply(c.builder()), name + " accepted learning rate " + lr);
+            assertTrue(e.getMessage().contains("learning rate") && e.getMessage().contains(String.valueOf(lr)),
+                    name + ": " + e.getMessage());
+        }
     }
 }
