@@ -125,10 +125,10 @@ abstract class AutoencoderRunner implements ModelCommand {
     @Override
     public final Options options() {
         return modelOptions(ExampleData.declare(new Options())
-                .option("epochs", "10", "training epochs")
-                .option("batch", "256", "minibatch size")
-                .option("lr", "0.001", "Adam learning rate")
-                .option("seed", "12345", "seed of weights, noise and shuffling")
+                .option("epochs", "10", "training epochs").min(1)
+                .option("batch", "256", "minibatch size").min(1)
+                .option("lr", "0.001", "Adam learning rate").positive()
+                .option("seed", "12345", "seed of weights, noise and shuffling").anyInt()
                 .option("out", "output/" + name(), "output folder"));
     }
 

@@ -144,7 +144,7 @@ public final class Main {
         PrintStream oldOut = System.out;
         try {
             System.setOut(out);
-            command.run(options);
+            command.run(options.validate());
             return 0;
         } catch (IllegalArgumentException | DatasetException | CliException e) {
             err.println("error: " + e.getMessage());

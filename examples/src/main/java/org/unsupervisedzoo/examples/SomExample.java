@@ -57,21 +57,21 @@ public final class SomExample implements ModelCommand {
 
     static Options declare() {
         return ExampleData.declare(new Options())
-                .option("epochs", "10", "training epochs")
-                .option("batch", "32", "minibatch size")
-                .option("rows", "20", "map rows")
-                .option("cols", "20", "map columns")
+                .option("epochs", "10", "training epochs").min(1)
+                .option("batch", "32", "minibatch size").min(1)
+                .option("rows", "20", "map rows").min(1)
+                .option("cols", "20", "map columns").min(1)
                 .option("topology", "rectangular", "rectangular or hexagonal")
                 .option("neighborhood", "gaussian", "gaussian, bubble or mexican_hat")
                 .option("distance", "euclidean", "euclidean or cosine")
                 .option("init", "pca", "random, sample or pca")
-                .option("lr", "0.5", "learning rate at the start")
-                .option("lr-final", "0.01", "learning rate at the end")
-                .option("sigma", "10", "neighbourhood radius at the start (grid units)")
-                .option("sigma-final", "0.5", "neighbourhood radius at the end")
+                .option("lr", "0.5", "learning rate at the start").positive()
+                .option("lr-final", "0.01", "learning rate at the end").positive()
+                .option("sigma", "10", "neighbourhood radius at the start (grid units)").positive()
+                .option("sigma-final", "0.5", "neighbourhood radius at the end").positive()
                 .option("decay", "exponential", "schedule of both: constant, linear, exponential or asymptotic")
-                .option("subset", "0", "train on the first n training digits only (0: all)")
-                .option("seed", "12345", "seed of initialisation and shuffling")
+                .option("subset", "0", "train on the first n training digits only (0: all)").min(0)
+                .option("seed", "12345", "seed of initialisation and shuffling").anyInt()
                 .option("out", "output/som", "output folder");
     }
 

@@ -103,6 +103,54 @@ class CliTest {
         assertEquals(2, cli("train").status, "train without a model prints its usage and fails");
     }
 
+    /**
+     * Numbers out of range are one-line errors naming the option and the value, before any data is loaded or a
+     * model is built (nothing is written under --out).
+     */
+    @Test
+    void badNumbersAreOneLineErrors() {
+        String out = tmp.resolve("never").toString();
+        oneLineError(cli("train", "autoencoder", "--lr", "NaN", "--out", out), "--lr must be a finite number greater than 0, got 'NaN'");
+        oneLineError(cli("train", "autoencoder", "--lr", "Infinity", "--out", out),
+                "--lr must be a finite number greater than 0, got 'Infinity'");
+        oneLineError(cli("train", "autoencoder", "--lr", "1e999", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "autoencoder", "--lr", "-1", "--out", out), "--lr must be greater than 0, got '-1'");
+        oneLineError(cli("train", "autoencoder", "--lr", "0", "--out", out), "--lr must be greater than 0, got '0'");
+        oneLineError(cli("train", "autoencoder", "--epochs", "0", "--out", out), "--epochs must be at least 1, got '0'");
+        oneLineError(cli("train", "autoencoder", "--epochs", "-1", "--out", out), "--epochs must be at least 1, got '-1'");
+        oneLineError(cli("train", "autoencoder", "--batch", "0", "--out", out), "--batch must be at least 1, got '0'");
+        oneLineError(cli("train", "autoencoder", "--hidden", "32,0", "--out", out), "--hidden must be comma-separated integers, each at least 1, got '32,0'");
+        oneLineError(cli("train", "vae", "--beta", "NaN", "--out", out), "--beta must be a finite number");
+        oneLineError(cli("train", "sparse", "--rho", "1.5", "--out", out), "--rho must be in (0, 1), got '1.5'");
+        oneLineError(cli("train", "som", "--sigma", "-Infinity", "--out", out), "--sigma must be a finite number");
+        oneLineError(cli("train", "som", "--lr", "NaN", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "rbm", "--lr", "NaN", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "rbm", "--epochs", "-1", "--out", out), "--epochs must be at least 0, got '-1'");
+        oneLineError(cli("train", "gan", "--lr", "NaN", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "gan", "--real-label", "2", "--out", out), "--real-label must be in (0, 1], got '2'");
+        oneLineError(cli("classify", "--encoder", "x.zip", "--lr", "NaN"), "--lr must be a finite number");
+        oneLineError(cli("semi-supervised", "--encoders", "x.zip", "--budgets", "100,-5"), "--budgets");
+        assertFalse(Files.exists(tmp.resolve("never")), "nothing written for a rejected command line");
+    }
+
+    /** Every option of every command whose default is a number or a list of numbers declares its range. */
+    @Test
+    void everyNumericOptionDeclaresARange() {
+        java.util.Map<String, Command> all = new java.util.LinkedHashMap<>();
+        Main.trainCommands().forEach((k, v) -> all.put("train " + k, v));
+        Main.commands().forEach(all::put);
+        for (java.util.Map.Entry<String, Command> c : all.entrySet()) {
+            Options o = c.getValue().options();
+            for (String name : o.names()) {
+                String d = o.string(name);
+                if (d.matches("-?[0-9][0-9.,e-]*")) {
+                    assertTrue(o.hasRange(name), c.getKey() + " --" + name + " (default " + d + ") has no range");
+                }
+            }
+            o.validate(); // every default is inside its range
+        }
+    }
+
     @Test
     void trainEvaluateExportClassifyAndSemiSupervisedChain() throws Exception {
         Path run = tmp.resolve("ae");
