@@ -218,8 +218,7 @@ public final class GanExample {
                     + threshold + ")", coverage.shares, threshold, 560, 300), out.resolve("digits.png")));
         }
         Path generator = out.resolve("generator.zip");
-        ModelSerializer.writeModel(trainer.generator(), generator.toFile(), false);
-        new RunRecord("gan", gan.name(), o.explicitArgs()).addTo(generator);
+        RunRecord.writeModel(trainer.generator(), generator, false, new RunRecord("gan", gan.name(), o.explicitArgs()));
         written.add(generator);
         written.add(out.resolve("checkpoint"));
         written.add(csvFile);

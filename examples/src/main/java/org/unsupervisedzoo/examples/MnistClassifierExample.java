@@ -72,7 +72,7 @@ public final class MnistClassifierExample {
                     epochs, progress.meanScore(), acc, progress.examples() / seconds, seconds);
         }
         Files.createDirectories(model.toAbsolutePath().getParent());
-        ModelSerializer.writeModel(net, model.toFile(), false);
+        RunRecord.writeModel(net, model, false, null);
         report(net, trainData, testData);
         System.out.println("wrote " + model);
         return net;

@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -82,8 +83,8 @@ final class SemiSupervisedCommand implements Command {
         System.out.printf("semi-supervised  data %s  encoders %d  budgets %s  seeds %d  steps %d  out %s%n",
                 source.description(), encoders.size(), o.string("budgets"), seeds, steps, out);
         Map<String, List<Double>> errors = new LinkedHashMap<>();
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("runs.csv")))) {
-            csv.println("encoder,model,mode,labels,seed,test_error,seconds");
+        try (CsvLog csv = new CsvLog(out.resolve("runs.csv"))) {
+            csv.header("encoder,model,mode,labels,seed,test_error,seconds");
             for (SavedModel saved : encoders) {
                 EncoderModel model = saved.command.encoderModel(saved.options, train);
                 MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
@@ -114,7 +115,7 @@ final class SemiSupervisedCommand implements Command {
             }
         }
         String summary = summary(errors, budgets, train.count());
-        Files.writeString(out.resolve("summary.md"), summary);
+        AtomicFiles.writeString(out.resolve("summary.md"), summary);
         System.out.print(summary);
         System.out.println("wrote " + out.resolve("runs.csv"));
         System.out.println("wrote " + out.resolve("summary.md"));

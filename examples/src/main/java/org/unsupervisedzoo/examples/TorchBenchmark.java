@@ -380,8 +380,8 @@ final class TorchBenchmark {
         List<Map<String, Object>> all = new ArrayList<>();
         Map<String, double[]> summary = new LinkedHashMap<>();
         double fastestExamplesPerSecond = 0;
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("runs.csv")))) {
-            csv.println("model,pair,side,examples_per_second,gflops,test_loss,train_loss,peak_rss_mb,start_to_step_s,"
+        try (CsvLog csv = new CsvLog(out.resolve("runs.csv"))) {
+            csv.header("model,pair,side,examples_per_second,gflops,test_loss,train_loss,peak_rss_mb,start_to_step_s,"
                     + "load");
             for (String model : models) {
                 List<Double> ratios = new ArrayList<>();
