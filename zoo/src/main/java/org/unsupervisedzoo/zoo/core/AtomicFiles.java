@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  * by the next write, and by readers such as {@code GanTrainer.restore}) puts it back.
  */
 public final class AtomicFiles {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private AtomicFiles() {
     }
 
@@ -35,13 +37,17 @@ public final class AtomicFiles {
         void write(Path path) throws IOException;
     }
 
-    /** Writes {@code target} through {@code body}, which writes to the temporary path it is given. */
+    /**
+     * Writes {@code target} through {@code body}, which creates and writes the temporary path it is given (a new
+     * name in the target's folder; the file gets the permissions a plain write would give it).
+     */
     public static Path write(Path target, Body body) throws IOException {
         Path parent = parentOf(target);
         Files.createDirectories(parent);
         String name = target.getFileName().toString();
         removeStale(parent, "." + name + ".", ".tmp");
-        Path tmp = Files.createTempFile(parent, "." + name + ".", ".tmp");
+        // named, not created: the body creates it with the usual permissions (createTempFile's are owner-only)
+        Path tmp = parent.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         boolean moved = false;
         try {
             body.write(tmp);
@@ -71,7 +77,8 @@ public final class AtomicFiles {
         String name = target.getFileName().toString();
         recoverDirectory(target);
         removeStale(parent, "." + name + ".new-", "");
-        Path tmp = Files.createTempDirectory(parent, "." + name + ".new-");
+        Path tmp = Files.createDirectory(parent.resolve("." + name + ".new-"
+                + Long.toUnsignedString(RANDOM.nextLong(), 36)));
         boolean moved = false;
         try {
             body.write(tmp);

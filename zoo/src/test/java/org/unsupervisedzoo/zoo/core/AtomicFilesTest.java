@@ -35,6 +35,14 @@ class AtomicFilesTest {
         assertEquals(List.of("model.zip"), names());
         AtomicFiles.writeString(tmp.resolve("fresh.csv"), "a,b\n");
         assertEquals(List.of("fresh.csv", "model.zip"), names());
+        // the permissions of a plain write (a temporary file from createTempFile would be owner-only)
+        Path plain = Files.writeString(tmp.resolve("plain.csv"), "a,b\n");
+        if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(tmp.resolve("fresh.csv")));
+            Path dir = AtomicFiles.writeDirectory(tmp.resolve("dir"), d -> Files.writeString(d.resolve("x"), "x"));
+            assertEquals(Files.getPosixFilePermissions(Files.createDirectory(tmp.resolve("plain-dir"))),
+                    Files.getPosixFilePermissions(dir));
+        }
     }
 
     /** A failure half way through a write: the old file stays as it was and no temporary file is left. */
