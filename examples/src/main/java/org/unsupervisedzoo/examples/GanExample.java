@@ -54,7 +54,7 @@ public final class GanExample {
                 .option("seed", "12345", "seed of weights, noise and data order").anyInt()
                 .option("d-steps", "1", "D steps per round").min(1)
                 .option("g-steps", "1", "G steps per round").min(1)
-                .option("real-label", "1.0", "D's target for real digits; 0.9 is one-sided label smoothing").between(0, 1, true, false)
+                .option("real-label", "1.0", "D's target for real digits; 0.9 is one-sided label smoothing").between(0.5, 1, true, false)
                 .option("noise", "100", "noise size").min(1)
                 .option("g-hidden", "256,512", "mlp: G's hidden widths").eachAtLeast(1)
                 .option("d-hidden", "512,256", "mlp: D's hidden widths").eachAtLeast(1)

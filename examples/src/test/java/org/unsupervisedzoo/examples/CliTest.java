@@ -127,7 +127,7 @@ class CliTest {
         oneLineError(cli("train", "rbm", "--lr", "NaN", "--out", out), "--lr must be a finite number");
         oneLineError(cli("train", "rbm", "--epochs", "-1", "--out", out), "--epochs must be at least 0, got '-1'");
         oneLineError(cli("train", "gan", "--lr", "NaN", "--out", out), "--lr must be a finite number");
-        oneLineError(cli("train", "gan", "--real-label", "2", "--out", out), "--real-label must be in (0, 1], got '2'");
+        oneLineError(cli("train", "gan", "--real-label", "2", "--out", out), "--real-label must be in (0.5, 1], got '2'");
         oneLineError(cli("classify", "--encoder", "x.zip", "--lr", "NaN"), "--lr must be a finite number");
         oneLineError(cli("semi-supervised", "--encoders", "x.zip", "--budgets", "100,-5"), "--budgets");
         assertFalse(Files.exists(tmp.resolve("never")), "nothing written for a rejected command line");
