@@ -35,15 +35,16 @@ public final class Checks {
 
     /**
      * An updater that is set and, where it has a learning rate, whose rate (at iteration 0, epoch 0: the schedule's
-     * start where it has one) is a finite number > 0. DL4J's updaters take any double, and a NaN rate trains every
-     * parameter to NaN without an error.
+     * start where it has one) is a finite number >= 0. DL4J's updaters take any double, and a NaN rate trains every
+     * parameter to NaN without an error. A rate of 0 is allowed (a graph whose steps change nothing; the Spark
+     * trainer reports such an epoch, and the command line's --lr must be > 0).
      */
     public static void updater(String field, IUpdater updater) {
         notNull(field, updater);
         if (updater.hasLearningRate()) {
             double lr = updater.getLearningRate(0, 0);
-            if (!(lr > 0) || Double.isInfinite(lr)) {
-                throw new IllegalArgumentException(field + " learning rate must be a finite number > 0, got " + lr
+            if (!(lr >= 0) || Double.isInfinite(lr)) {
+                throw new IllegalArgumentException(field + " learning rate must be a finite number >= 0, got " + lr
                         + " (" + updater.getClass().getSimpleName() + ")");
             }
         }

@@ -63,12 +63,12 @@ public class FastAdam extends Adam {
     }
 
     /**
-     * The settings' ranges: a finite rate > 0, betas in [0, 1), epsilon > 0 (DL4J's Adam takes any double; a NaN
-     * rate makes every parameter NaN after the first step).
+     * The settings' ranges: a finite rate >= 0 (as the builders' Checks.updater), betas in [0, 1), epsilon > 0
+     * (DL4J's Adam takes any double; a NaN rate makes every parameter NaN after the first step).
      */
     private void check(boolean fixedRate) {
         if (fixedRate) {
-            Checks.positive("learningRate", getLearningRate());
+            Checks.nonNegative("learningRate", getLearningRate());
         }
         Checks.inRange("beta1", getBeta1(), 0, 1);
         Checks.inRange("beta2", getBeta2(), 0, 1);
