@@ -88,6 +88,9 @@ public final class IdxFile {
         }
     }
 
+    /** The most data bytes a file may hold (the largest array a JVM reliably allocates). */
+    static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16L;
+
     /** Data up to this size (bytes) is read into one array allocated from the header's sizes. */
     static final long DIRECT_READ_LIMIT = 256L << 20;
 
@@ -110,10 +113,11 @@ public final class IdxFile {
         return new IdxFile(source, dims, ch.map(FileChannel.MapMode.READ_ONLY, offset, total));
     }
 
+    /** The product of sizes {@link #header} has checked (positive, no more than {@link #MAX_DATA_BYTES}). */
     private static long product(int[] dims) {
         long total = 1;
         for (int d : dims) {
-            total *= d;
+            total = Math.multiplyExact(total, (long) d);
         }
         return total;
     }
@@ -173,7 +177,6 @@ public final class IdxFile {
                     + " dimension sizes need " + (4 * ndims) + " bytes, found " + header.length);
         }
         int[] dims = new int[ndims];
-        long total = 1;
         for (int i = 0; i < ndims; i++) {
             dims[i] = ((header[4 * i] & 0xff) << 24) | ((header[4 * i + 1] & 0xff) << 16)
                     | ((header[4 * i + 2] & 0xff) << 8) | (header[4 * i + 3] & 0xff);
@@ -181,12 +184,27 @@ public final class IdxFile {
                 throw new DatasetException("Invalid IDX header in " + source + ": dimension " + i + " is "
                         + dims[i] + ", must be positive");
             }
-            total *= dims[i];
         }
-        if (total > Integer.MAX_VALUE - 16) {
-            throw new DatasetException("IDX data in " + source + " too large: " + Arrays.toString(dims));
+        // checked inside the loop: a product tested only at the end can wrap (four sizes of 65536 give 0)
+        long total = 1;
+        for (int d : dims) {
+            try {
+                total = Math.multiplyExact(total, (long) d);
+            } catch (ArithmeticException overflow) {
+                throw tooLarge(source, dims, -1);
+            }
+            if (total > MAX_DATA_BYTES) {
+                throw tooLarge(source, dims, total);
+            }
         }
         return dims;
+    }
+
+    /** {@code total} is the product of the sizes so far, or negative where it overflowed a long. */
+    private static DatasetException tooLarge(String source, int[] dims, long total) {
+        return new DatasetException("IDX data in " + source + " too large: header " + Arrays.toString(dims)
+                + " promises " + (total < 0 ? "more than 2^63" : "at least " + total) + " bytes, the limit is "
+                + MAX_DATA_BYTES + " bytes");
     }
 
     /** Where this file came from (a path or a resource name). */

@@ -101,6 +101,35 @@ class IdxFileTest {
         assertFails(write("empty", IdxFixtures.idx(new int[] {0, 28, 28}, new byte[0])), "dimension 0 is 0");
     }
 
+    /**
+     * Dimension sizes whose product overflows a long: four sizes of 65536 wrap to exactly 0 (a 20-byte file was
+     * accepted as an empty data set), 65535^4 and 2*(2^31-1)^3 wrap to negative numbers (a
+     * NegativeArraySizeException from the stream path, "Trailing data" from the mapped path). Each must be the
+     * reader's own error, naming the file, the sizes and the limit, raw or gzipped.
+     */
+    @Test
+    void dimensionProductOverflowIsRejected() throws Exception {
+        int max = Integer.MAX_VALUE;
+        int[][] cases = {{65536, 65536, 65536, 65536}, {65535, 65535, 65535, 65535}, {2, max, max, max},
+            {65536, 65536, 65536, 32768}};
+        for (int[] dims : cases) {
+            byte[] raw = IdxFixtures.idx(dims, new byte[0]);
+            String name = "overflow-" + dims[0] + "-" + dims[3];
+            for (Path file : new Path[] {write(name, raw), write(name + ".gz", IdxFixtures.gzip(raw))}) {
+                assertFails(file, "too large", Arrays.toString(dims), String.valueOf(IdxFile.MAX_DATA_BYTES));
+            }
+        }
+    }
+
+    /** A product past the limit that does not overflow is the same error (e.g. 65536 x 65536 = 2^32 bytes). */
+    @Test
+    void dimensionProductPastTheLimitIsRejected() throws Exception {
+        byte[] raw = IdxFixtures.idx(new int[] {65536, 65536}, new byte[0]);
+        assertFails(write("big", raw), "too large", "[65536, 65536]", "at least 4294967296 bytes",
+                String.valueOf(IdxFile.MAX_DATA_BYTES));
+        assertFails(write("big.gz", IdxFixtures.gzip(raw)), "too large", "[65536, 65536]");
+    }
+
     @Test
     void labelledImagesChecksTheirAgreement() throws Exception {
         IdxFile img = IdxFile.read(write("img", IdxFixtures.images(6, 28, 28)));

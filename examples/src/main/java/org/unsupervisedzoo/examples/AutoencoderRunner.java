@@ -23,6 +23,7 @@ import org.unsupervisedzoo.zoo.core.EncoderModel;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
 import org.unsupervisedzoo.zoo.autoencoder.ReconstructionMetrics;
+import org.unsupervisedzoo.zoo.core.DivergenceGuard;
 import org.unsupervisedzoo.zoo.core.ProgressListener;
 import org.unsupervisedzoo.zoo.core.ReconstructionIterator;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
@@ -125,10 +126,10 @@ abstract class AutoencoderRunner implements ModelCommand {
     @Override
     public final Options options() {
         return modelOptions(ExampleData.declare(new Options())
-                .option("epochs", "10", "training epochs")
-                .option("batch", "256", "minibatch size")
-                .option("lr", "0.001", "Adam learning rate")
-                .option("seed", "12345", "seed of weights, noise and shuffling")
+                .option("epochs", "10", "training epochs").min(1)
+                .option("batch", "256", "minibatch size").min(1)
+                .option("lr", "0.001", "Adam learning rate").positive()
+                .option("seed", "12345", "seed of weights, noise and shuffling").anyInt()
                 .option("out", "output/" + name(), "output folder"));
     }
 
@@ -164,50 +165,57 @@ abstract class AutoencoderRunner implements ModelCommand {
                 scoreScale(factory, trainData.pixelCount()));
         int epochs = o.integer("epochs");
         progress.totalEpochs(epochs);
-        graph.setListeners(progress);
+        // stops at the first non-finite loss, before anything of the diverged model is saved
+        DivergenceGuard guard = new DivergenceGuard(notSaved(out.resolve("model.zip")) + "; try a lower --lr (now "
+                + o.string("lr") + ")");
+        graph.setListeners(progress, guard);
         System.out.printf("model %s  params %d  data %s  train %d  test %d  out %s%n", factory.name(),
                 graph.numParams(), source.description(), cleanTrain.numExamples(), test.numExamples(), out);
 
         // Train and evaluate
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("epochs.csv")))) {
-            boolean header = true;
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                long t0 = System.nanoTime();
-                graph.fit(train);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                double trainLoss = progress.meanScore();
-                double exPerSec = progress.examples() / seconds;
-                Map<String, Double> measures = new LinkedHashMap<>();
-                double testLoss = testLoss(graph, test, factory, measures);
-                measure(graph, measureDigits, measures);
-                StringBuilder line = new StringBuilder(String.format("epoch %3d/%d  train_loss %.5f  test_loss %.5f",
-                        epoch, epochs, trainLoss, testLoss));
-                measures.forEach((k, v) -> line.append(String.format("  %s %.5f", k, v)));
-                line.append(String.format("  examples/s %6.0f  time %6.1fs", exPerSec, seconds));
-                System.out.println(line);
-                if (header) {
-                    csv.println("epoch,train_loss,test_loss," + String.join(",", measures.keySet())
-                            + (measures.isEmpty() ? "" : ",") + "examples_per_second,seconds");
-                    header = false;
-                }
-                StringBuilder row = new StringBuilder(String.format("%d,%.6f,%.6f", epoch, trainLoss, testLoss));
-                measures.values().forEach(v -> row.append(String.format(",%.6f", v)));
-                csv.println(row.append(String.format(",%.1f,%.2f", exPerSec, seconds)));
-                csv.flush();
+        CsvLog csv = new CsvLog(out.resolve("epochs.csv"));
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            guard.startEpoch(epoch);
+            long t0 = System.nanoTime();
+            graph.fit(train);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            guard.checkParams("parameters", graph.params());
+            double trainLoss = progress.meanScore();
+            double exPerSec = progress.examples() / seconds;
+            Map<String, Double> measures = new LinkedHashMap<>();
+            double testLoss = testLoss(graph, test, factory, measures);
+            guard.check("test_loss", testLoss);
+            measure(graph, measureDigits, measures);
+            StringBuilder line = new StringBuilder(String.format("epoch %3d/%d  train_loss %.5f  test_loss %.5f",
+                    epoch, epochs, trainLoss, testLoss));
+            measures.forEach((k, v) -> line.append(String.format("  %s %.5f", k, v)));
+            line.append(String.format("  examples/s %6.0f  time %6.1fs", exPerSec, seconds));
+            System.out.println(line);
+            if (epoch == 1) {
+                csv.header("epoch,train_loss,test_loss," + String.join(",", measures.keySet())
+                        + (measures.isEmpty() ? "" : ",") + "examples_per_second,seconds");
             }
+            StringBuilder row = new StringBuilder(String.format("%d,%.6f,%.6f", epoch, trainLoss, testLoss));
+            measures.values().forEach(v -> row.append(String.format(",%.6f", v)));
+            csv.row(row.append(String.format(",%.1f,%.2f", exPerSec, seconds)).toString());
         }
 
         finish(graph, factory, testData, o);
 
-        // Save
-        Path model = out.resolve("model.zip");
-        ModelSerializer.writeModel(Accelerate.toStock(graph), model.toFile(), true); // loads in a plain DL4J project
-        new RunRecord(name(), factory.name(), o.explicitArgs()).addTo(model);
+        // Save: the model and its run record in one atomic write (loads in a plain DL4J project)
+        Path model = RunRecord.writeModel(Accelerate.toStock(graph), out.resolve("model.zip"), true,
+                new RunRecord(name(), factory.name(), o.explicitArgs()));
         System.out.println("wrote " + model);
         for (Path p : pictures(graph, digits, out)) {
             System.out.println("wrote " + p);
         }
         System.out.println("wrote " + out.resolve("epochs.csv"));
+    }
+
+    /** What a diverged run says of its model file: an earlier one is kept, or none was written. */
+    static String notSaved(Path model) {
+        return Files.exists(model) ? "model not saved, the earlier " + model + " is kept"
+                : "model not saved (no " + model + " written)";
     }
 
     /** Loads the test set of the run (binarized once when the run binarizes) and the digits measured and drawn. */
@@ -255,12 +263,11 @@ abstract class AutoencoderRunner implements ModelCommand {
                 source.description(), testLoss));
         measures.forEach((k, v) -> line.append(String.format("  %s %.5f", k, v)));
         System.out.println(line);
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("metrics.csv")))) {
-            csv.println("test_loss" + (measures.isEmpty() ? "" : ",") + String.join(",", measures.keySet()));
-            StringBuilder row = new StringBuilder(String.format("%.6f", testLoss));
-            measures.values().forEach(v -> row.append(String.format(",%.6f", v)));
-            csv.println(row);
-        }
+        StringBuilder row = new StringBuilder(String.format("%.6f", testLoss));
+        measures.values().forEach(v -> row.append(String.format(",%.6f", v)));
+        new CsvLog(out.resolve("metrics.csv"))
+                .header("test_loss" + (measures.isEmpty() ? "" : ",") + String.join(",", measures.keySet()))
+                .row(row.toString());
         for (Path p : pictures(graph, digits, out)) {
             System.out.println("wrote " + p);
         }

@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,13 +37,13 @@ final class ClassifyCommand implements Command {
     public Options options() {
         return new Options()
                 .option("encoder", "", "model.zip written by 'train' (required)")
-                .option("labels", "0", "labelled training digits, balanced per class and seeded (0: all)")
+                .option("labels", "0", "labelled training digits, balanced per class and seeded (0: all)").min(0)
                 .option("frozen", "true", "true: the encoder is a fixed feature extractor; false: fine-tuned")
-                .option("hidden", "", "widths of a dense head between code and softmax (empty: softmax only)")
-                .option("epochs", "10", "training epochs over the labelled digits")
-                .option("batch", "128", "minibatch size")
-                .option("lr", "0.001", "Adam learning rate")
-                .option("seed", "12345", "seed of the labelled subset, the head and shuffling")
+                .option("hidden", "", "widths of a dense head between code and softmax (empty: softmax only)").eachAtLeast(1)
+                .option("epochs", "10", "training epochs over the labelled digits").min(1)
+                .option("batch", "128", "minibatch size").min(1)
+                .option("lr", "0.001", "Adam learning rate").positive()
+                .option("seed", "12345", "seed of the labelled subset, the head and shuffling").anyInt()
                 .option("probe", "false", "true: also the linear probe (softmax on frozen codes, all labels)")
                 .option("data", "", "sample, mnist or fashion (default: the data the encoder was trained on)")
                 .option("data-dir", "", "folder with the four IDX files (default: as recorded)")
@@ -77,8 +78,8 @@ final class ClassifyCommand implements Command {
         System.out.printf("classifier on %s (%s encoder, %s)  params %d  data %s  labelled %d  test %d  out %s%n",
                 saved.file, saved.record.model, o.bool("frozen") ? "frozen" : "fine-tuned", clf.numParams(),
                 source.description(), labelled.count(), test.count(), out);
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("epochs.csv")))) {
-            csv.println("epoch,train_loss,test_accuracy,test_error,examples_per_second,seconds");
+        try (CsvLog csv = new CsvLog(out.resolve("epochs.csv"))) {
+            csv.header("epoch,train_loss,test_accuracy,test_error,examples_per_second,seconds");
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 long t0 = System.nanoTime();
                 clf.fit(it);
@@ -98,12 +99,12 @@ final class ClassifyCommand implements Command {
             LinearProbe.Result r = new LinearProbe().seed(seed).evaluate(model.encoderGraph(saved.graph), all, testIt);
             System.out.printf("linear_probe  code_width %d  train_accuracy %.4f  test_accuracy %.4f%n", r.codeWidth,
                     r.trainAccuracy, r.testAccuracy);
-            Files.writeString(out.resolve("linear-probe.csv"), String.format(
+            AtomicFiles.writeString(out.resolve("linear-probe.csv"), String.format(
                     "code_width,train_accuracy,test_accuracy%n%d,%.6f,%.6f%n", r.codeWidth, r.trainAccuracy,
                     r.testAccuracy));
         }
         Path model1 = out.resolve("classifier.zip");
-        ModelSerializer.writeModel(clf, model1.toFile(), true);
+        RunRecord.writeModel(clf, model1, true, null);
         System.out.println("wrote " + model1);
         System.out.println("wrote " + out.resolve("epochs.csv"));
     }

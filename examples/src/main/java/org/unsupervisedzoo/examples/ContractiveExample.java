@@ -28,8 +28,8 @@ final class ContractiveExample extends AutoencoderRunner {
 
     @Override
     Options modelOptions(Options o) {
-        return o.option("hidden", "512", "encoder widths ending with the code size")
-                .option("lambda", "1", "weight of ||J||_F^2");
+        return o.option("hidden", "512", "encoder widths ending with the code size").eachAtLeast(1)
+                .option("lambda", "1", "weight of ||J||_F^2").atLeast(0);
     }
 
     @Override

@@ -25,8 +25,8 @@ final class ConvolutionalExample extends AutoencoderRunner {
 
     @Override
     Options modelOptions(Options o) {
-        return o.option("filters", "16,32", "filters of each strided encoder convolution")
-                .option("code", "64", "dense code width (0: the last feature map is the code)")
+        return o.option("filters", "16,32", "filters of each strided encoder convolution").eachAtLeast(1)
+                .option("code", "64", "dense code width (0: the last feature map is the code)").min(0)
                 .option("decoder", "transposed", "transposed or upsampling");
     }
 

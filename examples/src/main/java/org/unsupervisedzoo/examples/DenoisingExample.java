@@ -41,9 +41,9 @@ final class DenoisingExample extends AutoencoderRunner {
 
     @Override
     Options modelOptions(Options o) {
-        return o.option("hidden", "256,64", "encoder widths ending with the code size")
+        return o.option("hidden", "256,64", "encoder widths ending with the code size").eachAtLeast(1)
                 .option("noise", "gaussian", "gaussian, masking, saltpepper or occlusion")
-                .option("level", "0.5", "sigma (gaussian), fraction (masking, saltpepper) or patch size (occlusion)")
+                .option("level", "0.5", "sigma (gaussian), fraction (masking, saltpepper) or patch size (occlusion)").atLeast(0)
                 .option("keras-style", "false", "true: corrupt in the data iterator (fit(noisy, clean))");
     }
 

@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,14 +51,14 @@ final class ExportCommand implements Command {
         if (model.endsWith(".zip")) {
             SavedModel saved = SavedModel.load(Path.of(model));
             Path p = dir.resolve(saved.record.model + ".json");
-            Files.writeString(p, saved.graph.getConfiguration().toJson() + "\n");
+            AtomicFiles.writeString(p, saved.graph.getConfiguration().toJson() + "\n");
             System.out.println("wrote " + p);
             return;
         }
         CatalogEntry entry = ZooCatalog.get(model);
         for (Map.Entry<String, ComputationGraphConfiguration> part : entry.configurations().entrySet()) {
             Path p = dir.resolve(entry.fileName(part.getKey()));
-            Files.writeString(p, part.getValue().toJson() + "\n");
+            AtomicFiles.writeString(p, part.getValue().toJson() + "\n");
             System.out.println("wrote " + p);
         }
     }

@@ -48,23 +48,23 @@ public final class GanExample {
         return ExampleData.declare(new Options())
                 .option("model", "mlp", "mlp or dcgan")
                 .option("conditional", "false", "true: class label fed to G and D")
-                .option("epochs", "10", "training epochs (in total, when resuming)")
-                .option("batch", "64", "real digits per D step")
-                .option("lr", "0.0002", "Adam learning rate (beta1 0.5) of G and D")
-                .option("seed", "12345", "seed of weights, noise and data order")
-                .option("d-steps", "1", "D steps per round")
-                .option("g-steps", "1", "G steps per round")
-                .option("real-label", "1.0", "D's target for real digits; 0.9 is one-sided label smoothing")
-                .option("noise", "100", "noise size")
-                .option("g-hidden", "256,512", "mlp: G's hidden widths")
-                .option("d-hidden", "512,256", "mlp: D's hidden widths")
-                .option("filters", "32,64", "dcgan: D's filters (G mirrors them)")
-                .option("train-subset", "0", "train on the first n digits only (0: all)")
-                .option("eval-samples", "5000", "generated digits judged per epoch")
-                .option("final-samples", "10000", "generated digits judged after the last epoch (the final line)")
-                .option("threshold", "0.05", "a digit with a smaller share of the samples is flagged as collapsed")
+                .option("epochs", "10", "training epochs (in total, when resuming)").min(1)
+                .option("batch", "64", "real digits per D step").min(1)
+                .option("lr", "0.0002", "Adam learning rate (beta1 0.5) of G and D").positive()
+                .option("seed", "12345", "seed of weights, noise and data order").anyInt()
+                .option("d-steps", "1", "D steps per round").min(1)
+                .option("g-steps", "1", "G steps per round").min(1)
+                .option("real-label", "1.0", "D's target for real digits; 0.9 is one-sided label smoothing").between(0.5, 1, true, false)
+                .option("noise", "100", "noise size").min(1)
+                .option("g-hidden", "256,512", "mlp: G's hidden widths").eachAtLeast(1)
+                .option("d-hidden", "512,256", "mlp: D's hidden widths").eachAtLeast(1)
+                .option("filters", "32,64", "dcgan: D's filters (G mirrors them)").eachAtLeast(1)
+                .option("train-subset", "0", "train on the first n digits only (0: all)").min(0)
+                .option("eval-samples", "5000", "generated digits judged per epoch").min(1)
+                .option("final-samples", "10000", "generated digits judged after the last epoch (the final line)").min(1)
+                .option("threshold", "0.05", "a digit with a smaller share of the samples is flagged as collapsed").between(0, 1, false, false)
                 .option("classifier", "output/mnist-classifier/lenet.zip", "LeNet judge; trained and saved if missing")
-                .option("classifier-epochs", "2", "epochs if the judge must be trained")
+                .option("classifier-epochs", "2", "epochs if the judge must be trained").min(1)
                 .option("resume", "", "checkpoint folder to continue from (e.g. output/gan-mlp/checkpoint)")
                 .option("out", "", "output folder (default output/gan-<model>[-conditional])");
     }
@@ -219,8 +219,7 @@ public final class GanExample {
                     + threshold + ")", coverage.shares, threshold, 560, 300), out.resolve("digits.png")));
         }
         Path generator = out.resolve("generator.zip");
-        ModelSerializer.writeModel(trainer.generator(), generator.toFile(), false);
-        new RunRecord("gan", gan.name(), o.explicitArgs()).addTo(generator);
+        RunRecord.writeModel(trainer.generator(), generator, false, new RunRecord("gan", gan.name(), o.explicitArgs()));
         written.add(generator);
         written.add(out.resolve("checkpoint"));
         written.add(csvFile);

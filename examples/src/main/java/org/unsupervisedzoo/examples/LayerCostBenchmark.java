@@ -30,10 +30,10 @@ final class LayerCostBenchmark {
 
     static Options options() {
         return ExampleData.declare(new Options())
-                .option("rounds", "5", "alternating rounds per pair")
-                .option("steps", "60", "timed training steps per run")
-                .option("warmup", "10", "untimed steps before timing")
-                .option("batch", "256", "minibatch size")
+                .option("rounds", "5", "alternating rounds per pair").min(1)
+                .option("steps", "60", "timed training steps per run").min(1)
+                .option("warmup", "10", "untimed steps before timing").min(0)
+                .option("batch", "256", "minibatch size").min(1)
                 .option("vae-probe", "false", "true: also time one step of a tiny graph with and without the VAE pieces");
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.unsupervisedzoo.datasets.DatasetException;
 import org.unsupervisedzoo.zoo.catalog.CatalogEntry;
 import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
+import org.unsupervisedzoo.zoo.core.TrainingDiverged;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
@@ -16,7 +17,8 @@ import picocli.CommandLine.ParseResult;
  * The command line: {@code java -jar unsupervised-zoo-examples.jar <command> [options]}, every command with
  * {@code --help}. Commands: {@code list}, {@code train <model>}, {@code evaluate <model.zip>}, {@code export},
  * {@code classify}, {@code semi-supervised}, {@code bench-layers}, {@code bench-vae}. Bad flags, unknown models,
- * missing data sets and model files of the wrong kind end with one line on stderr and exit status 2.
+ * missing data sets and model files of the wrong kind end with one line on stderr and exit status 2; a training
+ * run whose loss or parameters stop being finite ends with one line and exit status 3.
  */
 public final class Main {
     /** The program's name in usage lines. */
@@ -81,7 +83,10 @@ public final class Main {
         }
     }
 
-    /** Runs one command line; returns the exit status (0 ok, 2 a usage or input error, 1 a failure). */
+    /**
+     * Runs one command line; returns the exit status (0 ok, 2 a usage or input error, 3 training diverged, 1 another
+     * failure).
+     */
     static int run(String[] args, PrintStream out, PrintStream err) {
         Map<CommandSpec, Bound> actions = new LinkedHashMap<>();
         CommandSpec rootSpec = CommandSpec.create().name(PROGRAM).mixinStandardHelpOptions(true)
@@ -146,11 +151,14 @@ public final class Main {
         PrintStream oldOut = System.out;
         try {
             System.setOut(out);
-            command.run(options);
+            command.run(options.validate());
             return 0;
         } catch (IllegalArgumentException | DatasetException | CliException e) {
             err.println("error: " + e.getMessage());
             return 2;
+        } catch (TrainingDiverged e) { // a NaN or infinite loss or parameter: nothing of the diverged model saved
+            err.println("error: " + e.getMessage());
+            return 3;
         } catch (Exception | OutOfMemoryError e) {
             err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + (System.getenv("ZOO_DEBUG") == null ? " (set ZOO_DEBUG=1 for the stack trace)" : ""));

@@ -26,10 +26,10 @@ public final class MnistClassifierExample {
 
     static Options options() {
         return ExampleData.declare(new Options())
-                .option("epochs", "2", "training epochs")
-                .option("batch", "64", "minibatch size")
-                .option("lr", "0.001", "Adam learning rate")
-                .option("seed", "12345", "seed of weights and shuffling")
+                .option("epochs", "2", "training epochs").min(1)
+                .option("batch", "64", "minibatch size").min(1)
+                .option("lr", "0.001", "Adam learning rate").positive()
+                .option("seed", "12345", "seed of weights and shuffling").anyInt()
                 .option("out", "output/mnist-classifier", "output folder (the model is lenet.zip in it)");
     }
 
@@ -73,7 +73,7 @@ public final class MnistClassifierExample {
                     epochs, progress.meanScore(), acc, progress.examples() / seconds, seconds);
         }
         Files.createDirectories(model.toAbsolutePath().getParent());
-        ModelSerializer.writeModel(net, model.toFile(), false);
+        RunRecord.writeModel(net, model, false, null);
         report(net, trainData, testData);
         System.out.println("wrote " + model);
         return net;

@@ -18,17 +18,148 @@ import picocli.CommandLine.ParseResult;
  * The options of one command: {@code --name value} pairs, each with a default shown by {@code --help}, and
  * optional positional parameters. Parsing is picocli's ({@link #spec}); the values stay strings until a getter
  * reads them, and a malformed value is an error naming the option and the value.
+ *
+ * <p>A numeric option declares its range right after {@link #option} ({@link #min}, {@link #range},
+ * {@link #positive}, {@link #atLeast}, {@link #between}, {@link #eachAtLeast}, {@link #anyInt}); the getters
+ * enforce it, {@link #validate()} checks every declared range before a command runs, and a real is never NaN or
+ * infinite. An out-of-range value is one message naming the option, the range and the value, e.g.
+ * {@code --epochs must be at least 1, got '0'}.
  */
 final class Options {
     private final Map<String, String> defaults = new LinkedHashMap<>();
     private final Map<String, String> help = new LinkedHashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> positionals = new LinkedHashMap<>();
+    private final Map<String, Range> ranges = new LinkedHashMap<>();
+    private String last;
 
     Options option(String name, String defaultValue, String description) {
         defaults.put(name, defaultValue);
         help.put(name, description);
+        last = name;
         return this;
+    }
+
+    /** What values a numeric option takes. */
+    private static final class Range {
+        enum Kind { INT, REAL, INTS }
+
+        final Kind kind;
+        final double lo;
+        final boolean loOpen;
+        final double hi;
+        final boolean hiOpen;
+
+        Range(Kind kind, double lo, boolean loOpen, double hi, boolean hiOpen) {
+            this.kind = kind;
+            this.lo = lo;
+            this.loOpen = loOpen;
+            this.hi = hi;
+            this.hiOpen = hiOpen;
+        }
+
+        boolean contains(double v) {
+            return (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi);
+        }
+
+        private static String num(double v) {
+            return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+        }
+
+        /** E.g. "at least 1", "greater than 0", "between 0 and 1", "" (any int). */
+        String describe() {
+            boolean noLo = lo == Double.NEGATIVE_INFINITY || (kind != Kind.REAL && lo <= Integer.MIN_VALUE);
+            boolean noHi = hi == Double.POSITIVE_INFINITY || (kind != Kind.REAL && hi >= Integer.MAX_VALUE);
+            if (noLo && noHi) {
+                return "";
+            }
+            if (noHi) {
+                return (loOpen ? "greater than " : "at least ") + num(lo);
+            }
+            if (noLo) {
+                return (hiOpen ? "less than " : "at most ") + num(hi);
+            }
+            return "in " + (loOpen ? "(" : "[") + num(lo) + ", " + num(hi) + (hiOpen ? ")" : "]");
+        }
+    }
+
+    private Options range(Range r) {
+        if (last == null) {
+            throw new IllegalStateException("a range must follow an option's declaration");
+        }
+        ranges.put(last, r);
+        return this;
+    }
+
+    /** The last declared option is an integer of at least {@code min}. */
+    Options min(long min) {
+        return range(new Range(Range.Kind.INT, min, false, Integer.MAX_VALUE, false));
+    }
+
+    /** The last declared option is an integer in {@code [lo, hi]}. */
+    Options range(long lo, long hi) {
+        return range(new Range(Range.Kind.INT, lo, false, hi, false));
+    }
+
+    /** The last declared option is any integer (e.g. a seed). */
+    Options anyInt() {
+        return range(new Range(Range.Kind.INT, Integer.MIN_VALUE, false, Integer.MAX_VALUE, false));
+    }
+
+    /** The last declared option is comma-separated integers, each at least {@code min} (may be empty). */
+    Options eachAtLeast(long min) {
+        return range(new Range(Range.Kind.INTS, min, false, Integer.MAX_VALUE, false));
+    }
+
+    /** The last declared option is a finite real greater than 0 (a rate, a radius). */
+    Options positive() {
+        return range(new Range(Range.Kind.REAL, 0, true, Double.POSITIVE_INFINITY, true));
+    }
+
+    /** The last declared option is a finite real of at least {@code min}. */
+    Options atLeast(double min) {
+        return range(new Range(Range.Kind.REAL, min, false, Double.POSITIVE_INFINITY, true));
+    }
+
+    /** The last declared option is a finite real in {@code [lo, hi]}; {@code open} excludes the ends. */
+    Options between(double lo, double hi, boolean loOpen, boolean hiOpen) {
+        return range(new Range(Range.Kind.REAL, lo, loOpen, hi, hiOpen));
+    }
+
+    /** Whether {@code name} has a declared range (every numeric option should). */
+    boolean hasRange(String name) {
+        return ranges.containsKey(name);
+    }
+
+    /** The declared options' names, in order. */
+    List<String> names() {
+        return List.copyOf(defaults.keySet());
+    }
+
+    /**
+     * Reads every option with a declared range, so that a bad value is reported before a command loads data or
+     * trains (and even when the command would not read that option).
+     *
+     * @throws IllegalArgumentException naming the first bad option and its value
+     */
+    Options validate() {
+        for (Map.Entry<String, Range> e : ranges.entrySet()) {
+            switch (e.getValue().kind) {
+                case INT:
+                    integer(e.getKey());
+                    break;
+                case REAL:
+                    real(e.getKey());
+                    break;
+                default:
+                    integers(e.getKey());
+            }
+        }
+        return this;
+    }
+
+    private IllegalArgumentException outOfRange(String name, Range r, String value) {
+        return new IllegalArgumentException("--" + name + " must be " + r.describe() + ", got '" + value + "'");
     }
 
     /** A required positional parameter, read with {@link #string(String)} like an option. */
@@ -49,7 +180,9 @@ final class Options {
         }
         help.forEach((name, text) -> spec.addOption(OptionSpec.builder("--" + name).paramLabel("<" + name + ">")
                 .type(String.class).arity("1").description(text + " (default: "
-                        + (defaults.get(name).isEmpty() ? "none" : defaults.get(name)) + ")").build()));
+                        + (defaults.get(name).isEmpty() ? "none" : defaults.get(name))
+                        + (ranges.containsKey(name) && !ranges.get(name).describe().isEmpty()
+                        ? "; " + ranges.get(name).describe() : "") + ")").build()));
         return spec;
     }
 
@@ -82,6 +215,7 @@ final class Options {
                 return false;
             }
             accept(result);
+            validate();
             return true;
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage());
@@ -141,19 +275,36 @@ final class Options {
     }
 
     int integer(String name) {
+        int v;
         try {
-            return Integer.parseInt(string(name).trim());
+            v = Integer.parseInt(string(name).trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be an integer, got '" + string(name) + "'");
         }
+        Range r = ranges.get(name);
+        if (r != null && !r.contains(v)) {
+            throw outOfRange(name, r, string(name));
+        }
+        return v;
     }
 
+    /** A finite real (NaN and the infinities are rejected, also where {@code 1e999} overflows to infinity). */
     double real(String name) {
+        double v;
         try {
-            return Double.parseDouble(string(name).trim());
+            v = Double.parseDouble(string(name).trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be a number, got '" + string(name) + "'");
         }
+        Range r = ranges.get(name);
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("--" + name + " must be a finite number"
+                    + (r == null || r.describe().isEmpty() ? "" : " " + r.describe()) + ", got '" + string(name) + "'");
+        }
+        if (r != null && !r.contains(v)) {
+            throw outOfRange(name, r, string(name));
+        }
+        return v;
     }
 
     boolean bool(String name) {
@@ -179,12 +330,21 @@ final class Options {
         if (string(name).trim().isEmpty()) {
             return new int[0];
         }
+        int[] v;
         try {
-            return Arrays.stream(string(name).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            v = Arrays.stream(string(name).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be comma-separated integers, got '"
                     + string(name) + "'");
         }
+        Range r = ranges.get(name);
+        for (int x : v) {
+            if (r != null && !r.contains(x)) {
+                throw new IllegalArgumentException("--" + name + " must be comma-separated integers, each "
+                        + r.describe() + ", got '" + string(name) + "'");
+            }
+        }
+        return v;
     }
 
     Path path(String name) {

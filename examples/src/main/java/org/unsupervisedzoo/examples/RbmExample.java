@@ -2,7 +2,6 @@ package org.unsupervisedzoo.examples;
 
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.core.DivergenceGuard;
 import org.unsupervisedzoo.zoo.rbm.RBM;
 import org.unsupervisedzoo.zoo.rbm.RbmIterator;
 import org.unsupervisedzoo.zoo.rbm.RbmTrainer;
@@ -91,22 +91,22 @@ public final class RbmExample implements ModelCommand {
 
     static Options declare() {
         return ExampleData.declare(new Options())
-                .option("epochs", "10", "training epochs")
-                .option("batch", "10", "minibatch size")
-                .option("lr", "0.1", "SGD learning rate")
-                .option("momentum", "0", "Nesterov momentum (0: plain SGD, as scikit-learn)")
-                .option("hidden", "256", "hidden units")
-                .option("k", "1", "Gibbs steps per update")
+                .option("epochs", "10", "training epochs").min(0)
+                .option("batch", "10", "minibatch size").min(1)
+                .option("lr", "0.1", "SGD learning rate").positive()
+                .option("momentum", "0", "Nesterov momentum (0: plain SGD, as scikit-learn)").between(0, 1, false, true)
+                .option("hidden", "256", "hidden units").min(1)
+                .option("k", "1", "Gibbs steps per update").min(1)
                 .option("chain", "pcd", "pcd (persistent chain, as scikit-learn) or cd")
                 .option("visible", "bernoulli", "bernoulli (pixels as probabilities) or gaussian (standardized)")
-                .option("train-digits", "0", "train on the first n training digits (0: all)")
+                .option("train-digits", "0", "train on the first n training digits (0: all)").min(0)
                 .option("binarize", "none", "training pixels: none (grey levels) or dynamic (Bernoulli draws)")
-                .option("ais-digits", "1000", "test digits for the AIS log-likelihood (0: skip)")
-                .option("ais-runs", "100", "AIS chains")
-                .option("ais-betas", "14500", "AIS intermediate distributions (Salakhutdinov & Murray: 14500)")
-                .option("clf-epochs", "10", "epochs of the softmax classifiers (0: skip)")
+                .option("ais-digits", "1000", "test digits for the AIS log-likelihood (0: skip)").min(0)
+                .option("ais-runs", "100", "AIS chains").min(1)
+                .option("ais-betas", "14500", "AIS intermediate distributions (Salakhutdinov & Murray: 14500)").min(2)
+                .option("clf-epochs", "10", "epochs of the softmax classifiers (0: skip)").min(0)
                 .option("load", "", "start from this saved model.zip of the runner (e.g. --epochs 0 to only evaluate it)")
-                .option("seed", "12345", "seed of weights, chains and shuffling")
+                .option("seed", "12345", "seed of weights, chains and shuffling").anyInt()
                 .option("out", "output/rbm", "output folder");
     }
 
@@ -181,27 +181,39 @@ public final class RbmExample implements ModelCommand {
 
         int epochs = o.integer("epochs");
         boolean bernoulli = units == VisibleUnits.BERNOULLI;
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("epochs.csv")))) {
-            csv.println("epoch,pseudo_likelihood,test_pseudo_likelihood,recon_error,examples_per_second,seconds");
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                long t0 = System.nanoTime();
-                if (fused != null) {
-                    train.reset();
-                    fused.fit(train);
-                } else {
-                    it.reset();
-                    graph.fit(it);
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                double pl = bernoulli ? meanPseudoLikelihood(params, trainAll, rng(seed + 100 + epoch)) : Double.NaN;
-                double testPl = bernoulli ? meanPseudoLikelihood(params, testAll, rng(seed + 200 + epoch)) : Double.NaN;
-                double recon = params.reconstructionError(testAll);
-                double rate = train.numExamples() / seconds;
-                System.out.printf("epoch %3d/%d  pseudo_likelihood %.3f  test_pseudo_likelihood %.3f  recon_error %.5f"
-                        + "  examples/s %6.0f  time %6.1fs%n", epoch, epochs, pl, testPl, recon, rate, seconds);
-                csv.printf("%d,%.6f,%.6f,%.6f,%.1f,%.2f%n", epoch, pl, testPl, recon, rate, seconds);
-                csv.flush();
+        // an epoch whose weights or reconstruction error are not finite stops the run before anything is saved
+        DivergenceGuard guard = new DivergenceGuard(AutoencoderRunner.notSaved(out.resolve("model.zip"))
+                + "; try a lower --lr (now " + o.string("lr") + ")");
+        long steps = (train.numExamples() + batch - 1) / batch;
+        CsvLog csv = new CsvLog(out.resolve("epochs.csv"))
+                .header("epoch,pseudo_likelihood,test_pseudo_likelihood,recon_error,examples_per_second,seconds");
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            guard.startEpoch(epoch);
+            long t0 = System.nanoTime();
+            if (fused != null) {
+                train.reset();
+                fused.fit(train);
+            } else {
+                it.reset();
+                graph.fit(it);
             }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            guard.steps(steps);
+            guard.checkParams("weights", graph.params());
+            double pl = bernoulli ? meanPseudoLikelihood(params, trainAll, rng(seed + 100 + epoch)) : Double.NaN;
+            double testPl = bernoulli ? meanPseudoLikelihood(params, testAll, rng(seed + 200 + epoch)) : Double.NaN;
+            double recon = params.reconstructionError(testAll);
+            if (bernoulli) { // (not measured for Gaussian units, NaN by design)
+                guard.check("pseudo_likelihood", pl);
+            }
+            guard.check("recon_error", recon);
+            double rate = train.numExamples() / seconds;
+            System.out.printf("epoch %3d/%d  pseudo_likelihood %.3f  test_pseudo_likelihood %.3f  recon_error %.5f"
+                    + "  examples/s %6.0f  time %6.1fs%n", epoch, epochs, pl, testPl, recon, rate, seconds);
+            csv.row(String.format("%d,%.6f,%.6f,%.6f,%.1f,%.2f", epoch, pl, testPl, recon, rate, seconds));
+        }
+        if (epochs == 0) {
+            csv.flush(); // --epochs 0 (evaluate a --load model): the header alone, as before
         }
 
         int aisDigits = o.integer("ais-digits");
@@ -243,9 +255,9 @@ public final class RbmExample implements ModelCommand {
                     + "  epochs %d  time %.1fs%n", accHidden, accPixels, clfEpochs, (System.nanoTime() - t0) / 1e9);
         }
 
-        Path model = out.resolve("model.zip");
-        ModelSerializer.writeModel(Accelerate.toStock(graph), model.toFile(), true); // loads in a plain DL4J project
-        new RunRecord("rbm", rbm.name(), o.explicitArgs()).addTo(model);
+        // the model and its run record in one atomic write (loads in a plain DL4J project)
+        Path model = RunRecord.writeModel(Accelerate.toStock(graph), out.resolve("model.zip"), true,
+                new RunRecord("rbm", rbm.name(), o.explicitArgs()));
         System.out.println("wrote " + model);
         for (Path p : pictures(rbm, params, testAll, out, seed, standardize)) {
             System.out.println("wrote " + p);

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipFile;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
@@ -32,6 +34,20 @@ final class RunRecord {
     /** Adds this record to a model file written by ModelSerializer. */
     void addTo(Path modelFile) {
         ModelSerializer.addObjectToFile(modelFile.toFile(), KEY, encode());
+    }
+
+    /**
+     * Writes {@code model} and its run {@code record} (null: none) to {@code file} in one atomic write: both go into
+     * a temporary file beside it, which is then renamed over {@code file}. A failure (or a kill) on the way leaves
+     * the previous file as it was; {@code file} is never seen without its record.
+     */
+    static Path writeModel(Model model, Path file, boolean saveUpdater, RunRecord record) throws IOException {
+        return AtomicFiles.write(file, tmp -> {
+            ModelSerializer.writeModel(model, tmp.toFile(), saveUpdater);
+            if (record != null) {
+                record.addTo(tmp);
+            }
+        });
     }
 
     /** One line per field: {@code command}, {@code model}, then one line per argument. */

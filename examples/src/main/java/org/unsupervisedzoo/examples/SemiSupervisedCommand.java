@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,13 +41,13 @@ final class SemiSupervisedCommand implements Command {
     public Options options() {
         return new Options()
                 .option("encoders", "", "comma-separated model.zip files written by 'train' (required)")
-                .option("budgets", "100,600,1000,3000", "labelled digits per run, balanced per class")
-                .option("seeds", "3", "seeds per budget (the labelled subset and the head differ per seed)")
+                .option("budgets", "100,600,1000,3000", "labelled digits per run, balanced per class").eachAtLeast(1)
+                .option("seeds", "3", "seeds per budget (the labelled subset and the head differ per seed)").min(1)
                 .option("modes", "frozen,fine-tuned,scratch", "which classifiers: frozen, fine-tuned, scratch")
-                .option("steps", "1000", "Adam steps per classifier")
-                .option("batch", "100", "minibatch size (at most the budget)")
-                .option("lr", "0.001", "Adam learning rate")
-                .option("hidden", "", "widths of a dense head between code and softmax (empty: softmax only)")
+                .option("steps", "1000", "Adam steps per classifier").min(1)
+                .option("batch", "100", "minibatch size (at most the budget)").min(1)
+                .option("lr", "0.001", "Adam learning rate").positive()
+                .option("hidden", "", "widths of a dense head between code and softmax (empty: softmax only)").eachAtLeast(1)
                 .option("data", "", "sample, mnist or fashion (default: the data of the first encoder)")
                 .option("data-dir", "", "folder with the four IDX files (default: as recorded)")
                 .option("out", "output/semi-supervised", "output folder");
@@ -82,8 +83,8 @@ final class SemiSupervisedCommand implements Command {
         System.out.printf("semi-supervised  data %s  encoders %d  budgets %s  seeds %d  steps %d  out %s%n",
                 source.description(), encoders.size(), o.string("budgets"), seeds, steps, out);
         Map<String, List<Double>> errors = new LinkedHashMap<>();
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("runs.csv")))) {
-            csv.println("encoder,model,mode,labels,seed,test_error,seconds");
+        try (CsvLog csv = new CsvLog(out.resolve("runs.csv"))) {
+            csv.header("encoder,model,mode,labels,seed,test_error,seconds");
             for (SavedModel saved : encoders) {
                 EncoderModel model = saved.command.encoderModel(saved.options, train);
                 MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
@@ -114,7 +115,7 @@ final class SemiSupervisedCommand implements Command {
             }
         }
         String summary = summary(errors, budgets, train.count());
-        Files.writeString(out.resolve("summary.md"), summary);
+        AtomicFiles.writeString(out.resolve("summary.md"), summary);
         System.out.print(summary);
         System.out.println("wrote " + out.resolve("runs.csv"));
         System.out.println("wrote " + out.resolve("summary.md"));

@@ -2,17 +2,16 @@ package org.unsupervisedzoo.examples;
 
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.core.DivergenceGuard;
 import org.unsupervisedzoo.zoo.som.Decay;
 import org.unsupervisedzoo.zoo.som.Initialization;
 import org.unsupervisedzoo.zoo.som.Neighborhood;
@@ -57,21 +56,21 @@ public final class SomExample implements ModelCommand {
 
     static Options declare() {
         return ExampleData.declare(new Options())
-                .option("epochs", "10", "training epochs")
-                .option("batch", "32", "minibatch size")
-                .option("rows", "20", "map rows")
-                .option("cols", "20", "map columns")
+                .option("epochs", "10", "training epochs").min(1)
+                .option("batch", "32", "minibatch size").min(1)
+                .option("rows", "20", "map rows").min(1)
+                .option("cols", "20", "map columns").min(1)
                 .option("topology", "rectangular", "rectangular or hexagonal")
                 .option("neighborhood", "gaussian", "gaussian, bubble or mexican_hat")
                 .option("distance", "euclidean", "euclidean or cosine")
                 .option("init", "pca", "random, sample or pca")
-                .option("lr", "0.5", "learning rate at the start")
-                .option("lr-final", "0.01", "learning rate at the end")
-                .option("sigma", "10", "neighbourhood radius at the start (grid units)")
-                .option("sigma-final", "0.5", "neighbourhood radius at the end")
+                .option("lr", "0.5", "learning rate at the start").positive()
+                .option("lr-final", "0.01", "learning rate at the end").positive()
+                .option("sigma", "10", "neighbourhood radius at the start (grid units)").positive()
+                .option("sigma-final", "0.5", "neighbourhood radius at the end").positive()
                 .option("decay", "exponential", "schedule of both: constant, linear, exponential or asymptotic")
-                .option("subset", "0", "train on the first n training digits only (0: all)")
-                .option("seed", "12345", "seed of initialisation and shuffling")
+                .option("subset", "0", "train on the first n training digits only (0: all)").min(0)
+                .option("seed", "12345", "seed of initialisation and shuffling").anyInt()
                 .option("out", "output/som", "output folder");
     }
 
@@ -130,22 +129,29 @@ public final class SomExample implements ModelCommand {
         System.out.printf("init %s  qe %.5f  te %.5f%n", som.initialization().name().toLowerCase(), start[0],
                 start[1]);
 
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("epochs.csv")))) {
-            csv.println("epoch,learning_rate,sigma,quantization_error,topographic_error,examples_per_second,seconds");
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                long t0 = System.nanoTime();
-                graph.fit(it);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                long last = Math.max(0, graph.getConfiguration().getIterationCount() - 1);
-                double lr = som.learningRateSchedule().at(last);
-                double sigma = som.sigmaSchedule().at(last);
-                double[] err = som.maps(graph).errors(allTest.getFeatures());
-                double exPerSec = train.numExamples() / seconds;
-                System.out.printf("epoch %3d/%d  lr %.5f  sigma %.5f  qe %.5f  te %.5f  examples/s %6.0f  time %6.1fs%n",
-                        epoch, epochs, lr, sigma, err[0], err[1], exPerSec, seconds);
-                csv.printf("%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.2f%n", epoch, lr, sigma, err[0], err[1], exPerSec, seconds);
-                csv.flush();
-            }
+        // an epoch whose prototypes or errors are not finite stops the run before anything of it is saved
+        DivergenceGuard guard = new DivergenceGuard(AutoencoderRunner.notSaved(out.resolve("model.zip"))
+                + "; try a lower --lr (now " + o.string("lr") + ")");
+        long steps = (train.numExamples() + batch - 1) / batch;
+        CsvLog csv = new CsvLog(out.resolve("epochs.csv"))
+                .header("epoch,learning_rate,sigma,quantization_error,topographic_error,examples_per_second,seconds");
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            guard.startEpoch(epoch);
+            long t0 = System.nanoTime();
+            graph.fit(it);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            guard.steps(steps);
+            guard.checkParams("prototypes", graph.params());
+            long last = Math.max(0, graph.getConfiguration().getIterationCount() - 1);
+            double lr = som.learningRateSchedule().at(last);
+            double sigma = som.sigmaSchedule().at(last);
+            double[] err = som.maps(graph).errors(allTest.getFeatures());
+            guard.check("quantization_error", err[0]);
+            double exPerSec = train.numExamples() / seconds;
+            System.out.printf("epoch %3d/%d  lr %.5f  sigma %.5f  qe %.5f  te %.5f  examples/s %6.0f  time %6.1fs%n",
+                    epoch, epochs, lr, sigma, err[0], err[1], exPerSec, seconds);
+            csv.row(String.format("%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.2f", epoch, lr, sigma, err[0], err[1], exPerSec,
+                    seconds));
         }
 
         SomMaps maps = som.maps(graph);
@@ -156,9 +162,9 @@ public final class SomExample implements ModelCommand {
                 classifier.accuracy(allTest.getFeatures(), testLabels), som.grid().units(), trainErr[0], trainErr[1],
                 err[0], err[1]);
 
-        Path model = out.resolve("model.zip");
-        ModelSerializer.writeModel(Accelerate.toStock(graph), model.toFile(), true); // loads in a plain DL4J project
-        new RunRecord("som", som.name(), o.explicitArgs()).addTo(model);
+        // the model and its run record in one atomic write (loads in a plain DL4J project)
+        Path model = RunRecord.writeModel(Accelerate.toStock(graph), out.resolve("model.zip"), true,
+                new RunRecord("som", som.name(), o.explicitArgs()));
         System.out.println("wrote " + model);
         boolean hex = som.grid().topology() == Topology.HEXAGONAL;
         int cell = Math.max(8, 400 / Math.max(som.grid().rows(), som.grid().cols()));
@@ -182,18 +188,17 @@ public final class SomExample implements ModelCommand {
         int[] unitLabels = classifier.unitLabels();
         int[] labelMap = maps.labelMap(allTrain.getFeatures(), trainLabels);
         Path labels = out.resolve("labels.csv");
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(labels))) {
-            w.println("# majority training label per unit, one map row per line; '*' marks a unit without hits"
-                    + " (labelled from the nearest labelled unit)");
-            for (int r = 0; r < som.grid().rows(); r++) {
-                StringBuilder line = new StringBuilder();
-                for (int c = 0; c < som.grid().cols(); c++) {
-                    int j = r * som.grid().cols() + c;
-                    line.append(c == 0 ? "" : ",").append(unitLabels[j]).append(labelMap[j] < 0 ? "*" : "");
-                }
-                w.println(line);
+        CsvLog labelsCsv = new CsvLog(labels).header("# majority training label per unit, one map row per line;"
+                + " '*' marks a unit without hits (labelled from the nearest labelled unit)");
+        for (int r = 0; r < som.grid().rows(); r++) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < som.grid().cols(); c++) {
+                int j = r * som.grid().cols() + c;
+                line.append(c == 0 ? "" : ",").append(unitLabels[j]).append(labelMap[j] < 0 ? "*" : "");
             }
+            labelsCsv.line(line.toString());
         }
+        labelsCsv.flush();
         System.out.println("wrote " + labels);
         System.out.println("wrote " + out.resolve("epochs.csv"));
     }

@@ -23,12 +23,12 @@ final class SparseExample extends AutoencoderRunner {
 
     @Override
     Options modelOptions(Options o) {
-        return o.option("hidden", "1024", "encoder widths ending with the code size (overcomplete by default)")
+        return o.option("hidden", "1024", "encoder widths ending with the code size (overcomplete by default)").eachAtLeast(1)
                 .option("sparsity", "kl", "kl, l1 or k_sparse")
-                .option("rho", "0.05", "KL: target mean activation")
-                .option("beta", "3", "KL: penalty weight")
-                .option("l1", "0.008", "L1: activity penalty weight (Keras' 1e-5 on per-pixel BCE)")
-                .option("k", "25", "k-sparse: units kept per example");
+                .option("rho", "0.05", "KL: target mean activation").between(0, 1, true, true)
+                .option("beta", "3", "KL: penalty weight").atLeast(0)
+                .option("l1", "0.008", "L1: activity penalty weight (Keras' 1e-5 on per-pixel BCE)").atLeast(0)
+                .option("k", "25", "k-sparse: units kept per example").min(1);
     }
 
     @Override

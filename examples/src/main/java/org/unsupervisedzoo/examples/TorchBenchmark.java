@@ -61,13 +61,13 @@ final class TorchBenchmark {
         return ExampleData.declare(new Options())
                 .option("models", "autoencoder,denoising,sparse,contractive,conv,vae,rbm,gan", "train commands to compare "
                         + "(rbm and gan: their runner's batch and learning rate, as many digits as steps x batch)")
-                .option("steps", "200", "timed training steps per run")
-                .option("warmup", "20", "untimed steps before timing")
-                .option("pairs", "3", "alternating DL4J/PyTorch pairs per model")
-                .option("batch", "128", "minibatch size (both sides)")
-                .option("lr", "0.001", "Adam learning rate (both sides)")
-                .option("seed", "12345", "seed of both sides: weights, shuffling, noise and draws (the examples' default)")
-                .option("torch-threads", "1", "torch.set_num_threads of the twin (1 was fastest on 2 cores, BENCHMARKS.md)")
+                .option("steps", "200", "timed training steps per run").min(1)
+                .option("warmup", "20", "untimed steps before timing").min(0)
+                .option("pairs", "3", "alternating DL4J/PyTorch pairs per model").min(1)
+                .option("batch", "128", "minibatch size (both sides)").min(1)
+                .option("lr", "0.001", "Adam learning rate (both sides)").positive()
+                .option("seed", "12345", "seed of both sides: weights, shuffling, noise and draws (the examples' default)").anyInt()
+                .option("torch-threads", "1", "torch.set_num_threads of the twin (1 was fastest on 2 cores, BENCHMARKS.md)").min(1)
                 .option("python", "/usr/bin/python3", "Python with torch (Debian's python3-torch)")
                 .option("script", "examples/scripts/torch_twins.py", "the twins script")
                 .option("dl4j-env", "", "extra environment of the DL4J child JVM, space-separated, e.g. "
@@ -381,8 +381,8 @@ final class TorchBenchmark {
         List<Map<String, Object>> all = new ArrayList<>();
         Map<String, double[]> summary = new LinkedHashMap<>();
         double fastestExamplesPerSecond = 0;
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("runs.csv")))) {
-            csv.println("model,pair,side,examples_per_second,gflops,test_loss,train_loss,peak_rss_mb,start_to_step_s,"
+        try (CsvLog csv = new CsvLog(out.resolve("runs.csv"))) {
+            csv.header("model,pair,side,examples_per_second,gflops,test_loss,train_loss,peak_rss_mb,start_to_step_s,"
                     + "load");
             for (String model : models) {
                 List<Double> ratios = new ArrayList<>();

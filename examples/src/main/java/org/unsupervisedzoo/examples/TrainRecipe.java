@@ -170,9 +170,9 @@ public final class TrainRecipe {
         if (modelFile.getParent() != null) {
             Files.createDirectories(modelFile.getParent());
         }
-        ModelSerializer.writeModel(graph, modelFile.toFile(), true);
-        new RunRecord(runner.name(), factory.name(), options.explicitArgs()).addTo(modelFile);
-        return modelFile;
+        // the model and its run record in one atomic write
+        return RunRecord.writeModel(graph, modelFile, true,
+                new RunRecord(runner.name(), factory.name(), options.explicitArgs()));
     }
 
     /** The train command's evaluation of a graph (as {@code evaluate}): test loss, measures, pictures under out. */

@@ -20,7 +20,7 @@ final class UndercompleteExample extends AutoencoderRunner {
 
     @Override
     Options modelOptions(Options o) {
-        return o.option("hidden", "128,64,32", "encoder widths ending with the code size; the decoder mirrors")
+        return o.option("hidden", "128,64,32", "encoder widths ending with the code size; the decoder mirrors").eachAtLeast(1)
                 .option("loss", "bce", "bce or mse");
     }
 

@@ -37,11 +37,11 @@ final class VaeComparisonBenchmark {
 
     static Options options() {
         return ExampleData.declare(new Options())
-                .option("epochs", "5", "epochs of each model")
-                .option("batch", "128", "minibatch size")
-                .option("hidden", "400", "hidden width of encoder and decoder")
-                .option("latent", "20", "latent dimension")
-                .option("seed", "12345", "seed");
+                .option("epochs", "5", "epochs of each model").min(1)
+                .option("batch", "128", "minibatch size").min(1)
+                .option("hidden", "400", "hidden width of encoder and decoder").min(1)
+                .option("latent", "20", "latent dimension").min(1)
+                .option("seed", "12345", "seed").anyInt();
     }
 
     public static void main(String[] args) {

@@ -44,15 +44,15 @@ final class VaeExample extends AutoencoderRunner {
 
     @Override
     Options modelOptions(Options o) {
-        return o.option("hidden", "400", "encoder widths; the decoder mirrors them")
-                .option("latent", "20", "latent dimension (2 draws the manifold)")
+        return o.option("hidden", "400", "encoder widths; the decoder mirrors them").eachAtLeast(1)
+                .option("latent", "20", "latent dimension (2 draws the manifold)").min(1)
                 .option("likelihood", "bernoulli", "bernoulli, gaussian_fixed or gaussian_learned")
-                .option("beta", "1", "weight of the KL term (beta-VAE)")
-                .option("samples", "1", "latent samples per example in training")
+                .option("beta", "1", "weight of the KL term (beta-VAE)").atLeast(0)
+                .option("samples", "1", "latent samples per example in training").min(1)
                 .option("binarize", "none", "none or dynamic (Bernoulli draws; the test set binarized once)")
-                .option("iwae-k", "0", "if > 0: importance-weighted NLL with k samples on the test set at the end")
-                .option("iwae-chunk", "500", "samples decoded at once per test digit in the IWAE")
-                .option("iwae-digits", "0", "test digits the IWAE uses, the first n (0: all)");
+                .option("iwae-k", "0", "if > 0: importance-weighted NLL with k samples on the test set at the end").min(0)
+                .option("iwae-chunk", "500", "samples decoded at once per test digit in the IWAE").min(1)
+                .option("iwae-digits", "0", "test digits the IWAE uses, the first n (0: all)").min(0);
     }
 
     @Override

@@ -103,6 +103,116 @@ class CliTest {
         assertEquals(2, cli("train").status, "train without a model prints its usage and fails");
     }
 
+    /**
+     * Numbers out of range are one-line errors naming the option and the value, before any data is loaded or a
+     * model is built (nothing is written under --out).
+     */
+    @Test
+    void badNumbersAreOneLineErrors() {
+        String out = tmp.resolve("never").toString();
+        oneLineError(cli("train", "autoencoder", "--lr", "NaN", "--out", out), "--lr must be a finite number greater than 0, got 'NaN'");
+        oneLineError(cli("train", "autoencoder", "--lr", "Infinity", "--out", out),
+                "--lr must be a finite number greater than 0, got 'Infinity'");
+        oneLineError(cli("train", "autoencoder", "--lr", "1e999", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "autoencoder", "--lr", "-1", "--out", out), "--lr must be greater than 0, got '-1'");
+        oneLineError(cli("train", "autoencoder", "--lr", "0", "--out", out), "--lr must be greater than 0, got '0'");
+        oneLineError(cli("train", "autoencoder", "--epochs", "0", "--out", out), "--epochs must be at least 1, got '0'");
+        oneLineError(cli("train", "autoencoder", "--epochs", "-1", "--out", out), "--epochs must be at least 1, got '-1'");
+        oneLineError(cli("train", "autoencoder", "--batch", "0", "--out", out), "--batch must be at least 1, got '0'");
+        oneLineError(cli("train", "autoencoder", "--hidden", "32,0", "--out", out), "--hidden must be comma-separated integers, each at least 1, got '32,0'");
+        oneLineError(cli("train", "vae", "--beta", "NaN", "--out", out), "--beta must be a finite number");
+        oneLineError(cli("train", "sparse", "--rho", "1.5", "--out", out), "--rho must be in (0, 1), got '1.5'");
+        oneLineError(cli("train", "som", "--sigma", "-Infinity", "--out", out), "--sigma must be a finite number");
+        oneLineError(cli("train", "som", "--lr", "NaN", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "rbm", "--lr", "NaN", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "rbm", "--epochs", "-1", "--out", out), "--epochs must be at least 0, got '-1'");
+        oneLineError(cli("train", "gan", "--lr", "NaN", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "gan", "--real-label", "2", "--out", out), "--real-label must be in (0.5, 1], got '2'");
+        oneLineError(cli("classify", "--encoder", "x.zip", "--lr", "NaN"), "--lr must be a finite number");
+        oneLineError(cli("semi-supervised", "--encoders", "x.zip", "--budgets", "100,-5"), "--budgets");
+        assertFalse(Files.exists(tmp.resolve("never")), "nothing written for a rejected command line");
+    }
+
+    /**
+     * A run whose loss turns NaN (Adam at --lr 1e10; at 1e6 the loss grew to 7e27 but stayed finite) stops with one
+     * line naming the epoch and step, the last finite loss and a hint, exit status 3, and leaves the model.zip of an
+     * earlier run byte for byte, with no temporary file beside it.
+     */
+    @Test
+    void aDivergingRunStopsWithOneLineAndKeepsTheEarlierModel() throws Exception {
+        Path run = tmp.resolve("ae");
+        Result good = cli("train", "autoencoder", "--epochs", "1", "--hidden", "32,8", "--out", run.toString());
+        assertEquals(0, good.status, good.toString());
+        Path model = run.resolve("model.zip");
+        byte[] before = Files.readAllBytes(model);
+        String csvBefore = Files.readString(run.resolve("epochs.csv"));
+
+        Result bad = cli("train", "autoencoder", "--epochs", "3", "--hidden", "32,8", "--lr", "1e10", "--out",
+                run.toString());
+        assertEquals(3, bad.status, bad.toString());
+        assertEquals(1, bad.err.lines().count(), bad.toString());
+        assertTrue(bad.err.matches("(?s)error: training diverged at epoch \\d+, step \\d+: \\S+ (NaN|-?Infinity|not finite).*"
+                + "\\((last finite loss \\S+ at epoch \\d+, step \\d+|no finite loss before it)\\); model not saved,"
+                + " the earlier .*model.zip is kept; try a lower --lr \\(now 1e10\\)\\s*"), bad.toString());
+        assertFalse(bad.err.contains("\tat ") || bad.out.contains("\tat "), bad.toString());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(model), "model.zip untouched");
+        assertEquals("autoencoder", RunRecord.read(model).command);
+        try (java.util.stream.Stream<Path> files = Files.list(run)) {
+            List<String> left = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))
+                    .collect(java.util.stream.Collectors.toList());
+            assertEquals(List.of(), left, "no temporary files");
+        }
+        // epochs.csv holds the diverged run's finite epochs, if any, or the earlier run's: never a NaN row
+        String csv = Files.readString(run.resolve("epochs.csv"));
+        assertFalse(csv.contains("NaN") || csv.contains("Infinity"), csv);
+        assertTrue(csv.startsWith("epoch,train_loss,test_loss"), csv);
+        if (bad.err.contains("at epoch 1,")) {
+            assertEquals(csvBefore, csv, "a run that diverged in its first epoch leaves the earlier epochs.csv");
+        }
+    }
+
+    /**
+     * The SOM and RBM runners stop the same way: one line, exit status 3, nothing saved. (The RBM's CD gradient is
+     * bounded, so its weights grow only linearly with the rate: at --lr 1e30 they stayed finite, pseudo-likelihood
+     * -3e31; 1e38 overflows float within an epoch.)
+     */
+    @Test
+    void divergingSomAndRbmRunsStopWithOneLine() {
+        for (String[] args : new String[][] {
+            {"train", "som", "--lr", "1e30", "--lr-final", "1e30", "--epochs", "2", "--rows", "4", "--cols", "4",
+                "--subset", "500", "--init", "random"},
+            {"train", "rbm", "--lr", "1e38", "--epochs", "2", "--hidden", "16", "--train-digits", "500",
+                "--ais-digits", "0", "--clf-epochs", "0"}}) {
+            Path out = tmp.resolve(args[1]);
+            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                    java.util.stream.Stream.of("--out", out.toString())).toArray(String[]::new);
+            Result r = cli(all);
+            assertEquals(3, r.status, r.toString());
+            assertEquals(1, r.err.lines().count(), r.toString());
+            assertTrue(r.err.matches("(?s)error: training diverged at epoch \\d+, step \\d+: .*; model not saved \\(no "
+                    + ".*model.zip written\\); try a lower --lr \\(now 1e3[08]\\)\\s*"), r.toString());
+            assertFalse(Files.exists(out.resolve("model.zip")), r.toString());
+        }
+    }
+
+    /** Every option of every command whose default is a number or a list of numbers declares its range. */
+    @Test
+    void everyNumericOptionDeclaresARange() {
+        java.util.Map<String, Command> all = new java.util.LinkedHashMap<>();
+        Main.trainCommands().forEach((k, v) -> all.put("train " + k, v));
+        Main.commands().forEach(all::put);
+        for (java.util.Map.Entry<String, Command> c : all.entrySet()) {
+            Options o = c.getValue().options();
+            for (String name : o.names()) {
+                String d = o.string(name);
+                if (d.matches("-?[0-9][0-9.,e-]*")) {
+                    assertTrue(o.hasRange(name), c.getKey() + " --" + name + " (default " + d + ") has no range");
+                }
+            }
+            o.validate(); // every default is inside its range
+        }
+    }
+
     @Test
     void trainEvaluateExportClassifyAndSemiSupervisedChain() throws Exception {
         Path run = tmp.resolve("ae");

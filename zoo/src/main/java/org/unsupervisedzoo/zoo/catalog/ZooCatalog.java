@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.zoo.catalog;
 
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -232,12 +233,12 @@ public final class ZooCatalog {
         for (CatalogEntry e : ENTRIES) {
             for (Map.Entry<String, ComputationGraphConfiguration> part : e.configurations().entrySet()) {
                 Path p = dir.resolve(e.fileName(part.getKey()));
-                Files.writeString(p, part.getValue().toJson() + "\n");
+                AtomicFiles.writeString(p, part.getValue().toJson() + "\n");
                 written.add(p);
             }
         }
         Path index = dir.resolve("catalog.json");
-        Files.writeString(index, indexJson());
+        AtomicFiles.writeString(index, indexJson());
         written.add(index);
         return written;
     }

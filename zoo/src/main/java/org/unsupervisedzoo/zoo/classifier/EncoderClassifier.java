@@ -148,7 +148,7 @@ public final class EncoderClassifier {
                 }
             }
             Checks.notNull("activation", activation);
-            Checks.notNull("updater", updater);
+            Checks.updater("updater", updater);
             Checks.nonNegative("l2", l2);
             Checks.notNull("inputShape", inputShape);
             if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d <= 0)) {

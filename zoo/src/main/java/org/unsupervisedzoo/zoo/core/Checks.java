@@ -1,6 +1,7 @@
 package org.unsupervisedzoo.zoo.core;
 
 import java.util.Arrays;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /** Build-time validation of hyper-parameters; every message names the field and the value. */
 public final class Checks {
@@ -29,6 +30,23 @@ public final class Checks {
     public static void inRange(String field, double value, double lo, double hi) {
         if (!(value >= lo && value < hi)) {
             throw new IllegalArgumentException(field + " must be in [" + lo + "," + hi + "), got " + value);
+        }
+    }
+
+    /**
+     * An updater that is set and, where it has a learning rate, whose rate (at iteration 0, epoch 0: the schedule's
+     * start where it has one) is a finite number >= 0. DL4J's updaters take any double, and a NaN rate trains every
+     * parameter to NaN without an error. A rate of 0 is allowed (a graph whose steps change nothing; the Spark
+     * trainer reports such an epoch, and the command line's --lr must be > 0).
+     */
+    public static void updater(String field, IUpdater updater) {
+        notNull(field, updater);
+        if (updater.hasLearningRate()) {
+            double lr = updater.getLearningRate(0, 0);
+            if (!(lr >= 0) || Double.isInfinite(lr)) {
+                throw new IllegalArgumentException(field + " learning rate must be a finite number >= 0, got " + lr
+                        + " (" + updater.getClass().getSimpleName() + ")");
+            }
         }
     }
 

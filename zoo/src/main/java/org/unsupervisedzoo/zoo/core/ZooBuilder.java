@@ -122,7 +122,7 @@ public abstract class ZooBuilder<B extends ZooBuilder<B>> implements Cloneable {
 
     /** Checks the shared fields; model builders call it from {@code build()}. */
     protected void validateCommon() {
-        Checks.notNull("updater", updater);
+        Checks.updater("updater", updater);
         Checks.notNull("weightInit", weightInit);
         Checks.notNull("dataType", dataType);
         Checks.nonNegative("l1", l1);

@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.zoo.fast;
 
+import org.unsupervisedzoo.zoo.core.Checks;
 import org.unsupervisedzoo.zoo.core.FloatViews;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -41,11 +42,13 @@ public class FastAdam extends Adam {
     /** Adam with learning rate {@code learningRate} and the other defaults. */
     public FastAdam(double learningRate) {
         super(learningRate);
+        check(true);
     }
 
     /** Adam with every setting. */
     public FastAdam(double learningRate, double beta1, double beta2, double epsilon) {
         super(learningRate, beta1, beta2, epsilon);
+        check(true);
     }
 
     /** For JSON. */
@@ -56,6 +59,20 @@ public class FastAdam extends Adam {
                     @JsonProperty("epsilon") double epsilon) {
         super(learningRate, beta1, beta2, epsilon);
         setLearningRateSchedule(learningRateSchedule);
+        check(learningRateSchedule == null); // with a schedule the fixed rate is unused
+    }
+
+    /**
+     * The settings' ranges: a finite rate >= 0 (as the builders' Checks.updater), betas in [0, 1), epsilon > 0
+     * (DL4J's Adam takes any double; a NaN rate makes every parameter NaN after the first step).
+     */
+    private void check(boolean fixedRate) {
+        if (fixedRate) {
+            Checks.nonNegative("learningRate", getLearningRate());
+        }
+        Checks.inRange("beta1", getBeta1(), 0, 1);
+        Checks.inRange("beta2", getBeta2(), 0, 1);
+        Checks.positive("epsilon", getEpsilon());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.unsupervisedzoo.zoo.gan;
 
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
+import org.unsupervisedzoo.zoo.core.DivergenceGuard;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -92,6 +94,9 @@ public final class GanTrainer {
     private final long seed;
     private final int fixedSamples;
     private java.util.function.BiConsumer<Integer, Integer> progress;
+    /** Stops {@link #fitEpoch} at the first non-finite loss or parameter, before the caller can save the model. */
+    private final DivergenceGuard divergence = new DivergenceGuard(
+            "the last saved checkpoint, if any, is unchanged; try a lower learning rate (--lr)");
     private int epoch;
     private long dStepCount;
     private long gStepCount;
@@ -162,6 +167,9 @@ public final class GanTrainer {
     /**
      * One epoch over {@code images} ({@code [n, ...]} in [0, 1], any shape with n rows of the image size) and, for a
      * conditional GAN, their one-hot {@code labels} {@code [n, numClasses]} (null otherwise).
+     *
+     * @throws org.unsupervisedzoo.zoo.core.TrainingDiverged at the first non-finite loss_d or loss_g (checked after
+     *     every step) or parameter (after the epoch), naming the epoch and step; the epoch is then not counted
      */
     public EpochStats fitEpoch(INDArray images, INDArray labels) {
         checkData(images, labels);
@@ -175,17 +183,21 @@ public final class GanTrainer {
         double sumLossD = 0;
         double sumLossG = 0;
         int gCount = 0;
+        divergence.startEpoch(epoch + 1);
         for (int bIdx = 0; bIdx < batches; bIdx++) {
             int[] rows = Arrays.copyOfRange(order, bIdx * batchSize, (bIdx + 1) * batchSize);
             INDArray x = flat.getRows(rows);
             INDArray y = labels == null ? null : labels.getRows(rows);
             DStep d = discriminatorStep(x, y);
+            divergence.step("loss_d", d.lossD);
             sumReal += d.dReal;
             sumFake += d.dFake;
             sumLossD += d.lossD;
             if (dStepCount % dSteps == 0) {
                 for (int k = 0; k < gSteps; k++) {
-                    sumLossG += generatorStep(batchSize);
+                    double lossG = generatorStep(batchSize);
+                    divergence.check("loss_g", lossG);
+                    sumLossG += lossG;
                     gCount++;
                 }
             }
@@ -193,6 +205,8 @@ public final class GanTrainer {
                 progress.accept(bIdx + 1, batches);
             }
         }
+        divergence.checkParams("generator parameters", generator.params());
+        divergence.checkParams("discriminator parameters", discriminator.params());
         epoch++;
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new EpochStats(epoch, sumReal / batches, sumFake / batches, sumLossD / batches,
@@ -323,16 +337,20 @@ public final class GanTrainer {
 
     /**
      * Writes {@code generator.zip}, {@code discriminator.zip} and {@code combined.zip} (ModelSerializer, with updater
-     * states) and {@code trainer.properties} (settings, epoch and step counters) into {@code dir}.
+     * states) and {@code trainer.properties} (settings, epoch and step counters) into {@code dir}, replacing the
+     * folder whole (it should hold nothing else): the previous checkpoint stays until the new one is complete.
      */
     public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        ModelSerializer.writeModel(generator, dir.resolve("generator.zip").toFile(), false);
-        ModelSerializer.writeModel(discriminator, dir.resolve("discriminator.zip").toFile(), true);
-        ModelSerializer.writeModel(combined, dir.resolve("combined.zip").toFile(), true);
-        try (Writer w = Files.newBufferedWriter(dir.resolve("trainer.properties"))) {
-            properties().store(w, "GanTrainer checkpoint");
-        }
+        // the four files go into a new folder, renamed over dir once complete; the previous checkpoint is kept
+        // until then (AtomicFiles.writeDirectory), so a crash mid-save never leaves a mixed or half-written one
+        AtomicFiles.writeDirectory(dir, tmp -> {
+            ModelSerializer.writeModel(generator, tmp.resolve("generator.zip").toFile(), false);
+            ModelSerializer.writeModel(discriminator, tmp.resolve("discriminator.zip").toFile(), true);
+            ModelSerializer.writeModel(combined, tmp.resolve("combined.zip").toFile(), true);
+            try (Writer w = Files.newBufferedWriter(tmp.resolve("trainer.properties"))) {
+                properties().store(w, "GanTrainer checkpoint");
+            }
+        });
     }
 
     /** A trainer in the state {@link #save} wrote: the next step equals the one the saved trainer would take. */
@@ -346,6 +364,7 @@ public final class GanTrainer {
      */
     public static GanTrainer restore(Path dir, java.util.function.UnaryOperator<ComputationGraph> prepare)
             throws IOException {
+        AtomicFiles.recoverDirectory(dir); // a save killed between its two renames left the previous one aside
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(dir.resolve("trainer.properties"))) {
             p.load(r);

@@ -215,7 +215,7 @@ public final class RBM implements EncoderModel {
     static ComputationGraph classifierOn(ComputationGraph encoder, int features, int nClasses, IUpdater updater,
                                          long seed) {
         Checks.positive("nClasses", nClasses);
-        Checks.notNull("updater", updater);
+        Checks.updater("updater", updater);
         return new TransferLearning.GraphBuilder(encoder)
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(updater).seed(seed).build())
                 .setFeatureExtractor(CODE)

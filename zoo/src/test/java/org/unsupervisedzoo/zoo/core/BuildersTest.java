@@ -2,6 +2,8 @@ package org.unsupervisedzoo.zoo.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -63,5 +65,22 @@ class BuildersTest {
         c.change().accept(c.builder());
         assertEquals(before, built.conf().toJson(), name + ": the built model changed with its builder");
         assertNotEquals(before, c.build().apply(c.builder()).conf().toJson(), name + ": the change itself took no effect");
+    }
+
+    /**
+     * A learning rate that is NaN, infinite or negative is a build-time error naming the field and the value (DL4J's
+     * Adam and Sgd take any double, so the model used to train to NaN without a word). 0 is allowed: the Spark
+     * trainer's test builds such a graph on purpose and reports its epoch that changes nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    <B> void aNonFiniteOrNegativeLearningRateIsRejectedAtBuild(String name, Case<B> c) {
+        for (double lr : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1e-3}) {
+            ((ZooBuilder<?>) c.builder()).updater(new Sgd(lr));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> c.build().apply(c.builder()), name + " accepted learning rate " + lr);
+            assertTrue(e.getMessage().contains("learning rate") && e.getMessage().contains(String.valueOf(lr)),
+                    name + ": " + e.getMessage());
+        }
     }
 }

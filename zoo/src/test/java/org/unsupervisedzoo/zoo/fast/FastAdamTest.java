@@ -32,6 +32,24 @@ class FastAdamTest {
     @TempDir
     Path tmp;
 
+    /** NaN, infinite or negative rates (and betas outside [0, 1), epsilon <= 0) fail at construction. */
+    @Test
+    void badSettingsAreRejected() {
+        for (double lr : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.1}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new FastAdam(lr), "FastAdam(" + lr + ")");
+            assertTrue(e.getMessage().contains("learningRate") && e.getMessage().contains(String.valueOf(lr)),
+                    e.getMessage());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FastAdam(1e-3, Double.NaN, 0.999, 1e-8));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FastAdam(1e-3, 0.9, 1.0, 1e-8));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FastAdam(1e-3, 0.9, 0.999, 0));
+        assertEquals(0.5, new FastAdam(0.5).getLearningRate(), 0);
+    }
+
     @Test
     void updatesEqualDl4jAdamStepByStep() {
         for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
