@@ -46,14 +46,14 @@ final class AaeExample implements ModelCommand {
     @Override
     public Options options() {
         return ExampleData.declare(new Options())
-                .option("epochs", "10", "training epochs")
-                .option("batch", "100", "minibatch size")
-                .option("lr", "0.001", "Adam learning rate of every phase")
-                .option("hidden", "512,256,8", "encoder widths ending with the code size; the decoder mirrors")
-                .option("disc", "256,256", "hidden widths of the code discriminator")
+                .option("epochs", "10", "training epochs").min(1)
+                .option("batch", "100", "minibatch size").min(1)
+                .option("lr", "0.001", "Adam learning rate of every phase").positive()
+                .option("hidden", "512,256,8", "encoder widths ending with the code size; the decoder mirrors").eachAtLeast(1)
+                .option("disc", "256,256", "hidden widths of the code discriminator").eachAtLeast(1)
                 .option("prior", "gaussian", "gaussian or mixture (10 Gaussians on a circle; code size >= 2)")
-                .option("weight", "1", "weight of the generator phase's loss (0: no regularization, a plain AE)")
-                .option("seed", "12345", "seed of initialisation, shuffling and prior samples")
+                .option("weight", "1", "weight of the generator phase's loss (0: no regularization, a plain AE)").atLeast(0)
+                .option("seed", "12345", "seed of initialisation, shuffling and prior samples").anyInt()
                 .option("out", "output/aae", "output folder");
     }
 
