@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -124,9 +123,8 @@ final class AaeExample implements ModelCommand {
                 csv.flush();
             }
         }
-        Path model = out.resolve("model.zip");
-        ModelSerializer.writeModel(Accelerate.toStock(trainer.autoencoder()), model.toFile(), true);
-        new RunRecord(name(), aae.name(), o.explicitArgs()).addTo(model);
+        Path model = RunRecord.writeModel(Accelerate.toStock(trainer.autoencoder()), out.resolve("model.zip"), true,
+                new RunRecord(name(), aae.name(), o.explicitArgs()));
         System.out.println("wrote " + model);
         INDArray digits = test.getFeatures().get(NDArrayIndex.interval(0, 50), NDArrayIndex.all());
         int h = testData.rows();

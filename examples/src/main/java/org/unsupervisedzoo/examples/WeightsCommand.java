@@ -24,6 +24,7 @@ import org.unsupervisedzoo.zoo.autoencoder.ReconstructionLoss;
 import org.unsupervisedzoo.zoo.autoencoder.ReconstructionMetrics;
 import org.unsupervisedzoo.zoo.catalog.Pretrained;
 import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import org.unsupervisedzoo.zoo.core.GraphIO;
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 
@@ -78,10 +79,7 @@ final class WeightsCommand implements Command {
         String file = name + "-" + dataset + ".zip";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ModelSerializer.writeModel(graph, bytes, false);
-        Path tmp = dir.resolve(file + ".tmp");
-        Files.write(tmp, bytes.toByteArray());
-        Files.move(tmp, dir.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(dir.resolve(file), tmp -> Files.write(tmp, bytes.toByteArray()));
 
         ObjectMapper mapper = new ObjectMapper();
         Path manifest = dir.resolve("manifest.json");
@@ -117,10 +115,7 @@ final class WeightsCommand implements Command {
         e.put("figure", FIGURE);
         e.put("value", round(full));
         e.put("sampleValue", round(sample));
-        Path tmpManifest = dir.resolve("manifest.json.tmp");
-        Files.writeString(tmpManifest, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
-        Files.move(tmpManifest, manifest, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(manifest, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
         System.out.printf(Locale.ROOT, "wrote %s (%d bytes)  %s %.6f on %s's test set, %.6f on the sample's%n",
                 dir.resolve(file), bytes.size(), FIGURE, full, dataset, sample);
     }
