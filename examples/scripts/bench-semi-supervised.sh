@@ -20,10 +20,10 @@ pretrain() { # $1 = train command, the rest = its options
     | grep --line-buffered -E '^(epoch|model|wrote)' | tee "$out/pretrain-$name.log"
   encoders="${encoders:+$encoders,}$out/pretrain/$name/model.zip"
 }
-pretrain autoencoder
-pretrain denoising
-pretrain sparse
-pretrain contractive
-pretrain vae --batch 128
+pretrain undercomplete-autoencoder
+pretrain denoising-autoencoder
+pretrain sparse-autoencoder
+pretrain contractive-autoencoder
+pretrain variational-autoencoder --batch 128
 java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" semi-supervised --encoders "$encoders" --budgets 100,600,1000,3000 --seeds 3 --steps "$steps" \
   --out "$out" 2>/dev/null | grep --line-buffered -vE '^\[' | tee "$out/semi-supervised.log"

@@ -12,7 +12,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 run() { # $1 = label; the rest = env assignments
   local label=$1; shift
-  env "$@" java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" train autoencoder --data mnist --epochs 2 --out "$out/$label" 2>/dev/null \
+  env "$@" java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" train undercomplete-autoencoder --data mnist --epochs 2 --out "$out/$label" 2>/dev/null \
     | awk '/^epoch +2\//{for(i=1;i<=NF;i++) if($i=="examples/s") print $(i+1)}'
 }
 one=(); def=()

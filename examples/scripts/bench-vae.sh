@@ -12,10 +12,10 @@ digits="${2:-0}"
 jar=examples/target/unsupervised-zoo-examples.jar
 mkdir -p output/bench
 export OMP_NUM_THREADS=1
-java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" train vae --data mnist --epochs 10 --batch 128 --out output/bench/vae 2>/dev/null \
+java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" train variational-autoencoder --data mnist --epochs 10 --batch 128 --out output/bench/vae 2>/dev/null \
   | grep --line-buffered -E '^(epoch|model|wrote)' | tee output/bench/vae.log
 java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" bench-vae --data mnist --epochs 5 2>/dev/null \
   | grep --line-buffered -E '^(epoch|data|median)' | tee output/bench/bench-vae.log
-java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" train vae --data mnist --epochs 10 --batch 128 --binarize dynamic --iwae-k "$k" --iwae-digits "$digits" \
+java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" train variational-autoencoder --data mnist --epochs 10 --batch 128 --binarize dynamic --iwae-k "$k" --iwae-digits "$digits" \
   --out output/bench/vae-binarized 2>/dev/null \
   | grep --line-buffered -E '^(epoch|model|wrote|iwae)' | tee output/bench/vae-binarized.log

@@ -15,7 +15,7 @@ The training objective is DL4J's: XENT summed over the 784 pixels and averaged o
 as the zoo defines it. Output: one line `RESULT {json}` with examples_per_second, seconds, test_loss,
 first_step_epoch_ms (wall clock when the first training step started), peak_rss_mb (VmHWM) and the settings.
 
-Usage: /usr/bin/python3 examples/scripts/torch_twins.py --model conv --steps 200 --warmup 20 --batch 128 --threads 2
+Usage: /usr/bin/python3 examples/scripts/torch_twins.py --model convolutional-autoencoder --steps 200 --warmup 20 --batch 128 --threads 2
   rbm: mean squared error of the mean-field reconstruction of the test digits (the zoo's reconstructionError);
   gan: the discriminator's mean BCE on the test digits (target 1) and as many fresh fakes (target 0).
 
@@ -257,7 +257,7 @@ def build_rbm(args, hidden=256):
 
 
 def build_gan(args, noise=100):
-    """The zoo's MLP GAN (`train gan` defaults): G 100-256-512-784 (leaky ReLU 0.2, tanh), D 784-512-256-1
+    """The zoo's MLP GAN (`train mlp-gan` defaults): G 100-256-512-784 (leaky ReLU 0.2, tanh), D 784-512-256-1
     (leaky ReLU 0.2, logit), Adam(lr, beta1 0.5) each, per round one D step on b real digits (scaled to [-1, 1]) and b
     fakes and one non-saturating G step on b fresh fakes, D's parameters not trained (no weight gradients) in G's."""
     g = xavier(nn.Sequential(nn.Linear(noise, 256), nn.LeakyReLU(0.2), nn.Linear(256, 512), nn.LeakyReLU(0.2),
@@ -343,7 +343,7 @@ class SameDeconv2d(nn.Module):
 
 
 def build_dcgan(args, noise=100, filters=(32, 64), k=5):
-    """The zoo's DCGAN (`train gan --model dcgan` defaults, Dcgan.java): G dense 100 -> 64*7*7 (identity), batch norm
+    """The zoo's DCGAN (`train dcgan` defaults, Dcgan.java): G dense 100 -> 64*7*7 (identity), batch norm
     over the 3,136 features + ReLU, reshape [64, 7, 7], transposed conv 5x5/2 "same" -> 32 (identity), batch norm
     (per channel) + ReLU, transposed conv 5x5/2 "same" -> 1, tanh; D conv 5x5/2 "same" 32, leaky ReLU 0.2, conv
     5x5/2 "same" 64, leaky ReLU 0.2, dense 3,136 -> 1 (logit). DL4J's Xavier weights, zero biases, batch norm
@@ -413,16 +413,16 @@ def build_dcgan(args, noise=100, filters=(32, 64), k=5):
 
 MODELS = {
     "rbm": build_rbm,
-    "gan": build_gan,
+    "mlp-gan": build_gan,
     "dcgan": build_dcgan,
-    "autoencoder": build_autoencoder,
-    "denoising": build_denoising,
-    "sparse": build_sparse,
-    "contractive": build_contractive,
-    "conv": build_conv,
-    "vae": build_vae,
+    "undercomplete-autoencoder": build_autoencoder,
+    "denoising-autoencoder": build_denoising,
+    "sparse-autoencoder": build_sparse,
+    "contractive-autoencoder": build_contractive,
+    "convolutional-autoencoder": build_conv,
+    "variational-autoencoder": build_vae,
 }
-IMAGE_MODELS = {"conv", "dcgan"}
+IMAGE_MODELS = {"convolutional-autoencoder", "dcgan"}
 
 
 def write_samples(built, args, path, train_mode_too=False):

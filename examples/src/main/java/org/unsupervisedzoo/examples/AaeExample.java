@@ -34,7 +34,7 @@ import org.unsupervisedzoo.zoo.viz.ScatterPlot;
 final class AaeExample implements ModelCommand {
     @Override
     public String name() {
-        return "aae";
+        return "adversarial-autoencoder";
     }
 
     @Override
@@ -53,7 +53,7 @@ final class AaeExample implements ModelCommand {
                 .option("prior", "gaussian", "gaussian or mixture (10 Gaussians on a circle; code size >= 2)")
                 .option("weight", "1", "weight of the generator phase's loss (0: no regularization, a plain AE)").atLeast(0)
                 .option("seed", "12345", "seed of initialisation, shuffling and prior samples").anyInt()
-                .option("out", "output/aae", "output folder");
+                .option("out", "output/" + name(), "output folder");
     }
 
     static AdversarialAutoencoder factory(Options o, LabelledImages train) {

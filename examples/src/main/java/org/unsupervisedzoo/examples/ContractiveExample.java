@@ -23,7 +23,7 @@ final class ContractiveExample extends AutoencoderRunner {
 
     @Override
     public String name() {
-        return "contractive";
+        return "contractive-autoencoder";
     }
 
     @Override

@@ -15,7 +15,7 @@ final class ConvolutionalExample extends AutoencoderRunner {
 
     @Override
     public String name() {
-        return "conv";
+        return "convolutional-autoencoder";
     }
 
     @Override

@@ -36,7 +36,7 @@ final class DenoisingExample extends AutoencoderRunner {
 
     @Override
     public String name() {
-        return "denoising";
+        return "denoising-autoencoder";
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
 /**
  * {@code export}: DL4J JSON configurations: a catalog model's default ({@code export vae-name}), every catalog
  * model and the index ({@code --all}, which regenerates the files shipped in the zoo jar), or the configuration
- * of a saved model ({@code export output/vae/model.zip}).
+ * of a saved model ({@code export output/variational-autoencoder/model.zip}).
  */
 final class ExportCommand implements Command {
     @Override

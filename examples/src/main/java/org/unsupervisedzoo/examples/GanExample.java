@@ -44,10 +44,27 @@ public final class GanExample {
     private GanExample() {
     }
 
-    static Options options() {
-        return ExampleData.declare(new Options())
-                .option("model", "mlp", "mlp or dcgan")
-                .option("conditional", "false", "true: class label fed to G and D")
+    /** The four GAN train commands: {@code mlp-gan}, {@code conditional-mlp-gan}, {@code dcgan}, {@code conditional-dcgan}. */
+    static ModelCommand command(String model, boolean conditional) {
+        String name = name(model, conditional);
+        String description = (conditional ? "conditional " : "") + (model.equals("mlp") ? "MLP GAN" : "DCGAN")
+                + (conditional ? " (the class label fed to G and D)" : "") + ", judged by the lenet classifier";
+        return ModelCommand.of(name, description, () -> options(model, conditional), GanExample::run);
+    }
+
+    /** The train command's (and the catalog's) name of a GAN. */
+    static String name(String model, boolean conditional) {
+        return (conditional ? "conditional-" : "") + (model.equals("mlp") ? "mlp-gan" : "dcgan");
+    }
+
+    /** The options of the GAN {@code model} ("mlp" or "dcgan"), conditional or not. */
+    static Options options(String model, boolean conditional) {
+        if (!model.equals("mlp") && !model.equals("dcgan")) {
+            throw new IllegalArgumentException("model must be mlp or dcgan, got '" + model + "'");
+        }
+        Options o = ExampleData.declare(new Options())
+                .fixed("model", model)
+                .fixed("conditional", String.valueOf(conditional))
                 .option("epochs", "10", "training epochs (in total, when resuming)").min(1)
                 .option("batch", "64", "real digits per D step").min(1)
                 .option("lr", "0.0002", "Adam learning rate (beta1 0.5) of G and D").positive()
@@ -55,25 +72,33 @@ public final class GanExample {
                 .option("d-steps", "1", "D steps per round").min(1)
                 .option("g-steps", "1", "G steps per round").min(1)
                 .option("real-label", "1.0", "D's target for real digits; 0.9 is one-sided label smoothing").between(0.5, 1, true, false)
-                .option("noise", "100", "noise size").min(1)
-                .option("g-hidden", "256,512", "mlp: G's hidden widths").eachAtLeast(1)
-                .option("d-hidden", "512,256", "mlp: D's hidden widths").eachAtLeast(1)
-                .option("filters", "32,64", "dcgan: D's filters (G mirrors them)").eachAtLeast(1)
-                .option("train-subset", "0", "train on the first n digits only (0: all)").min(0)
+                .option("noise", "100", "noise size").min(1);
+        if (model.equals("mlp")) {
+            o.option("g-hidden", "256,512", "G's hidden widths").eachAtLeast(1)
+                    .option("d-hidden", "512,256", "D's hidden widths").eachAtLeast(1);
+        } else {
+            o.option("filters", "32,64", "D's filters (G mirrors them)").eachAtLeast(1);
+        }
+        String name = name(model, conditional);
+        return o.option("train-subset", "0", "train on the first n digits only (0: all)").min(0)
                 .option("eval-samples", "5000", "generated digits judged per epoch").min(1)
                 .option("final-samples", "10000", "generated digits judged after the last epoch (the final line)").min(1)
                 .option("threshold", "0.05", "a digit with a smaller share of the samples is flagged as collapsed").between(0, 1, false, false)
-                .option("classifier", "output/mnist-classifier/lenet.zip", "LeNet judge; trained and saved if missing")
+                .option("classifier", MnistClassifierExample.DEFAULT_MODEL, "LeNet judge ('train lenet'); trained and saved if missing")
                 .option("classifier-epochs", "2", "epochs if the judge must be trained").min(1)
-                .option("resume", "", "checkpoint folder to continue from (e.g. output/gan-mlp/checkpoint)")
-                .option("out", "", "output folder (default output/gan-<model>[-conditional])");
+                .option("resume", "", "checkpoint folder to continue from (e.g. output/" + name + "/checkpoint)")
+                .option("out", "output/" + name, "output folder");
     }
 
     public static void main(String[] args) throws IOException {
         org.unsupervisedzoo.zoo.core.ZooRuntime.applyDefaults(); // the zoo's thread settings, before ND4J loads
-        Options o = options();
+        String model = args.length > 0 && !args[0].startsWith("-") ? args[0] : "mlp";
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
+        Options o = options(model, false);
         if (!o.parse(args)) {
-            System.out.println("usage: gan [options]\n" + o.usage());
+            System.out.println("usage: gan [mlp|dcgan] [options]\n" + o.usage());
             return;
         }
         run(o);
@@ -100,8 +125,7 @@ public final class GanExample {
         DataSource source = ExampleData.locate(o);
         LabelledImages trainData = source.load(Split.TRAIN);
         LabelledImages testData = source.load(Split.TEST);
-        Path out = o.path("out") != null ? o.path("out")
-                : Path.of("output", "gan-" + o.string("model") + (gan.conditional() ? "-conditional" : ""));
+        Path out = o.path("out");
         Files.createDirectories(out);
 
         // the judge
@@ -219,7 +243,8 @@ public final class GanExample {
                     + threshold + ")", coverage.shares, threshold, 560, 300), out.resolve("digits.png")));
         }
         Path generator = out.resolve("generator.zip");
-        RunRecord.writeModel(trainer.generator(), generator, false, new RunRecord("gan", gan.name(), o.explicitArgs()));
+        RunRecord.writeModel(trainer.generator(), generator, false, new RunRecord(name(o.string("model"), o.bool("conditional")), gan.name(),
+                o.explicitArgs()));
         written.add(generator);
         written.add(out.resolve("checkpoint"));
         written.add(csvFile);

@@ -18,9 +18,9 @@ import org.unsupervisedzoo.zoo.viz.ImageGrid;
 
 /**
  * Judges generated digits written by another program (the PyTorch twins' {@code --samples-out}: float32, native
- * byte order, {@code [n, 784]} in [0, 1]) with the LeNet judge of {@code train gan}: IS, FID against the test
+ * byte order, {@code [n, 784]} in [0, 1]) with the LeNet judge of {@code train mlp-gan}: IS, FID against the test
  * digits, shares per digit, and a 10x10 PNG of the first 100. Usage: {@code java -cp <examples jar>
- * org.unsupervisedzoo.examples.GanJudge --samples FILE [--data mnist] [--classifier output/mnist-classifier/lenet.zip]}.
+ * org.unsupervisedzoo.examples.GanJudge --samples FILE [--data mnist] [--classifier output/lenet/lenet.zip]}.
  */
 public final class GanJudge {
     private GanJudge() {
@@ -29,7 +29,7 @@ public final class GanJudge {
     public static void main(String[] args) throws IOException {
         Options o = ExampleData.declare(new Options())
                 .option("samples", "", "float32 [n, 784] file in [0, 1]")
-                .option("classifier", "output/mnist-classifier/lenet.zip", "LeNet judge (train gan trains it)")
+                .option("classifier", "output/lenet/lenet.zip", "LeNet judge ('train lenet' or a GAN command trains it)")
                 .option("threshold", "0.05", "a digit with a smaller share of the samples is flagged as collapsed");
         if (!o.parse(args)) {
             System.out.println("usage: GanJudge [options]\n" + o.usage());

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.unsupervisedzoo.datasets.DatasetException;
 import org.unsupervisedzoo.zoo.catalog.CatalogEntry;
-import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
 import org.unsupervisedzoo.zoo.core.TrainingDiverged;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,19 +26,9 @@ public final class Main {
     private Main() {
     }
 
-    /** Every {@code train} command, by name. */
+    /** Every {@code train} command, by name (the catalog's): made from the one registry, {@link Models}. */
     static Map<String, ModelCommand> trainCommands() {
-        Map<String, ModelCommand> m = new LinkedHashMap<>();
-        for (ModelCommand c : new ModelCommand[] {new UndercompleteExample(), new DenoisingExample(),
-            new SparseExample(), new ContractiveExample(), new ConvolutionalExample(), new VaeExample(),
-            new RbmExample(), new SomExample(), new AaeExample(),
-            ModelCommand.of("gan", "MLP GAN or DCGAN (--model, --conditional), judged by mnist-classifier",
-                    GanExample::options, GanExample::run),
-            ModelCommand.of("mnist-classifier", "LeNet-style judge of the GAN measures, trained once",
-                    MnistClassifierExample::options, MnistClassifierExample::run)}) {
-            m.put(c.name(), c);
-        }
-        return m;
+        return Models.trainCommands();
     }
 
     /** The autoencoder runners, by name (the {@code train} commands that are autoencoders). */
@@ -57,7 +46,15 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : new Command[] {
-            Command.of("list", "list the zoo's models and the train commands", Options::new, o -> list(System.out)),
+            Command.of("list", "list the zoo's models (their names are the train commands) and the other commands",
+                    () -> new Options().option("markdown", "false", "true: README's models table, in Markdown"),
+                    o -> {
+                        if (o.bool("markdown")) {
+                            System.out.print(Models.markdownTable());
+                        } else {
+                            list(System.out);
+                        }
+                    }),
             new EvaluateCommand(), new ExportCommand(), new WeightsCommand(), new WeightsCheckCommand(),
             new ClassifyCommand(),
             new SemiSupervisedCommand(),
@@ -113,6 +110,10 @@ public final class Main {
             root.addSubcommand(c.name(), new CommandLine(spec));
         }
 
+        if (args.length > 1 && args[0].equals("train") && Models.retiredHint(args[1]) != null) {
+            err.println("error: " + Models.retiredHint(args[1]) + " (run '" + PROGRAM + " list')");
+            return 2;
+        }
         ParseResult result;
         try {
             result = root.parseArgs(args);
@@ -190,20 +191,20 @@ public final class Main {
         return sb.toString();
     }
 
-    /** The catalog and the train commands. */
+    /** The models (the catalog, one train command each) and the other commands. */
     static void list(PrintStream out) {
-        out.println("models (the catalog; default configurations ship as JSON in the zoo jar):");
-        for (CatalogEntry e : ZooCatalog.entries()) {
-            out.printf("  %-28s %-16s input %-12s %s%n", e.name(), e.family(),
+        out.println("models: 'train <model>' trains one ('train <model> --help' for its flags); each default"
+                + " configuration ships as JSON in the zoo jar under the same name");
+        for (Models.Spec s : Models.specs()) {
+            CatalogEntry e = s.entry();
+            out.printf("  %-27s %-16s input %-12s %s%n", e.name(), e.family(),
                     java.util.Arrays.toString(e.inputShape()), e.description());
             if (!e.customLayers().isEmpty()) {
-                out.printf("  %-28s custom layers: %s%n", "", String.join(", ", e.customLayers()));
+                out.printf("  %-27s custom layers: %s%n", "", String.join(", ", e.customLayers()));
             }
         }
-        out.println("train commands ('train <name> --help' for the flags):");
-        trainCommands().values().forEach(c -> out.printf("  %-17s %s%n", c.name(), c.description()));
         out.println("other commands:");
-        commands().values().forEach(c -> out.printf("  %-17s %s%n", c.name(), c.description()));
+        commands().values().forEach(c -> out.printf("  %-27s %s%n", c.name(), c.description()));
     }
 
     static List<String> trainNames() {

@@ -21,6 +21,9 @@ import org.unsupervisedzoo.zoo.core.ProgressListener;
  * floor a generator can approach).
  */
 public final class MnistClassifierExample {
+    /** Where the GAN commands look for the judge unless {@code --classifier} says otherwise. */
+    static final String DEFAULT_MODEL = "output/lenet/lenet.zip";
+
     private MnistClassifierExample() {
     }
 
@@ -30,14 +33,14 @@ public final class MnistClassifierExample {
                 .option("batch", "64", "minibatch size").min(1)
                 .option("lr", "0.001", "Adam learning rate").positive()
                 .option("seed", "12345", "seed of weights and shuffling").anyInt()
-                .option("out", "output/mnist-classifier", "output folder (the model is lenet.zip in it)");
+                .option("out", "output/lenet", "output folder (the model is lenet.zip in it)");
     }
 
     public static void main(String[] args) throws IOException {
         org.unsupervisedzoo.zoo.core.ZooRuntime.applyDefaults(); // the zoo's thread settings, before ND4J loads
         Options o = options();
         if (!o.parse(args)) {
-            System.out.println("usage: mnist-classifier [options]\n" + o.usage());
+            System.out.println("usage: lenet [options]\n" + o.usage());
             return;
         }
         run(o);

@@ -31,12 +31,22 @@ final class Options {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> positionals = new LinkedHashMap<>();
     private final Map<String, Range> ranges = new LinkedHashMap<>();
+    private final Map<String, String> fixed = new LinkedHashMap<>();
     private String last;
 
     Options option(String name, String defaultValue, String description) {
         defaults.put(name, defaultValue);
         help.put(name, description);
         last = name;
+        return this;
+    }
+
+    /**
+     * A setting the command fixes (e.g. {@code train dcgan} fixes {@code model} to {@code dcgan}): read with the
+     * getters like an option, but not on the command line, not in {@code --help} and not recorded.
+     */
+    Options fixed(String name, String value) {
+        fixed.put(name, value);
         return this;
     }
 
@@ -261,6 +271,9 @@ final class Options {
     }
 
     String string(String name) {
+        if (fixed.containsKey(name)) {
+            return fixed.get(name);
+        }
         if (positionals.containsKey(name)) {
             String v = values.get(name);
             if (v == null) {

@@ -22,7 +22,7 @@ import org.unsupervisedzoo.zoo.rbm.RbmTrainer;
 /**
  * The DL4J side of {@code bench-torch} for the models that do not train by one {@code fit} per minibatch: the RBM
  * ({@code train rbm}'s defaults: 256 hidden units, PCD-1, SGD 0.1, batch 10, grey levels, as scikit-learn's
- * BernoulliRBM; trained as the runner trains it, by {@link RbmTrainer}'s fused step) and the MLP GAN ({@code train gan}'s defaults: batch 64, Adam 2e-4 with beta1 0.5, one D and one G
+ * BernoulliRBM; trained as the runner trains it, by {@link RbmTrainer}'s fused step) and the MLP GAN ({@code train mlp-gan}'s defaults: batch 64, Adam 2e-4 with beta1 0.5, one D and one G
  * step per round). Each model processes the same number of training digits as the autoencoders ({@code steps x
  * batch}), in its own minibatches. Quality after the timed steps, the same definition on both sides:
  * <ul>
@@ -37,7 +37,7 @@ import org.unsupervisedzoo.zoo.rbm.RbmTrainer;
  */
 final class RbmGanBench {
     static final String RBM_MODEL = "rbm";
-    static final String GAN_MODEL = "gan";
+    static final String GAN_MODEL = "mlp-gan";
 
     private RbmGanBench() {
     }
@@ -48,11 +48,11 @@ final class RbmGanBench {
 
     /** The minibatch and learning rate of the model's runner (its defaults, as the twin is given them). */
     static int batch(String model) {
-        return model.equals(RBM_MODEL) ? RbmExample.declare().integer("batch") : GanExample.options().integer("batch");
+        return model.equals(RBM_MODEL) ? RbmExample.declare().integer("batch") : GanExample.options("mlp", false).integer("batch");
     }
 
     static String lr(String model) {
-        return model.equals(RBM_MODEL) ? RbmExample.declare().string("lr") : GanExample.options().string("lr");
+        return model.equals(RBM_MODEL) ? RbmExample.declare().string("lr") : GanExample.options("mlp", false).string("lr");
     }
 
     /** Training steps (updates, or GAN rounds) that see {@code steps x batch} digits in the model's minibatches. */
@@ -61,7 +61,7 @@ final class RbmGanBench {
     }
 
     static Map<String, Object> run(String model, Options o) throws IOException {
-        Options mo = model.equals(RBM_MODEL) ? RbmExample.declare() : GanExample.options();
+        Options mo = model.equals(RBM_MODEL) ? RbmExample.declare() : GanExample.options("mlp", false);
         mo.set("data", o.string("data")).set("seed", o.string("seed"));
         if (o.path("data-dir") != null) {
             mo.set("data-dir", o.string("data-dir"));

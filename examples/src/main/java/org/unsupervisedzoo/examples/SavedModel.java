@@ -26,7 +26,7 @@ final class SavedModel {
      *                      a command or option this version does not have
      */
     static SavedModel load(Path file) {
-        RunRecord record = RunRecord.read(file);
+        RunRecord record = Models.upgrade(RunRecord.read(file));
         ModelCommand command = Main.trainCommands().get(record.command);
         if (command == null) {
             throw new CliException(file + " was saved by 'train " + record.command + "', which this version does"

@@ -36,7 +36,7 @@ import org.unsupervisedzoo.zoo.viz.ImageGrid;
 public final class SomExample implements ModelCommand {
     @Override
     public String name() {
-        return "som";
+        return "self-organizing-map";
     }
 
     @Override
@@ -71,7 +71,7 @@ public final class SomExample implements ModelCommand {
                 .option("decay", "exponential", "schedule of both: constant, linear, exponential or asymptotic")
                 .option("subset", "0", "train on the first n training digits only (0: all)").min(0)
                 .option("seed", "12345", "seed of initialisation and shuffling").anyInt()
-                .option("out", "output/som", "output folder");
+                .option("out", "output/self-organizing-map", "output folder");
     }
 
     public static void main(String[] args) throws IOException {
@@ -164,7 +164,7 @@ public final class SomExample implements ModelCommand {
 
         // the model and its run record in one atomic write (loads in a plain DL4J project)
         Path model = RunRecord.writeModel(Accelerate.toStock(graph), out.resolve("model.zip"), true,
-                new RunRecord("som", som.name(), o.explicitArgs()));
+                new RunRecord("self-organizing-map", som.name(), o.explicitArgs()));
         System.out.println("wrote " + model);
         boolean hex = som.grid().topology() == Topology.HEXAGONAL;
         int cell = Math.max(8, 400 / Math.max(som.grid().rows(), som.grid().cols()));

@@ -18,7 +18,7 @@ final class SparseExample extends AutoencoderRunner {
 
     @Override
     public String name() {
-        return "sparse";
+        return "sparse-autoencoder";
     }
 
     @Override

@@ -59,7 +59,8 @@ final class TorchBenchmark {
 
     static Options options() {
         return ExampleData.declare(new Options())
-                .option("models", "autoencoder,denoising,sparse,contractive,conv,vae,rbm,gan", "train commands to compare "
+                .option("models", "undercomplete-autoencoder,denoising-autoencoder,sparse-autoencoder,contractive-autoencoder,"
+                        + "convolutional-autoencoder,variational-autoencoder,rbm,mlp-gan", "train commands to compare "
                         + "(rbm and gan: their runner's batch and learning rate, as many digits as steps x batch)")
                 .option("steps", "200", "timed training steps per run").min(1)
                 .option("warmup", "20", "untimed steps before timing").min(0)
@@ -136,7 +137,7 @@ final class TorchBenchmark {
         if (o.path("data-dir") != null) {
             mo.set("data-dir", o.string("data-dir"));
         }
-        if (model.equals("conv") && !o.string("decoder").isEmpty()) {
+        if (model.equals("convolutional-autoencoder") && !o.string("decoder").isEmpty()) {
             mo.set("decoder", o.string("decoder"));
         }
         int batch = o.integer("batch");
@@ -506,7 +507,7 @@ final class TorchBenchmark {
                 "--batch", own ? "" + RbmGanBench.batch(model) : o.string("batch"),
                 "--lr", own ? RbmGanBench.lr(model) : o.string("lr"), "--threads", o.string("torch-threads"),
                 "--seed", o.string("seed")));
-        if (model.equals("conv") && !o.string("decoder").isEmpty()) {
+        if (model.equals("convolutional-autoencoder") && !o.string("decoder").isEmpty()) {
             cmd.addAll(List.of("--decoder", o.string("decoder")));
         }
         DataSource located = ExampleData.locate(o);
@@ -573,7 +574,8 @@ final class TorchBenchmark {
         DataSource source = ExampleData.locate(o);
         LabelledImages train = source.load(Split.TRAIN);
         int batch = o.integer("batch");
-        for (String model : List.of("autoencoder", "conv", "vae", "autoencoder")) { // the first one twice: cold JIT
+        for (String model : List.of("undercomplete-autoencoder", "convolutional-autoencoder", "variational-autoencoder",
+                "undercomplete-autoencoder")) { // the first one twice: cold JIT
             AutoencoderRunner runner = Main.examples().get(model);
             Options mo = runner.options().set("batch", o.string("batch"));
             AutoencoderFactory factory = runner.factory(mo, train);

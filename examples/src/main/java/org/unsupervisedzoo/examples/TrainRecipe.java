@@ -16,7 +16,6 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
-import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
 
 /**
  * What one {@code train <model>} run does, for runners outside this package (the Spark module): the model's
@@ -25,10 +24,10 @@ import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
  * holds one command instance, so per-run state of the command (e.g. the VAE a factory call made) stays consistent.
  *
  * <pre>{@code
- * TrainRecipe r = TrainRecipe.parse("sparse", List.of("--data", "sample", "--epochs", "2"));
+ * TrainRecipe r = TrainRecipe.parse("sparse-autoencoder", List.of("--data", "sample", "--epochs", "2"));
  * ComputationGraph g = Accelerate.init(r.factory());
  * ... train g on r.trainData() in the shape r.trainIterator(batch) yields ...
- * r.save(g, Path.of("output/sparse-spark/model.zip"));
+ * r.save(g, Path.of("output/sparse-autoencoder-spark/model.zip"));
  * }</pre>
  */
 public final class TrainRecipe {
@@ -52,31 +51,17 @@ public final class TrainRecipe {
     }
 
     /**
-     * The recipe of {@code train <model> args}. {@code model} is a train command's name or a catalog name (the
-     * train command whose default factory has that name is used).
+     * The recipe of {@code train <model> args}; {@code model} is the model's name (the catalog's and the train
+     * command's, e.g. {@code sparse-autoencoder}).
      *
      * @throws IllegalArgumentException for an unknown model, an unknown option or a malformed value
      */
     public static TrainRecipe parse(String model, List<String> args) {
         AutoencoderRunner runner = Main.examples().get(model);
         if (runner == null) {
-            if (ZooCatalog.find(model).isEmpty()) {
-                throw new IllegalArgumentException("unknown model '" + model + "'; train commands: "
-                        + commandNames() + ", catalog names: " + ZooCatalog.names());
-            }
-            LabelledImages sample = new org.unsupervisedzoo.datasets.BundledSample().load(Split.TRAIN);
-            for (AutoencoderRunner r : Main.examples().values()) {
-                Options defaults = r.options();
-                defaults.parse(new String[0]);
-                if (r.factory(defaults, sample).name().equals(model)) {
-                    runner = r;
-                    break;
-                }
-            }
-            if (runner == null) {
-                throw new IllegalArgumentException("catalog model '" + model + "' has no train command to shape its"
-                        + " data; train commands: " + commandNames());
-            }
+            String hint = Models.retiredHint(model);
+            throw new IllegalArgumentException(hint != null ? hint : "unknown model '" + model
+                    + "'; models a recipe can be made of: " + commandNames());
         }
         Options o = runner.options();
         if (!o.parse(args.toArray(new String[0]))) {
@@ -85,7 +70,7 @@ public final class TrainRecipe {
         return new TrainRecipe(runner, o);
     }
 
-    /** The train command's name, e.g. {@code sparse}. */
+    /** The model's name, e.g. {@code sparse-autoencoder}. */
     public String command() {
         return runner.name();
     }

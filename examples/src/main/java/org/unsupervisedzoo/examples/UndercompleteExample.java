@@ -15,7 +15,7 @@ final class UndercompleteExample extends AutoencoderRunner {
 
     @Override
     public String name() {
-        return "autoencoder";
+        return "undercomplete-autoencoder";
     }
 
     @Override

@@ -39,7 +39,7 @@ final class VaeExample extends AutoencoderRunner {
 
     @Override
     public String name() {
-        return "vae";
+        return "variational-autoencoder";
     }
 
     @Override

@@ -19,7 +19,7 @@ class AaeExampleTest {
 
     @Test
     void trainsOnTheSampleAndWritesAStockModelPicturesAndOneLinePerEpoch() throws Exception {
-        CliTest.Result r = CliTest.cli("train", "aae", "--epochs", "2", "--hidden", "64,2", "--disc", "32",
+        CliTest.Result r = CliTest.cli("train", "adversarial-autoencoder", "--epochs", "2", "--hidden", "64,2", "--disc", "32",
                 "--out", out.toString());
         assertEquals(0, r.status, r.toString());
         List<String> lines = r.out.lines().filter(l -> l.startsWith("epoch ")).toList();
@@ -40,7 +40,7 @@ class AaeExampleTest {
         for (String p : new String[] {"reconstructions.png", "samples.png", "latent.png"}) {
             assertTrue(ImageIO.read(out.resolve(p).toFile()).getWidth() > 100, p);
         }
-        CliTest.Result bad = CliTest.cli("train", "aae", "--hidden", "64,1", "--prior", "mixture", "--out",
+        CliTest.Result bad = CliTest.cli("train", "adversarial-autoencoder", "--hidden", "64,1", "--prior", "mixture", "--out",
                 out.toString());
         CliTest.oneLineError(bad, "codeSize 1");
     }

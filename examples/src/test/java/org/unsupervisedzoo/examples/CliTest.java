@@ -87,11 +87,11 @@ class CliTest {
     void badInputIsOneLineAndANonZeroExit() throws Exception {
         oneLineError(cli("trian"), "trian");
         oneLineError(cli("train", "rbn"), "rbn");
-        oneLineError(cli("train", "autoencoder", "--epoch", "3"), "--epoch");
-        oneLineError(cli("train", "autoencoder", "--epochs"), "--epochs");
-        oneLineError(cli("train", "autoencoder", "--batch", "many", "--out", tmp.toString()), "--batch must be an integer");
-        oneLineError(cli("train", "autoencoder", "--data", "cifar"), "cifar");
-        oneLineError(cli("train", "autoencoder", "--data", "mnist", "--data-dir", tmp.resolve("none").toString()),
+        oneLineError(cli("train", "undercomplete-autoencoder", "--epoch", "3"), "--epoch");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--epochs"), "--epochs");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--batch", "many", "--out", tmp.toString()), "--batch must be an integer");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--data", "cifar"), "cifar");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--data", "mnist", "--data-dir", tmp.resolve("none").toString()),
                 tmp.resolve("none").toString());
         oneLineError(cli("evaluate", tmp.resolve("missing.zip").toString()), "does not exist");
         Path text = Files.writeString(tmp.resolve("notes.zip"), "not a zip");
@@ -110,24 +110,24 @@ class CliTest {
     @Test
     void badNumbersAreOneLineErrors() {
         String out = tmp.resolve("never").toString();
-        oneLineError(cli("train", "autoencoder", "--lr", "NaN", "--out", out), "--lr must be a finite number greater than 0, got 'NaN'");
-        oneLineError(cli("train", "autoencoder", "--lr", "Infinity", "--out", out),
+        oneLineError(cli("train", "undercomplete-autoencoder", "--lr", "NaN", "--out", out), "--lr must be a finite number greater than 0, got 'NaN'");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--lr", "Infinity", "--out", out),
                 "--lr must be a finite number greater than 0, got 'Infinity'");
-        oneLineError(cli("train", "autoencoder", "--lr", "1e999", "--out", out), "--lr must be a finite number");
-        oneLineError(cli("train", "autoencoder", "--lr", "-1", "--out", out), "--lr must be greater than 0, got '-1'");
-        oneLineError(cli("train", "autoencoder", "--lr", "0", "--out", out), "--lr must be greater than 0, got '0'");
-        oneLineError(cli("train", "autoencoder", "--epochs", "0", "--out", out), "--epochs must be at least 1, got '0'");
-        oneLineError(cli("train", "autoencoder", "--epochs", "-1", "--out", out), "--epochs must be at least 1, got '-1'");
-        oneLineError(cli("train", "autoencoder", "--batch", "0", "--out", out), "--batch must be at least 1, got '0'");
-        oneLineError(cli("train", "autoencoder", "--hidden", "32,0", "--out", out), "--hidden must be comma-separated integers, each at least 1, got '32,0'");
-        oneLineError(cli("train", "vae", "--beta", "NaN", "--out", out), "--beta must be a finite number");
-        oneLineError(cli("train", "sparse", "--rho", "1.5", "--out", out), "--rho must be in (0, 1), got '1.5'");
-        oneLineError(cli("train", "som", "--sigma", "-Infinity", "--out", out), "--sigma must be a finite number");
-        oneLineError(cli("train", "som", "--lr", "NaN", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--lr", "1e999", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--lr", "-1", "--out", out), "--lr must be greater than 0, got '-1'");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--lr", "0", "--out", out), "--lr must be greater than 0, got '0'");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--epochs", "0", "--out", out), "--epochs must be at least 1, got '0'");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--epochs", "-1", "--out", out), "--epochs must be at least 1, got '-1'");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--batch", "0", "--out", out), "--batch must be at least 1, got '0'");
+        oneLineError(cli("train", "undercomplete-autoencoder", "--hidden", "32,0", "--out", out), "--hidden must be comma-separated integers, each at least 1, got '32,0'");
+        oneLineError(cli("train", "variational-autoencoder", "--beta", "NaN", "--out", out), "--beta must be a finite number");
+        oneLineError(cli("train", "sparse-autoencoder", "--rho", "1.5", "--out", out), "--rho must be in (0, 1), got '1.5'");
+        oneLineError(cli("train", "self-organizing-map", "--sigma", "-Infinity", "--out", out), "--sigma must be a finite number");
+        oneLineError(cli("train", "self-organizing-map", "--lr", "NaN", "--out", out), "--lr must be a finite number");
         oneLineError(cli("train", "rbm", "--lr", "NaN", "--out", out), "--lr must be a finite number");
         oneLineError(cli("train", "rbm", "--epochs", "-1", "--out", out), "--epochs must be at least 0, got '-1'");
-        oneLineError(cli("train", "gan", "--lr", "NaN", "--out", out), "--lr must be a finite number");
-        oneLineError(cli("train", "gan", "--real-label", "2", "--out", out), "--real-label must be in (0.5, 1], got '2'");
+        oneLineError(cli("train", "mlp-gan", "--lr", "NaN", "--out", out), "--lr must be a finite number");
+        oneLineError(cli("train", "mlp-gan", "--real-label", "2", "--out", out), "--real-label must be in (0.5, 1], got '2'");
         oneLineError(cli("classify", "--encoder", "x.zip", "--lr", "NaN"), "--lr must be a finite number");
         oneLineError(cli("semi-supervised", "--encoders", "x.zip", "--budgets", "100,-5"), "--budgets");
         assertFalse(Files.exists(tmp.resolve("never")), "nothing written for a rejected command line");
@@ -141,13 +141,13 @@ class CliTest {
     @Test
     void aDivergingRunStopsWithOneLineAndKeepsTheEarlierModel() throws Exception {
         Path run = tmp.resolve("ae");
-        Result good = cli("train", "autoencoder", "--epochs", "1", "--hidden", "32,8", "--out", run.toString());
+        Result good = cli("train", "undercomplete-autoencoder", "--epochs", "1", "--hidden", "32,8", "--out", run.toString());
         assertEquals(0, good.status, good.toString());
         Path model = run.resolve("model.zip");
         byte[] before = Files.readAllBytes(model);
         String csvBefore = Files.readString(run.resolve("epochs.csv"));
 
-        Result bad = cli("train", "autoencoder", "--epochs", "3", "--hidden", "32,8", "--lr", "1e10", "--out",
+        Result bad = cli("train", "undercomplete-autoencoder", "--epochs", "3", "--hidden", "32,8", "--lr", "1e10", "--out",
                 run.toString());
         assertEquals(3, bad.status, bad.toString());
         assertEquals(1, bad.err.lines().count(), bad.toString());
@@ -156,7 +156,7 @@ class CliTest {
                 + " the earlier .*model.zip is kept; try a lower --lr \\(now 1e10\\)\\s*"), bad.toString());
         assertFalse(bad.err.contains("\tat ") || bad.out.contains("\tat "), bad.toString());
         org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(model), "model.zip untouched");
-        assertEquals("autoencoder", RunRecord.read(model).command);
+        assertEquals("undercomplete-autoencoder", RunRecord.read(model).command);
         try (java.util.stream.Stream<Path> files = Files.list(run)) {
             List<String> left = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))
                     .collect(java.util.stream.Collectors.toList());
@@ -179,7 +179,7 @@ class CliTest {
     @Test
     void divergingSomAndRbmRunsStopWithOneLine() {
         for (String[] args : new String[][] {
-            {"train", "som", "--lr", "1e30", "--lr-final", "1e30", "--epochs", "2", "--rows", "4", "--cols", "4",
+            {"train", "self-organizing-map", "--lr", "1e30", "--lr-final", "1e30", "--epochs", "2", "--rows", "4", "--cols", "4",
                 "--subset", "500", "--init", "random"},
             {"train", "rbm", "--lr", "1e38", "--epochs", "2", "--hidden", "16", "--train-digits", "500",
                 "--ais-digits", "0", "--clf-epochs", "0"}}) {
@@ -216,18 +216,18 @@ class CliTest {
     @Test
     void trainEvaluateExportClassifyAndSemiSupervisedChain() throws Exception {
         Path run = tmp.resolve("ae");
-        Result train = cli("train", "autoencoder", "--epochs", "1", "--hidden", "32,8", "--out", run.toString());
+        Result train = cli("train", "undercomplete-autoencoder", "--epochs", "1", "--hidden", "32,8", "--out", run.toString());
         assertEquals(0, train.status, train.toString());
         Path model = run.resolve("model.zip");
         assertTrue(train.out.contains("wrote " + model), train.out);
         RunRecord record = RunRecord.read(model);
-        assertEquals("autoencoder", record.command);
+        assertEquals("undercomplete-autoencoder", record.command);
         assertEquals("undercomplete-autoencoder", record.model);
         assertTrue(record.args.containsAll(List.of("--hidden", "32,8")), record.args.toString());
 
         Result eval = cli("evaluate", model.toString(), "--out", tmp.resolve("eval").toString());
         assertEquals(0, eval.status, eval.toString());
-        assertTrue(eval.out.lines().anyMatch(l -> l.matches("evaluate autoencoder  data .*  test_loss \\d\\.\\d{5}")),
+        assertTrue(eval.out.lines().anyMatch(l -> l.matches("evaluate undercomplete-autoencoder  data .*  test_loss \\d\\.\\d{5}")),
                 eval.out);
         assertTrue(Files.exists(tmp.resolve("eval/metrics.csv")) && Files.exists(tmp.resolve("eval/reconstructions.png")));
 

@@ -43,15 +43,15 @@ class ExamplesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "autoencoder | --hidden 32,8                           | reconstructions.png filters.png |",
-        "denoising   | --hidden 32,8 --noise masking --level 0.3 | denoising.png filters.png       | psnr_noisy psnr_denoised",
-        "denoising   | --hidden 32 --keras-style true           | denoising.png filters.png       | psnr_noisy psnr_denoised",
-        "sparse      | --hidden 64                              | reconstructions.png filters.png | mean_code active_share",
-        "sparse      | --hidden 64 --sparsity k_sparse --k 5    | reconstructions.png filters.png | mean_code active_share",
-        "contractive | --hidden 32                              | reconstructions.png filters.png | jacobian_fro2",
-        "conv        | --filters 4,8 --code 16                  | reconstructions.png             |",
-        "vae         | --hidden 64 --latent 2 --iwae-k 5        | reconstructions.png samples.png interpolation.png latent.png manifold.png | recon kl",
-        "vae         | --hidden 64 --latent 8 --binarize dynamic | reconstructions.png samples.png interpolation.png latent.png | recon kl"})
+        "undercomplete-autoencoder | --hidden 32,8                           | reconstructions.png filters.png |",
+        "denoising-autoencoder | --hidden 32,8 --noise masking --level 0.3 | denoising.png filters.png       | psnr_noisy psnr_denoised",
+        "denoising-autoencoder | --hidden 32 --keras-style true           | denoising.png filters.png       | psnr_noisy psnr_denoised",
+        "sparse-autoencoder | --hidden 64                              | reconstructions.png filters.png | mean_code active_share",
+        "sparse-autoencoder | --hidden 64 --sparsity k_sparse --k 5    | reconstructions.png filters.png | mean_code active_share",
+        "contractive-autoencoder | --hidden 32                              | reconstructions.png filters.png | jacobian_fro2",
+        "convolutional-autoencoder | --filters 4,8 --code 16                  | reconstructions.png             |",
+        "variational-autoencoder | --hidden 64 --latent 2 --iwae-k 5        | reconstructions.png samples.png interpolation.png latent.png manifold.png | recon kl",
+        "variational-autoencoder | --hidden 64 --latent 8 --binarize dynamic | reconstructions.png samples.png interpolation.png latent.png | recon kl"})
     void runsOnTheSampleAndWritesModelPicturesAndLog(String name, String args, String pictures, String measures)
             throws Exception {
         AutoencoderRunner example = Main.examples().get(name);
@@ -70,7 +70,7 @@ class ExamplesTest {
         List<String> csv = Files.readAllLines(out.resolve("epochs.csv"));
         assertEquals(3, csv.size());
         assertEquals(5 + names.size(), csv.get(0).split(",").length, csv.get(0));
-        if (name.equals("vae")) {
+        if (name.equals("variational-autoencoder")) {
             assertTrue(lines.get(1).matches("epoch +2/2  train_loss \\d+\\.\\d{5}  test_loss \\d+\\.\\d{5}  recon .*"),
                     lines.get(1));
         }

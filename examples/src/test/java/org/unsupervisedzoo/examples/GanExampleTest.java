@@ -36,12 +36,17 @@ class GanExampleTest {
                 false);
     }
 
+    /** Runs the GAN command that {@code --model} (mlp or dcgan) and {@code --conditional} in {@code args} name. */
     private String run(Path dir, String... args) throws Exception {
-        Options o = GanExample.options();
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        String model = take(rest, "--model", "mlp");
+        boolean conditional = Boolean.parseBoolean(take(rest, "--conditional", "false"));
+        Options o = GanExample.options(model, conditional);
         List<String> all = new ArrayList<>(List.of("--train-subset", "256", "--batch", "32", "--eval-samples", "100",
-                "--noise", "16", "--g-hidden", "32,64", "--d-hidden", "64,32", "--filters", "4,8",
-                "--classifier", classifier.toString(), "--out", dir.toString()));
-        all.addAll(Arrays.asList(args));
+                "--noise", "16", "--classifier", classifier.toString(), "--out", dir.toString()));
+        all.addAll(model.equals("mlp") ? List.of("--g-hidden", "32,64", "--d-hidden", "64,32")
+                : List.of("--filters", "4,8"));
+        all.addAll(rest);
         o.parse(all.toArray(new String[0]));
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -52,6 +57,15 @@ class GanExampleTest {
             System.setOut(old);
         }
         return buf.toString();
+    }
+
+    private static String take(List<String> args, String name, String otherwise) {
+        int i = args.indexOf(name);
+        if (i < 0) {
+            return otherwise;
+        }
+        args.remove(i);
+        return args.remove(i);
     }
 
     private static List<String> epochLines(String printed) {
@@ -135,9 +149,14 @@ class GanExampleTest {
     @Test
     void badOptionsAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> run(out, "--model", "vae"));
+                () -> GanExample.options("variational-autoencoder", false));
+        assertTrue(e.getMessage().contains("variational-autoencoder"), e.getMessage());
+        // each GAN command fixes its model: 'train dcgan --model mlp' and an MLP option on the DCGAN are errors
+        e = assertThrows(IllegalArgumentException.class, () -> GanExample.options("dcgan", false)
+                .parse(new String[] {"--model", "mlp"}));
         assertTrue(e.getMessage().contains("--model"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> run(out, "--conditional", "yes"));
-        assertTrue(e.getMessage().contains("--conditional"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GanExample.options("dcgan", true)
+                .parse(new String[] {"--g-hidden", "8"}));
+        assertTrue(e.getMessage().contains("--g-hidden"), e.getMessage());
     }
 }

@@ -34,7 +34,7 @@ class TorchBenchmarkTest {
     void theDl4jSideReportsThroughputLossMemoryAndAProfile() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(new String[] {"bench-torch", "--side", "dl4j", "--models", "autoencoder,vae,rbm,gan",
+        int status = Main.run(new String[] {"bench-torch", "--side", "dl4j", "--models", "undercomplete-autoencoder,variational-autoencoder,rbm,mlp-gan",
             "--steps", "3", "--warmup", "1", "--batch", "16", "--profile", "deep"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true));
         assertEquals(0, status, err.toString());
@@ -51,14 +51,14 @@ class TorchBenchmarkTest {
             assertTrue(r.get("profile") instanceof Map, line);
         }
         // the VAE's test loss is -ELBO in nats per digit, the autoencoder's BCE per pixel
-        assertTrue(results[1].contains("\"model\":\"vae\""));
+        assertTrue(results[1].contains("\"model\":\"variational-autoencoder\""));
         assertTrue(new ObjectMapper().readValue(results[1].substring(7), Map.class).get("test_loss") instanceof Number);
         // the RBM and the GAN in their own minibatches, as many digits as 3 x 16: 5 updates of 10, 1 round of 64
         Map<String, Object> rbm = new ObjectMapper().readValue(results[2].substring(7), Map.class);
         assertEquals(List.of("rbm", 10, 5), List.of(rbm.get("model"), rbm.get("batch"), rbm.get("steps")));
         assertEquals(12.0 * 784 * 256, ((Number) rbm.get("flops_per_example")).doubleValue());
         Map<String, Object> gan = new ObjectMapper().readValue(results[3].substring(7), Map.class);
-        assertEquals(List.of("gan", 64, 1), List.of(gan.get("model"), gan.get("batch"), gan.get("steps")));
+        assertEquals(List.of("mlp-gan", 64, 1), List.of(gan.get("model"), gan.get("batch"), gan.get("steps")));
         // a fresh D scores about log 2 on real and fake digits alike
         assertEquals(Math.log(2), ((Number) gan.get("test_loss")).doubleValue(), 0.3);
         // the deep profile names the ND4J call under each part
@@ -68,7 +68,7 @@ class TorchBenchmarkTest {
 
     private static double rbmTestLoss(String seed) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(0, Main.run(new String[] {"bench-torch", "--side", "dl4j", "--models", "rbm,autoencoder",
+        assertEquals(0, Main.run(new String[] {"bench-torch", "--side", "dl4j", "--models", "rbm,undercomplete-autoencoder",
             "--steps", "2", "--warmup", "1", "--batch", "16", "--seed", seed},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())));
         double sum = 0;

@@ -18,7 +18,7 @@ class WeightsCommandTest {
     @Test
     void weightsAddWritesTheFileAndAManifestEntryWithItsChecksumRecipeAndFigures() throws Exception {
         Path run = tmp.resolve("run");
-        CliTest.Result trained = CliTest.cli("train", "autoencoder", "--epochs", "1", "--hidden", "16,4", "--out",
+        CliTest.Result trained = CliTest.cli("train", "undercomplete-autoencoder", "--epochs", "1", "--hidden", "16,4", "--out",
                 run.toString());
         assertEquals(0, trained.status, trained.toString());
         Path dir = tmp.resolve("weights");
@@ -35,7 +35,7 @@ class WeightsCommandTest {
         byte[] zip = Files.readAllBytes(dir.resolve(e.get("file").asText()));
         assertEquals(Pretrained.sha256(zip), e.get("sha256").asText());
         String command = e.get("command").asText();
-        assertTrue(command.contains("train autoencoder --epochs 1 --hidden 16,4") && !command.contains("--out")
+        assertTrue(command.contains("train undercomplete-autoencoder --epochs 1 --hidden 16,4") && !command.contains("--out")
                 && !command.contains(tmp.toString()), command);
         assertEquals(1, e.get("epochs").asInt());
         assertEquals(12345, e.get("seed").asLong());

@@ -29,7 +29,7 @@ import org.unsupervisedzoo.examples.TrainRecipe;
  *
  * <pre>
  * java $FLAGS -cp 'unsupervised-zoo-spark.jar:lib/*:spark-lib/*' org.unsupervisedzoo.spark.SparkTrain \
- *     --model sparse --mode averaging --master local[2] --workers 2 --batch-per-worker 32 --epochs 2
+ *     --model sparse-autoencoder --mode averaging --master local[2] --workers 2 --batch-per-worker 32 --epochs 2
  * </pre>
  *
  * <p>Per epoch it prints {@code epoch   1/2  train_loss 0.12345  test_loss 0.11111  examples/s 1234  time 5.6s}
@@ -53,8 +53,9 @@ public final class SparkTrain {
     static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
 
     static {
-        opt("model", "", "a train command (autoencoder, denoising, sparse, contractive, convolutional, vae) or a"
-                + " catalog name (e.g. sparse-autoencoder)");
+        opt("model", "", "the model (its catalog and train command name): undercomplete-autoencoder,"
+                + " denoising-autoencoder, sparse-autoencoder, contractive-autoencoder, convolutional-autoencoder or"
+                + " variational-autoencoder");
         opt("mode", "averaging", "averaging (ParameterAveragingTrainingMaster), sharing (SharedTrainingMaster,"
                 + " local mode only, see README) or parallel-wrapper (one machine, DL4J's ParallelWrapper)");
         opt("master", "local[2]", "Spark master when not set by spark-submit: local[n], local-cluster[n,c,mb],"

@@ -53,7 +53,7 @@ class SparkTrainRunnerTest {
     void aModelTrainedOnSparkIsUsedLikeALocalOne() throws Exception {
         Path sparkRun = tmp.resolve("spark");
         // few large batches keep it short: 10 steps per worker, averaged twice
-        Result r = spark("--model", "autoencoder", "--hidden", "32,8", "--epochs", "1", "--lr", "0.01",
+        Result r = spark("--model", "undercomplete-autoencoder", "--hidden", "32,8", "--epochs", "1", "--lr", "0.01",
                 "--batch-per-worker", "250", "--averaging-frequency", "5", "--master", "local[2]", "--workers", "2",
                 "--out", sparkRun.toString());
         assertEquals(0, r.status, r.toString());
@@ -65,7 +65,7 @@ class SparkTrainRunnerTest {
 
         // the same record a local 'train' writes
         Path localRun = tmp.resolve("local");
-        Result local = cli("train", "autoencoder", "--hidden", "32,8", "--epochs", "1", "--lr", "0.01", "--batch",
+        Result local = cli("train", "undercomplete-autoencoder", "--hidden", "32,8", "--epochs", "1", "--lr", "0.01", "--batch",
                 "250", "--out", localRun.toString());
         assertEquals(0, local.status, local.toString());
         RunRecord sparkRecord = RunRecord.read(model);
@@ -101,23 +101,23 @@ class SparkTrainRunnerTest {
         assertEquals(0, r.status, r.toString());
         assertTrue(EPOCH.matcher(r.out).find(), r.out);
         RunRecord record = RunRecord.read(run.resolve("model.zip"));
-        assertEquals("sparse", record.command); // the catalog name maps to its train command
+        assertEquals("sparse-autoencoder", record.command); // one name: the catalog's and the train command's
         assertEquals(0, cli("evaluate", run.resolve("model.zip").toString(), "--out",
                 tmp.resolve("eval").toString()).status);
     }
 
     @Test
     void badOptionsEndInOneLine() {
-        for (List<String> args : List.of(List.of("--model", "rbn"), List.of("--model", "vae", "--mode", "ring"),
-                List.of("--model", "vae", "--workers", "0"), List.of("--model", "vae", "--batch-per-worker", "x"),
-                List.of("--mode", "averaging"), List.of("--model", "vae", "--latent", "2", "--bogus", "1"))) {
+        for (List<String> args : List.of(List.of("--model", "rbn"), List.of("--model", "variational-autoencoder", "--mode", "ring"),
+                List.of("--model", "variational-autoencoder", "--workers", "0"), List.of("--model", "variational-autoencoder", "--batch-per-worker", "x"),
+                List.of("--mode", "averaging"), List.of("--model", "variational-autoencoder", "--latent", "2", "--bogus", "1"))) {
             Result r = spark(args.toArray(new String[0]));
             assertEquals(2, r.status, args + " " + r);
             assertTrue(r.err.startsWith("error: ") && r.err.strip().lines().count() <= 2, args + " " + r.err);
             assertTrue(r.out.isEmpty(), r.out);
         }
         assertTrue(spark("--model", "rbn").err.contains("unknown model 'rbn'"));
-        assertTrue(spark("--model", "vae", "--workers", "0").err.contains("--workers must be >= 1, got 0"));
+        assertTrue(spark("--model", "variational-autoencoder", "--workers", "0").err.contains("--workers must be >= 1, got 0"));
         assertEquals(0, spark("--help").status);
     }
 }

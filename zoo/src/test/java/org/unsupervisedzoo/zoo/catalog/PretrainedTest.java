@@ -30,7 +30,7 @@ class PretrainedTest {
         ModelSerializer.writeModel(g, bytes, false);
         byte[] b = bytes.toByteArray();
         Pretrained.Entry right = new Pretrained.Entry("undercomplete-autoencoder", "mnist", "x.zip",
-                Pretrained.sha256(b), "train autoencoder", 1, 1, "", "test_bce_per_pixel", 0.1, 0.1);
+                Pretrained.sha256(b), "train undercomplete-autoencoder", 1, 1, "", "test_bce_per_pixel", 0.1, 0.1);
         assertEquals(g.params(), Pretrained.restoreVerified(right, b).params());
         b[b.length / 2] ^= 1;
         byte[] damaged = b;
