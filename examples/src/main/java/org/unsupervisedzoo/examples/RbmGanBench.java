@@ -22,7 +22,7 @@ import org.unsupervisedzoo.zoo.rbm.RbmTrainer;
 /**
  * The DL4J side of {@code bench-torch} for the models that do not train by one {@code fit} per minibatch: the RBM
  * ({@code train rbm}'s defaults: 256 hidden units, PCD-1, SGD 0.1, batch 10, grey levels, as scikit-learn's
- * BernoulliRBM; trained as the runner trains it, by {@link RbmTrainer}'s fused step) and the MLP GAN ({@code train mlp-gan}'s defaults: batch 64, Adam 2e-4 with beta1 0.5, one D and one G
+ * BernoulliRBM; trained as the runner trains it, by {@link RbmTrainer}'s fused step) and the MLP GAN and the DCGAN ({@code train mlp-gan}'s and {@code train dcgan}'s defaults: batch 64, Adam 2e-4 with beta1 0.5, one D and one G
  * step per round). Each model processes the same number of training digits as the autoencoders ({@code steps x
  * batch}), in its own minibatches. Quality after the timed steps, the same definition on both sides:
  * <ul>
@@ -31,28 +31,30 @@ import org.unsupervisedzoo.zoo.rbm.RbmTrainer;
  *   <li>GAN: the discriminator's binary cross-entropy on the 10,000 test digits (target 1) and as many fresh
  *       samples (target 0), averaged over the 20,000.</li>
  * </ul>
- * GFLOPS count the matrix work the algorithm needs: RBM {@code 12 V H} per digit (the twin's six products), GAN
- * {@code 8 P_G + 16 P_D} per real digit (G forward for D's fakes; D forward and backward on 2 digits; G forward and
- * backward and D forward and input-backward for G's step), parameters counted with biases.
+ * GFLOPS count the matrix work the algorithm needs: RBM {@code 12 V H} per digit (the twin's six products), GANs
+ * 4 forwards of G and 8 of D per real digit (G forward for D's fakes; D forward and backward on 2 digits; G forward
+ * and backward and D forward and input-backward for G's step), each forward counted by {@link StepFlops} (for the
+ * MLP GAN {@code 8 P_G + 16 P_D} with P the weights).
  */
 final class RbmGanBench {
     static final String RBM_MODEL = "rbm";
     static final String GAN_MODEL = "mlp-gan";
+    static final String DCGAN_MODEL = "dcgan";
 
     private RbmGanBench() {
     }
 
     static boolean handles(String model) {
-        return model.equals(RBM_MODEL) || model.equals(GAN_MODEL);
+        return model.equals(RBM_MODEL) || model.equals(GAN_MODEL) || model.equals(DCGAN_MODEL);
     }
 
     /** The minibatch and learning rate of the model's runner (its defaults, as the twin is given them). */
     static int batch(String model) {
-        return model.equals(RBM_MODEL) ? RbmExample.declare().integer("batch") : GanExample.options("mlp", false).integer("batch");
+        return model.equals(RBM_MODEL) ? RbmExample.declare().integer("batch") : ganOptions(model).integer("batch");
     }
 
     static String lr(String model) {
-        return model.equals(RBM_MODEL) ? RbmExample.declare().string("lr") : GanExample.options("mlp", false).string("lr");
+        return model.equals(RBM_MODEL) ? RbmExample.declare().string("lr") : ganOptions(model).string("lr");
     }
 
     /** Training steps (updates, or GAN rounds) that see {@code steps x batch} digits in the model's minibatches. */
@@ -61,7 +63,7 @@ final class RbmGanBench {
     }
 
     static Map<String, Object> run(String model, Options o) throws IOException {
-        Options mo = model.equals(RBM_MODEL) ? RbmExample.declare() : GanExample.options("mlp", false);
+        Options mo = model.equals(RBM_MODEL) ? RbmExample.declare() : ganOptions(model);
         mo.set("data", o.string("data")).set("seed", o.string("seed"));
         if (o.path("data-dir") != null) {
             mo.set("data-dir", o.string("data-dir"));
@@ -92,14 +94,35 @@ final class RbmGanBench {
             flops = 12.0 * rbm.nVisible() * rbm.nHidden();
         } else {
             GanFactory gan = GanExample.factory(mo);
-            GanTrainer trainer = GanTrainer.builder(gan).batchSize(batch).seed(mo.integer("seed")).build();
+            // the graphs the runner trains: the factory's, with the zoo's fast twins of DL4J's layers
+            GanTrainer trainer = GanTrainer.builder(gan).batchSize(batch).seed(mo.integer("seed"))
+                    .graphs(Accelerate::init).build();
             // shuffled minibatches from the bytes, as the twin's (GanExample holds the whole set as one array)
             MnistIterator images = MnistIterator.builder(train).batchSize(batch).seed(mo.integer("seed")).build();
             t = TorchBenchmark.Timing.of(() -> round(trainer, images, batch), warmup, steps, sampler);
-            testLoss = discriminatorTestLoss(trainer, testImages(test));
-            flops = 8.0 * trainer.generator().numParams() + 16.0 * trainer.discriminator().numParams();
+            testLoss = discriminatorTestLoss(trainer, testImages(test), gan.imageShape());
+            // per real digit: G forward for D's fake, D forward and backward on 2 digits, G forward and backward
+            // through D's forward and input-backward: 4 G forwards and 8 D forwards; StepFlops counts 3 forwards
+            // (forward and backward) per example
+            flops = 4.0 / 3 * StepFlops.perExample(trainer.generator().getConfiguration(),
+                    org.deeplearning4j.nn.conf.inputs.InputType.feedForward(gan.noiseSize()))
+                    + 8.0 / 3 * StepFlops.perExample(trainer.discriminator().getConfiguration(),
+                    StepFlops.typeOf(shapeOf(1, gan.imageShape())));
         }
         return TorchBenchmark.result(model, steps, warmup, batch, t, Double.NaN, testLoss, flops, sampler);
+    }
+
+    /** {@code [n, imageShape...]}. */
+    private static long[] shapeOf(long n, long[] imageShape) {
+        long[] shape = new long[imageShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(imageShape, 0, shape, 1, imageShape.length);
+        return shape;
+    }
+
+    /** The runner's options of the MLP GAN or the DCGAN (unconditional). */
+    private static Options ganOptions(String model) {
+        return GanExample.options(model.equals(DCGAN_MODEL) ? "dcgan" : "mlp", false);
     }
 
     /** All test digits as one array (made after the timed steps, so that it is not counted in the start-up). */
@@ -136,9 +159,11 @@ final class RbmGanBench {
     }
 
     /** D's mean BCE over the test digits (target 1) and as many samples (target 0), from its logits, in double. */
-    static double discriminatorTestLoss(GanTrainer trainer, INDArray testImages) {
-        int n = (int) testImages.size(0);
-        INDArray fake = trainer.sample(n, 7).reshape(n, testImages.size(1));
+    static double discriminatorTestLoss(GanTrainer trainer, INDArray flatImages, long[] imageShape) {
+        int n = (int) flatImages.size(0);
+        long[] shape = shapeOf(n, imageShape);
+        INDArray testImages = flatImages.reshape(shape);
+        INDArray fake = trainer.sample(n, 7).reshape(shape);
         ComputationGraph d = trainer.discriminator();
         INDArray realLogit = d.feedForward(new INDArray[] {testImages.mul(2).subi(1)}, false).get(Gan.LOGIT)
                 .castTo(DataType.DOUBLE);

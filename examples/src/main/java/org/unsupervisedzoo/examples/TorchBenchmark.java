@@ -107,7 +107,8 @@ final class TorchBenchmark {
             String name = m.trim();
             if (!Main.examples().containsKey(name) && !RbmGanBench.handles(name)) {
                 throw new IllegalArgumentException("--models: unknown model '" + name + "'; known: "
-                        + Main.examples().keySet() + ", " + RbmGanBench.RBM_MODEL + ", " + RbmGanBench.GAN_MODEL);
+                        + Main.examples().keySet() + ", " + RbmGanBench.RBM_MODEL + ", " + RbmGanBench.GAN_MODEL + ", "
+                        + RbmGanBench.DCGAN_MODEL);
             }
             names.add(name);
         }
