@@ -123,8 +123,11 @@ final class WeightsCommand implements Command {
         ComputationGraph judge = null;
         String judgeSha = "";
         if (kind == PretrainedFigures.Kind.GAN) {
-            Pretrained.Entry j = readManifest(dir).stream()
-                    .filter(e -> e.model().equals(PretrainedFigures.JUDGE) && e.dataset().equals("mnist")).findFirst()
+            List<Pretrained.Entry> judges = readManifest(dir).stream()
+                    .filter(e -> e.model().equals(PretrainedFigures.JUDGE)).toList();
+            // the MNIST judge (the bundled sample's, for a GAN trained on the sample)
+            Pretrained.Entry j = judges.stream().filter(e -> e.dataset().equals("mnist")).findFirst()
+                    .or(() -> judges.stream().filter(e -> e.dataset().equals(dataset)).findFirst())
                     .orElseThrow(() -> new CliException("a GAN's figures are judged by the pretrained "
                             + PretrainedFigures.JUDGE + ": add it to " + dir + " first (weights-add --name lenet)"));
             judge = Pretrained.restoreVerified(j, Files.readAllBytes(dir.resolve(j.file())));
