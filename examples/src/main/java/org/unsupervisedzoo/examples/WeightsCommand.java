@@ -145,8 +145,9 @@ final class WeightsCommand implements Command {
 
         Files.createDirectories(dir);
         String file = name + "-" + dataset + ".zip";
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(graph, bytes, false);
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(graph, saved, false);
+        ByteArrayOutputStream bytes = reproducible(saved.toByteArray());
 
         ObjectMapper mapper = new ObjectMapper();
         Path manifest = dir.resolve("manifest.json");
@@ -231,6 +232,25 @@ final class WeightsCommand implements Command {
     static PretrainedFigures.Digits digits(LabelledImages images, int n) {
         DataSet d = MnistIterator.builder(images).batchSize(images.count()).shuffle(false).subset(n).build().next();
         return new PretrainedFigures.Digits(d.getFeatures(), d.getLabels().argMax(1).toIntVector());
+    }
+
+    /** The time stamp of every entry of a weight file: the same graph gives the same bytes and checksum. */
+    private static final long ENTRY_TIME = 315_532_800_000L; // 1980-01-01, the zip format's epoch
+
+    /** {@code zip} with its entries in the same order and every time stamp set to {@link #ENTRY_TIME}. */
+    static ByteArrayOutputStream reproducible(byte[] zip) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip));
+             ZipOutputStream z = new ZipOutputStream(out)) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                ZipEntry e = new ZipEntry(entry.getName());
+                e.setTime(ENTRY_TIME);
+                z.putNextEntry(e);
+                z.write(in.readAllBytes());
+                z.closeEntry();
+            }
+        }
+        return out;
     }
 
     /** Package names of the speed layer before it moved to {@code fast} (2026-12-05), in files saved before. */
@@ -345,6 +365,7 @@ final class WeightsCommand implements Command {
                 last(log, "final epoch .*?IS ([0-9.]+)", "final_inception_score", out);
                 last(log, "final epoch .*?FID ([0-9.]+)", "final_fid", out);
                 last(log, "final epoch .*?class_acc ([0-9.]+)", "final_class_accuracy", out);
+                last(log, "final epoch .*?min_share ([0-9.]+)", "final_min_share", out);
                 last(log, "real_test_IS ([0-9.]+)", "judge_real_test_inception_score", out);
                 break;
             case CLASSIFIER:
