@@ -119,6 +119,10 @@ final class WeightsCommand implements Command {
         }
 
         String dataset = o.string("data");
+        if (!last.string("data").equals(dataset)) {
+            throw new CliException("the recipe trained on --data " + last.string("data") + ", not on --data "
+                    + dataset + ": give weights-add the same --data");
+        }
         Path dir = o.path("dir");
         ComputationGraph judge = null;
         String judgeSha = "";
