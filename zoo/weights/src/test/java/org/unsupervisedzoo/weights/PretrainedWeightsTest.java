@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.weights;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,10 @@ import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.zoo.PretrainedType;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.unsupervisedzoo.datasets.BundledSample;
 import org.unsupervisedzoo.datasets.DataLocator;
 import org.unsupervisedzoo.datasets.DataSource;
@@ -25,6 +29,7 @@ import org.unsupervisedzoo.zoo.catalog.Dl4jZooModel;
 import org.unsupervisedzoo.zoo.catalog.Pretrained;
 import org.unsupervisedzoo.zoo.catalog.PretrainedFigures;
 import org.unsupervisedzoo.zoo.gan.Gan;
+import org.unsupervisedzoo.zoo.rbm.RBM;
 
 /**
  * Every weight file of the manifest loads from the classpath with its checksum verified, in DL4J's classes, and
@@ -135,5 +140,21 @@ class PretrainedWeightsTest {
                 () -> Pretrained.load("lenet", "fashion"));
         assertTrue(none.getMessage().contains("'lenet' (fashion)") && none.getMessage().contains(Pretrained.ARTIFACT),
                 none.getMessage());
+    }
+
+    /** The snippets of pretrained.md: a GAN's generator, the RBM's parameters and encoder, the SOM's maps. */
+    @Test
+    void theDocumentedUsesOfGeneratorsRbmAndSomRun() {
+        ComputationGraph g = Pretrained.load("conditional-mlp-gan");
+        INDArray z = Nd4j.randn(DataType.FLOAT, 10, 100);
+        INDArray y = Nd4j.eye(10).castTo(DataType.FLOAT);
+        INDArray digits = g.output(false, z, y)[0].add(1).muli(0.5);
+        assertArrayEquals(new long[] {10, 784}, digits.shape());
+        assertTrue(digits.minNumber().doubleValue() >= 0 && digits.maxNumber().doubleValue() <= 1);
+        ComputationGraph rbm = Pretrained.load("rbm");
+        assertEquals(500, PretrainedFigures.rbmParams(rbm).nHidden());
+        ComputationGraph encoder = RBM.builder().nHidden(500).build().encoderGraph(rbm);
+        assertArrayEquals(new long[] {2, 500}, encoder.outputSingle(Nd4j.rand(DataType.FLOAT, 2, 784)).shape());
+        assertEquals(400, PretrainedFigures.somMaps(Pretrained.load("self-organizing-map")).grid().units());
     }
 }
