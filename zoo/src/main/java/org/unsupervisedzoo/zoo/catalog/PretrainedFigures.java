@@ -16,7 +16,6 @@ import org.unsupervisedzoo.zoo.autoencoder.ReconstructionMetrics;
 import org.unsupervisedzoo.zoo.classifier.LeNet;
 import org.unsupervisedzoo.zoo.core.GraphIO;
 import org.unsupervisedzoo.zoo.core.ZooModelFactory;
-import org.unsupervisedzoo.zoo.gan.Gan;
 import org.unsupervisedzoo.zoo.gan.GanFactory;
 import org.unsupervisedzoo.zoo.gan.SampleQuality;
 import org.unsupervisedzoo.zoo.rbm.RBM;
