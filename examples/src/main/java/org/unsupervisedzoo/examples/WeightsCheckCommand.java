@@ -1,18 +1,17 @@
 package org.unsupervisedzoo.examples;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.unsupervisedzoo.datasets.DataSource;
-import org.unsupervisedzoo.datasets.LabelledImages;
-import org.unsupervisedzoo.datasets.Split;
-import org.unsupervisedzoo.zoo.catalog.CatalogEntry;
 import org.unsupervisedzoo.zoo.catalog.Pretrained;
-import org.unsupervisedzoo.zoo.catalog.ZooCatalog;
+import org.unsupervisedzoo.zoo.catalog.PretrainedFigures;
 
 /**
  * {@code weights-check}: loads every pretrained model of {@code --data} from the weights module (checksums verified)
- * and measures its figure again on that data set's whole test set, beside the figure the manifest records.
+ * and measures its figures again ({@link PretrainedFigures}) on that data set's whole test set (GANs: the same
+ * generated digits), beside the figures the manifest records; exits non-zero when one differs by more than its
+ * tolerance.
  */
 final class WeightsCheckCommand implements Command {
     @Override
@@ -22,7 +21,7 @@ final class WeightsCheckCommand implements Command {
 
     @Override
     public String description() {
-        return "measure every pretrained model's figure again on the full test set";
+        return "measure every pretrained model's figures again on the full test set";
     }
 
     @Override
@@ -39,17 +38,35 @@ final class WeightsCheckCommand implements Command {
             throw new CliException("no pretrained weights for --data " + dataset + " on the classpath"
                     + (Pretrained.manifest().isEmpty() ? " (" + Pretrained.ARTIFACT + " is missing)" : ""));
         }
-        DataSource source = ExampleData.locate(o);
-        LabelledImages test = source.load(Split.TEST);
+        ComputationGraph judge = entries.stream().anyMatch(e -> PretrainedFigures.kind(e.model())
+                == PretrainedFigures.Kind.GAN) ? Pretrained.load(PretrainedFigures.JUDGE, "mnist") : null;
+        String judgeSha = judge == null ? "" : Pretrained.entry(PretrainedFigures.JUDGE, "mnist").sha256();
+        PretrainedFigures.Data data = WeightsCommand.fullData(ExampleData.locate(o), judge);
+        List<String> differ = new ArrayList<>();
         for (Pretrained.Entry e : entries) {
             long t0 = System.nanoTime();
             ComputationGraph g = Pretrained.load(e.model(), e.dataset());
-            CatalogEntry c = ZooCatalog.get(e.model());
-            double measured = WeightsCommand.bcePerPixel(g, c.inputs(c.configurations().keySet().iterator().next()),
-                    test);
-            System.out.printf(Locale.ROOT, "%-28s %s  recorded %.6f  measured %.6f  diff %+.1e  (%d test digits,"
-                            + " %.1fs)%n", e.model(), e.figure(), e.value(), measured, measured - e.value(),
-                    test.count(), (System.nanoTime() - t0) / 1e9);
+            List<PretrainedFigures.Figure> measured = PretrainedFigures.measure(e.model(), g, data);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            for (Pretrained.Figure f : e.figures()) {
+                double m = measured.stream().filter(x -> x.name().equals(f.name())).findFirst()
+                        .orElseThrow(() -> new CliException(e.model() + ": the manifest records " + f.name()
+                                + ", which this version does not measure")).value();
+                boolean ok = Math.abs(m - f.value()) <= f.tolerance();
+                if (!ok) {
+                    differ.add(e.model() + " " + f.name());
+                }
+                System.out.printf(Locale.ROOT, "%-28s %-24s recorded %.6f  measured %.6f  diff %+.1e  %s  (%.1fs)%n",
+                        e.model(), f.name(), f.value(), m, m - f.value(), ok ? "ok" : "DIFFERS (tolerance "
+                                + f.tolerance() + ")", seconds);
+            }
+            if (!e.judgeSha256().isEmpty() && !e.judgeSha256().equals(judgeSha)) {
+                System.out.println(e.model() + ": judged by another lenet than the module's (" + e.judgeSha256()
+                        + "); its Inception score is not comparable");
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new CliException("figures differ from the manifest's beyond their tolerance: " + differ);
         }
     }
 }

@@ -18,7 +18,9 @@ import org.unsupervisedzoo.zoo.core.ZooModelFactory;
  * <p>Pretrained weights come from the classpath ({@link Pretrained}, the artifact {@value Pretrained#ARTIFACT}),
  * never from the network: {@link #pretrainedAvailable} is true for {@link PretrainedType#MNIST} where that artifact
  * holds weights of the model, and {@link #initPretrained(PretrainedType)} returns them (checksum verified) or fails
- * with a message naming the model and the missing artifact. The input shape is a builder field of each factory; {@link #setInputShape} accepts only
+ * with a message naming the model and the missing artifact. {@link PretrainedType} has no Fashion-MNIST:
+ * {@link #initPretrained(String) initPretrained("fashion")} gives those weights. For a GAN the pretrained model is
+ * its generator graph. The input shape is a builder field of each factory; {@link #setInputShape} accepts only
  * the factory's own shape and otherwise names the shape to set on the builder.
  */
 public final class Dl4jZooModel extends ZooModel<Dl4jZooModel> {
@@ -81,10 +83,20 @@ public final class Dl4jZooModel extends ZooModel<Dl4jZooModel> {
     @SuppressWarnings("unchecked")
     public <M extends Model> M initPretrained(PretrainedType pretrainedType) {
         if (pretrainedType != PretrainedType.MNIST) {
-            throw new UnsupportedOperationException("the zoo's pretrained weights are MNIST's; " + pretrainedType
-                    + " has none for '" + factory.name() + "'");
+            throw new UnsupportedOperationException("DL4J's PretrainedType " + pretrainedType
+                    + " has no weights for '" + factory.name() + "' in the zoo; MNIST has, and Fashion-MNIST through"
+                    + " initPretrained(\"fashion\")");
         }
         return (M) Pretrained.load(factory.name(), "mnist");
+    }
+
+    /**
+     * The trained weights of data set {@code dataset} ({@code mnist} or {@code fashion}) from the classpath:
+     * DL4J's {@link PretrainedType} has no Fashion-MNIST, so this is how its weights are asked for the zoo way
+     * ({@link Pretrained#load(String, String)}). For a GAN, the generator graph.
+     */
+    public ComputationGraph initPretrained(String dataset) {
+        return Pretrained.load(factory.name(), dataset);
     }
 
     /** MNIST, the zoo's pretrained data set. */

@@ -7,7 +7,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.shade.jackson.databind.JsonNode;
@@ -20,10 +22,16 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * <pre>
  *   ComputationGraph aae = Pretrained.load("adversarial-autoencoder");          // MNIST
  *   INDArray code = aae.feedForward(x, false).get("code");
+ *   ComputationGraph fashionVae = Pretrained.load("variational-autoencoder", "fashion");
  * </pre>
- * Its {@value #MANIFEST} lists each weight file with its SHA-256 (checked on every load), the recipe that trained it
- * (command, seed, epochs, the training data's SHA-256) and the figure it reaches, on the full test set and on the
- * bundled sample's test digits.
+ * What {@code load} returns is the graph the model trains, in DL4J's classes, except for GANs: their
+ * <em>generator</em> graph (inputs {@code noise} and, conditional, {@code label}; output {@code image} in [-1, 1]);
+ * the discriminator is not shipped. The RBM is its training graph ({@link PretrainedFigures#rbmParams} gives
+ * {@code W, b, c}; {@code RBM.encoderGraph} its features), the SOM its graph ({@link PretrainedFigures#somMaps}).
+ *
+ * <p>Its {@value #MANIFEST} lists each weight file with its SHA-256 (checked on every load), the recipe that trained
+ * it (command, seed, epochs, the training data's SHA-256) and its figures ({@link PretrainedFigures}), on the full
+ * test set and on a sample the weights module's tests measure again.
  */
 public final class Pretrained {
     /** The Maven coordinates of the weights artifact. */
@@ -40,16 +48,45 @@ public final class Pretrained {
      * @param dataset       {@code mnist} or {@code fashion}
      * @param file          the zip's name in {@value #RESOURCE_DIR}
      * @param sha256        the zip's SHA-256, hex
-     * @param command       the command line that trained it
+     * @param command       the command line that trained it (several joined by {@code &&} for a resumed run)
      * @param seed          its seed
      * @param epochs        its epochs
      * @param dataSha256    SHA-256 of the training images file it read
-     * @param figure        the name of the measured figure, e.g. {@code test_bce_per_pixel}
-     * @param value         the figure on the full test set
-     * @param sampleValue   the figure on the bundled sample's 1,000 test digits (what the tests re-measure)
+     * @param figure        the name of the main measured figure, e.g. {@code test_bce_per_pixel}
+     * @param value         the main figure on the full test set (GANs: on {@value PretrainedFigures#GAN_SAMPLES}
+     *                      generated digits)
+     * @param sampleValue   the main figure on the entry's sample (what the tests re-measure)
+     * @param figures       every measured figure, the main one first, each with its tolerance
+     *                      ({@link PretrainedFigures})
+     * @param measuredOn    what {@code value} was measured on
+     * @param sample        what {@code sampleValue} was measured on
+     * @param logged        figures read from the training run's log, not measured again (e.g. the RBM's AIS
+     *                      log-likelihood); may be empty
+     * @param judgeSha256   GANs: the SHA-256 of the {@code lenet} weights that judged the samples; else empty
      */
     public record Entry(String model, String dataset, String file, String sha256, String command, long seed,
-                        int epochs, String dataSha256, String figure, double value, double sampleValue) {
+                        int epochs, String dataSha256, String figure, double value, double sampleValue,
+                        List<Figure> figures, String measuredOn, String sample, Map<String, Double> logged,
+                        String judgeSha256) {
+        /** An entry with one figure, the reconstruction BCE per pixel's tolerance, on MNIST and the bundled sample. */
+        public Entry(String model, String dataset, String file, String sha256, String command, long seed, int epochs,
+                     String dataSha256, String figure, double value, double sampleValue) {
+            this(model, dataset, file, sha256, command, seed, epochs, dataSha256, figure, value, sampleValue,
+                    List.of(new Figure(figure, value, sampleValue, PretrainedFigures.tolerance(figure))),
+                    "the MNIST test set (10,000 digits)", "the bundled MNIST sample's 1,000 test digits", Map.of(),
+                    "");
+        }
+    }
+
+    /**
+     * One figure of an entry.
+     *
+     * @param name        e.g. {@code inception_score}
+     * @param value       on the full test set (GANs: the larger number of generated digits)
+     * @param sampleValue on the entry's sample
+     * @param tolerance   how far a re-measure may differ (absolute)
+     */
+    public record Figure(String name, double value, double sampleValue, double tolerance) {
     }
 
     private Pretrained() {
@@ -77,8 +114,12 @@ public final class Pretrained {
         return restoreVerified(e, bytes);
     }
 
-    /** {@code bytes} restored as a graph, after their SHA-256 is found to be the manifest's. */
-    static ComputationGraph restoreVerified(Entry e, byte[] bytes) {
+    /**
+     * {@code bytes} restored as a graph, after their SHA-256 is found to be {@code e}'s.
+     *
+     * @throws IllegalStateException naming the model, the file and both checksums when they differ
+     */
+    public static ComputationGraph restoreVerified(Entry e, byte[] bytes) {
         String model = e.model();
         String dataset = e.dataset();
         String actual = sha256(bytes);
@@ -130,15 +171,40 @@ public final class Pretrained {
             JsonNode root = new ObjectMapper().readTree(bytes);
             List<Entry> out = new ArrayList<>();
             for (JsonNode n : root.get("weights")) {
-                out.add(new Entry(n.get("model").asText(), n.get("dataset").asText(), n.get("file").asText(),
-                        n.get("sha256").asText(), n.get("command").asText(), n.get("seed").asLong(),
-                        n.get("epochs").asInt(), n.get("dataSha256").asText(), n.get("figure").asText(),
-                        n.get("value").asDouble(), n.get("sampleValue").asDouble()));
+                out.add(parse(n));
             }
             return out;
         } catch (IOException | RuntimeException ex) {
             throw new IllegalStateException(MANIFEST + " could not be parsed: " + ex.getMessage(), ex);
         }
+    }
+
+    /** One entry of a manifest's {@code weights} array (older entries: one figure, MNIST and the bundled sample). */
+    public static Entry parse(JsonNode n) {
+        Entry plain = new Entry(n.get("model").asText(), n.get("dataset").asText(), n.get("file").asText(),
+                n.get("sha256").asText(), n.get("command").asText(), n.get("seed").asLong(),
+                n.get("epochs").asInt(), n.get("dataSha256").asText(), n.get("figure").asText(),
+                n.get("value").asDouble(), n.get("sampleValue").asDouble());
+        if (!n.has("figures")) {
+            return plain;
+        }
+        List<Figure> figures = new ArrayList<>();
+        for (JsonNode f : n.get("figures")) {
+            figures.add(new Figure(f.get("name").asText(), f.get("value").asDouble(), f.get("sampleValue").asDouble(),
+                    f.get("tolerance").asDouble()));
+        }
+        Map<String, Double> logged = new LinkedHashMap<>();
+        if (n.has("logged")) {
+            n.get("logged").fields().forEachRemaining(f -> logged.put(f.getKey(), f.getValue().asDouble()));
+        }
+        return new Entry(plain.model(), plain.dataset(), plain.file(), plain.sha256(), plain.command(), plain.seed(),
+                plain.epochs(), plain.dataSha256(), plain.figure(), plain.value(), plain.sampleValue(),
+                List.copyOf(figures), text(n, "measuredOn", plain.measuredOn()), text(n, "sample", plain.sample()),
+                java.util.Collections.unmodifiableMap(logged), text(n, "judgeSha256", ""));
+    }
+
+    private static String text(JsonNode n, String field, String otherwise) {
+        return n.has(field) ? n.get(field).asText() : otherwise;
     }
 
     private static byte[] read(String resource) {

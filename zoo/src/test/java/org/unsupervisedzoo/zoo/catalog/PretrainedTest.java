@@ -19,6 +19,13 @@ class PretrainedTest {
                 () -> Pretrained.load("variational-autoencoder"));
         assertTrue(e.getMessage().contains("'variational-autoencoder'") && e.getMessage().contains(Pretrained.ARTIFACT)
                 && e.getMessage().contains("never downloaded"), e.getMessage());
+        for (String[] m : new String[][] {{"dcgan", "mnist"}, {"self-organizing-map", "mnist"},
+            {"variational-autoencoder", "fashion"}}) {
+            IllegalStateException missing = assertThrows(IllegalStateException.class,
+                    () -> Dl4jZooModel.of(m[0]).initPretrained(m[1]));
+            assertTrue(missing.getMessage().contains("'" + m[0] + "' (" + m[1] + ")")
+                    && missing.getMessage().contains(Pretrained.ARTIFACT), missing.getMessage());
+        }
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Pretrained.load("vea"));
         assertTrue(unknown.getMessage().contains("'vea'"), unknown.getMessage());
     }
