@@ -43,6 +43,44 @@ class ResumeTest {
         assertResumesExactly(command, List.of("model.zip"), args.trim().split("\\s+"));
     }
 
+    /** The RBM's fused PCD trainer: its persistent chain is saved in the checkpoint and continued, not restarted. */
+    @Test
+    void rbmResumesItsPersistentChainExactly() throws Exception {
+        assertResumesExactly("rbm", List.of("model.zip"), "--hidden", "16", "--batch", "20", "--train-digits", "400",
+                "--ais-digits", "0", "--clf-epochs", "0");
+        assertTrue(Files.exists(tmp.resolve("rbm-parts/checkpoint/chain.bin")));
+    }
+
+    /** The graph.fit path (Nesterov momentum: its updater state too) with dynamic binarization. */
+    @Test
+    void rbmOnGraphFitResumesExactly() throws Exception {
+        assertResumesExactly("rbm", List.of("model.zip"), "--hidden", "8", "--batch", "50", "--train-digits", "300",
+                "--momentum", "0.5", "--binarize", "dynamic", "--ais-digits", "0", "--clf-epochs", "0");
+    }
+
+    /**
+     * The SOM's schedules follow the iteration count, kept in the checkpoint, over --decay-epochs (a run that stops
+     * early names the total).
+     */
+    @Test
+    void somResumesItsSchedulesExactly() throws Exception {
+        assertResumesExactly("som", List.of("model.zip"), "--batch", "128", "--subset", "1280", "--rows", "4",
+                "--cols", "5", "--sigma", "2", "--init", "sample", "--decay-epochs", Integer.toString(EPOCHS));
+        // without --decay-epochs the schedules run over --epochs: a checkpoint resumes only to the same total
+        Path early = tmp.resolve("som-early");
+        run(0, "som", early, 1, null, "--batch", "128", "--subset", "640", "--rows", "2", "--cols", "2");
+        CliTest.Result r = run(2, "som", tmp.resolve("som-other"), 2, early.resolve("checkpoint"), "--batch", "128",
+                "--subset", "640", "--rows", "2", "--cols", "2");
+        CliTest.oneLineError(r, "was trained with --decay-epochs '1', this run asks for '2'");
+    }
+
+    /** The adversarial autoencoder's three graphs and their updater states. */
+    @Test
+    void aaeResumesExactly() throws Exception {
+        assertResumesExactly("aae", List.of("autoencoder.zip", "generator.zip", "discriminator.zip"), "--hidden",
+                "32,4", "--disc", "16", "--batch", "200");
+    }
+
     /** Runs {@code command} for {@link #EPOCHS} epochs, and for {@link #FIRST} resumed to EPOCHS; compares. */
     void assertResumesExactly(String command, List<String> graphs, String... args) throws Exception {
         Path whole = tmp.resolve(command + "-whole");

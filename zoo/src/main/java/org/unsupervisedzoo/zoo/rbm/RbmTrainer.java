@@ -151,6 +151,24 @@ public final class RbmTrainer {
     }
 
     /**
+     * Continues the persistent chain {@code particles} ({@code [N, nVisible]}, e.g. {@link #chain()} of the trainer
+     * of the previous epoch, or one saved in a checkpoint) instead of starting a new one; null starts a new one.
+     *
+     * @throws IllegalArgumentException for CD (no persistent chain) or particles of the wrong width
+     */
+    public void chain(INDArray particles) {
+        if (!rbm.persistent()) {
+            throw new IllegalArgumentException("CD keeps no chain between steps; only PCD continues one");
+        }
+        if (particles != null && (particles.rank() != 2 || particles.size(1) != nv)) {
+            throw new IllegalArgumentException("chain must be [n, " + nv + "], got "
+                    + Arrays.toString(particles.shape()));
+        }
+        chain = particles == null ? null : particles.castTo(DataType.FLOAT).dup('c');
+        carried = false;
+    }
+
+    /**
      * One epoch: a step on every minibatch of {@code data} (reset first when it has none left), with the
      * listeners' epoch events and the epoch count advanced, as {@code graph.fit(iterator)}.
      */
