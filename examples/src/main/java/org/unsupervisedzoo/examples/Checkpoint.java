@@ -124,26 +124,40 @@ final class Checkpoint {
             throw new CliException("--resume " + dir + " is a checkpoint of 'train " + was + "', not of 'train "
                     + command + "'");
         }
-        for (Map.Entry<String, String> e : fingerprint.entrySet()) {
-            String saved = p.getProperty(OPTION + e.getKey());
-            if (!e.getValue().equals(saved)) {
-                throw new CliException("--resume " + dir + " was trained with --" + e.getKey() + " "
-                        + (saved == null ? "(not an option then)" : "'" + saved + "'") + ", this run asks for '"
-                        + e.getValue() + "'; resume with the checkpoint's options or start a new run");
-            }
-        }
+        Map<String, String> saved = new LinkedHashMap<>();
         for (String key : p.stringPropertyNames()) {
-            if (key.startsWith(OPTION) && !fingerprint.containsKey(key.substring(OPTION.length()))) {
-                throw new CliException("--resume " + dir + " was trained with --" + key.substring(OPTION.length())
-                        + " '" + p.getProperty(key) + "', which this run does not take");
+            if (key.startsWith(OPTION)) {
+                saved.put(key.substring(OPTION.length()), p.getProperty(key));
             }
         }
+        check(dir, saved, fingerprint);
         Checkpoint c = new Checkpoint(dir, p);
         if (c.epoch() > epochs) {
             throw new CliException("--resume " + dir + " is at epoch " + c.epoch() + ", past --epochs " + epochs
                     + " (--epochs counts all epochs, those before the checkpoint too)");
         }
         return c;
+    }
+
+    /**
+     * Refuses a checkpoint in {@code dir} whose options {@code saved} differ from the options {@code asked} of the run
+     * resuming it, with a one-line {@link CliException} naming the first difference.
+     */
+    static void check(Path dir, Map<String, String> saved, Map<String, String> asked) {
+        for (Map.Entry<String, String> e : asked.entrySet()) {
+            String was = saved.get(e.getKey());
+            if (!e.getValue().equals(was)) {
+                throw new CliException("--resume " + dir + " was trained with --" + e.getKey() + " "
+                        + (was == null ? "(not an option then)" : "'" + was + "'") + ", this run asks for '"
+                        + e.getValue() + "'; resume with the checkpoint's options or start a new run");
+            }
+        }
+        for (Map.Entry<String, String> e : saved.entrySet()) {
+            if (!asked.containsKey(e.getKey())) {
+                throw new CliException("--resume " + dir + " was trained with --" + e.getKey() + " '" + e.getValue()
+                        + "', which this run does not take");
+            }
+        }
     }
 
     /** Epochs done. */
