@@ -128,6 +128,13 @@ public final class RbmTrainer {
                 return "parameter " + key + " has regularization " + r;
             }
         }
+        if (layer.getIDropout() != null) {
+            return "the RBM layer has dropout " + layer.getIDropout() + ", which the fused step does not apply";
+        }
+        if (layer.getConstraints() != null && !layer.getConstraints().isEmpty()) {
+            return "the RBM layer has weight constraints " + layer.getConstraints()
+                    + ", which the fused step does not apply";
+        }
         GradientNormalization gn = layer.getGradientNormalization();
         if (gn != null && gn != GradientNormalization.None) {
             return "gradient normalization is " + gn;
