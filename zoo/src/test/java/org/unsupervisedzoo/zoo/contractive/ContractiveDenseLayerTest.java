@@ -130,6 +130,28 @@ class ContractiveDenseLayerTest {
                 .inputs(new INDArray[] {x}).labels(new INDArray[] {x, null})), "upstream params get the true gradient");
     }
 
+    /** Dropout on the layer, its own or the network's default, is refused by name (it was silently SameDiff's). */
+    @Test
+    void dropoutIsRefused() {
+        for (boolean sameDiff : new boolean[] {false, true}) {
+            ContractiveDenseLayer own = layer(Activation.SIGMOID, 3);
+            own.setSameDiffRuntime(sameDiff);
+            own.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(0.8));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> graph(own, 4, 1.0));
+            assertTrue(e.getMessage().contains("does not take dropout"), e.getMessage());
+        }
+        ComputationGraph inherited = new ComputationGraph(new NeuralNetConfiguration.Builder().dropOut(0.8)
+                .graphBuilder().addInputs("in").setInputTypes(InputType.feedForward(4))
+                .addLayer("encoder", layer(Activation.SIGMOID, 3), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(4)
+                        .activation(Activation.IDENTITY).build(), "encoder")
+                .setOutputs("out").build());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                inherited::init);
+        assertTrue(e.getMessage().contains("does not take dropout"), e.getMessage());
+    }
+
     /** DL4J's own SameDiff layer runtime, without the zoo's fix. */
     static class StockRuntime extends ContractiveDenseLayer {
         StockRuntime() {
