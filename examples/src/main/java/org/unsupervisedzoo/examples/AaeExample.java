@@ -1,9 +1,10 @@
 package org.unsupervisedzoo.examples;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -44,7 +45,7 @@ final class AaeExample implements ModelCommand {
 
     @Override
     public Options options() {
-        return ExampleData.declare(new Options())
+        return Checkpoint.declare(ExampleData.declare(new Options()))
                 .option("epochs", "10", "training epochs").min(1)
                 .option("batch", "100", "minibatch size").min(1)
                 .option("lr", "0.001", "Adam learning rate of every phase").positive()
@@ -81,48 +82,68 @@ final class AaeExample implements ModelCommand {
         AdversarialAutoencoder aae = factory(o, trainData);
         int epochs = o.integer("epochs");
         long seed = o.integer("seed");
-        MnistIterator train = MnistIterator.builder(trainData).batchSize(o.integer("batch")).seed(seed).build();
+        int batch = o.integer("batch");
+        int trainCount = epochIterator(trainData, batch, seed, 1).numExamples();
         DataSet test = MnistIterator.builder(testData).batchSize(testData.count()).shuffle(false).build().next();
         int[] testLabels = test.getLabels().argMax(1).toIntVector();
         Path out = o.path("out");
         Files.createDirectories(out);
-        AaeTrainer trainer = new AaeTrainer(aae, Accelerate::init, seed);
+        Map<String, String> fingerprint = Checkpoint.fingerprint(o, Set.of());
+        Checkpoint resumed = o.path("resume") == null ? null
+                : Checkpoint.load(o.path("resume"), name(), fingerprint, epochs);
+        AaeTrainer trainer = resumed == null ? new AaeTrainer(aae, Accelerate::init, seed)
+                : new AaeTrainer(aae, resumed.graph(AUTOENCODER), resumed.graph(GENERATOR),
+                        resumed.graph(DISCRIMINATOR), seed);
         System.out.printf("model %s  params AE %d  D %d  prior %s  data %s  train %d  test %d  out %s%n", aae.name(),
                 trainer.autoencoder().numParams(), trainer.discriminator().numParams(),
-                aae.prior().name().toLowerCase(), source.description(), train.numExamples(), testData.count(), out);
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("epochs.csv")))) {
-            csv.println("epoch,reconstruction,loss_d,loss_g,d_prior,d_code,test_bce,code_gap,examples_per_second,"
-                    + "seconds");
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                long t0 = System.nanoTime();
-                double[] sums = new double[5];
-                int steps = 0;
-                train.reset();
-                while (train.hasNext()) {
-                    AaeTrainer.Step s = trainer.step(train.next().getFeatures());
-                    sums[0] += s.reconstruction();
-                    sums[1] += s.lossD();
-                    sums[2] += s.lossG();
-                    sums[3] += s.dPrior();
-                    sums[4] += s.dCode();
-                    steps++;
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                for (int i = 0; i < sums.length; i++) {
-                    sums[i] /= steps;
-                }
-                double testBce = ReconstructionMetrics.perElement(aae.loss(), test.getFeatures(),
-                        trainer.reconstruct(test.getFeatures()));
-                double gap = aae.prior() == Prior.GAUSSIAN ? codeGap(trainer.codes(test.getFeatures())) : Double.NaN;
-                double exPerSec = train.numExamples() / seconds;
-                System.out.printf("epoch %3d/%d  recon %8.3f  loss_d %.4f  loss_g %.4f  D(prior) %.3f  D(code) %.3f"
-                                + "  test_bce %.4f  code_gap %.3f  examples/s %6.0f  time %6.1fs%n", epoch, epochs,
-                        sums[0], sums[1], sums[2], sums[3], sums[4], testBce, gap, exPerSec, seconds);
-                csv.printf("%d,%.5f,%.5f,%.5f,%.5f,%.5f,%.6f,%.5f,%.1f,%.2f%n", epoch, sums[0], sums[1], sums[2],
-                        sums[3], sums[4], testBce, gap, exPerSec, seconds);
-                csv.flush();
-            }
+                aae.prior().name().toLowerCase(), source.description(), trainCount, testData.count(), out);
+        // written whole after every row (never truncated); a resumed run continues the checkpoint's rows
+        CsvLog csv = new CsvLog(out.resolve("epochs.csv"))
+                .header("epoch,reconstruction,loss_d,loss_g,d_prior,d_code,test_bce,code_gap,examples_per_second,"
+                        + "seconds");
+        int first = 1;
+        if (resumed != null) {
+            first = resumed.epoch() + 1;
+            csv.resume(resumed.csv()).flush();
+            System.out.println("resumed " + o.path("resume") + " after epoch " + resumed.epoch());
         }
+        for (int epoch = first; epoch <= epochs; epoch++) {
+            // the epoch's order and prior samples from (seed, epoch): a resumed run draws what this one draws
+            MnistIterator train = epochIterator(trainData, batch, seed, epoch);
+            trainer.reseed(Checkpoint.epochSeed(seed, epoch, 1));
+            long t0 = System.nanoTime();
+            double[] sums = new double[5];
+            int steps = 0;
+            while (train.hasNext()) {
+                AaeTrainer.Step s = trainer.step(train.next().getFeatures());
+                sums[0] += s.reconstruction();
+                sums[1] += s.lossD();
+                sums[2] += s.lossG();
+                sums[3] += s.dPrior();
+                sums[4] += s.dCode();
+                steps++;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] /= steps;
+            }
+            double testBce = ReconstructionMetrics.perElement(aae.loss(), test.getFeatures(),
+                    trainer.reconstruct(test.getFeatures()));
+            double gap = aae.prior() == Prior.GAUSSIAN ? codeGap(trainer.codes(test.getFeatures())) : Double.NaN;
+            double exPerSec = trainCount / seconds;
+            System.out.printf("epoch %3d/%d  recon %8.3f  loss_d %.4f  loss_g %.4f  D(prior) %.3f  D(code) %.3f"
+                            + "  test_bce %.4f  code_gap %.3f  examples/s %6.0f  time %6.1fs%n", epoch, epochs,
+                    sums[0], sums[1], sums[2], sums[3], sums[4], testBce, gap, exPerSec, seconds);
+            csv.printf("%d,%.5f,%.5f,%.5f,%.5f,%.5f,%.6f,%.5f,%.1f,%.2f", epoch, sums[0], sums[1], sums[2],
+                    sums[3], sums[4], testBce, gap, exPerSec, seconds);
+            Checkpoint.save(Checkpoint.folder(out), name(), epoch, fingerprint, csv.text(), Map.of(), tmp -> {
+                Checkpoint.writeGraph(trainer.autoencoder(), tmp.resolve(AUTOENCODER));
+                Checkpoint.writeGraph(trainer.generator(), tmp.resolve(GENERATOR));
+                Checkpoint.writeGraph(trainer.discriminator(), tmp.resolve(DISCRIMINATOR));
+            });
+        }
+        csv.flush(); // a run resumed at its last epoch: the checkpoint's rows
+        trainer.reseed(Checkpoint.epochSeed(seed, 0, 2)); // the pictures' prior samples, the same however trained
         Path model = RunRecord.writeModel(Accelerate.toStock(trainer.autoencoder()), out.resolve("model.zip"), true,
                 new RunRecord(name(), aae.name(), o.explicitArgs()));
         System.out.println("wrote " + model);
@@ -140,6 +161,16 @@ final class AaeExample implements ModelCommand {
         INDArray first2 = codes.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2));
         System.out.println("wrote " + ImageGrid.writePng(ScatterPlot.plot(first2, testLabels,
                 "test codes, dimensions 1-2", 600), out.resolve("latent.png")));
+    }
+
+    /** The three graphs in the checkpoint folder. */
+    static final String AUTOENCODER = "autoencoder.zip";
+    static final String GENERATOR = "generator.zip";
+    static final String DISCRIMINATOR = "discriminator.zip";
+
+    /** Epoch {@code epoch}'s training digits, their order drawn from (seed, epoch). */
+    private static MnistIterator epochIterator(LabelledImages data, int batch, long seed, int epoch) {
+        return MnistIterator.builder(data).batchSize(batch).seed(Checkpoint.epochSeed(seed, epoch, 0)).build();
     }
 
     /** The largest gap between the codes' per-dimension mean or standard deviation and N(0, 1)'s. */

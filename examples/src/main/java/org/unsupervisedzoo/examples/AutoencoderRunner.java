@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.factory.Nd4j;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -61,8 +63,13 @@ abstract class AutoencoderRunner implements ModelCommand {
         return MnistIterator.Shape.FLAT;
     }
 
-    /** The training data as the model sees it (e.g. corrupted); default: unchanged. */
-    DataSetIterator trainingData(MnistIterator clean, Options o) {
+    /** The training data as the model sees it (e.g. corrupted), its noise seeded by the run's seed. */
+    final DataSetIterator trainingData(MnistIterator clean, Options o) {
+        return trainingData(clean, o, o.integer("seed"));
+    }
+
+    /** The training data as the model sees it (e.g. corrupted), its noise seeded by {@code seed}; default: unchanged. */
+    DataSetIterator trainingData(MnistIterator clean, Options o, long seed) {
         return clean;
     }
 
@@ -71,8 +78,16 @@ abstract class AutoencoderRunner implements ModelCommand {
         return MnistIterator.Binarization.NONE;
     }
 
-    /** The graph's training iterator; default: reconstruction targets plus one null per penalty head. */
-    MultiDataSetIterator trainIterator(DataSetIterator data, AutoencoderFactory factory, Options o) {
+    /** The graph's training iterator, its draws seeded by the run's seed. */
+    final MultiDataSetIterator trainIterator(DataSetIterator data, AutoencoderFactory factory, Options o) {
+        return trainIterator(data, factory, o, o.integer("seed"));
+    }
+
+    /**
+     * The graph's training iterator, its draws (if any) seeded by {@code seed}; default: reconstruction targets plus
+     * one null per penalty head.
+     */
+    MultiDataSetIterator trainIterator(DataSetIterator data, AutoencoderFactory factory, Options o, long seed) {
         return new ReconstructionIterator(data, factory.penaltyHeads());
     }
 
@@ -125,12 +140,12 @@ abstract class AutoencoderRunner implements ModelCommand {
 
     @Override
     public final Options options() {
-        return modelOptions(ExampleData.declare(new Options())
+        return modelOptions(Checkpoint.declare(ExampleData.declare(new Options())
                 .option("epochs", "10", "training epochs").min(1)
                 .option("batch", "256", "minibatch size").min(1)
                 .option("lr", "0.001", "Adam learning rate").positive()
                 .option("seed", "12345", "seed of weights, noise and shuffling").anyInt()
-                .option("out", "output/" + name(), "output folder"));
+                .option("out", "output/" + name(), "output folder")));
     }
 
     final void main(String[] args) throws IOException {
@@ -151,31 +166,43 @@ abstract class AutoencoderRunner implements ModelCommand {
         loadTest(source, o);
         int batch = o.integer("batch");
         long seed = o.integer("seed");
-        MnistIterator cleanTrain = MnistIterator.builder(trainData).batchSize(batch).seed(seed).shape(shape())
-                .binarization(binarize).target(MnistIterator.Target.INPUT).build();
         Path out = o.path("out");
         Files.createDirectories(out);
+        int epochs = o.integer("epochs");
 
-        // Build
+        // Build, or restore the checkpoint --resume names (refused when it is of another model or other options)
         AutoencoderFactory factory = factory(o, trainData);
-        ComputationGraph graph = Accelerate.init(factory);
-        MultiDataSetIterator train = trainIterator(trainingData(cleanTrain, o), factory, o);
-        int batchesPerEpoch = (cleanTrain.numExamples() + batch - 1) / batch;
+        Map<String, String> fingerprint = Checkpoint.fingerprint(o, runOnlyOptions());
+        Checkpoint resumed = o.path("resume") == null ? null
+                : Checkpoint.load(o.path("resume"), name(), fingerprint, epochs);
+        ComputationGraph graph = resumed == null ? Accelerate.init(factory) : resumed.graph(MODEL);
+        int trainCount = epochIterator(trainData, batch, seed, binarize, 1).numExamples();
+        int batchesPerEpoch = (trainCount + batch - 1) / batch;
         ProgressListener progress = new ProgressListener(System.out, batchesPerEpoch,
                 scoreScale(factory, trainData.pixelCount()));
-        int epochs = o.integer("epochs");
         progress.totalEpochs(epochs);
         // stops at the first non-finite loss, before anything of the diverged model is saved
         DivergenceGuard guard = new DivergenceGuard(notSaved(out.resolve("model.zip")) + "; try a lower --lr (now "
                 + o.string("lr") + ")");
         graph.setListeners(progress, guard);
         System.out.printf("model %s  params %d  data %s  train %d  test %d  out %s%n", factory.name(),
-                graph.numParams(), source.description(), cleanTrain.numExamples(), test.numExamples(), out);
+                graph.numParams(), source.description(), trainCount, test.numExamples(), out);
 
-        // Train and evaluate
+        // Train and evaluate; a checkpoint after every epoch
         CsvLog csv = new CsvLog(out.resolve("epochs.csv"));
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        int first = 1;
+        if (resumed != null) {
+            first = resumed.epoch() + 1;
+            csv.resume(resumed.csv()).flush(); // the rows up to the checkpoint, none after it
+            System.out.println("resumed " + o.path("resume") + " after epoch " + resumed.epoch());
+        }
+        for (int epoch = first; epoch <= epochs; epoch++) {
             guard.startEpoch(epoch);
+            // every random stream of the epoch from (seed, epoch): a resumed run draws what this one draws
+            MnistIterator cleanTrain = epochIterator(trainData, batch, seed, binarize, epoch);
+            MultiDataSetIterator train = trainIterator(trainingData(cleanTrain, o,
+                    Checkpoint.epochSeed(seed, epoch, 1)), factory, o, Checkpoint.epochSeed(seed, epoch, 2));
+            Nd4j.getRandom().setSeed(Checkpoint.epochSeed(seed, epoch, 3)); // noise drawn inside the graph
             long t0 = System.nanoTime();
             graph.fit(train);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -198,6 +225,9 @@ abstract class AutoencoderRunner implements ModelCommand {
             StringBuilder row = new StringBuilder(String.format("%d,%.6f,%.6f", epoch, trainLoss, testLoss));
             measures.values().forEach(v -> row.append(String.format(",%.6f", v)));
             csv.row(row.append(String.format(",%.1f,%.2f", exPerSec, seconds)).toString());
+            ComputationGraph done = graph;
+            Checkpoint.save(Checkpoint.folder(out), name(), epoch, fingerprint, csv.text(), Map.of(),
+                    tmp -> Checkpoint.writeGraph(done, tmp.resolve(MODEL)));
         }
 
         finish(graph, factory, testData, o);
@@ -210,6 +240,21 @@ abstract class AutoencoderRunner implements ModelCommand {
             System.out.println("wrote " + p);
         }
         System.out.println("wrote " + out.resolve("epochs.csv"));
+    }
+
+    /** The graph file in the checkpoint folder. */
+    static final String MODEL = "model.zip";
+
+    /** Options besides {@link Checkpoint#RUN_ONLY} that change neither the model nor the training data. */
+    Set<String> runOnlyOptions() {
+        return Set.of();
+    }
+
+    /** Epoch {@code epoch}'s training digits: order and binarization drawn from (seed, epoch). */
+    private MnistIterator epochIterator(LabelledImages trainData, int batch, long seed,
+                                        MnistIterator.Binarization binarize, int epoch) {
+        return MnistIterator.builder(trainData).batchSize(batch).seed(Checkpoint.epochSeed(seed, epoch, 0))
+                .shape(shape()).binarization(binarize).target(MnistIterator.Target.INPUT).build();
     }
 
     /** What a diverged run says of its model file: an earlier one is kept, or none was written. */

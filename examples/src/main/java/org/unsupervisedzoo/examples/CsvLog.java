@@ -19,6 +19,23 @@ final class CsvLog implements AutoCloseable {
         this.file = file;
     }
 
+    /**
+     * Starts from {@code earlier}, the text of a run's first epochs (its header and rows, as a checkpoint holds
+     * them), held until the next row or {@link #flush}: a resumed run continues the file, never truncates it.
+     */
+    CsvLog resume(String earlier) {
+        text.setLength(0);
+        text.append(earlier);
+        rows = !earlier.isEmpty();
+        dirty = true;
+        return this;
+    }
+
+    /** The whole text so far (header and rows), written or not. */
+    String text() {
+        return text.toString();
+    }
+
     /** A line held until the next row or {@link #flush} (the header). */
     CsvLog header(String line) {
         text.append(line).append('\n');

@@ -80,9 +80,9 @@ final class DenoisingExample extends AutoencoderRunner {
     }
 
     @Override
-    DataSetIterator trainingData(MnistIterator clean, Options o) {
+    DataSetIterator trainingData(MnistIterator clean, Options o, long seed) {
         return Boolean.parseBoolean(o.string("keras-style"))
-                ? new CorruptingIterator(clean, noise, o.integer("seed")) : clean;
+                ? new CorruptingIterator(clean, noise, seed) : clean;
     }
 
     /** The same corruption of the test digits every epoch, so the figures are comparable. */

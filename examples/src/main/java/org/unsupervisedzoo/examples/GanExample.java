@@ -2,10 +2,8 @@ package org.unsupervisedzoo.examples;
 
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +16,7 @@ import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import org.unsupervisedzoo.zoo.gan.SampleQuality;
 import org.unsupervisedzoo.zoo.gan.Dcgan;
 import org.unsupervisedzoo.zoo.gan.GanFactory;
@@ -150,8 +149,24 @@ public final class GanExample {
 
         // the trainer, fresh or resumed
         GanTrainer trainer;
+        // the options that make the model and its data, kept in the checkpoint: another GAN or other options are refused
+        java.util.Map<String, String> fingerprint = Checkpoint.fingerprint(o, RUN_ONLY);
         if (o.path("resume") != null) {
-            trainer = GanTrainer.restore(o.path("resume"), Accelerate::speedUp);
+            Path dir = o.path("resume");
+            if (!Files.isRegularFile(AtomicFiles.recoverDirectory(dir).resolve("trainer.properties"))) {
+                throw new CliException("--resume " + dir + ": no GAN checkpoint there (no trainer.properties); a"
+                        + " gan run writes one to <out>/checkpoint after every epoch");
+            }
+            java.util.Map<String, String> saved = new java.util.TreeMap<>(GanTrainer.runProperties(dir));
+            String kind = saved.remove(KIND);
+            if (kind != null && !kind.equals(gan.name())) {
+                throw new CliException("--resume " + dir + " is a checkpoint of a " + kind + ", this run trains a "
+                        + gan.name());
+            }
+            if (kind != null) {
+                Checkpoint.check(dir, saved, fingerprint);
+            }
+            trainer = GanTrainer.restore(dir, Accelerate::speedUp);
             if (trainer.numClasses() != gan.numClasses() || trainer.noiseSize() != gan.noiseSize()) {
                 throw new IllegalArgumentException("checkpoint " + o.path("resume") + " holds a GAN with " +
                         trainer.numClasses() + " classes and noise " + trainer.noiseSize() + ", not the one asked for");
@@ -170,9 +185,24 @@ public final class GanExample {
         double threshold = o.real("threshold");
         Path csvFile = out.resolve("epochs.csv");
         List<double[]> history = readHistory(csvFile, trainer.epoch());
-        if (trainer.epoch() == 0 || !Files.exists(csvFile)) { // a new run, or one resumed into a new folder
-            Files.writeString(csvFile, "epoch,d_real,d_fake,loss_d,loss_g,inception_score,inception_score_std,fid,"
-                    + "min_share,collapsed,class_acc,examples_per_second,seconds,eval_seconds\n");
+        // written whole after every row, never truncated: a resumed run keeps the rows up to its checkpoint (a row
+        // written after the checkpoint, by a run killed before its next checkpoint, is dropped)
+        CsvLog csv = new CsvLog(csvFile);
+        String header = "epoch,d_real,d_fake,loss_d,loss_g,inception_score,inception_score_std,fid,min_share,"
+                + "collapsed,class_acc,examples_per_second,seconds,eval_seconds";
+        if (trainer.epoch() == 0) { // a new run: the header waits for the first row
+            csv.header(header);
+        } else if (!Files.exists(csvFile)) { // resumed into a new folder: its rows start after the checkpoint
+            csv.header(header).flush();
+        } else {
+            StringBuilder kept = new StringBuilder();
+            for (String line : Files.readAllLines(csvFile)) {
+                if (line.startsWith("epoch") || (!line.isBlank()
+                        && Integer.parseInt(line.substring(0, line.indexOf(','))) <= trainer.epoch())) {
+                    kept.append(line).append('\n');
+                }
+            }
+            csv.resume(kept.toString()).flush();
         }
         long[] last = {System.nanoTime()};
         trainer.setProgress((done, total) -> {
@@ -183,36 +213,35 @@ public final class GanExample {
             }
         });
         SampleQuality.ModeCoverage coverage = null;
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(csvFile, StandardOpenOption.APPEND))) {
-            while (trainer.epoch() < epochs) {
-                GanTrainer.EpochStats s = trainer.fitEpoch(images, labels);
-                long t0 = System.nanoTime();
-                Measures m = measure(trainer, judge, testGaussian, evalSamples, threshold, s.epoch);
-                double[] is = m.is;
-                double fid = m.fid;
-                coverage = m.coverage;
-                double classAcc = m.classAcc;
-                boolean conditional = gan.conditional();
-                double evalSeconds = (System.nanoTime() - t0) / 1e9;
-                StringBuilder line = new StringBuilder(String.format("epoch %3d/%d  D(x) %.4f  D(G(z)) %.4f  loss_d %.5f"
-                        + "  loss_g %.5f  IS %.3f  FID %.4f  min_share %.4f  collapse %s", s.epoch, epochs, s.dReal,
-                        s.dFake, s.lossD, s.lossG, is[0], fid, coverage.minShare(),
-                        coverage.modeCollapse() ? coverage.collapsed.toString().replace(" ", "") : "-"));
-                if (conditional) {
-                    line.append(String.format("  class_acc %.4f", classAcc));
-                }
-                line.append(String.format("  examples/s %6.0f  time %6.1fs", s.examplesPerSecond(), s.seconds));
-                System.out.println(line);
-                csv.printf("%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%s,%.1f,%.2f,%.2f%n", s.epoch, s.dReal,
-                        s.dFake, s.lossD, s.lossG, is[0], is[1], fid, coverage.minShare(), coverage.collapsed.size(),
-                        Double.isNaN(classAcc) ? "" : String.format("%.6f", classAcc), s.examplesPerSecond(),
-                        s.seconds, evalSeconds);
-                csv.flush();
-                history.add(new double[] {s.dReal, s.dFake, s.lossD, s.lossG});
-                ImageGrid.writePng(ImageGrid.tiles(trainer.fixedSamples(), 28, 28, 10, 2),
-                        out.resolve(String.format("samples-epoch-%03d.png", s.epoch)));
-                trainer.save(out.resolve("checkpoint"));
+        while (trainer.epoch() < epochs) {
+            GanTrainer.EpochStats s = trainer.fitEpoch(images, labels);
+            long t0 = System.nanoTime();
+            Measures m = measure(trainer, judge, testGaussian, evalSamples, threshold, s.epoch);
+            double[] is = m.is;
+            double fid = m.fid;
+            coverage = m.coverage;
+            double classAcc = m.classAcc;
+            boolean conditional = gan.conditional();
+            double evalSeconds = (System.nanoTime() - t0) / 1e9;
+            StringBuilder line = new StringBuilder(String.format("epoch %3d/%d  D(x) %.4f  D(G(z)) %.4f  loss_d %.5f"
+                    + "  loss_g %.5f  IS %.3f  FID %.4f  min_share %.4f  collapse %s", s.epoch, epochs, s.dReal,
+                    s.dFake, s.lossD, s.lossG, is[0], fid, coverage.minShare(),
+                    coverage.modeCollapse() ? coverage.collapsed.toString().replace(" ", "") : "-"));
+            if (conditional) {
+                line.append(String.format("  class_acc %.4f", classAcc));
             }
+            line.append(String.format("  examples/s %6.0f  time %6.1fs", s.examplesPerSecond(), s.seconds));
+            System.out.println(line);
+            csv.printf("%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%s,%.1f,%.2f,%.2f", s.epoch, s.dReal,
+                    s.dFake, s.lossD, s.lossG, is[0], is[1], fid, coverage.minShare(), coverage.collapsed.size(),
+                    Double.isNaN(classAcc) ? "" : String.format("%.6f", classAcc), s.examplesPerSecond(),
+                    s.seconds, evalSeconds);
+            history.add(new double[] {s.dReal, s.dFake, s.lossD, s.lossG});
+            ImageGrid.writePng(ImageGrid.tiles(trainer.fixedSamples(), 28, 28, 10, 2),
+                    out.resolve(String.format("samples-epoch-%03d.png", s.epoch)));
+            java.util.Map<String, String> run = new java.util.TreeMap<>(fingerprint);
+            run.put(KIND, gan.name());
+            trainer.save(out.resolve("checkpoint"), run);
         }
 
         // the final measures, on more samples
@@ -252,6 +281,12 @@ public final class GanExample {
             System.out.println("wrote " + p);
         }
     }
+
+    /** The model kind's key among the run properties of a checkpoint. */
+    private static final String KIND = "kind";
+    /** Options that only judge the samples: they may change when a run is resumed. */
+    static final java.util.Set<String> RUN_ONLY = java.util.Set.of("eval-samples", "final-samples", "threshold",
+            "classifier", "classifier-epochs");
 
     /** The measures of one batch of generated digits. */
     static final class Measures {

@@ -4,6 +4,8 @@ import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -90,7 +92,7 @@ public final class RbmExample implements ModelCommand {
 
 
     static Options declare() {
-        return ExampleData.declare(new Options())
+        return Checkpoint.declare(ExampleData.declare(new Options()))
                 .option("epochs", "10", "training epochs").min(0)
                 .option("batch", "10", "minibatch size").min(1)
                 .option("lr", "0.1", "SGD learning rate").positive()
@@ -124,6 +126,19 @@ public final class RbmExample implements ModelCommand {
         return Nd4j.getRandomFactory().getNewRandomInstance(seed);
     }
 
+    /** The graph and the persistent chain in the checkpoint folder. */
+    static final String MODEL = "model.zip";
+    static final String CHAIN = "chain.bin";
+    /** Options that only measure the trained RBM: they may change when a run is resumed. */
+    static final Set<String> RUN_ONLY = Set.of("ais-digits", "ais-runs", "ais-betas", "clf-epochs");
+
+    /** Epoch {@code epoch}'s training digits, order and binarization drawn from (seed, epoch). */
+    private static MnistIterator epochIterator(LabelledImages data, int batch, long seed,
+                                               MnistIterator.Binarization binarize, int subset, int epoch) {
+        return MnistIterator.builder(data).batchSize(batch).seed(Checkpoint.epochSeed(seed, epoch, 0))
+                .binarization(binarize).subset(subset).build();
+    }
+
     static void train(Options o) throws IOException {
         DataSource source = ExampleData.locate(o);
         LabelledImages trainData = source.load(Split.TRAIN);
@@ -137,8 +152,7 @@ public final class RbmExample implements ModelCommand {
         }
         MnistIterator.Binarization binarize = ExampleData.binarization(o);
         int subset = o.integer("train-digits");
-        MnistIterator train = MnistIterator.builder(trainData).batchSize(batch).seed(seed).binarization(binarize)
-                .subset(subset).build();
+        MnistIterator train = epochIterator(trainData, batch, seed, binarize, subset, 1);
         INDArray trainAll = MnistIterator.builder(trainData).batchSize(trainData.count()).shuffle(false)
                 .subset(subset).build().next().getFeatures();
         DataSet testSet = MnistIterator.builder(testData).batchSize(testData.count()).shuffle(false).build().next();
@@ -155,9 +169,13 @@ public final class RbmExample implements ModelCommand {
         Files.createDirectories(out);
 
         RBM rbm = factory(o, trainData);
-        ComputationGraph graph = o.path("load") == null ? Accelerate.init(rbm)
+        int epochs = o.integer("epochs");
+        Map<String, String> fingerprint = Checkpoint.fingerprint(o, RUN_ONLY);
+        Checkpoint resumed = o.path("resume") == null ? null
+                : Checkpoint.load(o.path("resume"), "rbm", fingerprint, epochs);
+        ComputationGraph graph = resumed != null ? resumed.graph(MODEL) : o.path("load") == null ? Accelerate.init(rbm)
                 : ModelSerializer.restoreComputationGraph(o.path("load").toFile(), true);
-        if (o.path("load") != null) {
+        if (o.path("load") != null && resumed == null) {
             org.deeplearning4j.nn.conf.graph.GraphVertex v = graph.getConfiguration().getVertices().get(RBM.RBM_LAYER);
             Object layer = v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex
                     ? ((org.deeplearning4j.nn.conf.graph.LayerVertex) v).getLayerConf().getLayer() : null;
@@ -171,15 +189,13 @@ public final class RbmExample implements ModelCommand {
         }
         RbmParams params = rbm.params(graph);
         // the fused step where it applies (plain SGD, Bernoulli units: the defaults), else graph.fit on the iterator
-        RbmTrainer fused = RbmTrainer.unsupported(rbm, graph) == null ? new RbmTrainer(rbm, graph, seed + 1) : null;
-        RbmIterator it = fused == null ? new RbmIterator(train, rbm, graph, seed + 1) : null;
+        boolean fused = RbmTrainer.unsupported(rbm, graph) == null;
         System.out.printf("model rbm  visible %d %s  hidden %d  %s-%d  sgd %s  batch %d  params %d  data %s  train %d"
                 + "  test %d  trainer %s  out %s%n", rbm.nVisible(), units.name().toLowerCase(), rbm.nHidden(),
                 chain.toUpperCase(), rbm.k(), o.string("lr") + (o.real("momentum") > 0 ? " momentum "
                         + o.string("momentum") : ""), batch, graph.numParams(), source.description(),
-                train.numExamples(), testAll.size(0), fused != null ? "fused" : "graph.fit", out);
+                train.numExamples(), testAll.size(0), fused ? "fused" : "graph.fit", out);
 
-        int epochs = o.integer("epochs");
         boolean bernoulli = units == VisibleUnits.BERNOULLI;
         // an epoch whose weights or reconstruction error are not finite stops the run before anything is saved
         DivergenceGuard guard = new DivergenceGuard(AutoencoderRunner.notSaved(out.resolve("model.zip"))
@@ -187,15 +203,41 @@ public final class RbmExample implements ModelCommand {
         long steps = (train.numExamples() + batch - 1) / batch;
         CsvLog csv = new CsvLog(out.resolve("epochs.csv"))
                 .header("epoch,pseudo_likelihood,test_pseudo_likelihood,recon_error,examples_per_second,seconds");
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        int first = 1;
+        // the persistent chain (PCD) carried from epoch to epoch, and saved in the checkpoint
+        INDArray chainState = null;
+        if (resumed != null) {
+            first = resumed.epoch() + 1;
+            csv.resume(resumed.csv()).flush(); // the rows up to the checkpoint, none after it
+            if (Files.exists(resumed.file(CHAIN))) {
+                chainState = Nd4j.readBinary(resumed.file(CHAIN).toFile());
+            }
+            System.out.println("resumed " + o.path("resume") + " after epoch " + resumed.epoch());
+        }
+        for (int epoch = first; epoch <= epochs; epoch++) {
             guard.startEpoch(epoch);
+            // the epoch's order, binarization and Gibbs draws from (seed, epoch), the chain from the last epoch:
+            // a resumed run draws what this one draws
+            MnistIterator epochTrain = epochIterator(trainData, batch, seed, binarize, subset, epoch);
+            if (standardize != null) {
+                epochTrain.setPreProcessor(standardize);
+            }
+            long drawSeed = Checkpoint.epochSeed(seed, epoch, 1);
             long t0 = System.nanoTime();
-            if (fused != null) {
-                train.reset();
-                fused.fit(train);
+            if (fused) {
+                RbmTrainer trainer = new RbmTrainer(rbm, graph, drawSeed);
+                if (rbm.persistent()) {
+                    trainer.chain(chainState);
+                }
+                trainer.fit(epochTrain);
+                chainState = trainer.chain();
             } else {
-                it.reset();
+                RbmIterator it = new RbmIterator(epochTrain, rbm, graph, drawSeed);
+                if (rbm.persistent()) {
+                    it.chain(chainState);
+                }
                 graph.fit(it);
+                chainState = rbm.persistent() ? it.chain() : null;
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             guard.steps(steps);
@@ -211,6 +253,13 @@ public final class RbmExample implements ModelCommand {
             System.out.printf("epoch %3d/%d  pseudo_likelihood %.3f  test_pseudo_likelihood %.3f  recon_error %.5f"
                     + "  examples/s %6.0f  time %6.1fs%n", epoch, epochs, pl, testPl, recon, rate, seconds);
             csv.row(String.format("%d,%.6f,%.6f,%.6f,%.1f,%.2f", epoch, pl, testPl, recon, rate, seconds));
+            INDArray particles = chainState;
+            Checkpoint.save(Checkpoint.folder(out), "rbm", epoch, fingerprint, csv.text(), Map.of(), tmp -> {
+                Checkpoint.writeGraph(graph, tmp.resolve(MODEL));
+                if (particles != null) {
+                    Nd4j.saveBinary(particles, tmp.resolve(CHAIN).toFile());
+                }
+            });
         }
         if (epochs == 0) {
             csv.flush(); // --epochs 0 (evaluate a --load model): the header alone, as before

@@ -4,6 +4,8 @@ import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -55,7 +57,7 @@ public final class SomExample implements ModelCommand {
     }
 
     static Options declare() {
-        return ExampleData.declare(new Options())
+        return Checkpoint.declare(ExampleData.declare(new Options()))
                 .option("epochs", "10", "training epochs").min(1)
                 .option("batch", "32", "minibatch size").min(1)
                 .option("rows", "20", "map rows").min(1)
@@ -69,6 +71,7 @@ public final class SomExample implements ModelCommand {
                 .option("sigma", "10", "neighbourhood radius at the start (grid units)").positive()
                 .option("sigma-final", "0.5", "neighbourhood radius at the end").positive()
                 .option("decay", "exponential", "schedule of both: constant, linear, exponential or asymptotic")
+                .option("decay-epochs", "0", "epochs both schedules run over (0: --epochs)").min(0)
                 .option("subset", "0", "train on the first n training digits only (0: all)").min(0)
                 .option("seed", "12345", "seed of initialisation and shuffling").anyInt()
                 .option("out", "output/self-organizing-map", "output folder");
@@ -89,6 +92,15 @@ public final class SomExample implements ModelCommand {
         }
     }
 
+    /** The graph file in the checkpoint folder. */
+    static final String MODEL = "model.zip";
+
+    /** Epoch {@code epoch}'s training digits, their order drawn from (seed, epoch). */
+    private static MnistIterator epochIterator(LabelledImages data, int batch, long seed, int subset, int epoch) {
+        return MnistIterator.builder(data).batchSize(batch).seed(Checkpoint.epochSeed(seed, epoch, 0)).subset(subset)
+                .build();
+    }
+
     static void train(Options o) throws IOException {
         DataSource source = ExampleData.locate(o);
         LabelledImages trainData = source.load(Split.TRAIN);
@@ -97,7 +109,7 @@ public final class SomExample implements ModelCommand {
         long seed = o.integer("seed");
         int epochs = o.integer("epochs");
         int subset = o.integer("subset");
-        MnistIterator train = MnistIterator.builder(trainData).batchSize(batch).seed(seed).subset(subset).build();
+        MnistIterator train = epochIterator(trainData, batch, seed, subset, 1);
         DataSet allTrain = MnistIterator.builder(trainData).batchSize(train.numExamples()).shuffle(false)
                 .subset(subset).build().next();
         DataSet allTest = MnistIterator.builder(testData).batchSize(testData.count()).shuffle(false).build().next();
@@ -105,6 +117,7 @@ public final class SomExample implements ModelCommand {
         int[] testLabels = allTest.getLabels().argMax(1).toIntVector();
         int batchesPerEpoch = (train.numExamples() + batch - 1) / batch;
         Decay.Type decay = o.choice("decay", Decay.Type.class);
+        int decayEpochs = o.integer("decay-epochs") == 0 ? epochs : o.integer("decay-epochs");
         SOM som = SOM.builder()
                 .rows(o.integer("rows")).cols(o.integer("cols"))
                 .inputSize(trainData.pixelCount())
@@ -114,15 +127,24 @@ public final class SomExample implements ModelCommand {
                 .initialization(o.choice("init", Initialization.class))
                 .learningRate(o.real("lr")).finalLearningRate(o.real("lr-final")).learningRateDecay(decay)
                 .sigma(o.real("sigma")).finalSigma(o.real("sigma-final")).sigmaDecay(decay)
-                .decayIterations(Math.max(1L, (long) epochs * batchesPerEpoch))
+                .decayIterations(Math.max(1L, (long) decayEpochs * batchesPerEpoch))
                 .seed(seed)
                 .build();
         Path out = o.path("out");
         Files.createDirectories(out);
 
-        ComputationGraph graph = Accelerate.init(som);
-        som.initialize(graph, allTrain.getFeatures(), seed);
-        SomIterator it = som.iterator(train, graph);
+        // the schedules run over --decay-epochs (by default --epochs): a checkpoint resumes only with the same
+        Map<String, String> fingerprint = Checkpoint.fingerprint(o, Set.of());
+        fingerprint.put("decay-epochs", Integer.toString(decayEpochs));
+        Checkpoint resumed = o.path("resume") == null ? null
+                : Checkpoint.load(o.path("resume"), "som", fingerprint, epochs);
+        ComputationGraph graph;
+        if (resumed == null) {
+            graph = Accelerate.init(som);
+            som.initialize(graph, allTrain.getFeatures(), seed);
+        } else {
+            graph = resumed.graph(MODEL);
+        }
         System.out.printf("model %s  map %s  params %d  data %s  train %d  test %d  out %s%n", som.name(),
                 som.grid(), graph.numParams(), source.description(), train.numExamples(), testData.count(), out);
         double[] start = som.maps(graph).errors(allTest.getFeatures());
@@ -135,8 +157,17 @@ public final class SomExample implements ModelCommand {
         long steps = (train.numExamples() + batch - 1) / batch;
         CsvLog csv = new CsvLog(out.resolve("epochs.csv"))
                 .header("epoch,learning_rate,sigma,quantization_error,topographic_error,examples_per_second,seconds");
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        int first = 1;
+        if (resumed != null) {
+            first = resumed.epoch() + 1;
+            csv.resume(resumed.csv()).flush(); // the rows up to the checkpoint, none after it
+            System.out.println("resumed " + o.path("resume") + " after epoch " + resumed.epoch());
+        }
+        for (int epoch = first; epoch <= epochs; epoch++) {
             guard.startEpoch(epoch);
+            // the epoch's order from (seed, epoch): a resumed run sees what this one sees; the schedules follow
+            // the graph's iteration count, which the checkpoint keeps
+            SomIterator it = som.iterator(epochIterator(trainData, batch, seed, subset, epoch), graph);
             long t0 = System.nanoTime();
             graph.fit(it);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -152,6 +183,8 @@ public final class SomExample implements ModelCommand {
                     epoch, epochs, lr, sigma, err[0], err[1], exPerSec, seconds);
             csv.row(String.format("%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.2f", epoch, lr, sigma, err[0], err[1], exPerSec,
                     seconds));
+            Checkpoint.save(Checkpoint.folder(out), "som", epoch, fingerprint, csv.text(), Map.of(),
+                    tmp -> Checkpoint.writeGraph(graph, tmp.resolve(MODEL)));
         }
 
         SomMaps maps = som.maps(graph);

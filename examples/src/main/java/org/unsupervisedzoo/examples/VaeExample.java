@@ -76,8 +76,14 @@ final class VaeExample extends AutoencoderRunner {
     }
 
     @Override
-    MultiDataSetIterator trainIterator(DataSetIterator data, AutoencoderFactory factory, Options o) {
-        return new VaeIterator(data, vae, o.integer("seed"));
+    MultiDataSetIterator trainIterator(DataSetIterator data, AutoencoderFactory factory, Options o, long seed) {
+        return new VaeIterator(data, vae, seed);
+    }
+
+    /** The IWAE settings only measure the trained model. */
+    @Override
+    java.util.Set<String> runOnlyOptions() {
+        return java.util.Set.of("iwae-k", "iwae-chunk", "iwae-digits");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.unsupervisedzoo.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +100,11 @@ class GanExampleTest {
         assertEquals(1, again.size(), resumed);
         assertEquals(strip(lines.get(1)), strip(again.get(0)));
         assertEquals(3, Files.readAllLines(other.resolve("epochs.csv")).size());
+        for (String g : List.of("generator.zip", "discriminator.zip", "combined.zip")) {
+            ResumeTest.assertSameGraph(out.resolve("checkpoint").resolve(g), other.resolve("checkpoint").resolve(g));
+        }
+        assertEquals(ResumeTest.withoutTimes(out.resolve("epochs.csv")),
+                ResumeTest.withoutTimes(other.resolve("epochs.csv")));
 
         // resumed into a new folder with the epochs already reached: only the final evaluation
         Path fresh = out.resolve("evaluated");
@@ -106,6 +112,36 @@ class GanExampleTest {
                 out.resolve("checkpoint").toString());
         assertTrue(evaluated.contains("final epoch 2"), evaluated);
         assertTrue(Files.exists(fresh.resolve("epochs.csv")));
+    }
+
+    /**
+     * A checkpoint resumes only the GAN it holds, with the options that made it (issue 22: an MLP GAN's checkpoint
+     * resumed under --model dcgan); a row written after the checkpoint (a run killed before its next checkpoint)
+     * is dropped, the earlier rows kept.
+     */
+    @Test
+    void aCheckpointOfAnotherGanOrOtherOptionsIsRefused() throws Exception {
+        run(out, "--model", "mlp", "--epochs", "1");
+        String cp = out.resolve("checkpoint").toString();
+        CliException kind = assertThrows(CliException.class, () -> run(out.resolve("x"), "--model", "dcgan",
+                "--epochs", "2", "--resume", cp));
+        assertEquals("--resume " + cp + " is a checkpoint of a mlp-gan, this run trains a dcgan", kind.getMessage());
+        CliException label = assertThrows(CliException.class, () -> run(out.resolve("y"), "--model", "mlp",
+                "--real-label", "0.9", "--epochs", "2", "--resume", cp));
+        assertTrue(label.getMessage().contains("was trained with --real-label '1.0', this run asks for '0.9'"),
+                label.getMessage());
+        CliException seed = assertThrows(CliException.class, () -> run(out.resolve("z"), "--model", "mlp",
+                "--seed", "7", "--epochs", "2", "--resume", cp));
+        assertTrue(seed.getMessage().contains("--seed '12345', this run asks for '7'"), seed.getMessage());
+
+        Path csv = out.resolve("epochs.csv");
+        List<String> rows = Files.readAllLines(csv);
+        Files.writeString(csv, String.join("\n", rows) + "\n2,0.5,0.5,1,1,1,0,1,0,0,,1,1,1\n"); // past the checkpoint
+        run(out, "--model", "mlp", "--epochs", "2", "--resume", cp);
+        List<String> after = Files.readAllLines(csv);
+        assertEquals(3, after.size(), after.toString());
+        assertEquals(rows, after.subList(0, 2));
+        assertFalse(after.get(2).startsWith("2,0.5,0.5,1,1,"), after.toString());
     }
 
     private static String strip(String line) {

@@ -36,6 +36,18 @@ class RbmExampleTest {
         return buf.toString();
     }
 
+    /** The runner's recon_error (test set, mean-field reconstruction) of a saved 16-unit model. */
+    private static double reconstructionError(Path model) throws Exception {
+        Options o = RbmExample.declare();
+        o.parse(new String[] {"--hidden", "16"});
+        org.unsupervisedzoo.datasets.LabelledImages test = ExampleData.locate(o)
+                .load(org.unsupervisedzoo.datasets.Split.TEST);
+        org.nd4j.linalg.api.ndarray.INDArray x = org.unsupervisedzoo.datasets.MnistIterator.builder(test)
+                .batchSize(test.count()).shuffle(false).build().next().getFeatures();
+        ComputationGraph g = ModelSerializer.restoreComputationGraph(model.toFile(), false);
+        return RbmExample.factory(o, test).params(g).reconstructionError(x);
+    }
+
     @Test
     void runsOnTheSampleAndWritesModelPicturesLogAndFinalMeasures() throws Exception {
         String printed = run("--epochs", "2", "--hidden", "16", "--batch", "20", "--train-digits", "1000", "--ais-digits", "50",
@@ -62,6 +74,10 @@ class RbmExampleTest {
         String again = run("--epochs", "0", "--hidden", "16", "--train-digits", "1000", "--ais-digits", "0",
                 "--clf-epochs", "0", "--load", saved.toString());
         assertTrue(again.contains("wrote"), again);
+        double lastEpoch = Double.parseDouble(csv.get(2).split(",")[3]); // recon_error, printed to 6 decimals
+        assertEquals(lastEpoch, reconstructionError(saved), 5e-7, "the saved model is the last epoch's");
+        assertEquals(lastEpoch, reconstructionError(out.resolve("model.zip")), 5e-7,
+                "--load --epochs 0 evaluates and saves the same model");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run("--epochs", "0",
                 "--hidden", "17", "--load", saved.toString()));
         assertTrue(e.getMessage().contains("--load"), e.getMessage());

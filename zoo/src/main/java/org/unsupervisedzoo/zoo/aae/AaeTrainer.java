@@ -28,7 +28,7 @@ public final class AaeTrainer {
     private final ComputationGraph autoencoder;
     private final ComputationGraph generator;
     private final ComputationGraph discriminator;
-    private final Random rng;
+    private Random rng;
 
     /**
      * One minibatch's figures: the reconstruction loss per example (the autoencoder's score), D's loss, the generator
@@ -50,6 +50,31 @@ public final class AaeTrainer {
         this.discriminator = graphs.apply(aae.discriminatorConf());
         GraphParameters.copyByName(autoencoder, generator);
         GraphParameters.copyByName(discriminator, generator);
+        this.rng = new Random(seed);
+    }
+
+    /**
+     * A trainer continuing the three graphs of {@code aae} as an earlier trainer left them (e.g. restored from a
+     * checkpoint with their updater states), its prior samples drawn from {@code seed}.
+     */
+    public AaeTrainer(AdversarialAutoencoder aae, ComputationGraph autoencoder, ComputationGraph generator,
+                      ComputationGraph discriminator, long seed) {
+        Checks.notNull("aae", aae);
+        Checks.notNull("autoencoder", autoencoder);
+        Checks.notNull("generator", generator);
+        Checks.notNull("discriminator", discriminator);
+        this.aae = aae;
+        this.autoencoder = autoencoder;
+        this.generator = generator;
+        this.discriminator = discriminator;
+        this.rng = new Random(seed);
+    }
+
+    /**
+     * Draws the prior samples from a new generator seeded by {@code seed} from now on: a runner reseeds at every
+     * epoch from (seed, epoch), so that a run resumed from a checkpoint draws what the uninterrupted run drew.
+     */
+    public void reseed(long seed) {
         this.rng = new Random(seed);
     }
 

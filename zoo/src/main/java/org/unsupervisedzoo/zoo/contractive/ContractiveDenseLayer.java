@@ -95,13 +95,22 @@ public class ContractiveDenseLayer extends ZooSameDiffLayer {
     /**
      * The runtime: {@link ContractiveDenseImpl}, this layer's forward and backward pass written with ND4J ops
      * (the same maths as {@link #defineLayer}, without SameDiff's fixed cost per step); with {@link
-     * #isSameDiffRuntime()} or an input dropout, SameDiff runs {@link #defineLayer}.
+     * #isSameDiffRuntime()}, SameDiff runs {@link #defineLayer}.
+     *
+     * @throws IllegalArgumentException when the layer has dropout (set on it or inherited from the network's
+     *                                  defaults): neither runtime is tested with it, so it is refused rather than
+     *                                  applied in one and not the other; put a DropoutLayer before the layer instead
      */
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(org.deeplearning4j.nn.conf.NeuralNetConfiguration conf,
             java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> trainingListeners, int layerIndex,
             INDArray layerParamsView, boolean initializeParams, org.nd4j.linalg.api.buffer.DataType networkDataType) {
-        if (sameDiffRuntime || getIDropout() != null) {
+        if (getIDropout() != null) {
+            throw new IllegalArgumentException("ContractiveDenseLayer does not take dropout (" + getIDropout()
+                    + "): the contractive penalty of a dropped-out input is not implemented; put a DropoutLayer"
+                    + " before it, or set dropout on the other layers only");
+        }
+        if (sameDiffRuntime) {
             return super.instantiate(conf, trainingListeners, layerIndex, layerParamsView, initializeParams,
                     networkDataType);
         }

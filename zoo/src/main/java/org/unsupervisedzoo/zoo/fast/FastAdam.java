@@ -27,6 +27,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *   m = beta1 m + (1 - beta1) g          (scale, BLAS axpy)
  *   v = beta2 v + (1 - beta2) g^2        (g squared in place, scale, axpy)
  *   update = alpha_t m / (sqrt(v) + epsilon),   alpha_t = lr sqrt(1 - beta2^t) / (1 - beta1^t)
+ *                                            (epsilon where that is 0 or NaN, as DL4J's op: a rate of 0 still steps)
  * </pre>
  * which is DL4J's {@link AdamUpdater} to float rounding (a test compares them step by step). The state (m then v in
  * one view), JSON fields, defaults and learning-rate schedules are {@link Adam}'s, so saved models and checkpoints
@@ -217,6 +218,11 @@ public class FastAdam extends Adam {
             double lr = settings.getLearningRate(iteration, epoch);
             int t = iteration + 1;
             double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+            if (Double.isNaN(alpha) || alpha == 0) {
+                // DL4J's native Adam op takes epsilon as the step size where it would be 0 or NaN (a rate of 0, or
+                // a schedule that reaches 0): the same here, so the two stay equal (FastAdamTest)
+                alpha = settings.getEpsilon();
+            }
             if (!javaPass(g, m, v, (float) beta1, (float) beta2, (float) alpha, (float) settings.getEpsilon())) {
                 long n = g.length();
                 m.muli(beta1);

@@ -341,6 +341,15 @@ public final class GanTrainer {
      * folder whole (it should hold nothing else): the previous checkpoint stays until the new one is complete.
      */
     public void save(Path dir) throws IOException {
+        save(dir, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #save(Path)}, with {@code run} (e.g. the options of the run that trained it) stored beside the
+     * trainer's settings in {@code trainer.properties}, each key prefixed {@code run.}; {@link #runProperties} reads
+     * them back.
+     */
+    public void save(Path dir, java.util.Map<String, String> run) throws IOException {
         // the four files go into a new folder, renamed over dir once complete; the previous checkpoint is kept
         // until then (AtomicFiles.writeDirectory), so a crash mid-save never leaves a mixed or half-written one
         AtomicFiles.writeDirectory(dir, tmp -> {
@@ -348,9 +357,32 @@ public final class GanTrainer {
             ModelSerializer.writeModel(discriminator, tmp.resolve("discriminator.zip").toFile(), true);
             ModelSerializer.writeModel(combined, tmp.resolve("combined.zip").toFile(), true);
             try (Writer w = Files.newBufferedWriter(tmp.resolve("trainer.properties"))) {
-                properties().store(w, "GanTrainer checkpoint");
+                Properties p = properties();
+                run.forEach((k, v) -> p.setProperty(RUN + k, v));
+                p.store(w, "GanTrainer checkpoint");
             }
         });
+    }
+
+    private static final String RUN = "run.";
+
+    /**
+     * The {@code run} entries {@link #save(Path, java.util.Map)} stored in the checkpoint {@code dir} (empty for a
+     * checkpoint saved without them), without loading its graphs.
+     */
+    public static java.util.Map<String, String> runProperties(Path dir) throws IOException {
+        AtomicFiles.recoverDirectory(dir);
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve("trainer.properties"))) {
+            p.load(r);
+        }
+        java.util.Map<String, String> run = new java.util.TreeMap<>();
+        for (String k : p.stringPropertyNames()) {
+            if (k.startsWith(RUN)) {
+                run.put(k.substring(RUN.length()), p.getProperty(k));
+            }
+        }
+        return run;
     }
 
     /** A trainer in the state {@link #save} wrote: the next step equals the one the saved trainer would take. */

@@ -59,6 +59,21 @@ public final class RbmIterator extends MappedMultiDataSetIterator {
         return chain;
     }
 
+    /**
+     * Continues the persistent chain {@code particles} (e.g. {@link #chain()} of the iterator of the previous epoch,
+     * or one saved in a checkpoint) instead of starting a new one; null starts a new one.
+     */
+    public void chain(INDArray particles) {
+        if (particles != null && !rbm.persistent()) {
+            throw new IllegalArgumentException("CD keeps no chain between steps; only PCD continues one");
+        }
+        if (particles != null && (particles.rank() != 2 || particles.size(1) != rbm.nVisible())) {
+            throw new IllegalArgumentException("chain must be [n, " + rbm.nVisible() + "], got "
+                    + java.util.Arrays.toString(particles.shape()));
+        }
+        chain = particles == null ? null : particles.dup();
+    }
+
     /** The negative particles for minibatch {@code v}, drawn with the current parameters. */
     public INDArray negativeParticles(INDArray v) {
         RbmParams p = rbm.params(graph);

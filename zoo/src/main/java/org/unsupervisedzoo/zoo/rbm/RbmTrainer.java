@@ -128,6 +128,13 @@ public final class RbmTrainer {
                 return "parameter " + key + " has regularization " + r;
             }
         }
+        if (layer.getIDropout() != null) {
+            return "the RBM layer has dropout " + layer.getIDropout() + ", which the fused step does not apply";
+        }
+        if (layer.getConstraints() != null && !layer.getConstraints().isEmpty()) {
+            return "the RBM layer has weight constraints " + layer.getConstraints()
+                    + ", which the fused step does not apply";
+        }
         GradientNormalization gn = layer.getGradientNormalization();
         if (gn != null && gn != GradientNormalization.None) {
             return "gradient normalization is " + gn;
@@ -148,6 +155,24 @@ public final class RbmTrainer {
     /** The persistent chain's current particles (PCD), or null before the first step or for CD. */
     public INDArray chain() {
         return rbm.persistent() ? chain : null;
+    }
+
+    /**
+     * Continues the persistent chain {@code particles} ({@code [N, nVisible]}, e.g. {@link #chain()} of the trainer
+     * of the previous epoch, or one saved in a checkpoint) instead of starting a new one; null starts a new one.
+     *
+     * @throws IllegalArgumentException for CD (no persistent chain) or particles of the wrong width
+     */
+    public void chain(INDArray particles) {
+        if (!rbm.persistent()) {
+            throw new IllegalArgumentException("CD keeps no chain between steps; only PCD continues one");
+        }
+        if (particles != null && (particles.rank() != 2 || particles.size(1) != nv)) {
+            throw new IllegalArgumentException("chain must be [n, " + nv + "], got "
+                    + Arrays.toString(particles.shape()));
+        }
+        chain = particles == null ? null : particles.castTo(DataType.FLOAT).dup('c');
+        carried = false;
     }
 
     /**

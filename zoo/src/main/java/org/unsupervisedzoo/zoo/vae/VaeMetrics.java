@@ -186,6 +186,20 @@ public final class VaeMetrics {
     /** The k-sample importance-weighted bound on {@code log p(x)} per example, {@code [n]}. */
     public static INDArray importanceWeightedLogLikelihood(VAE vae, ComputationGraph graph, ComputationGraph decoder,
                                                            INDArray x, int k, int chunk, Random rng) {
+        return importanceWeightedLogLikelihood(vae, graph, decoder, x, k, chunk,
+                (n, c, done, l) -> Nd4j.randn(new long[] {n * c, l}, rng));
+    }
+
+    /** The noise of one chunk: samples {@code done .. done + c - 1} of each of {@code n} examples, {@code [n * c, l]}. */
+    @FunctionalInterface
+    interface ChunkNoise {
+        /** Rows example-major: row {@code i * c + s} is sample {@code done + s} of example {@code i}. */
+        INDArray draw(long n, int c, int done, int l);
+    }
+
+    /** As the public method, with the noise of each chunk from {@code noise} (tests give every chunking the same). */
+    static INDArray importanceWeightedLogLikelihood(VAE vae, ComputationGraph graph, ComputationGraph decoder,
+                                                    INDArray x, int k, int chunk, ChunkNoise noise) {
         int l = vae.latentSize();
         long n = x.size(0);
         INDArray zParams = graph.feedForward(new INDArray[] {x, vae.zeroNoise(n)}, false).get(VAE.Z_PARAMS);
@@ -209,7 +223,7 @@ public final class VaeMetrics {
             double[] w;
             try (MemoryWorkspace ws = fast ? Nd4j.getWorkspaceManager().getAndActivateWorkspace(wsConf, "VAE_IWAE")
                     : Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                INDArray eps = Nd4j.randn(new long[] {n * c, l}, rng).castTo(x.dataType()); // rows: example-major
+                INDArray eps = noise.draw(n, c, done, l).castTo(x.dataType()); // rows: example-major
                 INDArray z = eps.mul(sigma.repeat(0, c)).addi(mu.repeat(0, c));
                 INDArray logPxz = decodedLogLikelihood(vae, decoder, z, x, c);
                 // log p(z) - log q(z|x) = -1/2 |z|^2 + 1/2 |eps|^2 + 1/2 sum logvar (the 2 pi terms cancel)

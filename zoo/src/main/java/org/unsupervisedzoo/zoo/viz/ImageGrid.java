@@ -122,9 +122,11 @@ public final class ImageGrid {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        if (!ImageIO.write(image, "png", file.toFile())) {
-            throw new IOException("no PNG writer available for " + file);
-        }
-        return file;
+        // written whole or not at all (a temporary file renamed over it): a kill never leaves half a picture
+        return org.unsupervisedzoo.zoo.core.AtomicFiles.write(file, tmp -> {
+            if (!ImageIO.write(image, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer available for " + file);
+            }
+        });
     }
 }

@@ -110,7 +110,7 @@ class ContractiveDenseLayerTest {
                 .dataType(DataType.DOUBLE).updater(new NoOp()).graphBuilder()
                 .addInputs("in").setInputTypes(InputType.feedForward(5))
                 .addLayer("hidden", new DenseLayer.Builder().nOut(4).activation(Activation.TANH).build(), "in")
-                .addLayer("encoder", layer(Activation.SIGMOID, 3), "hidden")
+                .addLayer("encoder", layer(Activation.RELU, 3), "hidden")
                 .addVertex("code", new SubsetVertex(0, 2), "encoder")
                 .addVertex("jacobian", new SubsetVertex(3, 5), "encoder")
                 .addLayer("reconstruction", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(5)
@@ -119,8 +119,37 @@ class ContractiveDenseLayerTest {
                 .setOutputs("reconstruction", "penalty").build());
         g.init();
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 5);
+        // away from the kink: every pre-activation of the ReLU far from 0 next to the check's 1e-6 steps, and
+        // both signs present, so that the Jacobian term 1[z > 0] both keeps and drops units
+        INDArray hidden = g.feedForward(new INDArray[] {x}, false).get("hidden");
+        INDArray z = hidden.mmul(g.getParam("encoder_" + ContractiveDenseLayer.WEIGHT_KEY))
+                .addRowVector(g.getParam("encoder_" + ContractiveDenseLayer.BIAS_KEY));
+        assertTrue(org.nd4j.linalg.ops.transforms.Transforms.abs(z).minNumber().doubleValue() > 1e-3, z.toString());
+        assertTrue(z.maxNumber().doubleValue() > 0 && z.minNumber().doubleValue() < 0, z.toString());
         assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
                 .inputs(new INDArray[] {x}).labels(new INDArray[] {x, null})), "upstream params get the true gradient");
+    }
+
+    /** Dropout on the layer, its own or the network's default, is refused by name (it was silently SameDiff's). */
+    @Test
+    void dropoutIsRefused() {
+        for (boolean sameDiff : new boolean[] {false, true}) {
+            ContractiveDenseLayer own = layer(Activation.SIGMOID, 3);
+            own.setSameDiffRuntime(sameDiff);
+            own.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(0.8));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> graph(own, 4, 1.0));
+            assertTrue(e.getMessage().contains("does not take dropout"), e.getMessage());
+        }
+        ComputationGraph inherited = new ComputationGraph(new NeuralNetConfiguration.Builder().dropOut(0.8)
+                .graphBuilder().addInputs("in").setInputTypes(InputType.feedForward(4))
+                .addLayer("encoder", layer(Activation.SIGMOID, 3), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(4)
+                        .activation(Activation.IDENTITY).build(), "encoder")
+                .setOutputs("out").build());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                inherited::init);
+        assertTrue(e.getMessage().contains("does not take dropout"), e.getMessage());
     }
 
     /** DL4J's own SameDiff layer runtime, without the zoo's fix. */

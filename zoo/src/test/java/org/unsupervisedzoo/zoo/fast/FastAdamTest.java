@@ -74,6 +74,48 @@ class FastAdamTest {
         }
     }
 
+    /**
+     * At a step size of 0 (a rate of 0, or a schedule that reaches 0) DL4J's Adam op does not stand still: its
+     * native op replaces a step size of 0 (or NaN) with epsilon. FastAdam does the same, so the two stay equal.
+     */
+    @Test
+    void aStepSizeOfZeroIsDl4jsStep() {
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            int n = FastAdam.Updater.CHUNK + 7;
+            INDArray viewA = Nd4j.create(t, 1, 2 * n);
+            INDArray viewB = Nd4j.create(t, 1, 2 * n);
+            org.nd4j.linalg.schedule.ISchedule toZero = new org.nd4j.linalg.schedule.MapSchedule(
+                    org.nd4j.linalg.schedule.ScheduleType.ITERATION, java.util.Map.of(0, 0.01, 2, 0.0));
+            GradientUpdater<?> dl4j = new Adam(toZero).instantiate(viewA, true);
+            GradientUpdater<?> fast = new FastAdam(0, toZero, 0.9, 0.999, 1e-8).instantiate(viewB, true);
+            for (int it = 0; it < 5; it++) {
+                INDArray g = Nd4j.randn(t, 1, n);
+                INDArray ga = g.dup();
+                INDArray gb = g.dup();
+                dl4j.applyUpdater(ga, it, 0);
+                fast.applyUpdater(gb, it, 0);
+                double tol = t == DataType.FLOAT ? 1e-6 : 1e-12;
+                assertTrue(ga.equalsWithEps(gb, tol * 100), t + " update, step " + it + ": " + ga.getDouble(0)
+                        + " vs " + gb.getDouble(0));
+                assertTrue(viewA.equalsWithEps(viewB, tol), t + " state m|v, step " + it);
+                if (it >= 2) {
+                    assertTrue(ga.amaxNumber().doubleValue() > 0, "DL4J's step at rate 0 is not 0");
+                }
+            }
+        }
+        // a fixed rate of 0 too
+        INDArray viewA = Nd4j.create(DataType.FLOAT, 1, 20);
+        INDArray viewB = Nd4j.create(DataType.FLOAT, 1, 20);
+        GradientUpdater<?> dl4j = new Adam(0.0).instantiate(viewA, true);
+        GradientUpdater<?> fast = new FastAdam(0.0).instantiate(viewB, true);
+        INDArray g = Nd4j.randn(DataType.FLOAT, 1, 10);
+        INDArray ga = g.dup();
+        INDArray gb = g.dup();
+        dl4j.applyUpdater(ga, 0, 0);
+        fast.applyUpdater(gb, 0, 0);
+        assertTrue(ga.equalsWithEps(gb, 1e-10), ga + " vs " + gb);
+    }
+
     @Test
     void layoutsThePathCannotTakeGoThroughDl4jsOp() {
         INDArray g = Nd4j.rand(DataType.FLOAT, 4, 3).dup('f');

@@ -212,6 +212,27 @@ class RbmTrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new RbmTrainer(momentum, momentum.init(), 1));
         assertTrue(e.getMessage().contains("RbmIterator"), e.getMessage());
+
+        // DL4J settings the fused step does not apply are refused, by name (a SameDiff layer has no weight noise)
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration withDropout = plain.conf().clone();
+        rbmLayer(withDropout).setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(0.8));
+        ComputationGraph dropout = new ComputationGraph(withDropout);
+        dropout.init();
+        e = assertThrows(IllegalArgumentException.class, () -> new RbmTrainer(plain, dropout, 1));
+        assertTrue(e.getMessage().contains("dropout") && e.getMessage().contains("0.8"), e.getMessage());
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration withMaxNorm = plain.conf().clone();
+        rbmLayer(withMaxNorm).setConstraints(java.util.List.of(
+                new org.deeplearning4j.nn.conf.constraint.MaxNormConstraint(1.0, 0)));
+        ComputationGraph maxNorm = new ComputationGraph(withMaxNorm);
+        maxNorm.init();
+        e = assertThrows(IllegalArgumentException.class, () -> new RbmTrainer(plain, maxNorm, 1));
+        assertTrue(e.getMessage().contains("weight constraints") && e.getMessage().contains("MaxNorm"),
+                e.getMessage());
+    }
+
+    private static RbmLayer rbmLayer(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) {
+        return (RbmLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex) conf.getVertices().get(RBM.RBM_LAYER))
+                .getLayerConf().getLayer();
     }
 
     @Test
