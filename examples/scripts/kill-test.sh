@@ -8,7 +8,7 @@
 #   - no temporary file is left once the resumed run has finished.
 #
 # usage: examples/scripts/kill-test.sh [kills] [train command and its options...]
-#   default: 5 kills of 'train autoencoder --hidden 64,8 --batch 32 --epochs 6'
+#   default: 5 kills of 'train undercomplete-autoencoder --hidden 64,8 --batch 32 --epochs 6'
 #   KILL_SEED=n     seed of the kill moments (printed; replays a run)
 #   KILL_MAX=ms     latest kill moment, in milliseconds after training starts (the JVM printed its 'model' line);
 #                   default: the uninterrupted run's training time (its epochs' seconds, plus a second an epoch)
@@ -20,7 +20,7 @@ jar=examples/target/unsupervised-zoo-examples.jar
 [ -f "$jar" ] || { echo "kill-test: $jar not found; run 'mvn -q -DskipTests package' first" >&2; exit 2; }
 kills=${1:-5}
 shift || true
-if [ $# -gt 0 ]; then args=("$@"); else args=(train autoencoder --hidden 64,8 --batch 32 --epochs 6); fi
+if [ $# -gt 0 ]; then args=("$@"); else args=(train undercomplete-autoencoder --hidden 64,8 --batch 32 --epochs 6); fi
 seed=${KILL_SEED:-$(( $(date +%s) % 32768 ))}
 RANDOM=$seed
 work=${KILL_WORK:-$(mktemp -d)}

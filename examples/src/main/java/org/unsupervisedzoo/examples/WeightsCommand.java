@@ -105,7 +105,7 @@ final class WeightsCommand implements Command {
             trained = restore(zip);
             recipe = o.string("recipe");
         } else {
-            RunRecord record = Models.upgrade(RunRecord.read(zip)); // old names (train gan --model dcgan) as today's
+            RunRecord record = Models.upgrade(RunRecord.read(zip)); // old names (train dcgan) as today's
             name = record.model;
             trained = restore(zip);
             recipe = o.string("recipe").isEmpty() ? recorded(zip, record) : o.string("recipe");

@@ -28,14 +28,14 @@ class KillTest {
     @TempDir
     Path tmp;
 
-    static final String[] ARGS = {"train", "autoencoder", "--hidden", "64,8", "--batch", "32", "--epochs", "4"};
+    static final String[] ARGS = {"train", "undercomplete-autoencoder", "--hidden", "64,8", "--batch", "32", "--epochs", "4"};
 
     @Test
     void aRunKilledAtARandomMomentResumesToTheModelOfTheUninterruptedRun() throws Exception {
         long seed = Long.getLong("kill.seed", System.nanoTime());
         Random random = new Random(seed);
         Path whole = tmp.resolve("whole");
-        ResumeTest.run(0, "autoencoder", whole, 4, null, Arrays.copyOfRange(ARGS, 2, ARGS.length - 2));
+        ResumeTest.run(0, "undercomplete-autoencoder", whole, 4, null, Arrays.copyOfRange(ARGS, 2, ARGS.length - 2));
         // the training's length: the epochs' seconds in the CSV, and a second per epoch for the measures and writes
         double seconds = 0;
         for (String row : Files.readAllLines(whole.resolve("epochs.csv")).subList(1, 5)) {
@@ -86,7 +86,7 @@ class KillTest {
         Path checkpoint = killed.resolve("checkpoint");
         boolean resumable = Files.isDirectory(checkpoint) || Files.isDirectory(
                 org.unsupervisedzoo.zoo.core.AtomicFiles.previous(checkpoint));
-        ResumeTest.run(0, "autoencoder", killed, 4, resumable ? checkpoint : null,
+        ResumeTest.run(0, "undercomplete-autoencoder", killed, 4, resumable ? checkpoint : null,
                 Arrays.copyOfRange(ARGS, 2, ARGS.length - 2));
         ResumeTest.assertSameGraph(whole.resolve("checkpoint/model.zip"), checkpoint.resolve("model.zip"));
         assertEquals(ResumeTest.withoutTimes(whole.resolve("epochs.csv")),

@@ -64,12 +64,12 @@ class ResumeTest {
      */
     @Test
     void somResumesItsSchedulesExactly() throws Exception {
-        assertResumesExactly("som", List.of("model.zip"), "--batch", "128", "--subset", "1280", "--rows", "4",
+        assertResumesExactly("self-organizing-map", List.of("model.zip"), "--batch", "128", "--subset", "1280", "--rows", "4",
                 "--cols", "5", "--sigma", "2", "--init", "sample", "--decay-epochs", Integer.toString(EPOCHS));
         // without --decay-epochs the schedules run over --epochs: a checkpoint resumes only to the same total
         Path early = tmp.resolve("som-early");
-        run(0, "som", early, 1, null, "--batch", "128", "--subset", "640", "--rows", "2", "--cols", "2");
-        CliTest.Result r = run(2, "som", tmp.resolve("som-other"), 2, early.resolve("checkpoint"), "--batch", "128",
+        run(0, "self-organizing-map", early, 1, null, "--batch", "128", "--subset", "640", "--rows", "2", "--cols", "2");
+        CliTest.Result r = run(2, "self-organizing-map", tmp.resolve("som-other"), 2, early.resolve("checkpoint"), "--batch", "128",
                 "--subset", "640", "--rows", "2", "--cols", "2");
         CliTest.oneLineError(r, "was trained with --decay-epochs '1', this run asks for '2'");
     }
@@ -77,7 +77,7 @@ class ResumeTest {
     /** The adversarial autoencoder's three graphs and their updater states. */
     @Test
     void aaeResumesExactly() throws Exception {
-        assertResumesExactly("aae", List.of("autoencoder.zip", "generator.zip", "discriminator.zip"), "--hidden",
+        assertResumesExactly("adversarial-autoencoder", List.of("autoencoder.zip", "generator.zip", "discriminator.zip"), "--hidden",
                 "32,4", "--disc", "16", "--batch", "200");
     }
 
@@ -154,15 +154,15 @@ class ResumeTest {
     @Test
     void aCheckpointOfAnotherModelOrOtherOptionsIsRefused() throws Exception {
         Path ae = tmp.resolve("ae");
-        run(0, "autoencoder", ae, 1, null, "--hidden", "32,8");
+        run(0, "undercomplete-autoencoder", ae, 1, null, "--hidden", "32,8");
         Path cp = ae.resolve("checkpoint");
-        CliTest.Result other = run(2, "sparse", tmp.resolve("x"), 2, cp, "--hidden", "32,8");
-        CliTest.oneLineError(other, "is a checkpoint of 'train autoencoder', not of 'train sparse'");
-        CliTest.Result hidden = run(2, "autoencoder", tmp.resolve("y"), 2, cp, "--hidden", "32,16");
+        CliTest.Result other = run(2, "sparse-autoencoder", tmp.resolve("x"), 2, cp, "--hidden", "32,8");
+        CliTest.oneLineError(other, "is a checkpoint of 'train undercomplete-autoencoder', not of 'train sparse-autoencoder'");
+        CliTest.Result hidden = run(2, "undercomplete-autoencoder", tmp.resolve("y"), 2, cp, "--hidden", "32,16");
         CliTest.oneLineError(hidden, "was trained with --hidden '32,8', this run asks for '32,16'");
-        CliTest.Result seed = run(2, "autoencoder", tmp.resolve("z"), 2, cp, "--hidden", "32,8", "--seed", "1");
+        CliTest.Result seed = run(2, "undercomplete-autoencoder", tmp.resolve("z"), 2, cp, "--hidden", "32,8", "--seed", "1");
         CliTest.oneLineError(seed, "--seed '12345', this run asks for '1'");
-        CliTest.Result past = run(2, "autoencoder", tmp.resolve("w"), 1, tmp.resolve("nothing"), "--hidden", "32,8");
+        CliTest.Result past = run(2, "undercomplete-autoencoder", tmp.resolve("w"), 1, tmp.resolve("nothing"), "--hidden", "32,8");
         CliTest.oneLineError(past, "no checkpoint there");
     }
 }
