@@ -305,7 +305,8 @@ final class WeightsCommand implements Command {
      * The recorded command line without the machine's own paths (output folder, data folder); a run resumed from a
      * checkpoint or started from a saved model is only a part of its recipe, so it needs {@code --recipe}.
      */
-    static String recorded(Path zip, RunRecord record) {
+    static String recorded(Path zip, RunRecord run) {
+        RunRecord record = Models.upgrade(run); // a record of an older release names its command as today
         List<String> args = new ArrayList<>();
         for (int i = 0; i < record.args.size(); i++) {
             String a = record.args.get(i);

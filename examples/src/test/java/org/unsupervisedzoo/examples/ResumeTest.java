@@ -32,13 +32,13 @@ class ResumeTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "autoencoder | --hidden 32,8 --batch 128",
-        "denoising   | --hidden 32,8 --batch 128",
-        "denoising   | --hidden 32 --batch 128 --noise masking --level 0.3 --keras-style true",
-        "sparse      | --hidden 32 --batch 128",
-        "contractive | --hidden 16 --batch 128",
-        "conv        | --filters 2,4 --code 8 --batch 256",
-        "vae         | --hidden 32 --latent 4 --batch 128 --binarize dynamic"})
+        "undercomplete-autoencoder | --hidden 32,8 --batch 128",
+        "denoising-autoencoder | --hidden 32,8 --batch 128",
+        "denoising-autoencoder | --hidden 32 --batch 128 --noise masking --level 0.3 --keras-style true",
+        "sparse-autoencoder | --hidden 32 --batch 128",
+        "contractive-autoencoder | --hidden 16 --batch 128",
+        "convolutional-autoencoder | --filters 2,4 --code 8 --batch 256",
+        "variational-autoencoder | --hidden 32 --latent 4 --batch 128 --binarize dynamic"})
     void autoencoderRunnersResumeExactly(String command, String args) throws Exception {
         assertResumesExactly(command, List.of("model.zip"), args.trim().split("\\s+"));
     }

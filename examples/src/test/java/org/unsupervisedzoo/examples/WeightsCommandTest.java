@@ -58,10 +58,10 @@ class WeightsCommandTest {
     void aGanGeneratorIsAddedWithItsFiguresJudgedByTheLenetOfTheSameFolder() throws Exception {
         Path judgeRun = tmp.resolve("judge");
         Path dir = tmp.resolve("weights");
-        CliTest.Result judge = CliTest.cli("train", "mnist-classifier", "--epochs", "1", "--out", judgeRun.toString());
+        CliTest.Result judge = CliTest.cli("train", "lenet", "--epochs", "1", "--out", judgeRun.toString());
         assertEquals(0, judge.status, judge.toString());
         Path gan = tmp.resolve("gan");
-        CliTest.Result trained = CliTest.cli("train", "gan", "--conditional", "true", "--epochs", "1",
+        CliTest.Result trained = CliTest.cli("train", "conditional-mlp-gan", "--epochs", "1",
                 "--train-subset", "500", "--eval-samples", "100", "--final-samples", "100", "--classifier",
                 judgeRun.resolve("lenet.zip").toString(), "--out", gan.toString());
         assertEquals(0, trained.status, trained.toString());
