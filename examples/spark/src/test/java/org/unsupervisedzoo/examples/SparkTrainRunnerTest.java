@@ -120,4 +120,81 @@ class SparkTrainRunnerTest {
         assertTrue(spark("--model", "variational-autoencoder", "--workers", "0").err.contains("--workers must be >= 1, got 0"));
         assertEquals(0, spark("--help").status);
     }
+
+    /** Runs {@code args} with {@code --epochs n --out dir}, expecting success; returns the model's parameters. */
+    static INDArray[] trained(Path dir, int epochs, List<String> args, String... more) throws Exception {
+        List<String> all = new java.util.ArrayList<>(args);
+        all.addAll(List.of("--epochs", Integer.toString(epochs), "--out", dir.toString()));
+        all.addAll(List.of(more));
+        Result r = spark(all.toArray(new String[0]));
+        assertEquals(0, r.status, r.toString());
+        ComputationGraph g = RunRecord.restoreGraph(dir.resolve("model.zip"));
+        return new INDArray[] {g.params().dup(), g.getUpdater().getStateViewArray().dup()};
+    }
+
+    static double maxDiff(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue();
+    }
+
+    /**
+     * Two epochs straight and one epoch plus {@code --resume} to two end with the same parameters and updater
+     * state; the CSV keeps the first epoch's row; a checkpoint of other options is refused in one line.
+     */
+    void resumeContinues(List<String> args, String otherOption, String otherValue) throws Exception {
+        INDArray[] straight = trained(tmp.resolve("straight"), 2, args);
+        INDArray[] again = trained(tmp.resolve("again"), 2, args);
+        Path cut = tmp.resolve("cut");
+        trained(cut, 1, args);
+        Path checkpoint = cut.resolve("checkpoint");
+        assertTrue(Files.exists(checkpoint.resolve("model.zip")), "checkpoint written");
+        String firstCsv = Files.readString(cut.resolve("epochs.csv"));
+        INDArray[] resumed = trained(tmp.resolve("resumed"), 2, args, "--resume", checkpoint.toString());
+        System.out.printf("%s: updater state max %.3g; straight vs straight params %.3g updater %.3g; straight vs"
+                        + " resumed params %.3g updater %.3g%n", args, straight[1].amaxNumber().doubleValue(), maxDiff(straight[0], again[0]), maxDiff(straight[1], again[1]),
+                maxDiff(straight[0], resumed[0]), maxDiff(straight[1], resumed[1]));
+        assertEquals(straight[0], again[0], "two straight runs are deterministic");
+        assertEquals(straight[0], resumed[0], "resumed parameters equal the uninterrupted run's");
+        assertEquals(straight[1], resumed[1], "resumed updater state equals the uninterrupted run's");
+        List<String> csv = Files.readAllLines(tmp.resolve("resumed").resolve("epochs.csv"));
+        assertEquals(3, csv.size(), csv.toString());
+        assertEquals(firstCsv.lines().toList(), csv.subList(0, 2), "the checkpoint's rows are kept");
+        assertTrue(csv.get(2).startsWith("2,"), csv.toString());
+
+        // a checkpoint of other options: one line, status 2
+        List<String> other = new java.util.ArrayList<>(args);
+        int at = other.indexOf("--" + otherOption);
+        if (at >= 0) {
+            other.set(at + 1, otherValue);
+        } else {
+            other.addAll(List.of("--" + otherOption, otherValue));
+        }
+        other.addAll(List.of("--epochs", "2", "--resume", checkpoint.toString(),
+                "--out", tmp.resolve("other").toString()));
+        Result r = spark(other.toArray(new String[0]));
+        assertEquals(2, r.status, r.toString());
+        assertEquals(1, r.err.strip().lines().count(), r.err);
+        assertTrue(r.err.contains("was trained with --" + otherOption), r.err);
+        // another model
+        List<String> model = new java.util.ArrayList<>(args);
+        model.set(model.indexOf("--model") + 1, "denoising-autoencoder");
+        model.addAll(List.of("--epochs", "2", "--resume", checkpoint.toString(), "--out",
+                tmp.resolve("model").toString()));
+        r = spark(model.toArray(new String[0]));
+        assertEquals(2, r.status, r.toString());
+        assertTrue(r.err.contains("checkpoint of 'train undercomplete-autoencoder'")
+                || r.err.contains("checkpoint of 'train sparse-autoencoder'"), r.err);
+    }
+
+    @Test
+    void averagingResumesExactly() throws Exception {
+        resumeContinues(List.of("--model", "undercomplete-autoencoder", "--hidden", "32,8", "--lr", "0.01",
+                "--batch-per-worker", "250", "--averaging-frequency", "5", "--master", "local[2]", "--workers", "2"),
+                "lr", "0.02");
+    }
+
+    @Test
+    void parallelWrapperResumesExactly() throws Exception {
+        resumeContinues(List.of("--model", "sparse-autoencoder", "--mode", "parallel-wrapper", "--workers", "2",
+                "--hidden", "32", "--batch-per-worker", "250"), "workers", "3");
+    }
 }
