@@ -121,6 +121,22 @@ public final class LabelledImages {
     }
 
     /**
+     * Examples {@code from} (inclusive) to {@code to} (exclusive) in file order, a copy: e.g. the last 10,000
+     * training digits as a validation split.
+     */
+    public LabelledImages range(int from, int to) {
+        if (from < 0 || to > count || from >= to) {
+            throw new IllegalArgumentException("range must satisfy 0 <= from < to <= " + count + " for " + name
+                    + ", got [" + from + ", " + to + ")");
+        }
+        int size = rows * cols;
+        byte[] out = new byte[(to - from) * size];
+        pixels.get(from * size, out);
+        return new LabelledImages(name + " [" + from + ", " + to + ")", to - from, rows, cols, ByteBuffer.wrap(out),
+                Arrays.copyOfRange(labels, from, to), classNames);
+    }
+
+    /**
      * A copy whose pixels are one stochastic binarization of these (each pixel 255 with probability
      * {@code pixel / 255}, else 0), drawn from {@code seed}: the fixed binarized test set of the VAE literature.
      */

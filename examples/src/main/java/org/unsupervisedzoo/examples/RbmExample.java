@@ -85,9 +85,44 @@ public final class RbmExample implements ModelCommand {
         VisibleUnits units = VisibleUnits.valueOf(o.string("visible").toUpperCase());
         String chain = o.string("chain");
         return RBM.builder().nVisible(data.pixelCount()).nHidden(o.integer("hidden")).visibleUnits(units)
-                .k(o.integer("k")).persistent(chain.equals("pcd")).updater(o.real("momentum") > 0
-                        ? new org.nd4j.linalg.learning.config.Nesterovs(o.real("lr"), o.real("momentum"))
-                        : new Sgd(o.real("lr"))).seed(o.integer("seed")).build();
+                .k(o.integer("k")).persistent(chain.equals("pcd")).updater(updater(o, data))
+                .l2(o.real("weight-decay")).seed(o.integer("seed")).build();
+    }
+
+    /**
+     * The updater of {@code --lr}, {@code --lr-schedule}, {@code --momentum} and {@code --momentum-warmup}: plain SGD,
+     * or Nesterov momentum (0.5 for the warm-up epochs, then {@code --momentum}, as Hinton's guide); the rate constant
+     * or decaying linearly to 0 over the run's updates (Tieleman 2008).
+     */
+    static org.nd4j.linalg.learning.config.IUpdater updater(Options o, LabelledImages data) {
+        double lr = o.real("lr");
+        String schedule = o.string("lr-schedule");
+        org.nd4j.linalg.schedule.ISchedule rate;
+        if (schedule.equals("linear")) {
+            int digits = data.count() - o.integer("validation");
+            if (o.integer("train-digits") > 0) {
+                digits = Math.min(digits, o.integer("train-digits"));
+            }
+            long steps = (digits + o.integer("batch") - 1L) / o.integer("batch");
+            int updates = (int) Math.max(1, Math.min(Integer.MAX_VALUE, steps * o.integer("epochs")));
+            rate = new org.nd4j.linalg.schedule.PolySchedule(org.nd4j.linalg.schedule.ScheduleType.ITERATION, lr,
+                    1.0, updates);
+        } else if (schedule.equals("none")) {
+            rate = null;
+        } else {
+            throw new CliException("--lr-schedule must be none or linear, got '" + schedule + "'");
+        }
+        double momentum = o.real("momentum");
+        int warmup = o.integer("momentum-warmup");
+        if (momentum <= 0) {
+            return rate == null ? new Sgd(lr) : new Sgd(rate);
+        }
+        org.nd4j.linalg.schedule.ISchedule mu = warmup <= 0
+                ? new org.nd4j.linalg.schedule.FixedSchedule(momentum)
+                : new org.nd4j.linalg.schedule.MapSchedule(org.nd4j.linalg.schedule.ScheduleType.EPOCH,
+                        java.util.Map.of(0, Math.min(0.5, momentum), warmup, momentum));
+        return new org.nd4j.linalg.learning.config.Nesterovs(
+                rate == null ? new org.nd4j.linalg.schedule.FixedSchedule(lr) : rate, mu);
     }
 
 
@@ -97,6 +132,13 @@ public final class RbmExample implements ModelCommand {
                 .option("batch", "10", "minibatch size").min(1)
                 .option("lr", "0.1", "SGD learning rate").positive()
                 .option("momentum", "0", "Nesterov momentum (0: plain SGD, as scikit-learn)").between(0, 1, false, true)
+                .option("momentum-warmup", "0", "epochs at momentum 0.5 before --momentum (Hinton: 5)").min(0)
+                .option("lr-schedule", "none", "none (constant --lr) or linear (to 0 over the run, Tieleman 2008)")
+                .option("weight-decay", "0", "L2 weight cost on W (Hinton: 1e-4; biases not decayed)")
+                        .between(0, 1, false, true)
+                .option("validation", "0", "hold out the last n training digits and evaluate on them instead of"
+                        + " the test set (choose settings there)").min(0)
+                .option("ais-seeds", "1", "independent AIS estimates of log Z (mean and spread)").min(1)
                 .option("hidden", "256", "hidden units").min(1)
                 .option("k", "1", "Gibbs steps per update").min(1)
                 .option("chain", "pcd", "pcd (persistent chain, as scikit-learn) or cd")
@@ -130,7 +172,7 @@ public final class RbmExample implements ModelCommand {
     static final String MODEL = "model.zip";
     static final String CHAIN = "chain.bin";
     /** Options that only measure the trained RBM: they may change when a run is resumed. */
-    static final Set<String> RUN_ONLY = Set.of("ais-digits", "ais-runs", "ais-betas", "clf-epochs");
+    static final Set<String> RUN_ONLY = Set.of("ais-digits", "ais-runs", "ais-betas", "ais-seeds", "clf-epochs");
 
     /** Epoch {@code epoch}'s training digits, order and binarization drawn from (seed, epoch). */
     private static MnistIterator epochIterator(LabelledImages data, int batch, long seed,
@@ -143,6 +185,17 @@ public final class RbmExample implements ModelCommand {
         DataSource source = ExampleData.locate(o);
         LabelledImages trainData = source.load(Split.TRAIN);
         LabelledImages testData = source.load(Split.TEST);
+        LabelledImages allTrain = trainData;
+        int validation = o.integer("validation");
+        if (validation > 0) { // the last n training digits play the test set; the test set is not read
+            if (validation >= trainData.count()) {
+                throw new CliException("--validation must be below the " + trainData.count() + " training digits");
+            }
+            int cut = trainData.count() - validation;
+            testData = trainData.range(cut, trainData.count());
+            trainData = trainData.range(0, cut);
+        }
+        String evalSet = validation > 0 ? "validation" : "test";
         int batch = o.integer("batch");
         long seed = o.integer("seed");
         VisibleUnits units = VisibleUnits.valueOf(o.string("visible").toUpperCase());
@@ -168,7 +221,7 @@ public final class RbmExample implements ModelCommand {
         Path out = o.path("out");
         Files.createDirectories(out);
 
-        RBM rbm = factory(o, trainData);
+        RBM rbm = factory(o, allTrain); // (its rate schedule counts the digits left after --validation)
         int epochs = o.integer("epochs");
         Map<String, String> fingerprint = Checkpoint.fingerprint(o, RUN_ONLY);
         Checkpoint resumed = o.path("resume") == null ? null
@@ -191,9 +244,11 @@ public final class RbmExample implements ModelCommand {
         // the fused step where it applies (plain SGD, Bernoulli units: the defaults), else graph.fit on the iterator
         boolean fused = RbmTrainer.unsupported(rbm, graph) == null;
         System.out.printf("model rbm  visible %d %s  hidden %d  %s-%d  sgd %s  batch %d  params %d  data %s  train %d"
-                + "  test %d  trainer %s  out %s%n", rbm.nVisible(), units.name().toLowerCase(), rbm.nHidden(),
+                + "  " + evalSet + " %d  trainer %s  out %s%n", rbm.nVisible(), units.name().toLowerCase(), rbm.nHidden(),
                 chain.toUpperCase(), rbm.k(), o.string("lr") + (o.real("momentum") > 0 ? " momentum "
-                        + o.string("momentum") : ""), batch, graph.numParams(), source.description(),
+                        + o.string("momentum") : "") + (o.string("lr-schedule").equals("none") ? ""
+                        : " lr-schedule " + o.string("lr-schedule")) + (o.real("weight-decay") > 0
+                        ? " weight-decay " + o.string("weight-decay") : ""), batch, graph.numParams(), source.description(),
                 train.numExamples(), testAll.size(0), fused ? "fused" : "graph.fit", out);
 
         boolean bernoulli = units == VisibleUnits.BERNOULLI;
@@ -265,6 +320,13 @@ public final class RbmExample implements ModelCommand {
             csv.flush(); // --epochs 0 (evaluate a --load model): the header alone, as before
         }
 
+        // the model and its run record in one atomic write (loads in a plain DL4J project), before the evaluations
+        Path model = RunRecord.writeModel(Accelerate.toStock(graph), out.resolve("model.zip"), true,
+                new RunRecord("rbm", rbm.name(), o.explicitArgs()));
+        System.out.println("wrote " + model);
+
+        double figureLl = Double.NaN;
+        double figureAcc = Double.NaN;
         int aisDigits = o.integer("ais-digits");
         if (aisDigits > 0 && bernoulli) {
             long t0 = System.nanoTime();
@@ -273,12 +335,31 @@ public final class RbmExample implements ModelCommand {
                     .shuffle(false).build().next().getFeatures();
             INDArray base = RbmLikelihood.baseRateBias(trainAll);
             int betas = o.integer("ais-betas");
-            RbmLikelihood.Estimate z = RbmLikelihood.aisLogZ(params, base, o.integer("ais-runs"),
-                    scaledBetas(betas), rng(seed + 4));
-            double ll = RbmLikelihood.averageLogLikelihood(params, binaryTest, z.logZ);
-            System.out.printf("ais log_z %.3f  (3 s.e. %.3f .. %.3f)  test_loglik %.3f nats  digits %d  runs %d"
-                    + "  betas %d  time %.1fs%n", z.logZ, z.logZLow, z.logZHigh, ll, n, z.runs, z.betas,
-                    (System.nanoTime() - t0) / 1e9);
+            int seeds = o.integer("ais-seeds");
+            double[] lls = new double[seeds];
+            double[] logZs = new double[seeds];
+            for (int s = 0; s < seeds; s++) { // seed s = 0 is the single estimate of earlier runs
+                long ts = System.nanoTime();
+                RbmLikelihood.Estimate z = RbmLikelihood.aisLogZ(params, base, o.integer("ais-runs"),
+                        scaledBetas(betas), rng(seed + 4 + 1000L * s));
+                logZs[s] = z.logZ;
+                lls[s] = RbmLikelihood.averageLogLikelihood(params, binaryTest, z.logZ);
+                System.out.printf("ais log_z %.3f  (3 s.e. %.3f .. %.3f)  %s_loglik %.3f nats  digits %d  runs %d"
+                        + "  betas %d  ais_seed %d  time %.1fs%n", z.logZ, z.logZLow, z.logZHigh, evalSet, lls[s], n,
+                        z.runs, z.betas, s, (System.nanoTime() - ts) / 1e9);
+            }
+            double meanZ = java.util.Arrays.stream(logZs).average().orElse(Double.NaN);
+            double sdZ = seeds > 1 ? Math.sqrt(java.util.Arrays.stream(logZs).map(x -> (x - meanZ) * (x - meanZ))
+                    .sum() / (seeds - 1)) : 0;
+            figureLl = java.util.Arrays.stream(lls).average().orElse(Double.NaN);
+            if (seeds > 1) {
+                System.out.printf("ais over %d seeds: log_z mean %.3f  sd %.3f  range %.3f .. %.3f  %s_loglik mean"
+                        + " %.3f nats  range %.3f .. %.3f  time %.1fs%n", seeds, meanZ, sdZ,
+                        java.util.Arrays.stream(logZs).min().getAsDouble(),
+                        java.util.Arrays.stream(logZs).max().getAsDouble(), evalSet, figureLl,
+                        java.util.Arrays.stream(lls).min().getAsDouble(),
+                        java.util.Arrays.stream(lls).max().getAsDouble(), (System.nanoTime() - t0) / 1e9);
+            }
         }
 
         int clfEpochs = o.integer("clf-epochs");
@@ -300,14 +381,18 @@ public final class RbmExample implements ModelCommand {
             INDArray labels = testSet.getLabels();
             double accHidden = accuracy(onHidden, testAll, labels);
             double accPixels = accuracy(onPixels, testAll, labels);
-            System.out.printf("softmax on hidden_probabilities test_accuracy %.4f  on raw_pixels test_accuracy %.4f"
-                    + "  epochs %d  time %.1fs%n", accHidden, accPixels, clfEpochs, (System.nanoTime() - t0) / 1e9);
+            System.out.printf("softmax on hidden_probabilities %s_accuracy %.4f  on raw_pixels %s_accuracy %.4f"
+                    + "  epochs %d  time %.1fs%n", evalSet, accHidden, evalSet, accPixels, clfEpochs,
+                    (System.nanoTime() - t0) / 1e9);
+            figureAcc = accHidden;
+        }
+        if (!Double.isNaN(figureLl) || !Double.isNaN(figureAcc)) { // issue 19's targets, on the set evaluated
+            System.out.printf("figure: %s log-likelihood %s (target >= -90 nats), softmax on features %s error %s"
+                    + " (target <= 1.8%%)%n", evalSet, Double.isNaN(figureLl) ? "not measured"
+                    : String.format("%.2f nats", figureLl), evalSet, Double.isNaN(figureAcc) ? "not measured"
+                    : String.format("%.2f%%", 100 * (1 - figureAcc)));
         }
 
-        // the model and its run record in one atomic write (loads in a plain DL4J project)
-        Path model = RunRecord.writeModel(Accelerate.toStock(graph), out.resolve("model.zip"), true,
-                new RunRecord("rbm", rbm.name(), o.explicitArgs()));
-        System.out.println("wrote " + model);
         for (Path p : pictures(rbm, params, testAll, out, seed, standardize)) {
             System.out.println("wrote " + p);
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -124,6 +125,74 @@ public final class TrainRecipe {
                 .shape(runner.shape()).binarization(runner.binarization(options))
                 .target(MnistIterator.Target.INPUT).build();
         return runner.trainIterator(runner.trainingData(clean, options), factory, options);
+    }
+
+    /**
+     * Epoch {@code epoch}'s training iterator in batches of {@code batch}, every random stream drawn from (seed,
+     * epoch) as {@code train} draws them: a run resumed after epoch {@code epoch - 1} feeds what the uninterrupted
+     * run fed.
+     */
+    public MultiDataSetIterator trainIterator(int batch, int epoch) {
+        long seed = options.integer("seed");
+        MnistIterator clean = MnistIterator.builder(trainData).batchSize(batch)
+                .seed(Checkpoint.epochSeed(seed, epoch, 0)).shape(runner.shape())
+                .binarization(runner.binarization(options)).target(MnistIterator.Target.INPUT).build();
+        return runner.trainIterator(runner.trainingData(clean, options, Checkpoint.epochSeed(seed, epoch, 1)),
+                factory, options, Checkpoint.epochSeed(seed, epoch, 2));
+    }
+
+    /** The seed of epoch {@code epoch}'s random stream {@code stream} of this run (see {@code train}'s checkpoints). */
+    public long epochSeed(int epoch, int stream) {
+        return Checkpoint.epochSeed(options.integer("seed"), epoch, stream);
+    }
+
+    /**
+     * The options that identify this run's model and data for a checkpoint: the train command's (but {@code
+     * ignored}, and those that never change the model: --epochs, --out, --resume, --data-dir), then {@code own}
+     * (a runner's own options, e.g. Spark's mode and workers).
+     */
+    public Map<String, String> fingerprint(Set<String> ignored, Map<String, String> own) {
+        Map<String, String> m = Checkpoint.fingerprint(options, ignored);
+        m.putAll(own);
+        return m;
+    }
+
+    /** The default checkpoint folder of a run writing under {@code out}: {@code out/checkpoint}. */
+    public static Path checkpointFolder(Path out) {
+        return Checkpoint.folder(out);
+    }
+
+    /**
+     * Replaces the checkpoint folder of {@code out} whole (atomically): {@code graph} with its updater state after
+     * {@code epoch} epochs, the run's options {@code fingerprint} and the CSV text so far.
+     */
+    public void saveCheckpoint(Path out, int epoch, Map<String, String> fingerprint, CharSequence csv,
+                               ComputationGraph graph) throws IOException {
+        Checkpoint.save(Checkpoint.folder(out), runner.name(), epoch, fingerprint, csv, Map.of(),
+                tmp -> Checkpoint.writeGraph(graph, tmp.resolve(AutoencoderRunner.MODEL)));
+    }
+
+    /** A checkpoint {@link #resume} loaded: the epochs done, the CSV text so far, the graph with its updater. */
+    public record Resumed(int epoch, String csv, ComputationGraph graph) {
+    }
+
+    /**
+     * The checkpoint {@code --resume} names, or null without {@code --resume}.
+     *
+     * @throws IllegalArgumentException (one line) when the folder holds no checkpoint, one of another model, one
+     *                                  whose options differ from {@code fingerprint} or one past --epochs
+     */
+    public Resumed resume(Map<String, String> fingerprint) throws IOException {
+        Path dir = options.path("resume");
+        if (dir == null) {
+            return null;
+        }
+        try {
+            Checkpoint c = Checkpoint.load(dir, runner.name(), fingerprint, options.integer("epochs"));
+            return new Resumed(c.epoch(), c.csv(), c.graph(AutoencoderRunner.MODEL));
+        } catch (CliException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** Factor turning the graph's score into the train loss {@code train} prints (per pixel, or 1 for the VAE). */

@@ -83,6 +83,28 @@ class RbmExampleTest {
         assertTrue(e.getMessage().contains("--load"), e.getMessage());
     }
 
+    /** Issue 19's recipe options: momentum with warm-up, weight cost, linear decay, a validation split, AIS seeds. */
+    @Test
+    void recipeOptionsTrainFusedOnATrainingSplitAndEvaluateOnItsValidationDigits() throws Exception {
+        String printed = run("--epochs", "2", "--hidden", "16", "--batch", "20", "--train-digits", "600",
+                "--validation", "300", "--momentum", "0.9", "--momentum-warmup", "1", "--weight-decay", "1e-4",
+                "--lr-schedule", "linear", "--lr", "0.01", "--ais-digits", "50", "--ais-runs", "10", "--ais-betas",
+                "100", "--ais-seeds", "2", "--clf-epochs", "1");
+        assertTrue(printed.lines().anyMatch(l -> l.contains("momentum 0.9 lr-schedule linear weight-decay 1e-4")
+                && l.contains("train 600  validation 300  trainer fused")), printed);
+        assertEquals(2, printed.lines().filter(l -> l.matches("ais log_z .* validation_loglik -\\d+\\.\\d{3} nats"
+                + "  digits 50  runs 10  betas 100  ais_seed \\d .*")).count(), printed);
+        assertTrue(printed.lines().anyMatch(l -> l.matches("ais over 2 seeds: log_z mean \\d+\\.\\d{3}  sd \\d+\\.\\d{3} .*")),
+                printed);
+        assertTrue(printed.lines().anyMatch(l -> l.startsWith("softmax on hidden_probabilities validation_accuracy")),
+                printed);
+        assertTrue(printed.lines().anyMatch(l -> l.matches("figure: validation log-likelihood -\\d+\\.\\d{2} nats"
+                + " \\(target >= -90 nats\\), softmax on features validation error \\d+\\.\\d{2}% \\(target <= 1\\.8%\\)")),
+                printed);
+        int model = printed.indexOf("wrote " + out.resolve("model.zip"));
+        assertTrue(model >= 0 && model < printed.indexOf("ais log_z"), "model.zip before AIS: " + printed);
+    }
+
     @Test
     void gaussianVariantAndCdRun() throws Exception {
         String printed = run("--epochs", "1", "--hidden", "8", "--batch", "50", "--train-digits", "500", "--visible", "gaussian", "--lr",

@@ -2,7 +2,6 @@ package org.unsupervisedzoo.spark;
 
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,6 +18,7 @@ import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.unsupervisedzoo.examples.TrainRecipe;
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
 
 /**
  * The scale-out runner: trains one zoo model as {@code train <model>} would, but on Spark (DL4J's parameter
@@ -36,6 +37,12 @@ import org.unsupervisedzoo.examples.TrainRecipe;
  * (train_loss: the training master's mean score per pixel, or per example for the VAE; {@code n/a} where DL4J
  * reports none: gradient sharing and ParallelWrapper), and writes {@code model.zip}, {@code epochs.csv} and the
  * train command's evaluation ({@code metrics.csv}, pictures) under {@code --out}.
+ *
+ * <p>After every epoch it writes {@code epochs.csv} (atomically) and the checkpoint folder {@code <out>/checkpoint}
+ * (atomically, as {@code train} does: the driver's graph with its updater state, the epochs done, the CSV rows so
+ * far, the model and train options with this runner's mode, workers, batch per worker and averaging frequency);
+ * {@code --resume <out>/checkpoint} continues from the next epoch to {@code --epochs} in total, and refuses, in one
+ * line with status 2, a checkpoint of another model or other options.
  */
 public final class SparkTrain {
     /** Java 17 flags the driver and executors need (Spark, Kryo, ND4J's Spark code, Aeron). */
@@ -140,6 +147,8 @@ public final class SparkTrain {
         OPTIONS.forEach((k, v) -> sb.append(String.format("  --%-20s %s (default: %s)%n", k, v[1],
                 v[0].isEmpty() ? "none" : v[0])));
         sb.append("  --print-java-flags     print the JVM flags Java 17 needs for Spark, and exit\n");
+        sb.append("  --resume DIR           continue from the checkpoint a run writes to <out>/checkpoint after every"
+                + " epoch, to --epochs in total (refused for another model or other options)\n");
         sb.append("  every other option goes to 'train <model>' (see its --help): --data, --epochs, --lr, --seed,"
                 + " model options");
         return sb.toString();
@@ -251,15 +260,40 @@ public final class SparkTrain {
                     + " the default (corruption inside the graph)");
         }
         Files.createDirectories(out);
-        ComputationGraph graph = Accelerate.init(recipe.factory());
         int epochs = recipe.integer("epochs");
         long seed = recipe.integer("seed");
+        // what a checkpoint must match: the model and data options (not --batch: --batch-per-worker is used) and
+        // the settings that change how workers train
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("mode", s.mode);
+        own.put("workers", Integer.toString(s.workers));
+        own.put("batch-per-worker", Integer.toString(s.batchPerWorker));
+        own.put("averaging-frequency", Integer.toString(s.averagingFrequency));
+        if (s.mode.equals("sharing")) {
+            own.put("threshold", Double.toString(s.threshold));
+        }
+        if (!s.mode.equals("parallel-wrapper")) {
+            own.put("partitions", Integer.toString(s.partitions));
+        }
+        Map<String, String> fingerprint = recipe.fingerprint(Set.of("batch"), own);
+        TrainRecipe.Resumed resumed = recipe.resume(fingerprint);
+        ComputationGraph graph = resumed == null ? Accelerate.init(recipe.factory()) : resumed.graph();
+        int first = resumed == null ? 1 : resumed.epoch() + 1;
         int examples = recipe.trainData().count();
         double scale = recipe.scoreScale();
         log.printf("model %s  params %d  data %s  train %d  mode %s  workers %d  batch/worker %d  out %s%n",
                 recipe.factory().name(), graph.numParams(), recipe.dataDescription(), examples, s.mode, s.workers,
                 s.batchPerWorker, out);
-        List<String> rows = new ArrayList<>();
+        // epochs.csv: the checkpoint's rows, then one row per epoch, the whole file rewritten atomically each time
+        StringBuilder csv = new StringBuilder();
+        if (resumed != null) {
+            csv.append(resumed.csv());
+            log.println("resumed " + recipe.option("resume") + " after epoch " + resumed.epoch());
+        }
+        if (csv.length() == 0) {
+            csv.append("epoch,train_loss,test_loss,examples_per_second,seconds\n");
+        }
+        Path csvFile = out.resolve("epochs.csv");
         SparkZooTrainer.EpochListener listener = (epoch, g, score, seconds) -> {
             Map<String, Double> parts = new LinkedHashMap<>();
             double testLoss = recipe.testLoss(g, parts);
@@ -269,13 +303,18 @@ public final class SparkTrain {
             parts.forEach((k, v) -> line.append(String.format(Locale.ROOT, "  %s %.5f", k, v)));
             line.append(String.format(Locale.ROOT, "  examples/s %6.0f  time %6.1fs", examples / seconds, seconds));
             log.println(line);
-            rows.add(String.format(Locale.ROOT, "%d,%s,%.6f,%.1f,%.2f", epoch, train, testLoss, examples / seconds,
-                    seconds));
+            csv.append(String.format(Locale.ROOT, "%d,%s,%.6f,%.1f,%.2f%n", epoch, train, testLoss,
+                    examples / seconds, seconds));
+            AtomicFiles.writeString(csvFile, csv);
+            // the driver's graph with its updater state: --resume <out>/checkpoint continues after this epoch
+            recipe.saveCheckpoint(out, epoch, fingerprint, csv, g);
         };
 
-        ComputationGraph trained;
-        if (s.mode.equals("parallel-wrapper")) {
-            trained = parallelWrapper(recipe, s, graph, epochs, listener);
+        ComputationGraph trained = graph;
+        if (first > epochs) {
+            log.println("nothing to train: the checkpoint is at --epochs " + epochs);
+        } else if (s.mode.equals("parallel-wrapper")) {
+            trained = parallelWrapper(recipe, s, graph, first, epochs, listener);
         } else {
             try (JavaSparkContext sc = new JavaSparkContext(sparkConf(s, "unsupervised-zoo " + recipe.command()))) {
                 // gradient sharing: the driver is the Aeron controller, at the address Spark's executors use
@@ -287,29 +326,26 @@ public final class SparkTrain {
                 JavaRDD<DataSet> batches = MnistBatches.rdd(sc, recipe.trainData(), recipe.shape(), s.batchPerWorker,
                         s.partitions, seed);
                 trained = trainer.fit(sc, graph, batches, BatchShaper.of(recipe.factory(),
-                        recipe.dynamicBinarization()), epochs, listener);
+                        recipe.dynamicBinarization()), first, epochs, listener);
             }
         }
 
         Path model = recipe.save(trained, out.resolve("model.zip"));
         log.println("wrote " + model);
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("epochs.csv")))) {
-            csv.println("epoch,train_loss,test_loss,examples_per_second,seconds");
-            rows.forEach(csv::println);
-        }
-        log.println("wrote " + out.resolve("epochs.csv"));
+        AtomicFiles.writeString(csvFile, csv);
+        log.println("wrote " + csvFile);
         recipe.evaluate(trained, out);
     }
 
     /** One machine, several workers: DL4J's ParallelWrapper with parameter averaging, the train command's data. */
-    static ComputationGraph parallelWrapper(TrainRecipe recipe, Settings s, ComputationGraph graph, int epochs,
-                                            SparkZooTrainer.EpochListener listener) throws Exception {
-        MultiDataSetIterator it = recipe.trainIterator(s.batchPerWorker);
+    static ComputationGraph parallelWrapper(TrainRecipe recipe, Settings s, ComputationGraph graph, int first,
+                                            int epochs, SparkZooTrainer.EpochListener listener) throws Exception {
         try (ParallelWrapper pw = new ParallelWrapper.Builder<>(graph).workers(s.workers)
                 .averagingFrequency(s.averagingFrequency).prefetchBuffer(0).averageUpdaters(true)
                 .trainingMode(ParallelWrapper.TrainingMode.AVERAGING).build()) {
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                it.reset();
+            for (int epoch = first; epoch <= epochs; epoch++) {
+                // the epoch's order and noise from (seed, epoch), as train draws them: a resumed run feeds the same
+                MultiDataSetIterator it = recipe.trainIterator(s.batchPerWorker, epoch);
                 long t0 = System.nanoTime();
                 pw.fit(it);
                 listener.epochDone(epoch, graph, Double.NaN, (System.nanoTime() - t0) / 1e9);

@@ -80,6 +80,20 @@ public final class SparkZooTrainer {
 
     /** The DL4J training master of this trainer's settings. */
     public TrainingMaster<?, ?> trainingMaster() {
+        return trainingMaster(b.seed);
+    }
+
+    /**
+     * The training master of epoch {@code epoch} in averaging mode: a fresh one, its repartitioning generator
+     * seeded by (seed, epoch). DL4J's master draws each fit's split from one generator seeded once, so a master
+     * kept across epochs would split epoch {@code e} by what the earlier epochs drew, and a resumed run (a new
+     * master) would split it otherwise.
+     */
+    private TrainingMaster<?, ?> epochMaster(int epoch) {
+        return trainingMaster(b.seed * 1_000_003L + epoch * 7_919L + 0x5DEECE66DL);
+    }
+
+    private TrainingMaster<?, ?> trainingMaster(long seed) {
         if (b.mode == Mode.AVERAGING) {
             return new ParameterAveragingTrainingMaster.Builder(b.workers, b.batchPerWorker)
                     .batchSizePerWorker(b.batchPerWorker)
@@ -89,7 +103,7 @@ public final class SparkZooTrainer {
                     // the default Export approach writes batches to a shared folder first and was refused off
                     // local mode; Direct trains from the RDD as it is
                     .rddTrainingApproach(RDDTrainingApproach.Direct)
-                    .rngSeed(b.seed)
+                    .rngSeed(seed)
                     .build();
         }
         VoidConfiguration voidConf = VoidConfiguration.builder()
@@ -103,7 +117,7 @@ public final class SparkZooTrainer {
                 .workersPerNode(b.workersPerNode)
                 .workerPrefetchNumBatches(0)
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .rngSeed(b.seed)
+                .rngSeed(seed)
                 .build();
     }
 
@@ -117,11 +131,36 @@ public final class SparkZooTrainer {
      */
     public ComputationGraph fit(JavaSparkContext sc, ComputationGraph graph, JavaRDD<DataSet> batches,
                                 BatchShaper shaper, int epochs, EpochListener listener) throws Exception {
+        return fit(sc, graph, batches, shaper, 1, epochs, listener);
+    }
+
+    /**
+     * As {@link #fit(JavaSparkContext, ComputationGraph, JavaRDD, BatchShaper, int, EpochListener)}, but from epoch
+     * {@code firstEpoch} to {@code epochs} (both 1-based, inclusive): the continuation of a run whose first
+     * {@code firstEpoch - 1} epochs made {@code graph} (with its updater state). Epoch {@code e} draws the same
+     * worker noise whichever epoch the call started from.
+     */
+    public ComputationGraph fit(JavaSparkContext sc, ComputationGraph graph, JavaRDD<DataSet> batches,
+                                BatchShaper shaper, int firstEpoch, int epochs, EpochListener listener)
+            throws Exception {
         Checks.positive("epochs", epochs);
+        if (firstEpoch < 1 || firstEpoch > epochs) {
+            throw new IllegalArgumentException("firstEpoch must be in [1, " + epochs + "], got " + firstEpoch);
+        }
         Checks.notNull("shaper", shaper);
-        SparkComputationGraph spark = new SparkComputationGraph(sc, graph, trainingMaster());
+        // averaging: a master per epoch, seeded by (seed, epoch), so epoch e trains alike whichever epoch the call
+        // started from; sharing: one master (its Aeron parameter server) for the whole call
+        SparkComputationGraph spark = null;
+        ComputationGraph network = graph;
         try {
-            for (int epoch = 1; epoch <= epochs; epoch++) {
+            for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
+                if (spark == null || b.mode == Mode.AVERAGING) {
+                    if (spark != null) {
+                        spark.getTrainingMaster().deleteTempFiles(sc);
+                    }
+                    spark = new SparkComputationGraph(sc, network,
+                            b.mode == Mode.AVERAGING ? epochMaster(epoch) : trainingMaster());
+                }
                 JavaRDD<MultiDataSet> shaped = shape(batches, shaper, b.seed, epoch);
                 INDArray before = spark.getNetwork().params().dup();
                 long t0 = System.nanoTime();
@@ -140,13 +179,16 @@ public final class SparkZooTrainer {
                             + (b.mode == Mode.SHARING ? "; gradient sharing was seen to do this with executors in"
                             + " separate JVMs (README, Scale-out): use parameter averaging" : ""));
                 }
+                network = spark.getNetwork();
                 if (listener != null) {
                     listener.epochDone(epoch, trained, spark.getScore(), seconds);
                 }
             }
-            return spark.getNetwork();
+            return network;
         } finally {
-            spark.getTrainingMaster().deleteTempFiles(sc);
+            if (spark != null) {
+                spark.getTrainingMaster().deleteTempFiles(sc);
+            }
         }
     }
 

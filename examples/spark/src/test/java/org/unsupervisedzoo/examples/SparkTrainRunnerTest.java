@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -119,5 +120,103 @@ class SparkTrainRunnerTest {
         assertTrue(spark("--model", "rbn").err.contains("unknown model 'rbn'"));
         assertTrue(spark("--model", "variational-autoencoder", "--workers", "0").err.contains("--workers must be >= 1, got 0"));
         assertEquals(0, spark("--help").status);
+    }
+
+    /**
+     * Runs {@code args} with {@code --epochs n --out dir}, expecting success; returns the model's parameters and
+     * updater state (read with the updater: RunRecord.restoreGraph leaves it out).
+     */
+    static INDArray[] trained(Path dir, int epochs, List<String> args, String... more) throws Exception {
+        List<String> all = new java.util.ArrayList<>(args);
+        all.addAll(List.of("--epochs", Integer.toString(epochs), "--out", dir.toString()));
+        all.addAll(List.of(more));
+        Result r = spark(all.toArray(new String[0]));
+        assertEquals(0, r.status, r.toString());
+        ComputationGraph g = ModelSerializer.restoreComputationGraph(dir.resolve("model.zip").toFile(), true);
+        ComputationGraph c = ModelSerializer.restoreComputationGraph(
+                dir.resolve("checkpoint").resolve("model.zip").toFile(), true);
+        assertEquals(g.params(), c.params(), "the last checkpoint holds the model");
+        assertEquals(g.getUpdater().getStateViewArray(), c.getUpdater().getStateViewArray(),
+                "the last checkpoint holds the model's updater state");
+        assertTrue(c.getUpdater().getStateViewArray().amaxNumber().doubleValue() > 0, "updater state trained");
+        return new INDArray[] {g.params().dup(), g.getUpdater().getStateViewArray().dup()};
+    }
+
+    static double maxDiff(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue();
+    }
+
+    /**
+     * Two epochs straight and one epoch plus {@code --resume} to two end with the same parameters and updater
+     * state ({@code exact}: bit for bit, else within the spread of two straight runs, see the callers); the CSV keeps
+     * the first epoch's row; a checkpoint of other options or of another model is refused in one line, status 2.
+     */
+    void resumeContinues(List<String> args, boolean exact, String otherOption, String otherValue) throws Exception {
+        INDArray[] straight = trained(tmp.resolve("straight"), 2, args);
+        INDArray[] again = trained(tmp.resolve("again"), 2, args);
+        Path cut = tmp.resolve("cut");
+        INDArray[] first = trained(cut, 1, args);
+        Path checkpoint = cut.resolve("checkpoint");
+        String firstCsv = Files.readString(cut.resolve("epochs.csv"));
+        INDArray[] resumed = trained(tmp.resolve("resumed"), 2, args, "--resume", checkpoint.toString());
+        double noise = maxDiff(straight[0], again[0]);
+        double resumeGap = maxDiff(straight[0], resumed[0]);
+        double epochTwo = maxDiff(straight[0], first[0]);
+        System.out.printf("%s: max |param difference|: straight vs straight %.3g, straight vs resumed %.3g,"
+                        + " epoch 2's change %.3g; updater state: straight vs straight %.3g, straight vs resumed %.3g%n",
+                args, noise, resumeGap, epochTwo, maxDiff(straight[1], again[1]), maxDiff(straight[1], resumed[1]));
+        if (exact) {
+            assertEquals(straight[0], again[0], "two straight runs are deterministic");
+            assertEquals(straight[0], resumed[0], "resumed parameters equal the uninterrupted run's");
+            assertEquals(straight[1], resumed[1], "resumed updater state equals the uninterrupted run's");
+        } else {
+            // ParallelWrapper: two straight runs were seen to differ (by up to 0.4 of epoch 2's change), so the
+            // resumed run is held to the straight run's spread; and it did train epoch 2 from the checkpoint
+            assertTrue(resumeGap <= Math.max(3 * noise, 0.5 * epochTwo), "resumed " + resumeGap + " vs noise "
+                    + noise + ", epoch 2's change " + epochTwo);
+            assertTrue(maxDiff(resumed[0], first[0]) > 0.5 * epochTwo, "epoch 2 trained after the checkpoint");
+        }
+        List<String> csv = Files.readAllLines(tmp.resolve("resumed").resolve("epochs.csv"));
+        assertEquals(3, csv.size(), csv.toString());
+        assertEquals(firstCsv.lines().toList(), csv.subList(0, 2), "the checkpoint's rows are kept");
+        assertTrue(csv.get(2).startsWith("2,"), csv.toString());
+
+        // a checkpoint of other options: one line, status 2
+        List<String> other = new java.util.ArrayList<>(args);
+        int at = other.indexOf("--" + otherOption);
+        if (at >= 0) {
+            other.set(at + 1, otherValue);
+        } else {
+            other.addAll(List.of("--" + otherOption, otherValue));
+        }
+        other.addAll(List.of("--epochs", "2", "--resume", checkpoint.toString(), "--out",
+                tmp.resolve("other").toString()));
+        Result r = spark(other.toArray(new String[0]));
+        assertEquals(2, r.status, r.toString());
+        assertEquals(1, r.err.strip().lines().count(), r.err);
+        assertTrue(r.err.contains("was trained with --" + otherOption), r.err);
+        assertTrue(!Files.exists(tmp.resolve("other").resolve("model.zip")), "nothing trained");
+        // another model
+        List<String> model = new java.util.ArrayList<>(args);
+        String was = model.get(model.indexOf("--model") + 1);
+        model.set(model.indexOf("--model") + 1, "denoising-autoencoder");
+        model.addAll(List.of("--epochs", "2", "--resume", checkpoint.toString(), "--out",
+                tmp.resolve("model").toString()));
+        r = spark(model.toArray(new String[0]));
+        assertEquals(2, r.status, r.toString());
+        assertTrue(r.err.contains("checkpoint of 'train " + was + "'"), r.err);
+    }
+
+    @Test
+    void averagingResumesExactly() throws Exception {
+        resumeContinues(List.of("--model", "undercomplete-autoencoder", "--hidden", "32,8", "--lr", "0.01",
+                "--batch-per-worker", "250", "--averaging-frequency", "5", "--master", "local[2]", "--workers", "2"),
+                true, "lr", "0.02");
+    }
+
+    @Test
+    void parallelWrapperResumesExactly() throws Exception {
+        resumeContinues(List.of("--model", "sparse-autoencoder", "--mode", "parallel-wrapper", "--workers", "2",
+                "--hidden", "32", "--batch-per-worker", "250"), false, "workers", "3");
     }
 }

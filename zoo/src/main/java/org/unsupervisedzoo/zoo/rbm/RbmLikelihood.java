@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.zoo.rbm;
 
+import java.lang.ref.Reference;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -123,12 +124,19 @@ public final class RbmLikelihood {
         double logZA = RbmParams.softplus(bA).sumNumber().doubleValue() + p.nHidden() * Math.log(2);
 
         // exact draw from the base model
+        INDArray c = p.hiddenBias();
         INDArray v = RbmParams.bernoulli(Transforms.sigmoid(bA, true).repeat(0, runs), rng);
-        INDArray x = v.mmul(w).addiRowVector(p.hiddenBias());
+        INDArray x = v.mmul(w);
+        x.addiRowVector(c);
         INDArray logw = Nd4j.zeros(DataType.DOUBLE, runs);
         INDArray bDiff = b.sub(bA);
+        INDArray bDiffT = bDiff.transpose().dup();
         // every temporary of a step lives in a workspace that is reset each step: 14,500 steps of fresh arrays
-        // left to the garbage collector grew the process by gigabytes (it was killed by the OOM killer)
+        // left to the garbage collector grew the process by gigabytes (it was killed by the OOM killer).
+        // Every operand of an ND4J op is held in a local and kept reachable (reachabilityFence) until the step
+        // ends: a temporary passed straight into an op (it was bA.mul(1 - beta) into addiRowVector) is reachable
+        // only from the op, and a garbage collection between ND4J taking its native buffer and the native call let
+        // the deallocator free it under the op (SIGSEGV in sd::DataBuffer::primary, 2026-12-05)
         WorkspaceConfiguration wsConf = WorkspaceConfiguration.builder().initialSize(0)
                 .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP).build();
         for (int k = 1; k < betas.length; k++) {
@@ -136,18 +144,39 @@ public final class RbmLikelihood {
             double bPrev = betas[k - 1];
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(wsConf, "RBM_AIS")) {
                 // log p*_{bk}(v) - log p*_{bPrev}(v)
-                INDArray step = v.mmul(bDiff.transpose()).reshape(runs).muli(bk - bPrev);
-                step.addi(RbmParams.softplus(x.mul(bk)).sum(1)).subi(RbmParams.softplus(x.mul(bPrev)).sum(1));
+                INDArray visible = v.mmul(bDiffT);
+                INDArray step = visible.reshape(runs).muli(bk - bPrev);
+                INDArray xk = x.mul(bk);
+                INDArray xPrev = x.mul(bPrev);
+                INDArray spk = RbmParams.softplus(xk);
+                INDArray spPrev = RbmParams.softplus(xPrev);
+                INDArray sumK = spk.sum(1);
+                INDArray sumPrev = spPrev.sum(1);
+                step.addi(sumK);
+                step.subi(sumPrev);
                 logw.addi(step);
                 if (k < betas.length - 1) {
                     // one Gibbs step leaving p_{bk} invariant; v and x are overwritten in place
-                    INDArray h = RbmParams.bernoulli(Transforms.sigmoid(x.mul(bk), false), rng);
-                    INDArray vIn = h.mmul(wt).addiRowVector(b).muli(bk).addiRowVector(bA.mul(1 - bk));
-                    v.assign(RbmParams.bernoulli(Transforms.sigmoid(vIn, false), rng));
-                    x.assign(v.mmul(w).addiRowVector(p.hiddenBias()));
+                    INDArray hProb = Transforms.sigmoid(xk, true);
+                    INDArray h = RbmParams.bernoulli(hProb, rng);
+                    INDArray vIn = h.mmul(wt);
+                    // bk (h W^T + b) + (1 - bk) bA = bk h W^T + (bA + bk (b - bA))
+                    INDArray mix = bDiff.mul(bk);
+                    mix.addi(bA);
+                    vIn.muli(bk);
+                    vIn.addiRowVector(mix);
+                    INDArray vProb = Transforms.sigmoid(vIn, true);
+                    INDArray vNew = RbmParams.bernoulli(vProb, rng);
+                    v.assign(vNew);
+                    INDArray xNew = v.mmul(w);
+                    xNew.addiRowVector(c);
+                    x.assign(xNew);
+                    Reference.reachabilityFence(new Object[] {hProb, h, vIn, mix, vProb, vNew, xNew});
                 }
+                Reference.reachabilityFence(new Object[] {visible, step, xk, xPrev, spk, spPrev, sumK, sumPrev});
             }
         }
+        Reference.reachabilityFence(new Object[] {p, bA, b, c, w, wt, v, x, bDiff, bDiffT});
         double[] lw = logw.toDoubleVector();
         double max = Double.NEGATIVE_INFINITY;
         for (double l : lw) {

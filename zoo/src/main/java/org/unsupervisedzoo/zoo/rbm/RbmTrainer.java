@@ -18,16 +18,20 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.unsupervisedzoo.zoo.core.FloatViews;
 import org.unsupervisedzoo.zoo.core.SigmoidMath;
 
 /**
  * Trains an {@link RBM} graph's parameters in place with one fused step per minibatch, where the graph's RBM layer
- * has plain SGD ({@link Sgd}, a constant rate or a schedule), no regularization and no gradient normalization, and the
- * graph Bernoulli visible units and float parameters: the zoo's {@code train rbm} defaults, as scikit-learn's
- * {@code BernoulliRBM}. {@link #unsupported} says why not otherwise; then train with {@code graph.fit} on an
+ * has one {@link Sgd} or {@link Nesterovs} updater (constant rates or schedules, momentum schedules included), at
+ * most {@link L2Regularization} and {@link WeightDecay} and no gradient normalization, and the graph Bernoulli
+ * visible units and float parameters: the zoo's {@code train rbm} defaults, as scikit-learn's
+ * {@code BernoulliRBM}, and Tieleman's / Hinton's recipe (momentum, weight decay, a decaying rate). {@link #unsupported} says why not otherwise; then train with {@code graph.fit} on an
  * {@link RbmIterator} (the reference, which the tests compare this with).
  *
  * <p>A step on minibatch {@code v} ({@code [n, nVisible]}, values in [0,1]) with rate {@code lr}:
@@ -37,7 +41,10 @@ import org.unsupervisedzoo.zoo.core.SigmoidMath;
  *   W += lr/n (v^T P(v) - m^T P(m))      b += lr/n sum_rows(v - m)      c += lr/n sum_rows(P(v) - P(m))
  * </pre>
  * which is {@code graph.fit}'s SGD step on the RBM layer's gradient ({@link RbmLayerImpl}) divided by the
- * minibatch. At scikit-learn's batch of 10, {@code graph.fit} spent most of a step on the fixed cost of about
+ * minibatch. With momentum or regularization the ascent direction {@code x2^T (s . P)} goes to a buffer and W, b and
+ * c take graph.fit's step from it ({@code step}: L2 before the updater, Nesterovs with its velocity in the graph's
+ * own updater state, weight decay after), so saving the graph with its updater, or a graph.fit in between, carries
+ * the velocity on; the carried chain product below is then not used. At scikit-learn's batch of 10, {@code graph.fit} spent most of a step on the fixed cost of about
  * forty ND4J ops (merge vertex, score, gradient division, updater, step function): here a step is four products
  * through {@code Nd4j.gemm} (the weight update as one product into {@code W}, as PyTorch's {@code addmm_}), and the
  * sigmoids ({@link SigmoidMath}), Bernoulli draws and bias updates as Java passes over heap copies (BENCHMARKS.md).
@@ -77,6 +84,12 @@ public final class RbmTrainer {
      * that the next Gibbs step gets {@code chain W} as that plus the update's low-rank term.
      */
     private boolean carried;
+    /** Momentum or regularization: the ascent direction for W in W's layout, and heap copies of W, it, a velocity. */
+    private INDArray gw;
+    private float[] wHeap;
+    private float[] gHeap;
+    private float[] velHeap;
+    private static final String[] KEYS = {RbmLayer.WEIGHT_KEY, RbmLayer.VISIBLE_BIAS_KEY, RbmLayer.HIDDEN_BIAS_KEY};
     /** The update's {@code lr / n}, for the carried term. */
     private float carriedScale;
     /** The iteration count and a sample of W after the last update: a change outside the trainer drops the carry. */
@@ -120,12 +133,18 @@ public final class RbmTrainer {
         IUpdater updater = layer.getUpdaterByParam(RbmLayer.WEIGHT_KEY);
         for (String key : new String[] {RbmLayer.WEIGHT_KEY, RbmLayer.VISIBLE_BIAS_KEY, RbmLayer.HIDDEN_BIAS_KEY}) {
             IUpdater u = layer.getUpdaterByParam(key);
-            if (!(u instanceof Sgd) || !u.equals(updater)) {
-                return "the updater of " + key + " is " + u + ", the fused step applies one plain Sgd";
+            if (!(u instanceof Sgd || u instanceof Nesterovs) || !u.equals(updater)) {
+                return "the updater of " + key + " is " + u + ", the fused step applies one Sgd or Nesterovs to all"
+                        + " three parameters";
             }
             List<Regularization> r = layer.getRegularizationByParam(key);
-            if (r != null && !r.isEmpty()) {
-                return "parameter " + key + " has regularization " + r;
+            if (r != null) {
+                for (Regularization reg : r) {
+                    if (!(reg instanceof L2Regularization || reg instanceof WeightDecay)) {
+                        return "parameter " + key + " has regularization " + reg
+                                + ", the fused step applies L2Regularization and WeightDecay only";
+                    }
+                }
             }
         }
         if (layer.getIDropout() != null) {
@@ -147,6 +166,12 @@ public final class RbmTrainer {
             if (FloatViews.of(p) == null) {
                 return "parameter " + key + " is " + p.dataType() + (p.dataType() == DataType.FLOAT
                         ? " but not contiguous" : ", the fused step runs in FLOAT");
+            }
+        }
+        if (updater instanceof Nesterovs) {
+            INDArray state = graph.getUpdater().getStateViewArray();
+            if (state == null || state.length() != graph.numParams() || FloatViews.of(state) == null) {
+                return "the Nesterovs state is not one float vector laid out as the parameters";
             }
         }
         return null;
@@ -448,11 +473,13 @@ public final class RbmTrainer {
     /** The SGD update for data v and the first n rows of {@code model} (both 'c' float or castable). */
     private void update(INDArray vf, INDArray model, int n) {
         INDArray w = weights();
-        boolean carry = rbm.persistent() && model == chain && chain.size(0) == n;
+        IUpdater updater = rbmLayer().getUpdaterByParam(RbmLayer.WEIGHT_KEY);
+        boolean plain = plainSgd();
+        boolean carry = plain && rbm.persistent() && model == chain && chain.size(0) == n;
         carried = false;
         int epoch = graph.getConfiguration().getEpochCount();
         int iteration = graph.getConfiguration().getIterationCount();
-        double lr = ((Sgd) rbmLayer().getUpdaterByParam(RbmLayer.WEIGHT_KEY)).getLearningRate(iteration, epoch);
+        double lr = updater.getLearningRate(iteration, epoch);
         float scale = (float) (lr / n);
 
         // x2 = [v; m] (v checked by the caller); db = sum(v) - sum(m)
@@ -491,6 +518,7 @@ public final class RbmTrainer {
             hb.put(hb.position(), kept, 0, n * nh);
         }
         boolean scored = !graph.getListeners().isEmpty();
+        float[] dc = plain ? null : FloatViews.scratch(2, nh);
         double hiddenTerm = 0;
         for (int j = 0; j < nh; j++) { // pre-activations in place
             float cj = c[j];
@@ -514,7 +542,11 @@ public final class RbmTrainer {
                 z[col + r] = p;
                 sum += p;
             }
-            c[j] += scale * sum;
+            if (plain) {
+                c[j] += scale * sum;
+            } else {
+                dc[j] = sum;
+            }
         }
         zb.put(zb.position(), z, 0, 2 * n * nh);
         double visibleTerm = 0;
@@ -523,12 +555,30 @@ public final class RbmTrainer {
                 visibleTerm -= (double) b[j] * db[j];
             }
         }
-        for (int j = 0; j < nv; j++) {
-            b[j] += scale * db[j];
+        if (plain) {
+            for (int j = 0; j < nv; j++) {
+                b[j] += scale * db[j];
+            }
+            // W += lr/n x2^T (s . P): one product into the weights
+            Nd4j.gemm(x2, z2, w, true, false, scale, 1.0);
+        } else {
+            // the ascent direction x2^T (s . P) in W's layout, then DL4J's step on W, b and c
+            gw = buffer(gw, nv, nh, w.ordering());
+            Nd4j.gemm(x2, z2, gw, true, false, 1.0, 0.0);
+            int len = nv * nh;
+            if (wHeap == null) {
+                wHeap = new float[len];
+                gHeap = new float[len];
+            }
+            FloatBuffer wb = FloatViews.of(w);
+            wb.get(wb.position(), wHeap, 0, len);
+            FloatBuffer gb = FloatViews.of(gw);
+            gb.get(gb.position(), gHeap, 0, len);
+            step(wHeap, gHeap, len, n, RbmLayer.WEIGHT_KEY, updater, lr, iteration, epoch);
+            wb.put(wb.position(), wHeap, 0, len);
+            step(b, db, nv, n, RbmLayer.VISIBLE_BIAS_KEY, updater, lr, iteration, epoch);
+            step(c, dc, nh, n, RbmLayer.HIDDEN_BIAS_KEY, updater, lr, iteration, epoch);
         }
-
-        // W += lr/n x2^T (s . P): one product into the weights
-        Nd4j.gemm(x2, z2, w, true, false, scale, 1.0);
         if (carry) {
             carriedScale = scale;
             carriedFingerprint = fingerprint();
@@ -537,7 +587,7 @@ public final class RbmTrainer {
         putBiases(RbmLayer.VISIBLE_BIAS_KEY, b, nv);
 
         if (scored) {
-            graph.setScore((visibleTerm - hiddenTerm) / n);
+            graph.setScore((visibleTerm - hiddenTerm) / n); // graph.fit's score leaves the regularization out too
         }
         for (TrainingListener l : graph.getListeners()) {
             l.iterationDone(graph, iteration, epoch);
@@ -547,6 +597,78 @@ public final class RbmTrainer {
             carriedIteration = graph.getConfiguration().getIterationCount();
             carried = true;
         }
+    }
+
+    /** Whether the layer has plain Sgd and no regularization: the update is then one product into W. */
+    private boolean plainSgd() {
+        RbmLayer layer = rbmLayer();
+        if (!(layer.getUpdaterByParam(RbmLayer.WEIGHT_KEY) instanceof Sgd)) {
+            return false;
+        }
+        for (String key : KEYS) {
+            List<Regularization> r = layer.getRegularizationByParam(key);
+            if (r != null && !r.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code p -= update} as graph.fit applies it to one parameter whose gradient is {@code g = -ascent / n}: L2
+     * regularization before the updater ({@code g += l2 p}), the updater (Sgd: {@code u = lr g}; Nesterovs, with
+     * its velocity {@code v} kept in the graph's updater state: {@code v' = mu v - lr g}, {@code u = mu v - (1 + mu)
+     * v'}), then weight decay ({@code u += coeff lr p}, or {@code coeff p} without applyLR).
+     */
+    private void step(float[] p, float[] ascent, int len, int n, String key, IUpdater updater, double lr,
+                      int iteration, int epoch) {
+        double l2 = 0;
+        double decay = 0;
+        List<Regularization> regs = rbmLayer().getRegularizationByParam(key);
+        if (regs != null) {
+            for (Regularization r : regs) {
+                if (r instanceof L2Regularization) {
+                    l2 += ((L2Regularization) r).getL2().valueAt(iteration, epoch);
+                } else if (r instanceof WeightDecay) {
+                    WeightDecay d = (WeightDecay) r;
+                    decay += d.getCoeff().valueAt(iteration, epoch) * (d.isApplyLR() ? lr : 1.0);
+                }
+            }
+        }
+        float fl2 = (float) l2;
+        float fDecay = (float) decay;
+        float flr = (float) lr;
+        float fn = n;
+        if (updater instanceof Nesterovs) {
+            float mu = (float) ((Nesterovs) updater).currentMomentum(iteration, epoch);
+            INDArray param = graph.getParam(RBM.RBM_LAYER + "_" + key);
+            INDArray state = graph.getUpdater().getStateViewArray();
+            long offset = param.offset() - graph.params().offset();
+            FloatBuffer sb = FloatViews.of(state);
+            int at = (int) (sb.position() + offset);
+            float[] vel = velocity(len);
+            sb.get(at, vel, 0, len);
+            for (int i = 0; i < len; i++) {
+                float g = -ascent[i] / fn + fl2 * p[i];
+                float prev = vel[i];
+                float next = mu * prev - flr * g;
+                vel[i] = next;
+                p[i] -= mu * prev - (1f + mu) * next + fDecay * p[i];
+            }
+            sb.put(at, vel, 0, len);
+        } else {
+            for (int i = 0; i < len; i++) {
+                float g = -ascent[i] / fn + fl2 * p[i];
+                p[i] -= flr * g + fDecay * p[i];
+            }
+        }
+    }
+
+    private float[] velocity(int len) {
+        if (velHeap == null || velHeap.length < len) {
+            velHeap = new float[Math.max(len, nv * nh)];
+        }
+        return velHeap;
     }
 
     private void putBiases(String key, float[] values, int length) {

@@ -64,6 +64,57 @@ class RbmTrainerTest {
         }
     }
 
+    /**
+     * Momentum (Nesterovs with a momentum schedule), a linearly decaying rate (PolySchedule), L2 and weight decay:
+     * the fused step equals graph.fit's on the same particles, scores included, and keeps the velocity in the graph's
+     * updater state, so a graph.fit step in between continues from it.
+     */
+    @Test
+    void momentumScheduleL2AndWeightDecayAreGraphFitsStep() {
+        org.nd4j.linalg.schedule.ISchedule rate = new org.nd4j.linalg.schedule.PolySchedule(ScheduleType.ITERATION,
+                0.5, 1.0, 8);
+        org.nd4j.linalg.schedule.ISchedule momentum = new org.nd4j.linalg.schedule.MapSchedule(ScheduleType.ITERATION,
+                java.util.Map.of(0, 0.5, 3, 0.9));
+        RBM[] rbms = {
+            small().updater(new Nesterovs(rate, momentum)).l2(1e-2).build(),
+            small().updater(new Nesterovs(0.3, 0.9)).weightDecay(1e-2).build(),
+            small().updater(new Sgd(rate)).l2(2e-2).build(),
+            small().updater(new Sgd(0.3)).weightDecay(5e-2).build(),
+        };
+        for (RBM rbm : rbms) {
+            assertNull(RbmTrainer.unsupported(rbm, rbm.init()));
+            ComputationGraph fused = rbm.init();
+            ComputationGraph reference = rbm.init();
+            List<Double> scores = new ArrayList<>();
+            fused.addListeners(new BaseTrainingListener() {
+                @Override
+                public void iterationDone(Model model, int iteration, int epoch) {
+                    scores.add(model.score());
+                }
+            });
+            RbmTrainer trainer = new RbmTrainer(rbm, fused, 1);
+            for (int step = 0; step < 6; step++) {
+                INDArray v = binary(10 + step, 6, 20);
+                INDArray m = binary(20 + step, 6, 20);
+                MultiDataSet batch = new MultiDataSet(new INDArray[] {v, m}, new INDArray[] {null});
+                if (step == 4) { // graph.fit on the fused graph continues from the velocity the fused step kept
+                    fused.fit(batch);
+                } else {
+                    trainer.update(v, m);
+                }
+                reference.fit(batch);
+                String what = "rbm " + java.util.Arrays.asList(rbms).indexOf(rbm) + " step " + step;
+                assertTrue(reference.params().equalsWithEps(fused.params(), 2e-5),
+                        what + ": " + reference.params() + " vs " + fused.params());
+                if (step != 4) {
+                    assertEquals(reference.score(), scores.get(scores.size() - 1), 1e-4, "score, " + what);
+                }
+                assertEquals(reference.getConfiguration().getIterationCount(),
+                        fused.getConfiguration().getIterationCount());
+            }
+        }
+    }
+
     @Test
     void drawsAreBernoulliOfTheSigmoidColumnMajorInRowMajorOrColumnMajorOut() {
         int rows = 3;
@@ -202,15 +253,19 @@ class RbmTrainerTest {
         RBM plain = small().build();
         assertNull(RbmTrainer.unsupported(plain, plain.init()));
         RBM momentum = small().updater(new Nesterovs(0.1, 0.9)).build();
-        assertTrue(RbmTrainer.unsupported(momentum, momentum.init()).contains("Sgd"));
+        assertNull(RbmTrainer.unsupported(momentum, momentum.init()));
+        RBM adam = small().updater(new org.nd4j.linalg.learning.config.Adam(1e-3)).build();
+        assertTrue(RbmTrainer.unsupported(adam, adam.init()).contains("Sgd or Nesterovs"));
+        RBM l1 = small().l1(1e-3).build();
+        assertTrue(RbmTrainer.unsupported(l1, l1.init()).contains("L2Regularization and WeightDecay only"));
         RBM gaussian = small().visibleUnits(VisibleUnits.GAUSSIAN).build();
         assertTrue(RbmTrainer.unsupported(gaussian, gaussian.init()).contains("GAUSSIAN"));
         RBM dbl = small().dataType(DataType.DOUBLE).build();
         assertTrue(RbmTrainer.unsupported(dbl, dbl.init()).contains("DOUBLE"));
         RBM l2 = small().l2(1e-3).build();
-        assertTrue(RbmTrainer.unsupported(l2, l2.init()).contains("regularization"));
+        assertNull(RbmTrainer.unsupported(l2, l2.init()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new RbmTrainer(momentum, momentum.init(), 1));
+                () -> new RbmTrainer(adam, adam.init(), 1));
         assertTrue(e.getMessage().contains("RbmIterator"), e.getMessage());
 
         // DL4J settings the fused step does not apply are refused, by name (a SameDiff layer has no weight noise)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Issue 19's RBM recipe: 500 hidden units, PCD-1 on dynamically binarized MNIST, Nesterov momentum (0.5 for 5
+# epochs, then 0.9), L2 weight cost 1e-4 on W, learning rate decaying linearly to 0 (Tieleman 2008; Hinton's
+# practical guide), batch 100.
+#
+#   examples/scripts/rbm-recipe.sh validate [EPOCHS]   settings compared on the last 10,000 training digits
+#                                                      (trained on the first 50,000; the test set is not read):
+#                                                      rates LRS (default "0.05 0.02 0.01") with the recipe, and
+#                                                      a control without momentum (SGD 0.05, batch 20)
+#   examples/scripts/rbm-recipe.sh final [EPOCHS] [LR] the chosen setting (LR 0.02) on all 60,000, then AIS (100 chains x
+#                                                      14,500 betas, 3 seeds) on the 10,000 test digits and a
+#                                                      softmax on the hidden probabilities
+#
+# Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build of the examples jar; OUT= the folder.
+set -euo pipefail
+mode=${1:-final}
+JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
+OUT=${OUT:-output/rbm-recipe}
+common() { java -Xmn16m -jar "$JAR" train rbm --data mnist --hidden 500 --k 1 --chain pcd --binarize dynamic \
+  --weight-decay 1e-4 --lr-schedule linear --seed 12345 "$@"; }
+run() { common --batch 100 --momentum 0.9 --momentum-warmup 5 "$@"; }
+case "$mode" in
+  validate)
+    epochs=${2:-30}
+    for lr in ${LRS:-0.05 0.02 0.01}; do
+      run --epochs "$epochs" --lr "$lr" --validation 10000 --ais-digits 1000 --ais-seeds 1 --clf-epochs 10 \
+        --out "$OUT/validate-lr$lr-$epochs"
+    done
+    [ -n "${LRS:-}" ] || common --epochs "$epochs" --batch 20 --lr 0.05 --validation 10000 \
+      --ais-digits 1000 --ais-seeds 1 --clf-epochs 10 --out "$OUT/validate-sgd-b20-lr0.05-$epochs" ;;
+  final)
+    epochs=${2:-100}
+    lr=${3:-0.02}
+    run --epochs "$epochs" --lr "$lr" --ais-digits 10000 --ais-runs 100 --ais-betas 14500 --ais-seeds 3 \
+      --clf-epochs 30 --out "$OUT/final-lr$lr-$epochs" ;;
+  *) echo "usage: $0 validate [EPOCHS] | final [EPOCHS] [LR]" >&2; exit 2 ;;
+esac
