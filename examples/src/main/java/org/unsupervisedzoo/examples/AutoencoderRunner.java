@@ -145,6 +145,8 @@ abstract class AutoencoderRunner implements ModelCommand {
                 .option("batch", "256", "minibatch size").min(1)
                 .option("lr", "0.001", "Adam learning rate").positive()
                 .option("seed", "12345", "seed of weights, noise and shuffling").anyInt()
+                .option("validation", "0", "if > 0: hold out the last n training digits and measure on them in place"
+                        + " of the test set, which is then not read (choose settings this way)").min(0)
                 .option("out", "output/" + name(), "output folder")));
     }
 
@@ -163,7 +165,19 @@ abstract class AutoencoderRunner implements ModelCommand {
         DataSource source = ExampleData.locate(o);
         LabelledImages trainData = source.load(Split.TRAIN);
         MnistIterator.Binarization binarize = binarization(o);
-        loadTest(source, o);
+        int validation = o.integer("validation");
+        if (validation > 0) { // the last n training digits play the test set; the test set is not read
+            if (validation >= trainData.count()) {
+                throw new CliException("--validation must be below the " + trainData.count()
+                        + " training digits, got " + validation);
+            }
+            int cut = trainData.count() - validation;
+            loadTest(trainData.range(cut, trainData.count()), o);
+            trainData = trainData.range(0, cut);
+        } else {
+            loadTest(source.load(Split.TEST), o);
+        }
+        String held = validation > 0 ? "val" : "test";
         int batch = o.integer("batch");
         long seed = o.integer("seed");
         Path out = o.path("out");
@@ -185,8 +199,8 @@ abstract class AutoencoderRunner implements ModelCommand {
         DivergenceGuard guard = new DivergenceGuard(notSaved(out.resolve("model.zip")) + "; try a lower --lr (now "
                 + o.string("lr") + ")");
         graph.setListeners(progress, guard);
-        System.out.printf("model %s  params %d  data %s  train %d  test %d  out %s%n", factory.name(),
-                graph.numParams(), source.description(), trainCount, test.numExamples(), out);
+        System.out.printf("model %s  params %d  data %s  train %d  %s %d  out %s%n", factory.name(),
+                graph.numParams(), source.description(), trainCount, held, test.numExamples(), out);
 
         // Train and evaluate; a checkpoint after every epoch
         CsvLog csv = new CsvLog(out.resolve("epochs.csv"));
@@ -213,13 +227,13 @@ abstract class AutoencoderRunner implements ModelCommand {
             double testLoss = testLoss(graph, test, factory, measures);
             guard.check("test_loss", testLoss);
             measure(graph, measureDigits, measures);
-            StringBuilder line = new StringBuilder(String.format("epoch %3d/%d  train_loss %.5f  test_loss %.5f",
-                    epoch, epochs, trainLoss, testLoss));
+            StringBuilder line = new StringBuilder(String.format("epoch %3d/%d  train_loss %.5f  %s_loss %.5f",
+                    epoch, epochs, trainLoss, held, testLoss));
             measures.forEach((k, v) -> line.append(String.format("  %s %.5f", k, v)));
             line.append(String.format("  examples/s %6.0f  time %6.1fs", exPerSec, seconds));
             System.out.println(line);
             if (epoch == 1) {
-                csv.header("epoch,train_loss,test_loss," + String.join(",", measures.keySet())
+                csv.header("epoch,train_loss," + held + "_loss," + String.join(",", measures.keySet())
                         + (measures.isEmpty() ? "" : ",") + "examples_per_second,seconds");
             }
             StringBuilder row = new StringBuilder(String.format("%d,%.6f,%.6f", epoch, trainLoss, testLoss));
@@ -263,9 +277,12 @@ abstract class AutoencoderRunner implements ModelCommand {
                 : "model not saved (no " + model + " written)";
     }
 
-    /** Loads the test set of the run (binarized once when the run binarizes) and the digits measured and drawn. */
-    private void loadTest(DataSource source, Options o) {
-        testData = source.load(Split.TEST);
+    /**
+     * Takes {@code held} as the run's test set (binarized once when the run binarizes) and loads the digits measured
+     * and drawn.
+     */
+    private void loadTest(LabelledImages held, Options o) {
+        testData = held;
         if (binarization(o) == MnistIterator.Binarization.DYNAMIC) {
             // one fixed Bernoulli draw of the test set, so every epoch and the final evaluation see the same digits
             testData = testData.stochasticallyBinarized(o.integer("seed") + 1);
@@ -290,7 +307,7 @@ abstract class AutoencoderRunner implements ModelCommand {
     @Override
     public void evaluate(ComputationGraph graph, Options o, Path out) throws IOException {
         DataSource source = ExampleData.locate(o);
-        loadTest(source, o);
+        loadTest(source.load(Split.TEST), o);
         AutoencoderFactory factory = factory(o, testData);
         ComputationGraph fresh = Accelerate.init(factory);
         for (Map.Entry<String, INDArray> p : fresh.paramTable().entrySet()) {

@@ -73,6 +73,8 @@ public final class SomExample implements ModelCommand {
                 .option("decay", "exponential", "schedule of both: constant, linear, exponential or asymptotic")
                 .option("decay-epochs", "0", "epochs both schedules run over (0: --epochs)").min(0)
                 .option("subset", "0", "train on the first n training digits only (0: all)").min(0)
+                .option("validation", "0", "if > 0: hold out the last n training digits and measure on them in place"
+                        + " of the test set, which is then not read (choose settings this way)").min(0)
                 .option("seed", "12345", "seed of initialisation and shuffling").anyInt()
                 .option("out", "output/self-organizing-map", "output folder");
     }
@@ -104,7 +106,20 @@ public final class SomExample implements ModelCommand {
     static void train(Options o) throws IOException {
         DataSource source = ExampleData.locate(o);
         LabelledImages trainData = source.load(Split.TRAIN);
-        LabelledImages testData = source.load(Split.TEST);
+        LabelledImages testData;
+        int validation = o.integer("validation");
+        if (validation > 0) { // the last n training digits play the test set; the test set is not read
+            if (validation >= trainData.count()) {
+                throw new CliException("--validation must be below the " + trainData.count()
+                        + " training digits, got " + validation);
+            }
+            int cut = trainData.count() - validation;
+            testData = trainData.range(cut, trainData.count());
+            trainData = trainData.range(0, cut);
+        } else {
+            testData = source.load(Split.TEST);
+        }
+        String held = validation > 0 ? "val" : "test";
         int batch = o.integer("batch");
         long seed = o.integer("seed");
         int epochs = o.integer("epochs");
@@ -145,8 +160,8 @@ public final class SomExample implements ModelCommand {
         } else {
             graph = resumed.graph(MODEL);
         }
-        System.out.printf("model %s  map %s  params %d  data %s  train %d  test %d  out %s%n", som.name(),
-                som.grid(), graph.numParams(), source.description(), train.numExamples(), testData.count(), out);
+        System.out.printf("model %s  map %s  params %d  data %s  train %d  %s %d  out %s%n", som.name(),
+                som.grid(), graph.numParams(), source.description(), train.numExamples(), held, testData.count(), out);
         double[] start = som.maps(graph).errors(allTest.getFeatures());
         System.out.printf("init %s  qe %.5f  te %.5f%n", som.initialization().name().toLowerCase(), start[0],
                 start[1]);
@@ -191,8 +206,8 @@ public final class SomExample implements ModelCommand {
         SomClassifier classifier = maps.classifier(allTrain.getFeatures(), trainLabels);
         double[] err = maps.errors(allTest.getFeatures());
         double[] trainErr = maps.errors(allTrain.getFeatures());
-        System.out.printf("som classifier  test_accuracy %.4f  units %d  train qe %.5f te %.5f  test qe %.5f te %.5f%n",
-                classifier.accuracy(allTest.getFeatures(), testLabels), som.grid().units(), trainErr[0], trainErr[1],
+        System.out.printf("som classifier  " + held + "_accuracy %.4f  units %d  train qe %.5f te %.5f  " + held
+                + " qe %.5f te %.5f%n", classifier.accuracy(allTest.getFeatures(), testLabels), som.grid().units(), trainErr[0], trainErr[1],
                 err[0], err[1]);
 
         // the model and its run record in one atomic write (loads in a plain DL4J project)

@@ -110,6 +110,30 @@ class ExamplesTest {
     }
 
     @Test
+    void validationHoldsOutTheLastTrainingDigitsInPlaceOfTheTestSet() throws Exception {
+        UndercompleteExample example = new UndercompleteExample();
+        String printed = run(example, "--epochs", "1", "--hidden", "16", "--validation", "200");
+        org.unsupervisedzoo.datasets.LabelledImages train = ExampleData.locate(example.options())
+                .load(org.unsupervisedzoo.datasets.Split.TRAIN);
+        int n = train.count();
+        assertTrue(printed.contains("train " + (n - 200) + "  val 200  "), printed);
+        String line = printed.lines().filter(l -> l.startsWith("epoch ")).findFirst().orElseThrow();
+        assertTrue(line.matches("epoch +1/1  train_loss \\d+\\.\\d{5}  val_loss \\d+\\.\\d{5}  examples/s .*"), line);
+        assertTrue(Files.readAllLines(out.resolve("epochs.csv")).get(0).startsWith("epoch,train_loss,val_loss,"));
+        // the printed loss is the saved model's on the last 200 training digits
+        ComputationGraph model = ModelSerializer.restoreComputationGraph(out.resolve("model.zip").toFile(), false);
+        double held = org.unsupervisedzoo.zoo.autoencoder.ReconstructionMetrics.perElement(model,
+                org.unsupervisedzoo.datasets.MnistIterator.builder(train.range(n - 200, n)).batchSize(100)
+                        .shuffle(false).target(org.unsupervisedzoo.datasets.MnistIterator.Target.INPUT).build(),
+                example.factory(example.options(), train).loss());
+        assertEquals(held, Double.parseDouble(line.split("val_loss ")[1].split(" ")[0]), 1e-5, line);
+        CliException e = assertThrows(CliException.class,
+                () -> run(new UndercompleteExample(), "--epochs", "1", "--validation", String.valueOf(n)));
+        assertTrue(e.getMessage().contains("--validation") && e.getMessage().contains(String.valueOf(n)),
+                e.getMessage());
+    }
+
+    @Test
     void layerCostBenchmarkReportsARatioPerCustomLayer() {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -70,6 +70,18 @@ class SomExampleTest {
     }
 
     @Test
+    void validationHoldsOutTheLastTrainingDigits() throws Exception {
+        String printed = run("--epochs", "1", "--batch", "128", "--rows", "3", "--cols", "3", "--sigma", "1",
+                "--validation", "300");
+        int n = ExampleData.locate(SomExample.declare()).load(org.unsupervisedzoo.datasets.Split.TRAIN).count();
+        assertTrue(printed.contains("train " + (n - 300) + "  val 300  "), printed);
+        assertTrue(printed.lines().anyMatch(l -> l.matches("som classifier  val_accuracy 0\\.\\d{4}  units 9  .*"
+                + "  val qe \\d+\\.\\d{5} te .*")), printed);
+        CliException e = assertThrows(CliException.class, () -> run("--epochs", "1", "--validation", "" + n));
+        assertTrue(e.getMessage().contains("--validation") && e.getMessage().contains("" + n), e.getMessage());
+    }
+
+    @Test
     void badChoicesAreRejectedNamingOptionAndValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> run("--topology", "triangle", "--epochs", "1"));

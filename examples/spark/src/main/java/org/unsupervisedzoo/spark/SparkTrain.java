@@ -1,5 +1,7 @@
 package org.unsupervisedzoo.spark;
 
+import org.unsupervisedzoo.zoo.core.DivergenceGuard;
+import org.unsupervisedzoo.zoo.core.TrainingDiverged;
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -97,7 +99,7 @@ public final class SparkTrain {
         }
     }
 
-    /** Runs one command line; returns 0, 2 (usage or input error) or 1 (training failed). */
+    /** Runs one command line; returns 0, 2 (usage or input error), 3 (training diverged) or 1 (training failed). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, String> own = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
@@ -133,6 +135,9 @@ public final class SparkTrain {
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;
+        } catch (TrainingDiverged e) { // a NaN or infinite loss or parameter: nothing of the diverged epoch saved
+            err.println("error: " + e.getMessage());
+            return 3;
         } catch (Exception e) {
             err.println("error: " + e.getMessage());
             if (System.getenv("ZOO_DEBUG") != null) {
@@ -294,9 +299,24 @@ public final class SparkTrain {
             csv.append("epoch,train_loss,test_loss,examples_per_second,seconds\n");
         }
         Path csvFile = out.resolve("epochs.csv");
+        // an epoch whose parameters or losses are not finite stops the run before it is saved or checkpointed: the
+        // last epoch's checkpoint and an earlier model.zip are kept (workers' steps are not seen one by one here)
+        Path checkpoint = out.resolve("checkpoint");
+        DivergenceGuard guard = new DivergenceGuard("model not saved, " + (Files.exists(out.resolve("model.zip"))
+                ? "the earlier " + out.resolve("model.zip") + " is kept" : "no " + out.resolve("model.zip")
+                + " written") + "; --resume " + checkpoint + " continues from the last finite epoch, if one was"
+                + " checkpointed; try a lower --lr (now " + recipe.option("lr") + ")");
+        long stepsPerEpoch = (examples + (long) s.batchPerWorker * s.workers - 1) / ((long) s.batchPerWorker * s.workers);
         SparkZooTrainer.EpochListener listener = (epoch, g, score, seconds) -> {
+            guard.startEpoch(epoch);
+            guard.steps(stepsPerEpoch);
+            if (s.mode.equals("averaging")) {
+                guard.check("train_loss", score);
+            }
+            guard.checkParams("parameters", g.params());
             Map<String, Double> parts = new LinkedHashMap<>();
             double testLoss = recipe.testLoss(g, parts);
+            guard.check("test_loss", testLoss);
             String train = s.mode.equals("averaging") ? String.format(Locale.ROOT, "%.5f", score * scale) : "n/a";
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                     "epoch %3d/%d  train_loss %s  test_loss %.5f", epoch, epochs, train, testLoss));

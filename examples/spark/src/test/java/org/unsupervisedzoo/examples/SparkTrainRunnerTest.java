@@ -51,6 +51,24 @@ class SparkTrainRunnerTest {
             "epoch +1/1  train_loss (\\d\\.\\d{5}|n/a)  test_loss (\\d\\.\\d{5})  examples/s +\\d+  time +[\\d.]+s");
 
     @Test
+    void aDivergingRunStopsWithOneLineAndSavesNothingOfIt() throws Exception {
+        for (String mode : List.of("averaging", "parallel-wrapper")) {
+            Path run = tmp.resolve("diverged-" + mode);
+            Result r = spark("--model", "undercomplete-autoencoder", "--hidden", "32,8", "--epochs", "2", "--lr", "1e10",
+                    "--batch-per-worker", "250", "--averaging-frequency", "5", "--master", "local[2]", "--workers",
+                    "2", "--mode", mode, "--out", run.toString());
+            assertEquals(3, r.status, mode + ": " + r);
+            String err = r.err.strip();
+            assertEquals(1, err.lines().count(), mode + ": " + err);
+            assertTrue(err.startsWith("error: training diverged at epoch 1, step ") && err.matches(".*(NaN|Infinity|not finite).*")
+                    && err.contains("no " + run.resolve("model.zip") + " written")
+                    && err.contains("try a lower --lr (now 1e10)"), mode + ": " + err);
+            assertTrue(!Files.exists(run.resolve("model.zip")) && !Files.exists(run.resolve("checkpoint")),
+                    mode + ": nothing of the diverged epoch saved");
+        }
+    }
+
+    @Test
     void aModelTrainedOnSparkIsUsedLikeALocalOne() throws Exception {
         Path sparkRun = tmp.resolve("spark");
         // few large batches keep it short: 10 steps per worker, averaged twice

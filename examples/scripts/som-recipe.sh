@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Issue 19's SOM recipe on full MNIST (fetch it first: datasets/scripts/fetch-mnist.sh).
+#   som-recipe.sh validate   map sizes and final radii compared on the last 10,000 training digits (test set unread)
+#   som-recipe.sh final      the chosen setting trained on all 60,000 training digits, measured on the test set,
+#                            then MiniSom's rule (numpy, examples/scripts/minisom_reference.py) on the same map size
+# Output under ${OUT:-output/som-recipe}; one log per run. JAR overrides the runner's jar.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
+OUT=${OUT:-output/som-recipe}
+MNIST=${MNIST:-$HOME/.unsupervised-zoo/data/mnist}
+mkdir -p "$OUT"
+som() { # name, then options
+  local name=$1; shift
+  OMP_NUM_THREADS=1 java -jar "$JAR" train self-organizing-map --data mnist --batch 128 --lr 0.5 --lr-final 0.01 \
+      --init pca "$@" --out "$OUT/$name" 2>&1 | grep -v -E "WARN|INFO" | tee "$OUT/$name.log"
+}
+case "${1:-}" in
+  validate)
+    som v-30x30-s0.5 --rows 30 --cols 30 --sigma 15 --sigma-final 0.5 --epochs 10 --validation 10000
+    som v-30x30-s1   --rows 30 --cols 30 --sigma 15 --sigma-final 1   --epochs 10 --validation 10000
+    som v-40x40-s0.5 --rows 40 --cols 40 --sigma 20 --sigma-final 0.5 --epochs 10 --validation 10000
+    grep -H "som classifier" "$OUT"/v-*.log ;;
+  final)
+    ROWS=${ROWS:-30} SIGMA=${SIGMA:-15} SIGMA_FINAL=${SIGMA_FINAL:-0.5}
+    som final --rows "$ROWS" --cols "$ROWS" --sigma "$SIGMA" --sigma-final "$SIGMA_FINAL" --epochs 10
+    OPENBLAS_NUM_THREADS=1 python3 examples/scripts/minisom_reference.py "$MNIST" --rows "$ROWS" --cols "$ROWS" \
+        --epochs "${MINISOM_EPOCHS:-1}" --sigma "${MINISOM_SIGMA:-$SIGMA}" --lr 0.5 | tee "$OUT/minisom.log" ;;
+  *) echo "usage: $0 validate|final" >&2; exit 2 ;;
+esac
