@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -144,6 +147,7 @@ abstract class AutoencoderRunner implements ModelCommand {
                 .option("epochs", "10", "training epochs").min(1)
                 .option("batch", "256", "minibatch size").min(1)
                 .option("lr", "0.001", "Adam learning rate").positive()
+                .option("lr-schedule", "none", "none, or exponential: the rate falls geometrically to lr/100 over all --epochs")
                 .option("seed", "12345", "seed of weights, noise and shuffling").anyInt()
                 .option("validation", "0", "if > 0: hold out the last n training digits and measure on them in place"
                         + " of the test set, which is then not read (choose settings this way)").min(0)
@@ -254,6 +258,28 @@ abstract class AutoencoderRunner implements ModelCommand {
             System.out.println("wrote " + p);
         }
         System.out.println("wrote " + out.resolve("epochs.csv"));
+    }
+
+    /**
+     * Adam at {@code --lr}; with {@code --lr-schedule exponential} the rate falls geometrically from {@code --lr} to
+     * {@code --lr / 100} over the run's iterations ({@code --epochs} times the batches of an epoch of {@code train}):
+     * DL4J's {@link ExponentialSchedule} (a stock class: the saved configuration loads in any DL4J project), driven
+     * by the graph's iteration count, so a resumed run continues it. (Not DL4J's {@code PolySchedule}: in 1.0.0-M2.1
+     * it computes {@code lr (1 + t/T)^p}, which rises for {@code p > 0}.)
+     */
+    static Adam adam(Options o, LabelledImages train) {
+        double lr = o.real("lr");
+        String schedule = o.string("lr-schedule");
+        switch (schedule) {
+            case "none":
+                return new Adam(lr);
+            case "exponential":
+                long batches = (train.count() + o.integer("batch") - 1) / o.integer("batch");
+                long steps = Math.max(1, (long) o.integer("epochs") * batches);
+                return new Adam(new ExponentialSchedule(ScheduleType.ITERATION, lr, Math.pow(0.01, 1.0 / steps)));
+            default:
+                throw new CliException("--lr-schedule must be none or exponential, got '" + schedule + "'");
+        }
     }
 
     /** The graph file in the checkpoint folder. */

@@ -9,7 +9,6 @@ import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
 import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
 import org.unsupervisedzoo.zoo.contractive.JacobianNorm;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Contractive autoencoder. Per epoch it reports the encoder's squared Jacobian norm on 50 test digits, measured by
@@ -38,7 +37,7 @@ final class ContractiveExample extends AutoencoderRunner {
                 .inputSize(train.pixelCount())
                 .hiddenSizes(o.integers("hidden"))
                 .lambda(o.real("lambda"))
-                .updater(new Adam(o.real("lr")))
+                .updater(adam(o, train))
                 .seed(o.integer("seed"))
                 .build();
     }

@@ -4,7 +4,6 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.convolutional.ConvolutionalAutoencoder;
-import org.nd4j.linalg.learning.config.Adam;
 
 /** Convolutional autoencoder on 1x28x28 digits. */
 final class ConvolutionalExample extends AutoencoderRunner {
@@ -37,7 +36,7 @@ final class ConvolutionalExample extends AutoencoderRunner {
                 .filters(o.integers("filters"))
                 .codeSize(o.integer("code"))
                 .decoder(ConvolutionalAutoencoder.Decoder.valueOf(o.string("decoder").toUpperCase()))
-                .updater(new Adam(o.real("lr")))
+                .updater(adam(o, train))
                 .seed(o.integer("seed"))
                 .build();
     }

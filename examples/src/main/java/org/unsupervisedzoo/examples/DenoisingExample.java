@@ -22,7 +22,6 @@ import org.unsupervisedzoo.zoo.denoising.MaskingCorruption;
 import org.unsupervisedzoo.zoo.denoising.OcclusionCorruption;
 import org.unsupervisedzoo.zoo.denoising.SaltAndPepperCorruption;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Denoising autoencoder. Per epoch it reports the PSNR of corrupted test digits and of their denoised
@@ -74,7 +73,7 @@ final class DenoisingExample extends AutoencoderRunner {
                 .inputSize(train.pixelCount())
                 .hiddenSizes(o.integers("hidden"))
                 .corruption(kerasStyle ? null : noise)
-                .updater(new Adam(o.real("lr")))
+                .updater(adam(o, train))
                 .seed(o.integer("seed"))
                 .build();
     }

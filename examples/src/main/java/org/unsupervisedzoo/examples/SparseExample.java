@@ -7,7 +7,6 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
 import org.unsupervisedzoo.zoo.sparse.SparseAutoencoder;
-import org.nd4j.linalg.learning.config.Adam;
 
 /** Sparse autoencoder (KL, L1 or k-sparse). Per epoch it reports the mean code activation on test digits. */
 final class SparseExample extends AutoencoderRunner {
@@ -41,7 +40,7 @@ final class SparseExample extends AutoencoderRunner {
                 .beta(o.real("beta"))
                 .l1Activity(o.real("l1"))
                 .k(o.integer("k"))
-                .updater(new Adam(o.real("lr")))
+                .updater(adam(o, train))
                 .seed(o.integer("seed"))
                 .build();
     }

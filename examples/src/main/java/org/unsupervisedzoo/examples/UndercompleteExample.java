@@ -4,7 +4,6 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.ReconstructionLoss;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
-import org.nd4j.linalg.learning.config.Adam;
 
 /** Deep undercomplete autoencoder, 784-128-64-32-64-128-784 by default. */
 final class UndercompleteExample extends AutoencoderRunner {
@@ -30,7 +29,7 @@ final class UndercompleteExample extends AutoencoderRunner {
                 .inputSize(train.pixelCount())
                 .hiddenSizes(o.integers("hidden"))
                 .loss(ReconstructionLoss.valueOf(o.string("loss").toUpperCase()))
-                .updater(new Adam(o.real("lr")))
+                .updater(adam(o, train))
                 .seed(o.integer("seed"))
                 .build();
     }

@@ -19,7 +19,6 @@ import org.unsupervisedzoo.zoo.vae.VaeIterator;
 import org.unsupervisedzoo.zoo.vae.VaeMetrics;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
 import org.unsupervisedzoo.zoo.viz.ScatterPlot;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Variational autoencoder, 784-400-20 by default. Losses are in nats per example: {@code train_loss} is the mean
@@ -64,7 +63,7 @@ final class VaeExample extends AutoencoderRunner {
                 .likelihood(VAE.Likelihood.valueOf(o.string("likelihood").toUpperCase()))
                 .beta(o.real("beta"))
                 .samplesPerExample(o.integer("samples"))
-                .updater(new Adam(o.real("lr")))
+                .updater(adam(o, train))
                 .seed(o.integer("seed"))
                 .build();
         return vae;

@@ -134,6 +134,30 @@ class ExamplesTest {
     }
 
     @Test
+    void anExponentialScheduleFallsToAHundredthOverTheRunsIterations() throws Exception {
+        UndercompleteExample example = new UndercompleteExample();
+        Options o = example.options();
+        o.parse(new String[] {"--epochs", "3", "--batch", "100", "--lr", "0.002", "--lr-schedule", "exponential"});
+        org.unsupervisedzoo.datasets.LabelledImages train = ExampleData.locate(o)
+                .load(org.unsupervisedzoo.datasets.Split.TRAIN).range(0, 950); // 10 batches an epoch, the last short
+        org.nd4j.linalg.learning.config.Adam adam = AutoencoderRunner.adam(o, train);
+        assertEquals(0.002, adam.getLearningRate(0, 0), 1e-12);
+        assertEquals(0.002 * Math.pow(0.01, 15 / 30.0), adam.getLearningRate(15, 1), 1e-12);
+        assertEquals(0.002 * 0.01, adam.getLearningRate(30, 2), 1e-12);
+        Options none = example.options();
+        none.parse(new String[] {"--lr", "0.001"});
+        assertEquals(0.001, AutoencoderRunner.adam(none, train).getLearningRate(10_000, 5), 0.0);
+        Options bad = example.options();
+        bad.parse(new String[] {"--lr-schedule", "cosine"});
+        CliException e = assertThrows(CliException.class, () -> AutoencoderRunner.adam(bad, train));
+        assertTrue(e.getMessage().contains("--lr-schedule") && e.getMessage().contains("cosine"), e.getMessage());
+        // a run with the schedule saves it in the model's configuration
+        run(example, "--epochs", "1", "--hidden", "16", "--lr-schedule", "exponential");
+        ComputationGraph model = ModelSerializer.restoreComputationGraph(out.resolve("model.zip").toFile(), false);
+        assertTrue(model.getConfiguration().toJson().contains("ExponentialSchedule"), "schedule saved");
+    }
+
+    @Test
     void layerCostBenchmarkReportsARatioPerCustomLayer() {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
