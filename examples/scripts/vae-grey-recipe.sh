@@ -3,7 +3,7 @@
 # grey levels, Adam, 10 epochs, test -ELBO with one latent sample per digit).
 #   vae-grey-recipe.sh validate   batch size and learning rate compared on the last 10,000 training digits
 #                                 (10 epochs on the other 50,000; the test set is not read)
-#   vae-grey-recipe.sh final      BATCH and LR (the validated choice) on all 60,000 digits, test -ELBO
+#   vae-grey-recipe.sh final      BATCH, LR and SCHEDULE (the validated choice) on all 60,000 digits, test -ELBO
 # Needs full MNIST (datasets/scripts/fetch-mnist.sh). Output under ${OUT:-output/vae-grey-recipe}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,11 +18,13 @@ vae() { # name, then options
 }
 case "${1:-}" in
   validate)
-    for setting in "128 0.001" "64 0.001" "32 0.001" "128 0.003" "64 0.002"; do
+    for setting in "128 0.001 none" "64 0.001 none" "32 0.001 none" "128 0.003 none" "64 0.002 none" \
+        "32 0.002 exponential" "16 0.001 none" "32 0.003 exponential"; do
       set -- $setting
-      vae "v-b$1-lr$2" --batch "$1" --lr "$2" --validation 10000
+      vae "v-b$1-lr$2-$3" --batch "$1" --lr "$2" --lr-schedule "$3" --validation 10000
     done ;;
   final)
-    vae "final-b${BATCH:-32}-lr${LR:-0.001}" --batch "${BATCH:-32}" --lr "${LR:-0.001}" ;;
+    vae "final-b${BATCH:-32}-lr${LR:-0.001}-${SCHEDULE:-none}" --batch "${BATCH:-32}" --lr "${LR:-0.001}" \
+        --lr-schedule "${SCHEDULE:-none}" ;;
   *) echo "usage: $0 validate|final" >&2; exit 2 ;;
 esac
