@@ -1,5 +1,6 @@
 package org.unsupervisedzoo.examples;
 
+import org.nd4j.linalg.activations.Activation;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.ReconstructionLoss;
@@ -20,7 +21,24 @@ final class UndercompleteExample extends AutoencoderRunner {
     @Override
     Options modelOptions(Options o) {
         return o.option("hidden", "128,64,32", "encoder widths ending with the code size; the decoder mirrors").eachAtLeast(1)
-                .option("loss", "bce", "bce or mse");
+                .option("loss", "bce", "bce or mse")
+                .option("code-activation", "relu", "the code layer's activation: relu, identity (a linear code) or"
+                        + " sigmoid");
+    }
+
+    /** The --code-activation option as DL4J's activation, or a one-line error naming the option and the value. */
+    static Activation codeActivation(Options o) {
+        String a = o.string("code-activation");
+        switch (a) {
+            case "relu":
+                return Activation.RELU;
+            case "identity":
+                return Activation.IDENTITY;
+            case "sigmoid":
+                return Activation.SIGMOID;
+            default:
+                throw new CliException("--code-activation must be relu, identity or sigmoid, got '" + a + "'");
+        }
     }
 
     @Override
@@ -29,6 +47,7 @@ final class UndercompleteExample extends AutoencoderRunner {
                 .inputSize(train.pixelCount())
                 .hiddenSizes(o.integers("hidden"))
                 .loss(ReconstructionLoss.valueOf(o.string("loss").toUpperCase()))
+                .codeActivation(codeActivation(o))
                 .updater(adam(o, train))
                 .seed(o.integer("seed"))
                 .build();

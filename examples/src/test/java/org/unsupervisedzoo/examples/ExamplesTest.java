@@ -44,6 +44,7 @@ class ExamplesTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "undercomplete-autoencoder | --hidden 32,8                           | reconstructions.png filters.png |",
+        "undercomplete-autoencoder | --hidden 32,8 --code-activation identity --lr-schedule exponential | reconstructions.png filters.png |",
         "denoising-autoencoder | --hidden 32,8 --noise masking --level 0.3 | denoising.png filters.png       | psnr_noisy psnr_denoised",
         "denoising-autoencoder | --hidden 32 --keras-style true           | denoising.png filters.png       | psnr_noisy psnr_denoised",
         "sparse-autoencoder | --hidden 64                              | reconstructions.png filters.png | mean_code active_share",
@@ -103,6 +104,10 @@ class ExamplesTest {
         d.parse(new String[] {"--data", "cifar"});
         e = assertThrows(IllegalArgumentException.class, () -> ExampleData.locate(d));
         assertTrue(e.getMessage().contains("cifar"), e.getMessage());
+        Options c = new UndercompleteExample().options();
+        c.parse(new String[] {"--code-activation", "tanh"});
+        CliException ce = assertThrows(CliException.class, () -> UndercompleteExample.codeActivation(c));
+        assertTrue(ce.getMessage().contains("--code-activation") && ce.getMessage().contains("tanh"), ce.getMessage());
         Options n = new DenoisingExample().options();
         n.parse(new String[] {"--noise", "blur"});
         e = assertThrows(IllegalArgumentException.class, () -> DenoisingExample.corruption(n));
