@@ -217,7 +217,8 @@ class SparkTrainRunnerTest {
         // another model
         List<String> model = new java.util.ArrayList<>(args);
         String was = model.get(model.indexOf("--model") + 1);
-        model.set(model.indexOf("--model") + 1, "denoising-autoencoder");
+        model.set(model.indexOf("--model") + 1, was.equals("denoising-autoencoder") ? "undercomplete-autoencoder"
+                : "denoising-autoencoder");
         model.addAll(List.of("--epochs", "2", "--resume", checkpoint.toString(), "--out",
                 tmp.resolve("model").toString()));
         r = spark(model.toArray(new String[0]));
@@ -230,6 +231,18 @@ class SparkTrainRunnerTest {
         resumeContinues(List.of("--model", "undercomplete-autoencoder", "--hidden", "32,8", "--lr", "0.01",
                 "--batch-per-worker", "250", "--averaging-frequency", "5", "--master", "local[2]", "--workers", "2"),
                 true, "lr", "0.02");
+    }
+
+    /**
+     * The denoising autoencoder's corruption is drawn inside the graph, on the workers, from ND4J's generator of the
+     * thread that trains: each worker's generator is reseeded from (seed, epoch, split, partition) when its work
+     * starts, so the resumed run draws the noise the uninterrupted one drew.
+     */
+    @Test
+    void averagingWithNoiseInTheGraphResumesExactly() throws Exception {
+        resumeContinues(List.of("--model", "denoising-autoencoder", "--hidden", "32,8", "--lr", "0.01",
+                "--batch-per-worker", "250", "--averaging-frequency", "5", "--master", "local[2]", "--workers", "2"),
+                true, "level", "0.2");
     }
 
     @Test
