@@ -357,19 +357,22 @@ public final class SparkTrain {
         recipe.evaluate(trained, out);
     }
 
-    /** One machine, several workers: DL4J's ParallelWrapper with parameter averaging, the train command's data. */
+    /**
+     * One machine, several workers: DL4J's ParallelWrapper with parameter averaging, the train command's data. A
+     * wrapper per epoch ({@link EpochParallelWrapper}): its averaging schedule starts with the epoch, and its trainers
+     * reseed their generators (noise inside the graph) from (seed, epoch, trainer), as a resumed run's do.
+     */
     static ComputationGraph parallelWrapper(TrainRecipe recipe, Settings s, ComputationGraph graph, int first,
                                             int epochs, SparkZooTrainer.EpochListener listener) throws Exception {
-        try (ParallelWrapper pw = new ParallelWrapper.Builder<>(graph).workers(s.workers)
-                .averagingFrequency(s.averagingFrequency).prefetchBuffer(0).averageUpdaters(true)
-                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING).build()) {
-            for (int epoch = first; epoch <= epochs; epoch++) {
-                // the epoch's order and noise from (seed, epoch), as train draws them: a resumed run feeds the same
-                MultiDataSetIterator it = recipe.trainIterator(s.batchPerWorker, epoch);
-                long t0 = System.nanoTime();
+        for (int epoch = first; epoch <= epochs; epoch++) {
+            // the epoch's order and noise from (seed, epoch), as train draws them: a resumed run feeds the same
+            MultiDataSetIterator it = recipe.trainIterator(s.batchPerWorker, epoch);
+            long t0 = System.nanoTime();
+            try (ParallelWrapper pw = new EpochParallelWrapper(graph, s.workers, s.averagingFrequency,
+                    recipe.epochSeed(epoch, TrainRecipe.GRAPH_NOISE_STREAM))) {
                 pw.fit(it);
-                listener.epochDone(epoch, graph, Double.NaN, (System.nanoTime() - t0) / 1e9);
             }
+            listener.epochDone(epoch, graph, Double.NaN, (System.nanoTime() - t0) / 1e9);
         }
         return graph;
     }
