@@ -258,6 +258,26 @@ class SparkTrainRunnerTest {
     }
 
     /**
+     * Gradient sharing is not resumed: its asynchronous updates cannot be continued exactly, and a test of four local
+     * sharing runs (which stick at start about once in six, SparkZooTrainerTest) would be slow and flaky. Refused in
+     * one line, status 2, before Spark starts or anything is written.
+     */
+    @Test
+    void sharingRefusesToResume() throws Exception {
+        Path run = tmp.resolve("sharing");
+        Path checkpoint = tmp.resolve("some-run").resolve("checkpoint");
+        Result r = spark("--model", "undercomplete-autoencoder", "--hidden", "32,8", "--mode", "sharing", "--epochs",
+                "2", "--resume", checkpoint.toString(), "--out", run.toString());
+        assertEquals(2, r.status, r.toString());
+        assertEquals(List.of("error: --resume " + checkpoint + " is not supported with --mode sharing: gradient"
+                + " sharing applies the workers' updates asynchronously, so a resumed run cannot continue the"
+                + " interrupted one exactly; resume runs of --mode averaging or parallel-wrapper"),
+                r.err.strip().lines().toList());
+        assertTrue(r.out.isEmpty(), r.out);
+        assertTrue(!Files.exists(run), "nothing written");
+    }
+
+    /**
      * ParallelWrapper's trainer threads reseed their generators from (seed, epoch, trainer) too: the denoising
      * autoencoder's in-graph noise (before, two straight runs differed by 0.6 of epoch 2's change).
      */
