@@ -141,6 +141,21 @@ public final class TrainRecipe {
                 factory, options, Checkpoint.epochSeed(seed, epoch, 2));
     }
 
+    /**
+     * The stream {@code train} seeds ND4J's generator from for the noise a graph draws inside itself (the denoising
+     * autoencoder's corruption): {@code epochSeed(seed, epoch, GRAPH_NOISE_STREAM)}.
+     */
+    public static final int GRAPH_NOISE_STREAM = 3;
+
+    /**
+     * The seed of epoch {@code epoch}'s random stream {@code stream} of a run seeded {@code seed}, the pure function
+     * {@code train}'s checkpoints rely on (a resumed run draws what the uninterrupted one drew); for runners outside
+     * this package (Spark's workers).
+     */
+    public static long epochSeed(long seed, int epoch, int stream) {
+        return Checkpoint.epochSeed(seed, epoch, stream);
+    }
+
     /** The seed of epoch {@code epoch}'s random stream {@code stream} of this run (see {@code train}'s checkpoints). */
     public long epochSeed(int epoch, int stream) {
         return Checkpoint.epochSeed(options.integer("seed"), epoch, stream);

@@ -2,17 +2,22 @@ package org.unsupervisedzoo.spark;
 
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -20,6 +25,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.unsupervisedzoo.examples.TrainRecipe;
 import org.unsupervisedzoo.zoo.core.Checks;
 
 /**
@@ -32,6 +38,10 @@ import org.unsupervisedzoo.zoo.core.Checks;
  * <p>Each epoch the RDD of plain batches is mapped on the workers through a {@link BatchShaper} with a generator
  * seeded by (seed, epoch, partition), so corruption-free inputs, penalty-head nulls and the VAE's {@code eps}
  * noise are built where the data lies, and the noise is fresh every epoch (the mapped RDD is never cached).
+ * Noise drawn inside the graph (the denoising autoencoder's corruption) comes from ND4J's generator of the thread
+ * that trains; in averaging mode each worker reseeds it when its share of a split starts, from (seed, epoch, split,
+ * partition) ({@link WorkerSeededMaster}), so epoch {@code e} draws the same noise whichever epoch a run started
+ * from.
  *
  * <pre>{@code
  * SparkZooTrainer t = SparkZooTrainer.builder().mode(Mode.AVERAGING).workers(2).batchPerWorker(32).build();
@@ -90,21 +100,25 @@ public final class SparkZooTrainer {
      * master) would split it otherwise.
      */
     private TrainingMaster<?, ?> epochMaster(int epoch) {
-        return trainingMaster(b.seed * 1_000_003L + epoch * 7_919L + 0x5DEECE66DL);
+        return new WorkerSeededMaster(averaging(b.seed * 1_000_003L + epoch * 7_919L + 0x5DEECE66DL),
+                TrainRecipe.epochSeed(b.seed, epoch, TrainRecipe.GRAPH_NOISE_STREAM));
+    }
+
+    private ParameterAveragingTrainingMaster.Builder averaging(long seed) {
+        return new ParameterAveragingTrainingMaster.Builder(b.workers, b.batchPerWorker)
+                .batchSizePerWorker(b.batchPerWorker)
+                .averagingFrequency(b.averagingFrequency)
+                .workerPrefetchNumBatches(0)
+                .saveUpdater(true)
+                // the default Export approach writes batches to a shared folder first and was refused off
+                // local mode; Direct trains from the RDD as it is
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .rngSeed(seed);
     }
 
     private TrainingMaster<?, ?> trainingMaster(long seed) {
         if (b.mode == Mode.AVERAGING) {
-            return new ParameterAveragingTrainingMaster.Builder(b.workers, b.batchPerWorker)
-                    .batchSizePerWorker(b.batchPerWorker)
-                    .averagingFrequency(b.averagingFrequency)
-                    .workerPrefetchNumBatches(0)
-                    .saveUpdater(true)
-                    // the default Export approach writes batches to a shared folder first and was refused off
-                    // local mode; Direct trains from the RDD as it is
-                    .rddTrainingApproach(RDDTrainingApproach.Direct)
-                    .rngSeed(seed)
-                    .build();
+            return averaging(seed).build();
         }
         VoidConfiguration voidConf = VoidConfiguration.builder()
                 .unicastPort(b.port)
@@ -209,6 +223,86 @@ public final class SparkZooTrainer {
             msg += " [" + (first.length() > 300 ? first.substring(0, 300) + "..." : first) + "]";
         }
         return msg;
+    }
+
+    /**
+     * DL4J's parameter averaging whose workers reseed ND4J's generator (the one noise drawn inside the graph comes
+     * from: it is per thread, and Spark's task threads keep theirs from task to task) before their first step of
+     * each split: DL4J's master trains an epoch as splits of {@code averagingFrequency} batches per worker, each a
+     * Spark job whose tasks build a worker graph and fit their partition's batches; the worker of split {@code s}'s
+     * partition {@code p} seeds from {@code epochSeed(noiseSeed, s, p)}, {@code noiseSeed} being the epoch's.
+     */
+    static final class WorkerSeededMaster extends ParameterAveragingTrainingMaster {
+        private static final long serialVersionUID = 1L;
+        private final long noiseSeed;
+        private int split;
+
+        WorkerSeededMaster(ParameterAveragingTrainingMaster.Builder builder, long noiseSeed) {
+            super(builder);
+            this.noiseSeed = noiseSeed;
+        }
+
+        /** Called once per split, on the driver, before the split's job: its worker carries the reseeding hook. */
+        @Override
+        public ParameterAveragingTrainingWorker getWorkerInstance(SparkComputationGraph graph) {
+            Collection<TrainingHook> hooks = trainingHookList;
+            List<TrainingHook> withReseed = new ArrayList<>();
+            if (hooks != null) {
+                withReseed.addAll(hooks);
+            }
+            withReseed.add(new ReseedWorker(noiseSeed, ++split));
+            trainingHookList = withReseed;
+            try {
+                return super.getWorkerInstance(graph);
+            } finally {
+                trainingHookList = hooks;
+            }
+        }
+    }
+
+    /**
+     * Reseeds the training thread's ND4J generator before a task's first step, from (seed, split, the task's
+     * partition). Spark deserializes the worker, and so this hook, for every task; the task's attempt id is kept so
+     * that a hook seen by a second task would reseed again.
+     */
+    static final class ReseedWorker implements TrainingHook {
+        private static final long serialVersionUID = 1L;
+        private final long seed;
+        private final int split;
+        private transient Long seededTask;
+
+        ReseedWorker(long seed, int split) {
+            this.seed = seed;
+            this.split = split;
+        }
+
+        private void reseed() {
+            TaskContext task = TaskContext.get();
+            long id = task == null ? -1 : task.taskAttemptId();
+            if (seededTask == null || seededTask != id) {
+                int partition = task == null ? 0 : task.partitionId();
+                Nd4j.getRandom().setSeed(TrainRecipe.epochSeed(seed, split, partition));
+                seededTask = id;
+            }
+        }
+
+        @Override
+        public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            reseed();
+        }
+
+        @Override
+        public void preUpdate(MultiDataSet minibatch, Model model) {
+            reseed();
+        }
+
+        @Override
+        public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void postUpdate(MultiDataSet minibatch, Model model) {
+        }
     }
 
     /** Shapes one partition's batches with a generator seeded by (seed, epoch, partition). */

@@ -192,6 +192,30 @@ class SparkZooTrainerTest {
         assertNotEquals(e1.get(0).getFeatures(1), e1.get(2).getFeatures(1));
     }
 
+    /** What a task's worker draws from ND4J's generator after the reseeding hook of {@code split}: two numbers. */
+    static List<Long> drawsAfterReseed(int split) {
+        SparkZooTrainer.ReseedWorker hook = new SparkZooTrainer.ReseedWorker(7, split);
+        return sc.parallelize(List.of(0, 1, 2, 3), 2).mapPartitions(it -> {
+            Nd4j.getRandom().nextLong(); // whatever the thread drew before
+            hook.preUpdate((MultiDataSet) null, null);
+            long first = Nd4j.getRandom().nextLong();
+            hook.preUpdate((MultiDataSet) null, null); // the task's second step: no reseeding
+            return List.of(first, Nd4j.getRandom().nextLong()).iterator();
+        }).collect();
+    }
+
+    @Test
+    void workersReseedTheirGeneratorOncePerTaskFromSplitAndPartition() {
+        List<Long> split1 = drawsAfterReseed(1);
+        assertEquals(4, split1.size());
+        assertEquals(split1, drawsAfterReseed(1), "the same split draws the same numbers");
+        assertNotEquals(split1.get(0), split1.get(1), "reseeded once per task, not at every step");
+        assertNotEquals(split1.subList(0, 2), split1.subList(2, 4), "partitions draw differently");
+        List<Long> split2 = drawsAfterReseed(2);
+        assertNotEquals(split1.get(0), split2.get(0), "splits draw differently");
+        assertNotEquals(split1.get(2), split2.get(2));
+    }
+
     @Test
     void aWorkerFailureEndsTrainingWithItsErrorInsteadOfHanging() {
         SparseAutoencoder f = sparse();
