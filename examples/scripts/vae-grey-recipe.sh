@@ -19,7 +19,8 @@ vae() { # name, then options
 case "${1:-}" in
   validate)
     for setting in "128 0.001 none" "64 0.001 none" "32 0.001 none" "128 0.003 none" "64 0.002 none" \
-        "32 0.002 exponential" "16 0.001 none" "32 0.003 exponential"; do
+        "32 0.002 exponential" "16 0.001 none" "32 0.003 exponential" "32 0.005 exponential" \
+        "64 0.006 exponential" "32 0.008 exponential"; do
       set -- $setting
       vae "v-b$1-lr$2-$3" --batch "$1" --lr "$2" --lr-schedule "$3" --validation 10000
     done ;;
