@@ -167,21 +167,11 @@ abstract class AutoencoderRunner implements ModelCommand {
     public final void run(Options o) throws IOException {
         // Load
         DataSource source = ExampleData.locate(o);
-        LabelledImages trainData = source.load(Split.TRAIN);
+        ExampleData.Held split = ExampleData.held(source, o);
+        LabelledImages trainData = split.train();
         MnistIterator.Binarization binarize = binarization(o);
-        int validation = o.integer("validation");
-        if (validation > 0) { // the last n training digits play the test set; the test set is not read
-            if (validation >= trainData.count()) {
-                throw new CliException("--validation must be below the " + trainData.count()
-                        + " training digits, got " + validation);
-            }
-            int cut = trainData.count() - validation;
-            loadTest(trainData.range(cut, trainData.count()), o);
-            trainData = trainData.range(0, cut);
-        } else {
-            loadTest(source.load(Split.TEST), o);
-        }
-        String held = validation > 0 ? "val" : "test";
+        loadTest(split.measured(), o);
+        String held = split.label();
         int batch = o.integer("batch");
         long seed = o.integer("seed");
         Path out = o.path("out");

@@ -1,5 +1,8 @@
 package org.unsupervisedzoo.examples;
 
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.Split;
+
 import org.unsupervisedzoo.datasets.BundledSample;
 import org.unsupervisedzoo.datasets.DataLocator;
 import org.unsupervisedzoo.datasets.DataSource;
@@ -44,5 +47,31 @@ final class ExampleData {
                 throw new IllegalArgumentException("--binarize must be none or dynamic, got '" + o.string("binarize")
                         + "'");
         }
+    }
+
+    /** The digits a run trains on and those it measures on (the test set, or held-out training digits). */
+    record Held(LabelledImages train, LabelledImages measured, boolean validation) {
+        /** "val" or "test", as the epoch lines name the measured set. */
+        String label() {
+            return validation ? "val" : "test";
+        }
+    }
+
+    /**
+     * {@code --validation n}: with n > 0 the last n training digits are measured in place of the test set, which is
+     * then not read (settings are chosen this way); with 0 the run trains on all training digits and measures on the
+     * test set.
+     */
+    static Held held(DataSource source, Options o) {
+        LabelledImages train = source.load(Split.TRAIN);
+        int n = o.integer("validation");
+        if (n == 0) {
+            return new Held(train, source.load(Split.TEST), false);
+        }
+        if (n >= train.count()) {
+            throw new CliException("--validation must be below the " + train.count() + " training digits, got " + n);
+        }
+        int cut = train.count() - n;
+        return new Held(train.range(0, cut), train.range(cut, train.count()), true);
     }
 }

@@ -183,19 +183,11 @@ public final class RbmExample implements ModelCommand {
 
     static void train(Options o) throws IOException {
         DataSource source = ExampleData.locate(o);
-        LabelledImages trainData = source.load(Split.TRAIN);
-        LabelledImages testData = source.load(Split.TEST);
-        LabelledImages allTrain = trainData;
-        int validation = o.integer("validation");
-        if (validation > 0) { // the last n training digits play the test set; the test set is not read
-            if (validation >= trainData.count()) {
-                throw new CliException("--validation must be below the " + trainData.count() + " training digits");
-            }
-            int cut = trainData.count() - validation;
-            testData = trainData.range(cut, trainData.count());
-            trainData = trainData.range(0, cut);
-        }
-        String evalSet = validation > 0 ? "validation" : "test";
+        LabelledImages allTrain = source.load(Split.TRAIN);
+        ExampleData.Held split = ExampleData.held(source, o);
+        LabelledImages trainData = split.train();
+        LabelledImages testData = split.measured();
+        String evalSet = split.validation() ? "validation" : "test";
         int batch = o.integer("batch");
         long seed = o.integer("seed");
         VisibleUnits units = VisibleUnits.valueOf(o.string("visible").toUpperCase());

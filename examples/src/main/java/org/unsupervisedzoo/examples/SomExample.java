@@ -105,21 +105,10 @@ public final class SomExample implements ModelCommand {
 
     static void train(Options o) throws IOException {
         DataSource source = ExampleData.locate(o);
-        LabelledImages trainData = source.load(Split.TRAIN);
-        LabelledImages testData;
-        int validation = o.integer("validation");
-        if (validation > 0) { // the last n training digits play the test set; the test set is not read
-            if (validation >= trainData.count()) {
-                throw new CliException("--validation must be below the " + trainData.count()
-                        + " training digits, got " + validation);
-            }
-            int cut = trainData.count() - validation;
-            testData = trainData.range(cut, trainData.count());
-            trainData = trainData.range(0, cut);
-        } else {
-            testData = source.load(Split.TEST);
-        }
-        String held = validation > 0 ? "val" : "test";
+        ExampleData.Held split = ExampleData.held(source, o);
+        LabelledImages trainData = split.train();
+        LabelledImages testData = split.measured();
+        String held = split.label();
         int batch = o.integer("batch");
         long seed = o.integer("seed");
         int epochs = o.integer("epochs");
