@@ -161,6 +161,39 @@ public final class LabelledImages {
      *                                  examples
      */
     public LabelledImages balancedSubset(int n, long seed) {
+        return select(balancedIndices(n, seed), name + " (balanced " + n + ", seed " + seed + ")");
+    }
+
+    /**
+     * The split of a semi-supervised run: {@code [labelled, rest]}, where {@code labelled} is
+     * {@link #balancedSubset}{@code (n, seed)} (the same digits in the same order) and {@code rest} every other
+     * example, in file order (its labels are kept but a semi-supervised learner does not read them).
+     *
+     * @throws IllegalArgumentException as {@link #balancedSubset}, and when nothing would be left ({@code n == count})
+     */
+    public LabelledImages[] balancedSplit(int n, long seed) {
+        int[] chosen = balancedIndices(n, seed);
+        if (n == count) {
+            throw new IllegalArgumentException("n must be below " + count + " for " + name
+                    + " to leave unlabelled examples, got " + n);
+        }
+        boolean[] taken = new boolean[count];
+        for (int i : chosen) {
+            taken[i] = true;
+        }
+        int[] rest = new int[count - n];
+        int m = 0;
+        for (int i = 0; i < count; i++) {
+            if (!taken[i]) {
+                rest[m++] = i;
+            }
+        }
+        return new LabelledImages[] {select(chosen, name + " (balanced " + n + ", seed " + seed + ")"),
+            select(rest, name + " (all but the balanced " + n + ", seed " + seed + ")")};
+    }
+
+    /** The indices of {@link #balancedSubset}, in its order. */
+    private int[] balancedIndices(int n, long seed) {
         if (n < numClasses() || n > count) {
             throw new IllegalArgumentException("n must be in [" + numClasses() + ", " + count + "] for " + name
                     + ", got " + n);
@@ -199,16 +232,19 @@ public final class LabelledImages {
             chosen[i] = chosen[r];
             chosen[r] = t;
         }
+        return chosen;
+    }
+
+    /** A copy holding examples {@code idx}, in that order. */
+    private LabelledImages select(int[] idx, String newName) {
         int size = rows * cols;
-        byte[] px = new byte[n * size];
-        byte[] lab = new byte[n];
-        for (int i = 0; i < n; i++) {
-            pixels.get(chosen[i] * size, px, i * size, size);
-            lab[i] = labels[chosen[i]];
+        byte[] px = new byte[idx.length * size];
+        byte[] lab = new byte[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            pixels.get(idx[i] * size, px, i * size, size);
+            lab[i] = labels[idx[i]];
         }
-        return new LabelledImages(name + " (balanced " + n + ", seed " + seed + ")", n, rows, cols, ByteBuffer.wrap(px),
-                lab,
-                classNames);
+        return new LabelledImages(newName, idx.length, rows, cols, ByteBuffer.wrap(px), lab, classNames);
     }
 
     /** Raw pixel bytes, read-only, to be read with absolute gets; package-private so iterators read without copying. */

@@ -52,4 +52,31 @@ class BalancedSubsetTest {
         e = assertThrows(IllegalArgumentException.class, () -> TRAIN.balancedSubset(TRAIN.count() + 1, 1));
         assertTrue(e.getMessage().contains("n must be"), e.getMessage());
     }
+
+    @Test
+    void balancedSplitIsTheSubsetAndEveryOtherExample() {
+        LabelledImages[] split = TRAIN.balancedSplit(100, 3);
+        LabelledImages subset = TRAIN.balancedSubset(100, 3);
+        assertEquals(100, split[0].count());
+        assertEquals(TRAIN.count() - 100, split[1].count());
+        for (int i = 0; i < 100; i++) {
+            assertEquals(subset.label(i), split[0].label(i), "the same digits in the same order");
+            assertEquals(subset.pixel(i, 400), split[0].pixel(i, 400));
+        }
+        Set<String> rest = images(split[1]);
+        Set<String> labelled = images(split[0]);
+        Set<String> both = new HashSet<>(rest);
+        both.retainAll(labelled);
+        assertTrue(both.isEmpty(), "no labelled digit among the rest");
+        Set<String> union = new HashSet<>(rest);
+        union.addAll(labelled);
+        assertEquals(images(TRAIN), union, "together they are the data");
+        int[] counts = TRAIN.classCounts();
+        for (int c = 0; c < 10; c++) {
+            assertEquals(counts[c] - 10, split[1].classCounts()[c]);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TRAIN.balancedSplit(TRAIN.count(), 1));
+        assertTrue(e.getMessage().contains("got " + TRAIN.count()), e.getMessage());
+    }
 }

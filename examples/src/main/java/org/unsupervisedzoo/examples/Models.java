@@ -92,6 +92,8 @@ final class Models {
                         "IS 8.13, FID 5.59, 81.8% judged the digit asked for, 5 epochs", GAN_PAGE),
                 new Spec(new AaeExample(), "adversarial autoencoder", "Makhzani et al. 2015",
                         "test BCE/pixel 0.1122, codes matched to N(0, I), 20 epochs", "src/site/markdown/aae.md"),
+                new Spec(new SemiSupervisedVaeExample(), "semi-supervised VAE (M2)", "Kingma et al. 2014",
+                        "not yet measured on full MNIST", "src/site/markdown/m2.md"),
                 new Spec(ModelCommand.of("lenet", "LeNet-style MNIST classifier, the judge of the GAN measures",
                         MnistClassifierExample::options, MnistClassifierExample::run), "LeNet (the GANs' judge)",
                         "LeCun et al. 1998", "test accuracy 99.03% after 2 epochs", GAN_PAGE));

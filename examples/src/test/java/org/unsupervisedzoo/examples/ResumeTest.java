@@ -81,6 +81,13 @@ class ResumeTest {
                 "32,4", "--disc", "16", "--batch", "200");
     }
 
+    /** The semi-supervised VAE: the labelled draw, the labelled digits' cycling and the noise from (seed, epoch). */
+    @Test
+    void semiSupervisedVaeResumesExactly() throws Exception {
+        assertResumesExactly("semi-supervised-vae", List.of("model.zip"), "--hidden", "16", "--classifier", "16",
+                "--latent", "3", "--batch", "400", "--labels", "30", "--labelled-batch", "20", "--validation", "200");
+    }
+
     /** Runs {@code command} for {@link #EPOCHS} epochs, and for {@link #FIRST} resumed to EPOCHS; compares. */
     void assertResumesExactly(String command, List<String> graphs, String... args) throws Exception {
         Path whole = tmp.resolve(command + "-whole");

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.unsupervisedzoo.zoo.core.GraphIO;
 import org.unsupervisedzoo.zoo.aae.AdversarialAutoencoder;
+import org.unsupervisedzoo.zoo.m2.SemiSupervisedVAE;
 import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
 import org.unsupervisedzoo.zoo.convolutional.ConvolutionalAutoencoder;
 import org.unsupervisedzoo.zoo.denoising.DenoisingAutoencoder;
@@ -89,6 +90,11 @@ public final class ZooCatalog {
                     "M. Mirza, S. Osindero, Conditional generative adversarial nets, arXiv:1411.1784, 2014",
                     () -> Dcgan.builder().conditional(10).build()),
             aae(),
+            CatalogEntry.of("semi-supervised", "M2 semi-supervised VAE: classifier q(y|x) 784-500-10, encoder q(z|x,y)"
+                            + " 794-500-50, decoder p(x|y,z) 60-500-784, softplus; each unlabelled digit summed over its"
+                            + " 10 classes", "D. P. Kingma, D. J. Rezende, S. Mohamed, M. Welling, Semi-supervised"
+                            + " learning with deep generative models, NIPS 2014",
+                    () -> SemiSupervisedVAE.builder().build()),
             CatalogEntry.of("classifier", "LeNet-style MNIST classifier, the judge of the GAN sample measures",
                     "Y. LeCun et al., Gradient-based learning applied to document recognition, Proc. IEEE 1998",
                     () -> LeNet.builder().build()));

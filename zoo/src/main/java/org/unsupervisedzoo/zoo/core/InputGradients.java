@@ -13,8 +13,9 @@ import org.deeplearning4j.nn.graph.vertex.impl.MergeVertex;
  * dense autoencoders), which PyTorch does not compute for inputs without {@code requires_grad}.
  *
  * <p>{@link #skipAtNetworkInputs} marks, in a graph, each zoo layer ({@link Optional}) whose inputs are all network
- * inputs and which has no input preprocessor; its backprop then returns no error ({@code null}, as DL4J's own
- * embedding layer does). A layer that reads a {@code MergeVertex} of network inputs (the RBM's data and particles)
+ * inputs read by no other vertex and which has no input preprocessor; its backprop then returns no error
+ * ({@code null}, as DL4J's own embedding layer does). (Where another vertex reads the same input, as the M2 model's
+ * classifier and encoder both read the digits, DL4J adds the errors the readers return and fails on a missing one.) A layer that reads a {@code MergeVertex} of network inputs (the RBM's data and particles)
  * is marked when it returns a zero error instead ({@link Optional#zerosWhenNotNeeded()}): the merge vertex splits
  * whatever error it gets, and DL4J throws the pieces away. Parameter gradients are unchanged (test). The zoo's
  * factories apply it in {@code init()}; a graph built otherwise (restored from a file, made from JSON) computes the
@@ -71,7 +72,10 @@ public final class InputGradients {
             boolean fromInputs = true;
             for (VertexIndices in : v.getInputVertices()) {
                 GraphVertex below = vertices[in.getVertexIndex()];
-                fromInputs &= below.isInputVertex() || zeros && below instanceof MergeVertex
+                // a network input read by other vertices too: DL4J adds their errors to this layer's, and fails on
+                // a missing one, so only a layer that returns zeros may skip it there
+                boolean alone = below.getOutputVertices() != null && below.getOutputVertices().length == 1;
+                fromInputs &= below.isInputVertex() && (alone || zeros) || zeros && below instanceof MergeVertex
                         && onlyNetworkInputs(below, vertices);
             }
             if (fromInputs) {

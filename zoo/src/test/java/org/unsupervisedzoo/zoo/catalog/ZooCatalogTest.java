@@ -146,7 +146,7 @@ class ZooCatalogTest {
                 }
             }
         }
-        assertEquals(25, graphs);
+        assertEquals(26, graphs);
         assertEquals(List.of("input", "eps"), ZooCatalog.get("variational-autoencoder").inputs("").stream()
                 .map(g -> g.name()).toList());
     }

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.unsupervisedzoo.zoo.aae.AdversarialAutoencoder;
+import org.unsupervisedzoo.zoo.m2.SemiSupervisedVAE;
 import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
 import org.unsupervisedzoo.zoo.classifier.LeNet;
 import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
@@ -54,7 +55,9 @@ class BuildersTest {
                 of("dcgan", Dcgan.builder(), Dcgan.Builder::build, b -> b.filters(8, 16).updater(new Adam(0.1))),
                 of("lenet", LeNet.builder(), LeNet.Builder::build, b -> b.seed(99)),
                 of("aae", AdversarialAutoencoder.builder(), AdversarialAutoencoder.Builder::build,
-                        b -> b.hiddenSizes(64, 2).discriminatorSizes(16)));
+                        b -> b.hiddenSizes(64, 2).discriminatorSizes(16)),
+                of("semi-supervised-vae", SemiSupervisedVAE.builder(), SemiSupervisedVAE.Builder::build,
+                        b -> b.latentSize(4).classifierSizes(30, 20).updater(new Adam(0.01))));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -124,8 +124,12 @@ class AccelerateTest {
             INDArray[] labels = new INDArray[a.length];
             List<String> outs = e.getValue().getNetworkOutputs();
             for (int i = 0; i < a.length; i++) {
-                boolean penalty = layer(e.getValue(), outs.get(i)) instanceof PenaltyLayer;
-                labels[i] = penalty ? null : Nd4j.rand(DataType.FLOAT, a[i].shape());
+                org.deeplearning4j.nn.conf.layers.Layer head = layer(e.getValue(), outs.get(i));
+                boolean penalty = head instanceof PenaltyLayer;
+                // the M2 objective's labels are [x | w_L | w_C | w_U], not of its output's shape q(y|x)
+                labels[i] = penalty ? null : head instanceof org.unsupervisedzoo.zoo.m2.M2ObjectiveLayer m
+                        ? Nd4j.rand(DataType.FLOAT, a[i].size(0), m.getDataSize() + 3)
+                        : Nd4j.rand(DataType.FLOAT, a[i].shape());
             }
             double[] scores = new double[2];
             INDArray[] grads = new INDArray[2];

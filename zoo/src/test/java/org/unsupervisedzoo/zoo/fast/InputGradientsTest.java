@@ -133,4 +133,31 @@ class InputGradientsTest {
         assertEquals(Nd4j.zerosLike(x), zeros, "a zero error");
         assertTrue(r.backpropGradient(null, none).getSecond().norm2Number().doubleValue() > 0, "the error, restored");
     }
+
+    /**
+     * A network input read by two vertices (a dense layer and a merge vertex, as the M2 model's digits): DL4J adds
+     * the errors of its readers, so the dense layer keeps computing its input error and the graph trains.
+     */
+    @org.junit.jupiter.api.Test
+    void aLayerSharingItsInputWithAnotherVertexIsNotMarked() {
+        ComputationGraph g = Accelerate.init(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .graphBuilder().addInputs("a", "b").setInputTypes(
+                        org.deeplearning4j.nn.conf.inputs.InputType.feedForward(3),
+                        org.deeplearning4j.nn.conf.inputs.InputType.feedForward(2))
+                .addLayer("d1", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(2).build(), "a")
+                .addVertex("m", new org.deeplearning4j.nn.conf.graph.MergeVertex(), "a", "b")
+                .addLayer("d2", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(2).build(), "m")
+                .addLayer("d3", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(2).build(), "b")
+                .addVertex("mo", new org.deeplearning4j.nn.conf.graph.MergeVertex(), "d1", "d2", "d3")
+                .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nOut(1)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), "mo")
+                .setOutputs("out").build());
+        assertTrue(((InputGradients.Optional) g.getLayer("d1")).isInputGradientNeeded(), "d1 shares 'a'");
+        assertTrue(((InputGradients.Optional) g.getLayer("d3")).isInputGradientNeeded(), "d3 shares 'b'");
+        INDArray before = g.params().dup();
+        g.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {Nd4j.rand(4, 3), Nd4j.rand(4, 2)},
+                new INDArray[] {Nd4j.rand(4, 1)}));
+        assertTrue(!before.equals(g.params()));
+    }
 }

@@ -1,0 +1,260 @@
+package org.unsupervisedzoo.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.unsupervisedzoo.datasets.DataSource;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.core.DivergenceGuard;
+import org.unsupervisedzoo.zoo.fast.Accelerate;
+import org.unsupervisedzoo.zoo.m2.M2Iterator;
+import org.unsupervisedzoo.zoo.m2.SemiSupervisedVAE;
+import org.unsupervisedzoo.zoo.viz.ImageGrid;
+
+/**
+ * M2, the semi-supervised VAE (Kingma et al. 2014), on MNIST with {@code --labels} labelled digits: a balanced subset
+ * of the training digits drawn by {@code --seed}; every other training digit is unlabelled (its label is not read).
+ * With {@code --validation n} the last n training digits are held out first, for choosing settings and epochs. One
+ * line per epoch,
+ * <pre>
+ *   epoch   3/10  train_loss 123.45678  val_error  12.34%  test_error  12.56%  examples/s    456  time  123.4s
+ * </pre>
+ * ({@code train_loss}: the mean over the epoch's steps of the minibatch estimate of {@code J^alpha / N}, nats per
+ * digit; {@code val_error} is {@code n/a} without a validation set; the errors are those of {@code argmax q(y|x)}),
+ * then {@code best epoch by validation} (or the last epoch without one). Writes under {@code --out}: {@code model.zip}
+ * (the last epoch's graph, in DL4J's classes, with its run record), {@code epochs.csv}, {@code samples.png} (10
+ * samples of {@code p(x|y,z)} per class, one row per digit) and, after every epoch, {@code checkpoint/}.
+ */
+final class SemiSupervisedVaeExample implements ModelCommand {
+    /** The graph file in the checkpoint folder. */
+    static final String MODEL = "model.zip";
+
+    @Override
+    public String name() {
+        return "semi-supervised-vae";
+    }
+
+    @Override
+    public String description() {
+        return "M2 semi-supervised VAE: a classifier trained with --labels labelled and all other digits unlabelled";
+    }
+
+    @Override
+    public Options options() {
+        return Checkpoint.declare(ExampleData.declare(new Options()))
+                .option("labels", "100", "labelled digits, balanced per class, drawn from the training digits by"
+                        + " --seed; all others are unlabelled").min(10)
+                .option("validation", "1000", "hold out the last n training digits (before drawing the labels) and"
+                        + " report the error on them every epoch, to choose settings (0: none)").min(0)
+                .option("epochs", "10", "training epochs (passes over the unlabelled digits)").min(1)
+                .option("batch", "100", "unlabelled digits per step (each is 10 rows, one per class)").min(1)
+                .option("labelled-batch", "100", "labelled digits per step, cycling through the labelled set (at most"
+                        + " --labels)").min(1)
+                .option("lr", "0.0003", "Adam learning rate").positive()
+                .option("alpha", "0.1", "weight of the classification loss: alpha N (the paper's 0.1)").atLeast(0)
+                .option("hidden", "500", "encoder widths; the decoder mirrors them").eachAtLeast(1)
+                .option("classifier", "500", "hidden widths of the classifier q(y|x)").eachAtLeast(1)
+                .option("latent", "50", "dimension of z").min(1)
+                .option("seed", "12345", "seed of the labelled draw, weights, shuffling and noise").anyInt()
+                .option("out", "output/" + name(), "output folder");
+    }
+
+    static SemiSupervisedVAE factory(Options o, LabelledImages data) {
+        int[] hidden = o.integers("hidden");
+        int[] classifier = o.integers("classifier");
+        if (hidden.length == 0 || classifier.length == 0) {
+            throw new CliException("--" + (hidden.length == 0 ? "hidden" : "classifier") + " must list at least one"
+                    + " width, got ''");
+        }
+        return SemiSupervisedVAE.builder()
+                .inputSize(data.pixelCount())
+                .numClasses(data.numClasses())
+                .hiddenSizes(hidden)
+                .classifierSizes(classifier)
+                .latentSize(o.integer("latent"))
+                .alpha(o.real("alpha"))
+                .updater(new Adam(o.real("lr")))
+                .seed(o.integer("seed"))
+                .build();
+    }
+
+    @Override
+    public void run(Options o) throws IOException {
+        DataSource source = ExampleData.locate(o);
+        LabelledImages all = source.load(Split.TRAIN);
+        int validation = o.integer("validation");
+        if (validation >= all.count()) {
+            throw new CliException("--validation must be below the " + all.count() + " training digits, got "
+                    + validation);
+        }
+        LabelledImages train = validation > 0 ? all.range(0, all.count() - validation) : all;
+        LabelledImages val = validation > 0 ? all.range(all.count() - validation, all.count()) : null;
+        int labels = o.integer("labels");
+        if (labels >= train.count()) {
+            throw new CliException("--labels must be below the " + train.count() + " training digits"
+                    + (validation > 0 ? " left after --validation " + validation : "") + ", got " + labels);
+        }
+        int labelledBatch = o.integer("labelled-batch");
+        if (labelledBatch > labels) {
+            throw new CliException("--labelled-batch must be at most --labels (" + labels + "), got " + labelledBatch);
+        }
+        SemiSupervisedVAE m2 = factory(o, train);
+        long seed = o.integer("seed");
+        LabelledImages[] split = train.balancedSplit(labels, seed);
+        DataSet labelled = MnistIterator.builder(split[0]).batchSize(labels).shuffle(false).build().next();
+        LabelledImages unlabelled = split[1];
+        LabelledImages testData = source.load(Split.TEST);
+        DataSet test = all(testData);
+        DataSet held = val == null ? null : all(val);
+        int epochs = o.integer("epochs");
+        int batch = o.integer("batch");
+        Path out = o.path("out");
+        Files.createDirectories(out);
+
+        Map<String, String> fingerprint = Checkpoint.fingerprint(o, Set.of());
+        Checkpoint resumed = o.path("resume") == null ? null
+                : Checkpoint.load(o.path("resume"), name(), fingerprint, epochs);
+        ComputationGraph graph = resumed == null ? Accelerate.init(m2) : resumed.graph(MODEL);
+        DivergenceGuard guard = new DivergenceGuard(AutoencoderRunner.notSaved(out.resolve("model.zip"))
+                + "; try a lower --lr (now " + o.string("lr") + ")");
+        graph.setListeners(guard);
+        System.out.printf("model %s  params %d  data %s  labelled %d  unlabelled %d  validation %d  test %d  out %s%n",
+                m2.name(), graph.numParams(), source.description(), split[0].count(), unlabelled.count(), validation,
+                testData.count(), out);
+
+        CsvLog csv = new CsvLog(out.resolve("epochs.csv"));
+        int first = 1;
+        if (resumed != null) {
+            first = resumed.epoch() + 1;
+            csv.resume(resumed.csv()).flush();
+            System.out.println("resumed " + o.path("resume") + " after epoch " + resumed.epoch());
+        } else {
+            csv.header("epoch,train_loss,val_error,test_error,examples_per_second,seconds");
+        }
+        for (int epoch = first; epoch <= epochs; epoch++) {
+            guard.startEpoch(epoch);
+            // the epoch's order, labelled cycling and noise from (seed, epoch): a resumed run draws what this one draws
+            M2Iterator it = new M2Iterator(MnistIterator.builder(unlabelled).batchSize(batch)
+                    .seed(Checkpoint.epochSeed(seed, epoch, 0)).build(), labelled, unlabelled.count(), m2,
+                    labelledBatch, Checkpoint.epochSeed(seed, epoch, 1));
+            long t0 = System.nanoTime();
+            double sum = 0;
+            int steps = 0;
+            while (it.hasNext()) {
+                graph.fit(it.next());
+                sum += graph.score();
+                steps++;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            guard.checkParams("parameters", graph.params());
+            double trainLoss = sum / steps;
+            ComputationGraph classifier = m2.classifierGraph(graph);
+            double valError = held == null ? Double.NaN : error(classifier, held);
+            double testError = error(classifier, test);
+            double exPerSec = unlabelled.count() / seconds;
+            System.out.printf("epoch %3d/%d  train_loss %9.5f  val_error %s  test_error %6.2f%%  examples/s %6.0f"
+                    + "  time %6.1fs%n", epoch, epochs, trainLoss, held == null ? "   n/a " : String.format("%6.2f%%",
+                    100 * valError), 100 * testError, exPerSec, seconds);
+            csv.printf("%d,%.6f,%.6f,%.6f,%.1f,%.2f", epoch, trainLoss, valError, testError, exPerSec, seconds);
+            ComputationGraph done = graph;
+            Checkpoint.save(Checkpoint.folder(out), name(), epoch, fingerprint, csv.text(), Map.of(),
+                    tmp -> Checkpoint.writeGraph(done, tmp.resolve(MODEL)));
+        }
+        csv.flush();
+        System.out.println(best(csv.text()));
+
+        Path model = RunRecord.writeModel(Accelerate.toStock(graph), out.resolve("model.zip"), true,
+                new RunRecord(name(), m2.name(), o.explicitArgs()));
+        System.out.println("wrote " + model);
+        System.out.println("wrote " + samples(m2, graph, testData, out));
+        System.out.println("wrote " + out.resolve("epochs.csv"));
+    }
+
+    /**
+     * The epoch of the lowest validation error (the first of ties) with its test error, from the CSV's rows; the last
+     * epoch when the run has no validation set.
+     */
+    static String best(String csvText) {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : csvText.split("\n")) {
+            if (!line.isEmpty() && Character.isDigit(line.charAt(0))) {
+                rows.add(line.split(","));
+            }
+        }
+        String[] chosen = rows.get(rows.size() - 1);
+        boolean validated = !Double.isNaN(Double.parseDouble(chosen[2]));
+        if (validated) {
+            for (String[] r : rows) {
+                if (Double.parseDouble(r[2]) < Double.parseDouble(chosen[2])) {
+                    chosen = r;
+                }
+            }
+            for (String[] r : rows) { // the first epoch with that error
+                if (Double.parseDouble(r[2]) == Double.parseDouble(chosen[2])) {
+                    chosen = r;
+                    break;
+                }
+            }
+        }
+        return String.format("%s epoch %s  val_error %s  test_error %6.2f%%",
+                validated ? "best epoch by validation:" : "last epoch (no validation set):", chosen[0],
+                validated ? String.format("%6.2f%%", 100 * Double.parseDouble(chosen[2])) : "n/a",
+                100 * Double.parseDouble(chosen[3]));
+    }
+
+    /** All digits of {@code data} in one DataSet, in file order. */
+    private static DataSet all(LabelledImages data) {
+        return MnistIterator.builder(data).batchSize(data.count()).shuffle(false).build().next();
+    }
+
+    /** The error rate of {@code argmax q(y|x)} on {@code data}. */
+    static double error(ComputationGraph classifier, DataSet data) {
+        int[] predicted = classifier.outputSingle(false, data.getFeatures()).argMax(1).toIntVector();
+        int[] truth = data.getLabels().argMax(1).toIntVector();
+        int wrong = 0;
+        for (int i = 0; i < truth.length; i++) {
+            wrong += predicted[i] != truth[i] ? 1 : 0;
+        }
+        return wrong / (double) truth.length;
+    }
+
+    /** 10 samples per class, one row per class, the same draw however the model was trained. */
+    private static Path samples(SemiSupervisedVAE m2, ComputationGraph graph, LabelledImages data, Path out)
+            throws IOException {
+        INDArray s = m2.sample(m2.decoderGraph(graph), 10, Nd4j.getRandomFactory().getNewRandomInstance(7));
+        return ImageGrid.writePng(ImageGrid.tiles(s, data.rows(), data.cols(), 10, 2), out.resolve("samples.png"));
+    }
+
+    /** The test error of a saved model, written to {@code metrics.csv}, with its samples. */
+    @Override
+    public void evaluate(ComputationGraph graph, Options o, Path out) throws IOException {
+        DataSource source = ExampleData.locate(o);
+        LabelledImages testData = source.load(Split.TEST);
+        SemiSupervisedVAE m2 = factory(o, testData);
+        ComputationGraph fresh = m2.init();
+        for (Map.Entry<String, INDArray> p : fresh.paramTable().entrySet()) {
+            INDArray saved = graph.paramTable().get(p.getKey());
+            if (saved == null || !java.util.Arrays.equals(saved.shape(), p.getValue().shape())) {
+                throw new CliException("the saved model does not match what 'train " + name()
+                        + "' builds with its recorded options (parameter " + p.getKey() + ")");
+            }
+        }
+        Files.createDirectories(out);
+        double testError = error(m2.classifierGraph(graph), all(testData));
+        System.out.printf("evaluate %s  data %s  test_error %6.2f%%%n", name(), source.description(), 100 * testError);
+        new CsvLog(out.resolve("metrics.csv")).header("test_error").row(String.format("%.6f", testError));
+        System.out.println("wrote " + samples(m2, graph, testData, out));
+        System.out.println("wrote " + out.resolve("metrics.csv"));
+    }
+}
