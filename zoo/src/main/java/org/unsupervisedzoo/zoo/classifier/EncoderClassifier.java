@@ -2,6 +2,8 @@ package org.unsupervisedzoo.zoo.classifier;
 
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
@@ -37,13 +39,16 @@ import org.unsupervisedzoo.zoo.core.EncoderModel;
  * encoder without a dense code) is flattened. Labels are one-hot {@code [batch, numClasses]}.
  *
  * <p><b>Defaults and tuning.</b> {@code numClasses=10, hiddenSizes=[] (a softmax on the code, i.e. multinomial
- * logistic regression when frozen), activation=RELU, frozen=true, updater=Adam(1e-3), l2=0, seed=12345}. Frozen
+ * logistic regression when frozen), activation=RELU, frozen=true, updater=Adam(1e-3), l2=0, dropout=0,
+ * seed=12345}. Frozen
  * codes are what a linear probe measures; with few labels fine-tuning usually wins once the head has settled,
  * and a smaller learning rate (1e-4) keeps the pretrained features from being washed out.
  *
  * <p><b>The same classifier from scratch</b> (the baseline of a semi-supervised comparison): call
  * {@link #fromScratch(EncoderModel)}, which builds this classifier on a freshly initialised encoder of the same
  * architecture, trained end to end.
+ *
+ * <p><b>Training it</b> with early stopping on a labelled validation split: {@link ClassifierFit}.
  */
 public final class EncoderClassifier {
     /** Name of the classifier's softmax output layer. */
@@ -86,6 +91,7 @@ public final class EncoderClassifier {
         private IUpdater updater = new org.nd4j.linalg.learning.config.Adam(1e-3);
         private double l2 = 0;
         private long seed = 12345;
+        private double dropout = 0;
 
         private Builder(ComputationGraph encoder, long[] inputShape) {
             this.encoder = encoder;
@@ -134,6 +140,21 @@ public final class EncoderClassifier {
             return this;
         }
 
+        /**
+         * Dropout on the head: the probability of zeroing each input of every head layer (the code, and each hidden
+         * layer's activations) while training, in {@code [0, 1)}; 0 for none. Inference is unchanged (DL4J's
+         * inverted dropout). Default 0.
+         */
+        public Builder dropout(double dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        /** The shape of one input example, e.g. {@code [784]} or {@code [1, 28, 28]}. */
+        public long[] inputShape() {
+            return inputShape == null ? null : inputShape.clone();
+        }
+
         /** The classifier graph, initialised; the encoder part holds the encoder's weights. */
         public ComputationGraph build() {
             Checks.positive("numClasses", numClasses);
@@ -150,6 +171,7 @@ public final class EncoderClassifier {
             Checks.notNull("activation", activation);
             Checks.updater("updater", updater);
             Checks.nonNegative("l2", l2);
+            Checks.inRange("dropout", dropout, 0, 1);
             Checks.notNull("inputShape", inputShape);
             if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d <= 0)) {
                 throw new IllegalArgumentException("inputShape must be non-empty and positive, got "
@@ -185,19 +207,24 @@ public final class EncoderClassifier {
             long nIn = width;
             for (int i = 0; i < hiddenSizes.length; i++) {
                 DenseLayer layer = new DenseLayer.Builder().nIn(nIn).nOut(hiddenSizes[i]).activation(activation)
-                        .weightInit(WeightInit.RELU).build();
+                        .weightInit(WeightInit.RELU).dropOut(retain()).build();
                 g.addLayer(headLayer(i + 1), layer, i == 0 ? flatten : null, prev);
                 prev = headLayer(i + 1);
                 nIn = hiddenSizes[i];
             }
             OutputLayer out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nIn).nOut(numClasses)
-                    .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build();
+                    .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dropOut(retain()).build();
             g.addLayer(PREDICTION, out, hiddenSizes.length == 0 ? flatten : null, prev);
             g.setOutputs(PREDICTION);
             ComputationGraph built = g.build();
             DataType type = encoder.params().dataType();
             // DL4J's transfer learning builds the new head in its default type (FLOAT): keep the encoder's
             return built.getConfiguration().getDataType() == type ? built : built.convertDataType(type);
+        }
+
+        /** DL4J's dropout of the head layers (it takes the probability of keeping an input), or null for none. */
+        private IDropout retain() {
+            return dropout == 0 ? null : new Dropout(1 - dropout);
         }
 
         /** The shape of the encoder's output for one example of {@link #inputShape}. */

@@ -1,0 +1,443 @@
+package org.unsupervisedzoo.zoo.classifier;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.unsupervisedzoo.zoo.core.Checks;
+
+/**
+ * Trains a classifier (typically an {@link EncoderClassifier}, frozen or fine-tuned, or the same network from
+ * scratch) with early stopping on a labelled validation set, the protocol of the zoo's semi-supervised tables:
+ *
+ * <ol>
+ *   <li>each epoch is one pass over the labelled training set in shuffled minibatches (or, with
+ *       {@link Builder#stepsPerEpoch}, that many minibatch updates, cycling through it: for tiny label budgets);</li>
+ *   <li>after each epoch the validation loss (mean cross-entropy) and validation error (fraction misclassified) are
+ *       measured in inference mode; the validation set must be labelled digits held out of the <em>training</em>
+ *       set, never the test set;</li>
+ *   <li>the best epoch is the one with the lowest validation error (ties: the lower validation loss, then the
+ *       earlier epoch); training stops after {@code patience} epochs without a new best, or after
+ *       {@code maxEpochs};</li>
+ *   <li>the returned graph holds the best epoch's parameters (the graph passed in is trained in place and left
+ *       holding them).</li>
+ * </ol>
+ *
+ * <pre>
+ *   ComputationGraph clf = EncoderClassifier.builder(sae, trained).frozen(false).build();
+ *   ClassifierFit.Result r = ClassifierFit.builder().maxEpochs(100).patience(10).build()
+ *           .fit(clf, trainIterator, validationIterator);
+ *   r.classifier();   r.curve();   r.bestEpoch();   r.bestValidationError();
+ * </pre>
+ *
+ * <p><b>Defaults.</b> {@code maxEpochs=100, patience=10, batchSize=128, stepsPerEpoch=0 (one pass), seed=12345}.
+ * The seed drives the shuffling of the in-memory entry point and ND4J's random numbers (dropout);
+ * the head's initialisation is {@link EncoderClassifier.Builder#seed}.
+ */
+public final class ClassifierFit {
+    private final int maxEpochs;
+    private final int patience;
+    private final int batchSize;
+    private final int stepsPerEpoch;
+    private final long seed;
+    private final Consumer<Epoch> listener;
+
+    private ClassifierFit(Builder b) {
+        this.maxEpochs = b.maxEpochs;
+        this.patience = b.patience;
+        this.batchSize = b.batchSize;
+        this.stepsPerEpoch = b.stepsPerEpoch;
+        this.seed = b.seed;
+        this.listener = b.listener;
+    }
+
+    /** Settings, each with its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * One epoch of the validation curve.
+     *
+     * @param epoch           1-based
+     * @param trainLoss       mean minibatch loss over the epoch's updates, in training mode (dropout on), each
+     *                        minibatch's loss taken before its update
+     * @param validationLoss  mean cross-entropy on the validation set after the epoch, inference mode
+     * @param validationError fraction of the validation set misclassified after the epoch
+     * @param seconds         wall time of the epoch, training and validation
+     */
+    public record Epoch(int epoch, double trainLoss, double validationLoss, double validationError, double seconds) {
+    }
+
+    /** Mean cross-entropy and error (fraction misclassified) of a classifier on a labelled set. */
+    public record Scores(double loss, double error, int count) {
+        public double accuracy() {
+            return 1 - error;
+        }
+    }
+
+    /**
+     * What {@link #fit} returns.
+     *
+     * @param classifier          the trained graph holding the best epoch's parameters (the graph that was passed
+     *                            in, or the one built from the builder)
+     * @param curve               one entry per epoch run, in order
+     * @param bestEpoch           the epoch whose parameters {@code classifier} holds (1-based)
+     * @param bestValidationError the validation error of that epoch (what {@code classifier} scores)
+     * @param stoppedEarly        true when patience ran out before {@code maxEpochs}
+     */
+    public record Result(ComputationGraph classifier, List<Epoch> curve, int bestEpoch, double bestValidationError,
+                         boolean stoppedEarly) {
+        public Result {
+            curve = List.copyOf(curve);
+        }
+
+        /** The curve as CSV: {@code epoch,train_loss,validation_loss,validation_error,seconds}, one line an epoch. */
+        public String curveCsv() {
+            StringBuilder sb = new StringBuilder("epoch,train_loss,validation_loss,validation_error,seconds\n");
+            for (Epoch e : curve) {
+                sb.append(String.format(java.util.Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.2f%n", e.epoch(), e.trainLoss(),
+                        e.validationLoss(), e.validationError(), e.seconds()));
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Trains {@code classifier} in place on {@code train}, stopping early on {@code validation}.
+     *
+     * @param classifier an initialised graph with one input and one softmax output (labels one-hot)
+     * @param train      labelled training minibatches; reset before every pass
+     * @param validation labelled validation minibatches (held out of the training set); reset before every pass
+     * @throws IllegalArgumentException for an empty set, or features or labels whose shape the classifier does
+     *                                  not take; the message names the set and the shapes
+     */
+    public Result fit(ComputationGraph classifier, DataSetIterator train, DataSetIterator validation) {
+        Checks.notNull("classifier", classifier);
+        Checks.notNull("train", train);
+        Checks.notNull("validation", validation);
+        if (classifier.getConfiguration().getNetworkInputs().size() != 1
+                || classifier.getConfiguration().getNetworkOutputs().size() != 1) {
+            throw new IllegalArgumentException("classifier must have one input and one output, got inputs "
+                    + classifier.getConfiguration().getNetworkInputs() + " and outputs "
+                    + classifier.getConfiguration().getNetworkOutputs());
+        }
+        long classes = checkShapes(classifier, "train", train);
+        long validationClasses = checkShapes(classifier, "validation", validation);
+        if (classes != validationClasses) {
+            throw new IllegalArgumentException("train and validation labels must have the same number of classes, got "
+                    + classes + " and " + validationClasses);
+        }
+        Nd4j.getRandom().setSeed(seed);
+        List<Epoch> curve = new ArrayList<>();
+        INDArray best = null;
+        int bestEpoch = 0;
+        double bestError = Double.POSITIVE_INFINITY;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int sinceBest = 0;
+        train.reset();
+        for (int epoch = 1; epoch <= maxEpochs; epoch++) {
+            long t0 = System.nanoTime();
+            double lossSum = 0;
+            long seen = 0;
+            int steps = 0;
+            if (stepsPerEpoch == 0) {
+                train.reset();
+            }
+            while (stepsPerEpoch == 0 ? train.hasNext() : steps < stepsPerEpoch) {
+                if (!train.hasNext()) {
+                    train.reset();
+                }
+                DataSet ds = train.next();
+                classifier.fit(ds);
+                long n = ds.getFeatures().size(0);
+                lossSum += classifier.score() * n;
+                seen += n;
+                steps++;
+            }
+            classifier.incrementEpochCount();
+            Scores v = score(classifier, validation);
+            Epoch e = new Epoch(epoch, lossSum / seen, v.loss(), v.error(), (System.nanoTime() - t0) / 1e9);
+            curve.add(e);
+            if (!Double.isFinite(e.trainLoss()) || !Double.isFinite(e.validationLoss())) {
+                throw new IllegalStateException("training diverged at epoch " + epoch + ": train loss "
+                        + e.trainLoss() + ", validation loss " + e.validationLoss()
+                        + " (lower the learning rate)");
+            }
+            if (v.error() < bestError || (v.error() == bestError && v.loss() < bestLoss)) {
+                bestError = v.error();
+                bestLoss = v.loss();
+                bestEpoch = epoch;
+                best = classifier.params().dup();
+                sinceBest = 0;
+            } else {
+                sinceBest++;
+            }
+            if (listener != null) {
+                listener.accept(e);
+            }
+            if (sinceBest >= patience) {
+                break;
+            }
+        }
+        classifier.setParams(best);
+        return new Result(classifier, curve, bestEpoch, bestError, curve.size() < maxEpochs);
+    }
+
+    /**
+     * Trains {@code classifier} on labelled examples held in memory: minibatches of {@code batchSize}, reshuffled
+     * every pass from the seed.
+     *
+     * @param train      features {@code [n, ...]} and one-hot labels {@code [n, classes]}
+     * @param validation the same layout, held out of the training set
+     */
+    public Result fit(ComputationGraph classifier, DataSet train, DataSet validation) {
+        Checks.notNull("train", train);
+        Checks.notNull("validation", validation);
+        return fit(classifier, new Batches("train", train, batchSize, seed, true),
+                new Batches("validation", validation, 1000, seed, false));
+    }
+
+    /**
+     * Builds the classifier of {@code classifier} and trains it, as
+     * {@link #fit(ComputationGraph, DataSetIterator, DataSetIterator)}.
+     */
+    public Result fit(EncoderClassifier.Builder classifier, DataSetIterator train, DataSetIterator validation) {
+        Checks.notNull("classifier", classifier);
+        return fit(classifier.build(), train, validation);
+    }
+
+    /** Mean cross-entropy and error of {@code classifier} on every example of {@code data}, inference mode. */
+    public static Scores score(ComputationGraph classifier, DataSetIterator data) {
+        data.reset();
+        double loss = 0;
+        long wrong = 0;
+        int n = 0;
+        while (data.hasNext()) {
+            DataSet ds = data.next();
+            INDArray p = classifier.outputSingle(false, ds.getFeatures()).castTo(DataType.DOUBLE);
+            INDArray y = ds.getLabels().castTo(DataType.DOUBLE);
+            loss -= Transforms.log(Transforms.max(p, 1e-12, true), false).muli(y).sumNumber().doubleValue();
+            INDArray predicted = p.argMax(1);
+            INDArray actual = y.argMax(1);
+            wrong += predicted.neq(actual).castTo(DataType.INT).sumNumber().longValue();
+            n += (int) p.size(0);
+        }
+        data.reset();
+        if (n == 0) {
+            throw new IllegalArgumentException("data must hold at least one example, got none");
+        }
+        return new Scores(loss / n, (double) wrong / n, n);
+    }
+
+    /** Checks the first minibatch of {@code it} against the classifier; returns the number of classes. */
+    private static long checkShapes(ComputationGraph classifier, String field, DataSetIterator it) {
+        it.reset();
+        if (!it.hasNext()) {
+            throw new IllegalArgumentException(field + " must hold at least one example, got none");
+        }
+        DataSet ds = it.next();
+        it.reset();
+        if (ds.getLabels() == null || ds.getLabels().rank() != 2) {
+            throw new IllegalArgumentException(field + " labels must be one-hot [batch, classes], got "
+                    + (ds.getLabels() == null ? "none" : Arrays.toString(ds.getLabels().shape())));
+        }
+        INDArray out;
+        try {
+            out = classifier.outputSingle(false, ds.getFeatures());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(field + " features of shape " + Arrays.toString(ds.getFeatures().shape())
+                    + " do not fit the classifier: " + e.getMessage(), e);
+        }
+        if (out.size(1) != ds.getLabels().size(1)) {
+            throw new IllegalArgumentException(field + " labels have " + ds.getLabels().size(1)
+                    + " classes, the classifier's output has " + out.size(1));
+        }
+        return out.size(1);
+    }
+
+    /** Minibatches of an in-memory data set, reshuffled on every reset from (seed, pass) when {@code shuffle}. */
+    private static final class Batches implements DataSetIterator {
+        private final DataSet data;
+        private final int batch;
+        private final long seed;
+        private final boolean shuffle;
+        private final int n;
+        private int[] order;
+        private int cursor;
+        private int pass;
+        private DataSetPreProcessor preProcessor;
+
+        Batches(String field, DataSet data, int batch, long seed, boolean shuffle) {
+            if (data.getFeatures() == null || data.getLabels() == null || data.getFeatures().size(0) == 0) {
+                throw new IllegalArgumentException(field + " must hold features and labels of at least one example,"
+                        + " got " + (data.getFeatures() == null ? "no features"
+                        : Arrays.toString(data.getFeatures().shape())));
+            }
+            if (data.getFeatures().size(0) != data.getLabels().size(0)) {
+                throw new IllegalArgumentException(field + " features and labels must have the same number of"
+                        + " examples, got " + data.getFeatures().size(0) + " and " + data.getLabels().size(0));
+            }
+            this.data = data;
+            this.n = (int) data.getFeatures().size(0);
+            this.batch = Math.min(batch, n);
+            this.seed = seed;
+            this.shuffle = shuffle;
+            reset();
+        }
+
+        @Override
+        public DataSet next(int num) {
+            int[] idx = Arrays.copyOfRange(order, cursor, Math.min(n, cursor + num));
+            cursor += idx.length;
+            INDArray x = Nd4j.pullRows(data.getFeatures().reshape(n, -1), 1, idx);
+            long[] shape = data.getFeatures().shape().clone();
+            shape[0] = idx.length;
+            DataSet ds = new DataSet(x.reshape(shape), Nd4j.pullRows(data.getLabels(), 1, idx));
+            if (preProcessor != null) {
+                preProcessor.preProcess(ds);
+            }
+            return ds;
+        }
+
+        @Override
+        public DataSet next() {
+            return next(batch);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return cursor < n;
+        }
+
+        @Override
+        public int inputColumns() {
+            return (int) (data.getFeatures().length() / n);
+        }
+
+        @Override
+        public int totalOutcomes() {
+            return (int) data.getLabels().size(1);
+        }
+
+        @Override
+        public boolean resetSupported() {
+            return true;
+        }
+
+        @Override
+        public boolean asyncSupported() {
+            return false;
+        }
+
+        @Override
+        public void reset() {
+            order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            if (shuffle) {
+                java.util.Random rng = new java.util.Random(seed * 1_000_003L + pass++);
+                for (int i = n - 1; i > 0; i--) {
+                    int r = rng.nextInt(i + 1);
+                    int t = order[i];
+                    order[i] = order[r];
+                    order[r] = t;
+                }
+            }
+            cursor = 0;
+        }
+
+        @Override
+        public int batch() {
+            return batch;
+        }
+
+        @Override
+        public void setPreProcessor(DataSetPreProcessor preProcessor) {
+            this.preProcessor = preProcessor;
+        }
+
+        @Override
+        public DataSetPreProcessor getPreProcessor() {
+            return preProcessor;
+        }
+
+        @Override
+        public List<String> getLabels() {
+            return null;
+        }
+    }
+
+    /** Settings, each with its default. */
+    public static final class Builder {
+        private int maxEpochs = 100;
+        private int patience = 10;
+        private int batchSize = 128;
+        private int stepsPerEpoch = 0;
+        private long seed = 12345;
+        private Consumer<Epoch> listener;
+
+        private Builder() {
+        }
+
+        /** The most epochs to run. Default 100. */
+        public Builder maxEpochs(int maxEpochs) {
+            this.maxEpochs = maxEpochs;
+            return this;
+        }
+
+        /** Stop after this many epochs without a new best validation error (at least 1). Default 10. */
+        public Builder patience(int patience) {
+            this.patience = patience;
+            return this;
+        }
+
+        /** Minibatch size of the in-memory entry point {@link ClassifierFit#fit(ComputationGraph, DataSet, DataSet)}. Default 128. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Minibatch updates per epoch, cycling through the training set; 0 for one pass (the default). For a few
+         * hundred labels a pass is one or two updates, and checking the validation set after each would cost more
+         * than training.
+         */
+        public Builder stepsPerEpoch(int stepsPerEpoch) {
+            this.stepsPerEpoch = stepsPerEpoch;
+            return this;
+        }
+
+        /** Seed of the shuffling and of ND4J's random numbers (dropout). Default 12345. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Called after every epoch with its curve entry (e.g. to print it); null for none. Default none. */
+        public Builder listener(Consumer<Epoch> listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** The settings, checked. */
+        public ClassifierFit build() {
+            Checks.positive("maxEpochs", maxEpochs);
+            Checks.positive("patience", patience);
+            Checks.positive("batchSize", batchSize);
+            if (stepsPerEpoch < 0) {
+                throw new IllegalArgumentException("stepsPerEpoch must be >= 0 (0: one pass), got " + stepsPerEpoch);
+            }
+            return new ClassifierFit(this);
+        }
+    }
+}

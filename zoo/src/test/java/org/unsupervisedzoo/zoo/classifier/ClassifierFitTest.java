@@ -1,0 +1,219 @@
+package org.unsupervisedzoo.zoo.classifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.unsupervisedzoo.zoo.ZooAssertions.rejects;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.unsupervisedzoo.datasets.BundledSample;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.SampleData;
+import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
+import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
+import org.unsupervisedzoo.zoo.sparse.SparseAutoencoder;
+
+class ClassifierFitTest {
+    @TempDir
+    Path tmp;
+
+    /** 60 labelled training digits (balanced) and 300 validation digits, disjoint: the sample's first and last. */
+    private static final LabelledImages TRAIN = SampleData.TRAIN.range(0, 4000).balancedSubset(60, 1);
+    private static final LabelledImages VALIDATION = SampleData.TRAIN.range(4700, 5000);
+
+    private static MnistIterator train(int batch) {
+        return MnistIterator.builder(TRAIN).batchSize(batch).seed(2).build();
+    }
+
+    private static MnistIterator validation() {
+        return MnistIterator.builder(VALIDATION).batchSize(100).shuffle(false).build();
+    }
+
+    private static ComputationGraph trainedAutoencoder(UndercompleteAutoencoder ae) {
+        return SampleData.trained(ae, 1, 256, MnistIterator.Shape.FLAT);
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestEpochsParametersAndStopsAfterPatience() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32).seed(4).build();
+        // a large rate on 60 digits: validation error stops improving within a few epochs
+        ComputationGraph clf = EncoderClassifier.fromScratch(ae).hiddenSizes(32).updater(new Adam(0.02)).seed(5)
+                .build();
+        List<INDArray> snapshots = new ArrayList<>();
+        List<Integer> seen = new ArrayList<>();
+        ClassifierFit.Result r = ClassifierFit.builder().maxEpochs(200).patience(3).seed(7)
+                .listener(e -> {
+                    seen.add(e.epoch());
+                    snapshots.add(clf.params().dup());
+                }).build().fit(clf, train(20), validation());
+
+        assertTrue(r.stoppedEarly(), "stopped by patience: " + r.curve());
+        assertEquals(r.bestEpoch() + 3, r.curve().size(), "three epochs without a new best, then stop");
+        assertTrue(r.curve().size() < 200);
+        assertEquals(seen.size(), r.curve().size(), "one curve entry per epoch run");
+        for (int i = 0; i < r.curve().size(); i++) {
+            assertEquals(i + 1, r.curve().get(i).epoch());
+            assertTrue(Double.isFinite(r.curve().get(i).trainLoss()) && r.curve().get(i).validationLoss() > 0);
+        }
+        double min = r.curve().stream().mapToDouble(ClassifierFit.Epoch::validationError).min().orElseThrow();
+        assertEquals(min, r.bestValidationError());
+        assertEquals(min, r.curve().get(r.bestEpoch() - 1).validationError());
+        // the returned graph is the best epoch's, not the last one's
+        assertEquals(snapshots.get(r.bestEpoch() - 1), r.classifier().params());
+        assertNotEquals(snapshots.get(snapshots.size() - 1), r.classifier().params());
+        ClassifierFit.Scores v = ClassifierFit.score(r.classifier(), validation());
+        assertEquals(min, v.error(), 1e-12, "the returned graph scores the curve's minimum");
+        assertEquals(r.curve().get(r.bestEpoch() - 1).validationLoss(), v.loss(), 1e-6);
+        assertEquals(300, v.count());
+        assertTrue(r.curveCsv().startsWith("epoch,train_loss,validation_loss,validation_error,seconds\n"));
+        assertEquals(r.curve().size() + 1, r.curveCsv().lines().count());
+    }
+
+    @Test
+    void maxEpochsBoundsTheRunAndStepsPerEpochCyclesTheData() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(16).build();
+        ComputationGraph clf = EncoderClassifier.fromScratch(ae).build();
+        int before = clf.getConfiguration().getIterationCount();
+        ClassifierFit.Result r = ClassifierFit.builder().maxEpochs(3).patience(50).stepsPerEpoch(7).build()
+                .fit(clf, train(20), validation());
+        assertEquals(3, r.curve().size());
+        assertTrue(!r.stoppedEarly());
+        assertEquals(21, clf.getConfiguration().getIterationCount() - before, "7 updates an epoch, 3 epochs");
+        assertEquals(3, clf.getConfiguration().getEpochCount());
+    }
+
+    @Test
+    void frozenEncoderIsUnchangedByFitAndFineTunedEncoderMoves() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).build();
+        ComputationGraph g = trainedAutoencoder(ae);
+        ClassifierFit fit = ClassifierFit.builder().maxEpochs(2).patience(2).build();
+        for (boolean frozen : new boolean[] {true, false}) {
+            ComputationGraph clf = EncoderClassifier.builder(ae, g).frozen(frozen).hiddenSizes(16).build();
+            INDArray encoder = clf.getLayer(Autoencoders.CODE).params().dup();
+            INDArray first = clf.getLayer(Autoencoders.encoderLayer(1)).params().dup();
+            INDArray head = clf.getLayer(EncoderClassifier.PREDICTION).params().dup();
+            ClassifierFit.Result r = fit.fit(clf, train(20), validation());
+            assertTrue(r.classifier() == clf);
+            assertNotEquals(head, clf.getLayer(EncoderClassifier.PREDICTION).params(), "head trained");
+            if (frozen) {
+                assertEquals(encoder, clf.getLayer(Autoencoders.CODE).params(), "frozen code layer unchanged");
+                assertEquals(first, clf.getLayer(Autoencoders.encoderLayer(1)).params(), "frozen layer 1 unchanged");
+            } else {
+                assertNotEquals(encoder, clf.getLayer(Autoencoders.CODE).params(), "fine-tuned code layer moves");
+                assertNotEquals(first, clf.getLayer(Autoencoders.encoderLayer(1)).params());
+            }
+        }
+    }
+
+    @Test
+    void scratchAndPretrainedRunTheSameProtocol() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).build();
+        ComputationGraph g = trainedAutoencoder(ae);
+        ClassifierFit fit = ClassifierFit.builder().maxEpochs(4).patience(4).stepsPerEpoch(3).build();
+        ClassifierFit.Result pre = fit.fit(EncoderClassifier.builder(ae, g).frozen(false), train(20), validation());
+        ClassifierFit.Result scratch = fit.fit(EncoderClassifier.fromScratch(ae), train(20), validation());
+        assertEquals(pre.classifier().numParams(), scratch.classifier().numParams(), "same architecture");
+        assertEquals(pre.curve().size(), scratch.curve().size(), "same epochs");
+        assertEquals(pre.classifier().getConfiguration().getIterationCount(),
+                scratch.classifier().getConfiguration().getIterationCount(), "same updates");
+        assertNotEquals(pre.classifier().getLayer(Autoencoders.CODE).params(),
+                scratch.classifier().getLayer(Autoencoders.CODE).params());
+    }
+
+    @Test
+    void inMemoryDataSetsAreBatchedAndShapesAreChecked() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(16).build();
+        DataSet t = MnistIterator.builder(TRAIN).batchSize(60).build().next();
+        DataSet v = MnistIterator.builder(VALIDATION).batchSize(300).shuffle(false).build().next();
+        ComputationGraph clf = EncoderClassifier.fromScratch(ae).build();
+        int before = clf.getConfiguration().getIterationCount();
+        ClassifierFit.Result r = ClassifierFit.builder().maxEpochs(2).patience(2).batchSize(25).build().fit(clf, t, v);
+        assertEquals(2, r.curve().size());
+        assertEquals(6, clf.getConfiguration().getIterationCount() - before, "60 digits in batches of 25: 3 a pass");
+
+        ClassifierFit fit = ClassifierFit.builder().maxEpochs(1).build();
+        rejects(() -> fit.fit(clf, new DataSet(Nd4j.rand(5, 100), t.getLabels().get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5), org.nd4j.linalg.indexing.NDArrayIndex.all())),
+                v), "train features of shape [5, 100]");
+        rejects(() -> fit.fit(clf, t, new DataSet(v.getFeatures(), Nd4j.zeros(300, 3))),
+                "validation labels have 3 classes", "10");
+        rejects(() -> fit.fit(clf, t, new DataSet(v.getFeatures(), Nd4j.zeros(299, 10))),
+                "validation features and labels", "300", "299");
+        rejects(() -> fit.fit(clf, new DataSet(Nd4j.zeros(0, 784), Nd4j.zeros(0, 10)), v), "train", "at least one");
+    }
+
+    @Test
+    void badSettingsAreNamed() {
+        rejects(() -> ClassifierFit.builder().patience(0).build(), "patience", "0");
+        rejects(() -> ClassifierFit.builder().maxEpochs(-1).build(), "maxEpochs", "-1");
+        rejects(() -> ClassifierFit.builder().batchSize(0).build(), "batchSize", "0");
+        rejects(() -> ClassifierFit.builder().stepsPerEpoch(-2).build(), "stepsPerEpoch", "-2");
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(8).build();
+        rejects(() -> EncoderClassifier.fromScratch(ae).dropout(1).build(), "dropout", "1.0");
+        rejects(() -> EncoderClassifier.fromScratch(ae).dropout(-0.1).build(), "dropout", "-0.1");
+        rejects(() -> ClassifierFit.builder().build().fit((ComputationGraph) null, train(10), validation()),
+                "classifier");
+    }
+
+    @Test
+    void dropoutIsOnTheHeadOnly() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(16).build();
+        ComputationGraph clf = EncoderClassifier.fromScratch(ae).hiddenSizes(12).dropout(0.5).build();
+        for (String head : new String[] {EncoderClassifier.headLayer(1), EncoderClassifier.PREDICTION}) {
+            LayerVertex v = (LayerVertex) clf.getConfiguration().getVertices().get(head);
+            Dropout d = (Dropout) v.getLayerConf().getLayer().getIDropout();
+            assertNotNull(d, head);
+            assertEquals(0.5, d.getP(), 1e-12, head + ": keeps half");
+        }
+        LayerVertex code = (LayerVertex) clf.getConfiguration().getVertices().get(Autoencoders.CODE);
+        assertNull(code.getLayerConf().getLayer().getIDropout(), "no dropout in the encoder");
+        ComputationGraph none = EncoderClassifier.fromScratch(ae).hiddenSizes(12).build();
+        assertNull(((LayerVertex) none.getConfiguration().getVertices().get(EncoderClassifier.PREDICTION))
+                .getLayerConf().getLayer().getIDropout());
+        // inference is deterministic, training is not
+        INDArray x = SampleData.testBatch(8, MnistIterator.Shape.FLAT);
+        assertEquals(clf.outputSingle(false, x), clf.outputSingle(false, x));
+        assertNotEquals(clf.feedForward(x, true).get(EncoderClassifier.PREDICTION),
+                clf.feedForward(x, true).get(EncoderClassifier.PREDICTION));
+    }
+
+    /** The snippet of semi-supervised.md (README), verbatim between the markers, on a model.zip written here. */
+    @Test
+    void readmeSnippetRuns() throws Exception {
+        SparseAutoencoder factory = SparseAutoencoder.builder().hiddenSizes(256).build();
+        ModelSerializer.writeModel(SampleData.trained(factory, 1, 512, MnistIterator.Shape.FLAT),
+                tmp.resolve("model.zip").toFile(), false);
+        String modelZip = tmp.resolve("model.zip").toString();
+        // --- snippet
+        SparseAutoencoder sae = SparseAutoencoder.builder().hiddenSizes(256).build();   // the recipe of model.zip
+        ComputationGraph trained = ModelSerializer.restoreComputationGraph(new File(modelZip), false);
+        LabelledImages digits = new BundledSample().load(Split.TRAIN);                 // or FolderSource: MNIST
+        LabelledImages labelled = digits.range(0, 4000).balancedSubset(100, 1), held = digits.range(4000, 5000);
+        ComputationGraph clf = EncoderClassifier.builder(sae, trained).frozen(false).hiddenSizes(100)
+                .dropout(0.5).updater(new Adam(1e-3)).build();
+        ClassifierFit.Result r = ClassifierFit.builder().maxEpochs(100).patience(10).stepsPerEpoch(10).build()
+                .fit(clf, MnistIterator.builder(labelled).batchSize(100).build(),
+                        MnistIterator.builder(held).batchSize(1000).shuffle(false).build());
+        System.out.println("best epoch " + r.bestEpoch() + ", validation error " + r.bestValidationError());
+        // --- end of snippet
+        assertTrue(r.bestValidationError() < 0.5, r.curveCsv());
+        assertEquals(r.curve().get(r.bestEpoch() - 1).validationError(), r.bestValidationError());
+    }
+}
