@@ -2,7 +2,9 @@ package org.unsupervisedzoo.examples;
 
 import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import org.unsupervisedzoo.zoo.fast.Accelerate;
-import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -13,14 +15,23 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.core.EncoderModel;
+import org.unsupervisedzoo.zoo.classifier.ClassifierFit;
 import org.unsupervisedzoo.zoo.classifier.EncoderClassifier;
 import org.unsupervisedzoo.zoo.classifier.LinearProbe;
 import org.unsupervisedzoo.zoo.core.ProgressListener;
 
 /**
  * {@code classify --encoder <model.zip>}: a digit classifier on the encoder of a model saved by {@code train}
- * (frozen or fine-tuned, softmax or MLP head), trained on all labels or a balanced labelled subset, with the test
- * accuracy per epoch and optionally the linear probe of the frozen codes.
+ * (frozen or fine-tuned, softmax or MLP head, optional dropout on the head), or the same network from scratch
+ * ({@code --scratch true}), trained on all labels or a balanced labelled subset, optionally with the linear probe
+ * of the frozen codes.
+ *
+ * <p>{@code --protocol validation} (the default): the last {@code --validation} training digits are held out as a
+ * labelled validation set (never the test set), the labelled digits are drawn from the rest, training stops early
+ * on the validation error ({@link ClassifierFit}: best epoch's parameters kept), and the test error is measured
+ * once, on the chosen epoch; {@code --seeds K} repeats with seeds {@code seed .. seed+K-1} and reports the mean and
+ * standard deviation of the test error. {@code --protocol fixed}: the earlier protocol, a fixed number of epochs
+ * with the test accuracy after each (for comparison with old runs; it reads the test set every epoch).
  */
 final class ClassifyCommand implements Command {
     @Override
@@ -37,13 +48,30 @@ final class ClassifyCommand implements Command {
     public Options options() {
         return new Options()
                 .option("encoder", "", "model.zip written by 'train' (required)")
-                .option("labels", "0", "labelled training digits, balanced per class and seeded (0: all)").min(0)
+                .option("protocol", "validation", "validation: early stopping on held-out training digits, test"
+                        + " error once; fixed: --epochs epochs, test accuracy after each (the earlier protocol)")
+                .option("labels", "0", "labelled training digits, balanced per class and seeded (0: all but the"
+                        + " validation digits)").min(0)
+                .option("validation", "auto", "labelled digits held out of the end of the training set for early"
+                        + " stopping (auto: 10000 with all labels on 50000+ training digits, else 1000, at most a"
+                        + " fifth of the training set)")
                 .option("frozen", "true", "true: the encoder is a fixed feature extractor; false: fine-tuned")
+                .option("scratch", "false", "true: the same network with a freshly initialised encoder, trained end"
+                        + " to end (the baseline), under the same protocol")
                 .option("hidden", "", "widths of a dense head between code and softmax (empty: softmax only)").eachAtLeast(1)
-                .option("epochs", "10", "training epochs over the labelled digits").min(1)
+                .option("dropout", "0", "dropout on the head's inputs (code and hidden layers), in [0, 1)")
+                .between(0, 1, false, true)
+                .option("epochs", "10", "fixed protocol: training epochs over the labelled digits").min(1)
+                .option("max-epochs", "100", "validation protocol: the most epochs").min(1)
+                .option("patience", "10", "validation protocol: stop after this many epochs without a lower"
+                        + " validation error").min(1)
+                .option("steps-per-epoch", "0", "validation protocol: updates per epoch, cycling the labelled digits"
+                        + " (0: one pass, at least 10 updates)").min(0)
                 .option("batch", "128", "minibatch size").min(1)
                 .option("lr", "0.001", "Adam learning rate").positive()
                 .option("seed", "12345", "seed of the labelled subset, the head and shuffling").anyInt()
+                .option("seeds", "1", "validation protocol: runs with seeds seed .. seed+seeds-1; mean and sd of"
+                        + " the test error").min(1)
                 .option("probe", "false", "true: also the linear probe (softmax on frozen codes, all labels)")
                 .option("data", "", "sample, mnist or fashion (default: the data the encoder was trained on)")
                 .option("data-dir", "", "folder with the four IDX files (default: as recorded)")
@@ -55,29 +83,162 @@ final class ClassifyCommand implements Command {
         if (o.string("encoder").isEmpty()) {
             throw new IllegalArgumentException("--encoder <model.zip> is required (train one with 'train <model>')");
         }
+        String protocol = o.string("protocol");
+        if (!protocol.equals("validation") && !protocol.equals("fixed")) {
+            throw new IllegalArgumentException("--protocol must be validation or fixed, got '" + protocol + "'");
+        }
+        validationCount(o, Integer.MAX_VALUE, false); // its syntax, before anything is loaded
+        o.bool("frozen");
+        o.bool("scratch");
+        o.real("dropout");
         SavedModel saved = SavedModel.load(o.path("encoder")).override(o, "data", "data-dir");
         DataSource source = ExampleData.locate(saved.options);
         LabelledImages train = source.load(Split.TRAIN);
         LabelledImages test = source.load(Split.TEST);
+        EncoderModel model = saved.command.encoderModel(saved.options, train);
+        Path out = o.path("out");
+        if (protocol.equals("fixed")) {
+            runFixed(o, saved, model, train, test, source, out);
+        } else {
+            runValidation(o, saved, model, train, test, source, out);
+        }
+        if (o.bool("probe")) {
+            MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
+            long seed = o.integer("seed");
+            MnistIterator all = MnistIterator.builder(train).batchSize(1000).shuffle(false).shape(shape).build();
+            MnistIterator testIt = MnistIterator.builder(test).batchSize(1000).shuffle(false).shape(shape).build();
+            LinearProbe.Result r = new LinearProbe().seed(seed).evaluate(model.encoderGraph(saved.graph), all, testIt);
+            System.out.printf("linear_probe  code_width %d  train_accuracy %.4f  test_accuracy %.4f%n", r.codeWidth,
+                    r.trainAccuracy, r.testAccuracy);
+            AtomicFiles.writeString(out.resolve("linear-probe.csv"), String.format(
+                    "code_width,train_accuracy,test_accuracy%n%d,%.6f,%.6f%n", r.codeWidth, r.trainAccuracy,
+                    r.testAccuracy));
+        }
+    }
+
+    /** The classifier's builder under {@code o}'s settings for one seed: pretrained (frozen or not) or scratch. */
+    static EncoderClassifier.Builder classifier(Options o, SavedModel saved, EncoderModel model, long seed) {
+        EncoderClassifier.Builder b = o.bool("scratch") ? EncoderClassifier.fromScratch(model)
+                : EncoderClassifier.builder(model, saved.graph).frozen(o.bool("frozen"));
+        return b.hiddenSizes(o.integers("hidden")).dropout(o.real("dropout")).updater(new Adam(o.real("lr")))
+                .seed(seed);
+    }
+
+    /** What the run line calls the classifier: "frozen", "fine-tuned" or "scratch". */
+    private static String mode(Options o) {
+        return o.bool("scratch") ? "scratch" : o.bool("frozen") ? "frozen" : "fine-tuned";
+    }
+
+    /** {@code --validation}: auto, or a count below the training set's. */
+    static int validationCount(Options o, int trainCount, boolean allLabels) {
+        String v = o.string("validation").trim();
+        if (v.equals("auto")) {
+            return Math.min(allLabels && trainCount >= 50_000 ? 10_000 : 1000, trainCount / 5);
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--validation must be auto or a whole number, got '" + v + "'");
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("--validation must be auto or at least 1, got '" + v + "'");
+        }
+        if (n >= trainCount) {
+            throw new IllegalArgumentException("--validation must be below the " + trainCount
+                    + " training digits, got " + n);
+        }
+        return n;
+    }
+
+    private void runValidation(Options o, SavedModel saved, EncoderModel model, LabelledImages train,
+                               LabelledImages test, DataSource source, Path out) throws Exception {
+        int n = o.integer("labels");
+        int nVal = validationCount(o, train.count(), n == 0);
+        int cut = train.count() - nVal;
+        LabelledImages pool = train.range(0, cut);
+        LabelledImages validation = train.range(cut, train.count());
+        if (n > pool.count()) {
+            throw new IllegalArgumentException("--labels must be at most " + pool.count() + " (the training digits"
+                    + " left after --validation " + nVal + "), got " + n);
+        }
+        Files.createDirectories(out);
+        MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
+        int seeds = o.integer("seeds");
+        long seed0 = o.integer("seed");
+        List<Double> testErrors = new ArrayList<>();
+        System.out.printf("classifier on %s (%s encoder, %s)  data %s  labelled %d  validation %d (training digits"
+                        + " [%d, %d))  test %d  seeds %d  out %s%n", saved.file, saved.record.model, mode(o),
+                source.description(), n == 0 ? pool.count() : n, nVal, cut, train.count(), test.count(), seeds, out);
+        try (CsvLog summary = new CsvLog(out.resolve("summary.csv"))) {
+            summary.header("seed,mode,labels,validation,best_epoch,epochs_run,validation_error,test_error,seconds");
+            for (int k = 0; k < seeds; k++) {
+                long seed = seed0 + k;
+                LabelledImages labelled = n == 0 ? pool : pool.balancedSubset(n, seed);
+                long t0 = System.nanoTime();
+                ClassifierFit.Result r = fit(o, classifier(o, saved, model, seed), labelled, validation, shape, seed,
+                        e -> System.out.printf(Locale.ROOT, "seed %d  epoch %3d  train_loss %.5f  val_loss %.5f"
+                                + "  val_error %.2f%%  time %5.1fs%n", seed, e.epoch(), e.trainLoss(),
+                                e.validationLoss(), 100 * e.validationError(), e.seconds()));
+                double testError = ClassifierFit.score(r.classifier(), iterator(test, shape)).error();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                testErrors.add(testError);
+                System.out.printf(Locale.ROOT, "best  seed %d  epoch %d of %d  val_error %.2f%%  test_error %.2f%%"
+                        + "  params %d%n", seed, r.bestEpoch(), r.curve().size(), 100 * r.bestValidationError(),
+                        100 * testError, r.classifier().numParams());
+                String suffix = seeds == 1 ? "" : "-seed" + seed;
+                AtomicFiles.writeString(out.resolve("curve" + suffix + ".csv"), r.curveCsv());
+                summary.printf("%d,%s,%d,%d,%d,%d,%.6f,%.6f,%.2f%n", seed, mode(o), labelled.count(),
+                        nVal, r.bestEpoch(), r.curve().size(), r.bestValidationError(), testError, seconds);
+                summary.flush();
+                Path file = out.resolve("classifier" + suffix + ".zip");
+                RunRecord.writeModel(r.classifier(), file, false, null);
+                System.out.println("wrote " + file + " and " + out.resolve("curve" + suffix + ".csv"));
+            }
+        }
+        String line = String.format(Locale.ROOT, "test_error %s %% over %d seed%s (%s, labelled %d, validation %d)",
+                SemiSupervisedCommand.meanSd(testErrors), seeds, seeds == 1 ? "" : "s", mode(o),
+                n == 0 ? pool.count() : n, nVal);
+        System.out.println(line);
+        AtomicFiles.writeString(out.resolve("summary.txt"), line + "\n");
+        System.out.println("wrote " + out.resolve("summary.csv"));
+    }
+
+    /** Accelerates the classifier of {@code b} and trains it under {@code o}'s validation-protocol settings. */
+    static ClassifierFit.Result fit(Options o, EncoderClassifier.Builder b, LabelledImages labelled, LabelledImages validation,
+                      MnistIterator.Shape shape, long seed, java.util.function.Consumer<ClassifierFit.Epoch> log) {
+        int batch = Math.min(o.integer("batch"), labelled.count());
+        int steps = o.integer("steps-per-epoch");
+        if (steps == 0) {
+            steps = (labelled.count() + batch - 1) / batch >= 10 ? 0 : 10;
+        }
+        ComputationGraph clf = Accelerate.accelerate(b.build());
+        ClassifierFit fit = ClassifierFit.builder().maxEpochs(o.integer("max-epochs")).patience(o.integer("patience"))
+                .stepsPerEpoch(steps).seed(seed).listener(log).build();
+        return fit.fit(clf, ClassifierTraining.labelled(labelled, shape, batch, seed), iterator(validation, shape));
+    }
+
+    static MnistIterator iterator(LabelledImages data, MnistIterator.Shape shape) {
+        return MnistIterator.builder(data).batchSize(Math.min(1000, data.count())).shuffle(false).shape(shape).build();
+    }
+
+    private void runFixed(Options o, SavedModel saved, EncoderModel model, LabelledImages train, LabelledImages test,
+                          DataSource source, Path out) throws Exception {
+        Files.createDirectories(out);
         int n = o.integer("labels");
         long seed = o.integer("seed");
         LabelledImages labelled = n == 0 ? train : train.balancedSubset(n, seed);
-        EncoderModel model = saved.command.encoderModel(saved.options, train);
-        ComputationGraph clf = EncoderClassifier.builder(model, saved.graph).frozen(o.bool("frozen"))
-                .hiddenSizes(o.integers("hidden")).updater(new Adam(o.real("lr"))).seed(seed).build();
-        clf = Accelerate.accelerate(clf);
+        ComputationGraph clf = Accelerate.accelerate(classifier(o, saved, model, seed).build());
         MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
         int batch = Math.min(o.integer("batch"), labelled.count());
         MnistIterator it = ClassifierTraining.labelled(labelled, shape, batch, seed);
-        Path out = o.path("out");
-        Files.createDirectories(out);
         int epochs = o.integer("epochs");
         ProgressListener progress = new ProgressListener(System.out, (labelled.count() + batch - 1) / batch, 1.0)
                 .totalEpochs(epochs);
         clf.setListeners(progress);
         System.out.printf("classifier on %s (%s encoder, %s)  params %d  data %s  labelled %d  test %d  out %s%n",
-                saved.file, saved.record.model, o.bool("frozen") ? "frozen" : "fine-tuned", clf.numParams(),
-                source.description(), labelled.count(), test.count(), out);
+                saved.file, saved.record.model, mode(o), clf.numParams(), source.description(), labelled.count(),
+                test.count(), out);
         try (CsvLog csv = new CsvLog(out.resolve("epochs.csv"))) {
             csv.header("epoch,train_loss,test_accuracy,test_error,examples_per_second,seconds");
             for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -92,16 +253,6 @@ final class ClassifyCommand implements Command {
                         progress.examples() / seconds, seconds);
                 csv.flush();
             }
-        }
-        if (o.bool("probe")) {
-            MnistIterator all = MnistIterator.builder(train).batchSize(1000).shuffle(false).shape(shape).build();
-            MnistIterator testIt = MnistIterator.builder(test).batchSize(1000).shuffle(false).shape(shape).build();
-            LinearProbe.Result r = new LinearProbe().seed(seed).evaluate(model.encoderGraph(saved.graph), all, testIt);
-            System.out.printf("linear_probe  code_width %d  train_accuracy %.4f  test_accuracy %.4f%n", r.codeWidth,
-                    r.trainAccuracy, r.testAccuracy);
-            AtomicFiles.writeString(out.resolve("linear-probe.csv"), String.format(
-                    "code_width,train_accuracy,test_accuracy%n%d,%.6f,%.6f%n", r.codeWidth, r.trainAccuracy,
-                    r.testAccuracy));
         }
         Path model1 = out.resolve("classifier.zip");
         RunRecord.writeModel(clf, model1, true, null);

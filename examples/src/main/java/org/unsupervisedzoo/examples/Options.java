@@ -52,7 +52,7 @@ final class Options {
 
     /** What values a numeric option takes. */
     private static final class Range {
-        enum Kind { INT, REAL, INTS }
+        enum Kind { INT, REAL, INTS, REALS }
 
         final Kind kind;
         final double lo;
@@ -78,8 +78,9 @@ final class Options {
 
         /** E.g. "at least 1", "greater than 0", "between 0 and 1", "" (any int). */
         String describe() {
-            boolean noLo = lo == Double.NEGATIVE_INFINITY || (kind != Kind.REAL && lo <= Integer.MIN_VALUE);
-            boolean noHi = hi == Double.POSITIVE_INFINITY || (kind != Kind.REAL && hi >= Integer.MAX_VALUE);
+            boolean real = kind == Kind.REAL || kind == Kind.REALS;
+            boolean noLo = lo == Double.NEGATIVE_INFINITY || (!real && lo <= Integer.MIN_VALUE);
+            boolean noHi = hi == Double.POSITIVE_INFINITY || (!real && hi >= Integer.MAX_VALUE);
             if (noLo && noHi) {
                 return "";
             }
@@ -131,6 +132,11 @@ final class Options {
         return range(new Range(Range.Kind.REAL, min, false, Double.POSITIVE_INFINITY, true));
     }
 
+    /** The last declared option is comma-separated finite reals, each in {@code [lo, hi]} ({@code open}: without). */
+    Options eachBetween(double lo, double hi, boolean loOpen, boolean hiOpen) {
+        return range(new Range(Range.Kind.REALS, lo, loOpen, hi, hiOpen));
+    }
+
     /** The last declared option is a finite real in {@code [lo, hi]}; {@code open} excludes the ends. */
     Options between(double lo, double hi, boolean loOpen, boolean hiOpen) {
         return range(new Range(Range.Kind.REAL, lo, loOpen, hi, hiOpen));
@@ -160,6 +166,9 @@ final class Options {
                     break;
                 case REAL:
                     real(e.getKey());
+                    break;
+                case REALS:
+                    reals(e.getKey());
                     break;
                 default:
                     integers(e.getKey());
@@ -337,6 +346,26 @@ final class Options {
             throw new IllegalArgumentException("--" + name + " must be one of "
                     + Arrays.toString(type.getEnumConstants()).toLowerCase() + ", got '" + v + "'");
         }
+    }
+
+    /** Comma-separated finite reals, at least one, each in the option's range. */
+    double[] reals(String name) {
+        String[] parts = string(name).split(",");
+        double[] v = new double[parts.length];
+        Range r = ranges.get(name);
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                v[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + " must be comma-separated numbers, got '"
+                        + string(name) + "'");
+            }
+            if (!Double.isFinite(v[i]) || (r != null && !r.contains(v[i]))) {
+                throw new IllegalArgumentException("--" + name + " must be comma-separated finite numbers"
+                        + (r == null ? "" : ", each " + r.describe()) + ", got '" + string(name) + "'");
+            }
+        }
+        return v;
     }
 
     int[] integers(String name) {

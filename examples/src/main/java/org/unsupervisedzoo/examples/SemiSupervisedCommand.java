@@ -16,6 +16,7 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.core.EncoderModel;
+import org.unsupervisedzoo.zoo.classifier.ClassifierFit;
 import org.unsupervisedzoo.zoo.classifier.EncoderClassifier;
 
 /**
@@ -25,6 +26,14 @@ import org.unsupervisedzoo.zoo.classifier.EncoderClassifier;
  * pretrained encoder, fine-tuning the pretrained encoder, and from scratch (fresh weights). Every run takes the
  * same number of Adam steps; the test error is measured on the whole test set. Writes every run to
  * {@code runs.csv} and the mean and standard deviation over seeds to {@code summary.md}.
+ *
+ * <p>{@code --protocol validation} (the default) is the protocol of issue 20, the same for every row: the last
+ * {@code --validation} training digits are a labelled validation set (never the test set), the budgets are drawn
+ * from the other training digits; for every encoder, mode, budget and seed each setting of a small grid (learning
+ * rate x head width x head dropout) is trained with early stopping on the validation error ({@link ClassifierFit});
+ * the setting with the lowest validation error is kept and only its test error is measured. A fourth row,
+ * "pretrained (chosen)", takes frozen or fine-tuned per seed, whichever had the lower validation error.
+ * {@code --protocol fixed}: the earlier protocol, a fixed number of steps at one setting.
  */
 final class SemiSupervisedCommand implements Command {
     @Override
@@ -44,10 +53,27 @@ final class SemiSupervisedCommand implements Command {
                 .option("budgets", "100,600,1000,3000", "labelled digits per run, balanced per class").eachAtLeast(1)
                 .option("seeds", "3", "seeds per budget (the labelled subset and the head differ per seed)").min(1)
                 .option("modes", "frozen,fine-tuned,scratch", "which classifiers: frozen, fine-tuned, scratch")
-                .option("steps", "1000", "Adam steps per classifier").min(1)
+                .option("protocol", "validation", "validation: settings chosen and training stopped on held-out"
+                        + " training digits; fixed: --steps Adam steps at --lr with the --hidden head (the earlier"
+                        + " protocol)")
+                .option("validation", "1000", "validation protocol: labelled digits held out of the end of the"
+                        + " training set (the budgets are drawn from the rest)").min(1)
+                .option("grid-lr", "0.001,0.0001", "validation protocol: Adam learning rates tried")
+                .eachBetween(0, Double.POSITIVE_INFINITY, true, true)
+                .option("grid-hidden", "0,100", "validation protocol: head widths tried (0: softmax on the code)")
+                .eachAtLeast(0)
+                .option("grid-dropout", "0,0.5", "validation protocol: head dropouts tried, each in [0, 1)")
+                .eachBetween(0, 1, false, true)
+                .option("max-epochs", "50", "validation protocol: the most epochs per classifier").min(1)
+                .option("patience", "5", "validation protocol: stop after this many epochs without a lower"
+                        + " validation error").min(1)
+                .option("steps-per-epoch", "20", "validation protocol: Adam steps between validation checks"
+                        + " (0: one pass over the labelled digits, at least 10 steps)").min(0)
+                .option("steps", "1000", "fixed protocol: Adam steps per classifier").min(1)
                 .option("batch", "100", "minibatch size (at most the budget)").min(1)
-                .option("lr", "0.001", "Adam learning rate").positive()
-                .option("hidden", "", "widths of a dense head between code and softmax (empty: softmax only)").eachAtLeast(1)
+                .option("lr", "0.001", "fixed protocol: Adam learning rate").positive()
+                .option("hidden", "", "fixed protocol: widths of a dense head between code and softmax (empty:"
+                        + " softmax only)").eachAtLeast(1)
                 .option("data", "", "sample, mnist or fashion (default: the data of the first encoder)")
                 .option("data-dir", "", "folder with the four IDX files (default: as recorded)")
                 .option("out", "output/semi-supervised", "output folder");
@@ -74,6 +100,14 @@ final class SemiSupervisedCommand implements Command {
         if (seeds <= 0 || steps <= 0 || budgets.length == 0) {
             throw new IllegalArgumentException("--seeds (" + seeds + "), --steps (" + steps
                     + ") and --budgets must be positive");
+        }
+        String protocol = o.string("protocol");
+        if (!protocol.equals("validation") && !protocol.equals("fixed")) {
+            throw new IllegalArgumentException("--protocol must be validation or fixed, got '" + protocol + "'");
+        }
+        if (protocol.equals("validation")) {
+            runValidation(o, encoders, modes);
+            return;
         }
         DataSource source = ExampleData.locate(encoders.get(0).options);
         LabelledImages train = source.load(Split.TRAIN);
@@ -121,9 +155,128 @@ final class SemiSupervisedCommand implements Command {
         System.out.println("wrote " + out.resolve("summary.md"));
     }
 
+    /** One setting of the grid. */
+    record Setting(double lr, int hidden, double dropout) {
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "lr %g  hidden %d  dropout %.2f", lr, hidden, dropout);
+        }
+    }
+
+    /** The grid of {@code --grid-lr x --grid-hidden x --grid-dropout}. */
+    static List<Setting> grid(Options o) {
+        int[] hidden = o.integers("grid-hidden");
+        if (hidden.length == 0) {
+            throw new IllegalArgumentException("--grid-hidden must list at least one width (0: none), got ''");
+        }
+        List<Setting> g = new ArrayList<>();
+        for (double lr : o.reals("grid-lr")) {
+            for (int h : hidden) {
+                for (double d : o.reals("grid-dropout")) {
+                    g.add(new Setting(lr, h, d));
+                }
+            }
+        }
+        return g;
+    }
+
+    private void runValidation(Options o, List<SavedModel> encoders, List<String> modes) throws Exception {
+        List<Setting> grid = grid(o);
+        int[] budgets = o.integers("budgets");
+        int seeds = o.integer("seeds");
+        DataSource source = ExampleData.locate(encoders.get(0).options);
+        LabelledImages train = source.load(Split.TRAIN);
+        LabelledImages test = source.load(Split.TEST);
+        int nVal = o.integer("validation");
+        if (nVal >= train.count()) {
+            throw new IllegalArgumentException("--validation must be below the " + train.count()
+                    + " training digits, got " + nVal);
+        }
+        int cut = train.count() - nVal;
+        LabelledImages pool = train.range(0, cut);
+        LabelledImages validation = train.range(cut, train.count());
+        Path out = o.path("out");
+        Files.createDirectories(out);
+        System.out.printf("semi-supervised  protocol validation  data %s  encoders %d  budgets %s  seeds %d"
+                        + "  validation %d (training digits [%d, %d))  grid %d settings  max-epochs %d  patience %d"
+                        + "  out %s%n", source.description(), encoders.size(), o.string("budgets"), seeds, nVal, cut,
+                train.count(), grid.size(), o.integer("max-epochs"), o.integer("patience"), out);
+        Map<String, List<Double>> errors = new LinkedHashMap<>();
+        try (CsvLog runs = new CsvLog(out.resolve("runs.csv"));
+             CsvLog all = new CsvLog(out.resolve("grid.csv"))) {
+            runs.header("encoder,model,mode,labels,seed,lr,hidden,dropout,best_epoch,validation_error,test_error,"
+                    + "seconds");
+            all.header("encoder,model,mode,labels,seed,lr,hidden,dropout,best_epoch,epochs_run,validation_error");
+            for (SavedModel saved : encoders) {
+                EncoderModel model = saved.command.encoderModel(saved.options, train);
+                MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
+                for (int budget : budgets) {
+                    for (int s = 1; s <= seeds; s++) {
+                        LabelledImages labelled = budget >= pool.count() ? pool : pool.balancedSubset(budget, s);
+                        double[] chosen = null; // {validation error, test error} of frozen / fine-tuned's best
+                        for (String mode : modes) {
+                            long t0 = System.nanoTime();
+                            ClassifierFit.Result best = null;
+                            Setting bestSetting = null;
+                            for (Setting setting : grid) {
+                                EncoderClassifier.Builder b = mode.equals("scratch")
+                                        ? EncoderClassifier.fromScratch(model)
+                                        : EncoderClassifier.builder(model, saved.graph).frozen(mode.equals("frozen"));
+                                b.hiddenSizes(setting.hidden == 0 ? new int[0] : new int[] {setting.hidden})
+                                        .dropout(setting.dropout).updater(new Adam(setting.lr)).seed(s);
+                                ClassifierFit.Result r = ClassifyCommand.fit(o, b, labelled, validation, shape, s,
+                                        null);
+                                all.printf("%s,%s,%s,%d,%d,%g,%d,%.2f,%d,%d,%.6f%n", saved.file,
+                                        saved.record.model, mode, labelled.count(), s, setting.lr, setting.hidden,
+                                        setting.dropout, r.bestEpoch(), r.curve().size(), r.bestValidationError());
+                                all.flush();
+                                if (best == null || r.bestValidationError() < best.bestValidationError()) {
+                                    best = r;
+                                    bestSetting = setting;
+                                }
+                            }
+                            double error = ClassifierFit.score(best.classifier(),
+                                    ClassifyCommand.iterator(test, shape)).error();
+                            double seconds = (System.nanoTime() - t0) / 1e9;
+                            System.out.printf("run  %-26s %-10s labels %5d  seed %d  chose %s  epoch %d"
+                                            + "  val_error %6.2f%%  test_error %6.2f%%  time %6.1fs%n",
+                                    saved.record.model, mode, labelled.count(), s, bestSetting, best.bestEpoch(),
+                                    100 * best.bestValidationError(), 100 * error, seconds);
+                            runs.printf("%s,%s,%s,%d,%d,%g,%d,%.2f,%d,%.6f,%.6f,%.2f%n", saved.file,
+                                    saved.record.model, mode, labelled.count(), s, bestSetting.lr,
+                                    bestSetting.hidden, bestSetting.dropout, best.bestEpoch(),
+                                    best.bestValidationError(), error, seconds);
+                            runs.flush();
+                            errors.computeIfAbsent(saved.record.model + "|" + mode + "|" + labelled.count(),
+                                    k -> new ArrayList<>()).add(error);
+                            if (!mode.equals("scratch")
+                                    && (chosen == null || best.bestValidationError() < chosen[0])) {
+                                chosen = new double[] {best.bestValidationError(), error};
+                            }
+                        }
+                        if (modes.contains("frozen") && modes.contains("fine-tuned")) {
+                            errors.computeIfAbsent(saved.record.model + "|pretrained (chosen)|" + labelled.count(),
+                                    k -> new ArrayList<>()).add(chosen[1]);
+                        }
+                    }
+                }
+            }
+        }
+        String summary = summary(errors, budgets, pool.count());
+        AtomicFiles.writeString(out.resolve("summary.md"), summary);
+        System.out.print(summary);
+        System.out.println("wrote " + out.resolve("runs.csv"));
+        System.out.println("wrote " + out.resolve("grid.csv"));
+        System.out.println("wrote " + out.resolve("summary.md"));
+    }
+
     /** A Markdown table: one row per encoder and mode, one column per budget, mean +- sd test error in %. */
     static String summary(Map<String, List<Double>> errors, int[] budgets, int trainCount) {
         StringBuilder sb = new StringBuilder("| pretraining | classifier |");
+        return table(sb, errors, budgets, trainCount);
+    }
+
+    private static String table(StringBuilder sb, Map<String, List<Double>> errors, int[] budgets, int trainCount) {
         for (int b : budgets) {
             sb.append(' ').append(Math.min(b, trainCount)).append(" labels |");
         }

@@ -242,7 +242,8 @@ class CliTest {
                 Files.readString(tmp.resolve("catalog/catalog.json")));
 
         Path clfOut = tmp.resolve("clf");
-        Result clf = cli("classify", "--encoder", model.toString(), "--labels", "200", "--epochs", "2",
+        Result clf = cli("classify", "--encoder", model.toString(), "--protocol", "fixed", "--labels", "200",
+                "--epochs", "2",
                 "--frozen", "false", "--probe", "true", "--out", clfOut.toString());
         assertEquals(0, clf.status, clf.toString());
         assertEquals(2, clf.out.lines().filter(l -> l.matches(
@@ -253,7 +254,8 @@ class CliTest {
         oneLineError(cli("classify", "--encoder", clfOut.resolve("classifier.zip").toString()),
                 "was not saved by this command line's 'train'");
 
-        Result semi = cli("semi-supervised", "--encoders", model.toString(), "--budgets", "20,50", "--seeds", "2",
+        Result semi = cli("semi-supervised", "--encoders", model.toString(), "--protocol", "fixed",
+                "--budgets", "20,50", "--seeds", "2",
                 "--steps", "3", "--out", tmp.resolve("semi").toString());
         assertEquals(0, semi.status, semi.toString());
         assertEquals(12, semi.out.lines().filter(l -> l.startsWith("run  undercomplete-autoencoder")).count(), semi.out);

@@ -1,0 +1,170 @@
+package org.unsupervisedzoo.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.unsupervisedzoo.examples.CliTest.cli;
+import static org.unsupervisedzoo.examples.CliTest.oneLineError;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unsupervisedzoo.datasets.BundledSample;
+import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.datasets.MnistIterator;
+import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.classifier.ClassifierFit;
+
+/** {@code classify} and {@code semi-supervised} under the validation protocol, on the bundled sample. */
+class ClassifyCommandTest {
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path tmp;
+
+    private static Path model;
+
+    @BeforeAll
+    static void trainEncoder() {
+        Path run = shared.resolve("ae");
+        CliTest.Result train = cli("train", "undercomplete-autoencoder", "--epochs", "1", "--hidden", "32,8",
+                "--out", run.toString());
+        assertEquals(0, train.status, train.toString());
+        model = run.resolve("model.zip");
+    }
+
+    private static final Pattern EPOCH = Pattern.compile(
+            "seed (\\d+)  epoch +(\\d+)  train_loss \\d+\\.\\d{5}  val_loss \\d+\\.\\d{5}  val_error (\\d+\\.\\d\\d)%.*");
+    private static final Pattern BEST = Pattern.compile(
+            "best  seed (\\d+)  epoch (\\d+) of (\\d+)  val_error (\\d+\\.\\d\\d)%  test_error (\\d+\\.\\d\\d)%.*");
+
+    @Test
+    void validationProtocolPrintsTheCurveKeepsTheBestEpochAndReportsMeanAndSd() throws Exception {
+        Path out = tmp.resolve("clf");
+        CliTest.Result r = cli("classify", "--encoder", model.toString(), "--labels", "100", "--validation", "500",
+                "--frozen", "false", "--hidden", "16", "--dropout", "0.2", "--lr", "0.01", "--max-epochs", "30",
+                "--patience", "2", "--steps-per-epoch", "3", "--seeds", "3", "--seed", "7", "--out", out.toString());
+        assertEquals(0, r.status, r.toString());
+        assertTrue(r.out.contains("labelled 100  validation 500 (training digits [4500, 5000))"), r.out);
+        List<String> best = r.out.lines().filter(l -> BEST.matcher(l).matches()).toList();
+        assertEquals(3, best.size(), r.out);
+        for (int k = 0; k < 3; k++) {
+            long seed = 7 + k;
+            List<Matcher> epochs = r.out.lines().map(EPOCH::matcher).filter(Matcher::matches)
+                    .filter(m -> Long.parseLong(m.group(1)) == seed).toList();
+            Matcher b = BEST.matcher(best.get(k));
+            assertTrue(b.matches());
+            assertEquals(seed, Long.parseLong(b.group(1)));
+            int bestEpoch = Integer.parseInt(b.group(2));
+            int run = Integer.parseInt(b.group(3));
+            assertEquals(run, epochs.size(), "one line per epoch run");
+            assertTrue(run == 30 || run == bestEpoch + 2, "patience 2 stops two epochs after the best: " + r.out);
+            double min = epochs.stream().mapToDouble(m -> Double.parseDouble(m.group(3))).min().orElseThrow();
+            assertEquals(min, Double.parseDouble(b.group(4)), 1e-9, "best = the curve's minimum");
+            assertEquals(min, Double.parseDouble(epochs.get(bestEpoch - 1).group(3)), 1e-9);
+            List<String> csv = Files.readAllLines(out.resolve("curve-seed" + seed + ".csv"));
+            assertEquals(run + 1, csv.size());
+            assertEquals("epoch,train_loss,validation_loss,validation_error,seconds", csv.get(0));
+        }
+        assertTrue(r.out.lines().anyMatch(l -> l.matches(
+                "test_error \\d+\\.\\d\\d ± \\d+\\.\\d\\d % over 3 seeds \\(fine-tuned, labelled 100, validation 500\\)")),
+                r.out);
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        assertEquals(4, summary.size(), summary.toString());
+        assertTrue(Files.readString(out.resolve("summary.txt")).startsWith("test_error "));
+
+        // the saved classifier is the best epoch's: its validation error is the one reported
+        ComputationGraph clf = ModelSerializer.restoreComputationGraph(out.resolve("classifier-seed7.zip").toFile(),
+                false);
+        LabelledImages train = new BundledSample().load(Split.TRAIN);
+        double v = ClassifierFit.score(clf, MnistIterator.builder(train.range(4500, 5000)).batchSize(500)
+                .shuffle(false).build()).error();
+        Matcher b7 = BEST.matcher(best.get(0));
+        assertTrue(b7.matches());
+        assertEquals(Double.parseDouble(b7.group(4)), 100 * v, 0.006);
+        double test = ClassifierFit.score(clf, MnistIterator.builder(new BundledSample().load(Split.TEST))
+                .batchSize(1000).shuffle(false).build()).error();
+        assertEquals(Double.parseDouble(b7.group(5)), 100 * test, 0.006);
+    }
+
+    @Test
+    void scratchRunsTheSameProtocolOnTheSameDigits() {
+        String[] common = {"--encoder", model.toString(), "--labels", "50", "--max-epochs", "3", "--patience", "5",
+            "--steps-per-epoch", "2", "--frozen", "false"};
+        CliTest.Result pre = cli(concat(common, "--out", tmp.resolve("pre").toString()));
+        CliTest.Result scratch = cli(concat(common, "--scratch", "true", "--out", tmp.resolve("s").toString()));
+        assertEquals(0, pre.status, pre.toString());
+        assertEquals(0, scratch.status, scratch.toString());
+        assertTrue(scratch.out.contains(", scratch)") && pre.out.contains(", fine-tuned)"), scratch.out);
+        for (CliTest.Result r : List.of(pre, scratch)) {
+            assertTrue(r.out.contains("labelled 50  validation 1000 (training digits [4000, 5000))"), r.out);
+            assertEquals(3, r.out.lines().filter(l -> EPOCH.matcher(l).matches()).count(), r.out);
+        }
+        String prePar = pre.out.lines().filter(l -> l.startsWith("best ")).findFirst().orElseThrow();
+        String scrPar = scratch.out.lines().filter(l -> l.startsWith("best ")).findFirst().orElseThrow();
+        assertEquals(prePar.replaceAll(".*params ", ""), scrPar.replaceAll(".*params ", ""), "same network");
+    }
+
+    @Test
+    void semiSupervisedChoosesOnValidationAndReportsMeanAndSd() throws Exception {
+        Path out = tmp.resolve("semi");
+        CliTest.Result r = cli("semi-supervised", "--encoders", model.toString(), "--budgets", "30", "--seeds", "3",
+                "--grid-lr", "0.001", "--grid-hidden", "0,8", "--grid-dropout", "0", "--max-epochs", "2",
+                "--patience", "1", "--steps-per-epoch", "2", "--validation", "300", "--out", out.toString());
+        assertEquals(0, r.status, r.toString());
+        assertEquals(9, r.out.lines().filter(l -> l.matches("run  undercomplete-autoencoder +(frozen|fine-tuned|scratch)"
+                + " +labels +30  seed \\d  chose lr 0\\.00100000  hidden [08]  dropout 0\\.00  epoch \\d.*")).count(),
+                r.out);
+        assertEquals(1 + 2 * 9, Files.readAllLines(out.resolve("grid.csv")).size(), "every grid point logged");
+        assertEquals(1 + 9, Files.readAllLines(out.resolve("runs.csv")).size());
+        List<String> summary = Files.readAllLines(out.resolve("summary.md"));
+        assertEquals(6, summary.size(), String.join("\n", summary));
+        assertTrue(summary.get(5).matches("\\| undercomplete-autoencoder \\| pretrained \\(chosen\\) \\| "
+                + "\\d+\\.\\d\\d ± \\d+\\.\\d\\d \\|"), summary.get(5));
+    }
+
+    @Test
+    void badOptionsAreOneLineErrors() {
+        String m = model.toString();
+        String out = tmp.resolve("never").toString();
+        bad(cli("classify", "--encoder", m, "--patience", "0", "--out", out),
+                "--patience must be at least 1, got '0'");
+        bad(cli("classify", "--encoder", m, "--dropout", "1", "--out", out), "--dropout", "'1'");
+        bad(cli("classify", "--encoder", m, "--validation", "-3", "--out", out), "--validation", "'-3'");
+        bad(cli("classify", "--encoder", m, "--validation", "many", "--out", out), "--validation", "'many'");
+        bad(cli("classify", "--encoder", m, "--seeds", "0", "--out", out), "--seeds must be at least 1");
+        bad(cli("classify", "--encoder", m, "--protocol", "best", "--out", out), "--protocol", "'best'");
+        bad(cli("classify", "--encoder", m, "--validation", "5000", "--out", out),
+                "--validation must be below the 5000 training digits, got 5000");
+        bad(cli("classify", "--encoder", m, "--validation", "1000", "--labels", "4500", "--out", out),
+                "--labels must be at most 4000", "4500");
+        bad(cli("semi-supervised", "--encoders", m, "--grid-dropout", "0,1.5", "--out", out),
+                "--grid-dropout", "'0,1.5'");
+        bad(cli("semi-supervised", "--encoders", m, "--grid-lr", "0.001,-1", "--out", out),
+                "--grid-lr", "'0.001,-1'");
+        bad(cli("semi-supervised", "--encoders", m, "--patience", "0", "--out", out), "--patience", "'0'");
+        assertTrue(!Files.exists(tmp.resolve("never")), "nothing written for a rejected command line");
+    }
+
+    /** A one-line usage error containing every fragment. */
+    private static void bad(CliTest.Result r, String... fragments) {
+        oneLineError(r, fragments[0]);
+        for (String f : fragments) {
+            assertTrue(r.err.contains(f), "'" + f + "' in " + r.err);
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] c = new String[a.length + b.length + 1];
+        c[0] = "classify";
+        System.arraycopy(a, 0, c, 1, a.length);
+        System.arraycopy(b, 0, c, 1 + a.length, b.length);
+        return c;
+    }
+}
