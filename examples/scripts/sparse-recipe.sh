@@ -22,7 +22,7 @@ case "${1:-}" in
     done ;;
   final)
     sparse "final-beta${BETA:-6}" --beta "${BETA:-6}"
-    OMP_NUM_THREADS=1 java -jar "$JAR" classify --encoder "$OUT/final-beta${BETA:-6}/model.zip" --epochs 1 \
+    OMP_NUM_THREADS=1 java -jar "$JAR" classify --encoder "$OUT/final-beta${BETA:-6}/model.zip" --protocol fixed --epochs 1 \
         --probe true --out "$OUT/final-beta${BETA:-6}-probe" 2>&1 | grep --line-buffered -E "^epoch|linear_probe" \
         | tee "$OUT/final-beta${BETA:-6}-probe.log" ;;
   *) echo "usage: $0 validate|final" >&2; exit 2 ;;
