@@ -130,6 +130,21 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void savedEncodersBuildsFromModelZipAndFits() {
+        LabelledImages train = new BundledSample().load(Split.TRAIN);
+        ClassifierFit fit = ClassifierFit.builder().maxEpochs(2).patience(2).build();
+        ClassifierFit.Result r = fit.fit(SavedEncoders.classifier(model).frozen(false),
+                MnistIterator.builder(train.range(0, 4000).balancedSubset(50, 1)).batchSize(25).build(),
+                MnistIterator.builder(train.range(4000, 5000)).batchSize(500).shuffle(false).build());
+        ClassifierFit.Result s = fit.fit(SavedEncoders.scratch(model),
+                MnistIterator.builder(train.range(0, 4000).balancedSubset(50, 1)).batchSize(25).build(),
+                MnistIterator.builder(train.range(4000, 5000)).batchSize(500).shuffle(false).build());
+        assertEquals(2, r.curve().size());
+        assertEquals(r.classifier().numParams(), s.classifier().numParams());
+        assertEquals(8, r.classifier().getLayer("code").getParam("W").size(1), "the 32,8 encoder of model.zip");
+    }
+
+    @Test
     void badOptionsAreOneLineErrors() {
         String m = model.toString();
         String out = tmp.resolve("never").toString();
