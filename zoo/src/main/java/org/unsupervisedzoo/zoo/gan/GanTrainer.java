@@ -791,9 +791,9 @@ public final class GanTrainer {
          * Decay {@code d} of an exponential moving average of G's parameters for sampling, in [0, 1); 0 (default) is
          * off. After every G step {@code ema = d_t * ema + (1 - d_t) * theta} with the warm-up {@code d_t = min(d,
          * (1 + t) / (10 + t))} (t: G steps before this one); the average starts as G's initial weights. It covers
-         * the whole parameter vector, batch-norm running mean and variance included. {@link #generate} and the
-         * sampling methods then use it; G trains as before. Typical: 0.999 (Karras et al.'s 0.999 and Yazici et
-         * al.'s 0.9999 for long runs).
+         * the whole parameter vector, batch-norm running mean and variance included. {@link GanTrainer#generate}
+         * and the sampling methods then use it; G trains as before. Typical: 0.999 (Karras et al.'s 0.999 and
+         * Yazici et al.'s 0.9999 for long runs).
          */
         public Builder emaDecay(double emaDecay) {
             this.emaDecay = emaDecay;
