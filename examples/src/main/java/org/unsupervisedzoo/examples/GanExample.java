@@ -76,8 +76,8 @@ public final class GanExample {
                 .option("d-steps", "1", "D steps per round").min(1)
                 .option("g-steps", "1", "G steps per round").min(1)
                 .option("real-label", "1.0", "D's target for real digits; 0.9 is one-sided label smoothing").between(0.5, 1, true, false)
-                .option("ema-decay", "0", "decay of an average of G's weights that samples, judges and saves"
-                        + " (e.g. 0.999); 0: off, the default, as in the published recipe").between(0, 1, false, true)
+                .option("ema-decay", "0", "decay of a moving average of G's weights used for the samples, IS/FID"
+                        + " and generator.zip (e.g. 0.999); 0: off, as in the published recipe").between(0, 1, false, true)
                 .option("instance-noise", "0", "std of Gaussian noise on the images D sees (pixels in [-1, 1]),"
                         + " annealed linearly to 0; 0: off").atLeast(0)
                 .option("instance-noise-epochs", "10", "epochs over which --instance-noise falls to 0").min(1)
