@@ -38,6 +38,11 @@ import org.nd4j.linalg.learning.config.Adam;
  * class), {@code losses.png}, {@code discriminator.png} (D(x), D(G(z))), {@code digits.png} (the digit histogram
  * of the last epoch's samples, collapsed digits in red), {@code epochs.csv}, {@code generator.zip} and the
  * checkpoint folder {@code checkpoint/} that {@code --resume} continues from.
+ *
+ * <p>Stability options ({@link GanTrainer}'s class comment): {@code --real-label 0.9} (one-sided label smoothing),
+ * {@code --ema-decay d} (an exponential moving average of G's weights; the sample grids, IS/FID and {@code
+ * generator.zip} then come from it), {@code --instance-noise s --instance-noise-epochs e} (Gaussian noise on D's
+ * inputs, falling linearly to 0 over e epochs). All off by default, as in the recipe the measured figures used.
  */
 public final class GanExample {
     private GanExample() {
@@ -71,6 +76,11 @@ public final class GanExample {
                 .option("d-steps", "1", "D steps per round").min(1)
                 .option("g-steps", "1", "G steps per round").min(1)
                 .option("real-label", "1.0", "D's target for real digits; 0.9 is one-sided label smoothing").between(0.5, 1, true, false)
+                .option("ema-decay", "0", "decay of a moving average of G's weights used for the samples, IS/FID"
+                        + " and generator.zip (e.g. 0.999); 0: off, as in the published recipe").between(0, 1, false, true)
+                .option("instance-noise", "0", "std of Gaussian noise on the images D sees (pixels in [-1, 1]),"
+                        + " annealed linearly to 0; 0: off").atLeast(0)
+                .option("instance-noise-epochs", "10", "epochs over which --instance-noise falls to 0").min(1)
                 .option("noise", "100", "noise size").min(1);
         if (model.equals("mlp")) {
             o.option("g-hidden", "256,512", "G's hidden widths").eachAtLeast(1)
@@ -158,6 +168,11 @@ public final class GanExample {
                         + " gan run writes one to <out>/checkpoint after every epoch");
             }
             java.util.Map<String, String> saved = new java.util.TreeMap<>(GanTrainer.runProperties(dir));
+            for (String added : ADDED_LATER) { // a checkpoint from before these options: it trained with them off
+                if (!saved.isEmpty() && !saved.containsKey(added) && o.string(added).equals(o.defaultValue(added))) {
+                    saved.put(added, o.string(added));
+                }
+            }
             String kind = saved.remove(KIND);
             if (kind != null && !kind.equals(gan.name())) {
                 throw new CliException("--resume " + dir + " is a checkpoint of a " + kind + ", this run trains a "
@@ -173,12 +188,17 @@ public final class GanExample {
             }
             System.out.println("resumed " + o.path("resume") + " after epoch " + trainer.epoch());
         } else {
+            // the noise anneals over whole epochs of full minibatches (an epoch skips the last partial one)
+            long perEpoch = Math.max(1, images.size(0) / o.integer("batch"));
             trainer = GanTrainer.builder(gan).batchSize(o.integer("batch")).dSteps(o.integer("d-steps"))
-                    .gSteps(o.integer("g-steps")).realLabel(o.real("real-label")).seed(o.integer("seed")).graphs(Accelerate::init).build();
+                    .gSteps(o.integer("g-steps")).realLabel(o.real("real-label")).emaDecay(o.real("ema-decay"))
+                    .instanceNoise(o.real("instance-noise"))
+                    .instanceNoiseSteps((int) Math.min(Integer.MAX_VALUE, o.integer("instance-noise-epochs") * perEpoch))
+                    .seed(o.integer("seed")).graphs(Accelerate::init).build();
         }
-        System.out.printf("model %s  params G %d  D %d  data %s  train %d  test %d  out %s%n", gan.name(),
+        System.out.printf("model %s  params G %d  D %d  data %s  train %d  test %d  out %s%s%n", gan.name(),
                 trainer.generator().numParams(), trainer.discriminator().numParams(), source.description(),
-                images.size(0), testCount, out);
+                images.size(0), testCount, out, stability(trainer));
 
         int epochs = o.integer("epochs");
         int evalSamples = o.integer("eval-samples");
@@ -272,7 +292,7 @@ public final class GanExample {
                     + threshold + ")", coverage.shares, threshold, 560, 300), out.resolve("digits.png")));
         }
         Path generator = out.resolve("generator.zip");
-        RunRecord.writeModel(trainer.generator(), generator, false, new RunRecord(name(o.string("model"), o.bool("conditional")), gan.name(),
+        RunRecord.writeModel(trainer.samplingGenerator(), generator, false, new RunRecord(name(o.string("model"), o.bool("conditional")), gan.name(),
                 o.explicitArgs()));
         written.add(generator);
         written.add(out.resolve("checkpoint"));
@@ -281,6 +301,19 @@ public final class GanExample {
             System.out.println("wrote " + p);
         }
     }
+
+    /** "  ema-decay d  instance-noise s over n D steps" for the settings that are on; "" when both are off. */
+    static String stability(GanTrainer t) {
+        return (t.emaDecay() > 0 ? "  ema-decay " + t.emaDecay() : "") + (t.instanceNoise() > 0 ? "  instance-noise "
+                + t.instanceNoise() + " over " + t.instanceNoiseSteps() + " D steps" : "");
+    }
+
+    /**
+     * Options added after checkpoints were first written: a checkpoint without them trained with them off and
+     * resumes when they are left at their defaults.
+     */
+    static final java.util.List<String> ADDED_LATER = java.util.List.of("ema-decay", "instance-noise",
+            "instance-noise-epochs");
 
     /** The model kind's key among the run properties of a checkpoint. */
     private static final String KIND = "kind";

@@ -147,7 +147,12 @@ final class Options {
         return ranges.containsKey(name);
     }
 
-    /** The declared options' names, in order. */
+    /** The declared default of {@code name} (null if undeclared). */
+    String defaultValue(String name) {
+        return defaults.get(name);
+    }
+
+        /** The declared options' names, in order. */
     List<String> names() {
         return List.copyOf(defaults.keySet());
     }

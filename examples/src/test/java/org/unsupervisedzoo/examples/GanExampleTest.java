@@ -115,6 +115,47 @@ class GanExampleTest {
     }
 
     /**
+     * With an EMA generator and instance noise (annealed to 0 within the first epoch, so the second feeds zeros):
+     * one epoch and a resume to two give the uninterrupted run's second epoch line and the same checkpoint, EMA
+     * generator included; generator.zip holds the EMA weights; a resume with another --ema-decay is refused.
+     */
+    @Test
+    void emaAndInstanceNoiseRunsResumeExactly() throws Exception {
+        String[] stable = {"--model", "mlp", "--ema-decay", "0.9", "--instance-noise", "0.2",
+            "--instance-noise-epochs", "1"};
+        String printed = run(out, concat(stable, "--epochs", "2"));
+        assertTrue(printed.contains("ema-decay 0.9  instance-noise 0.2 over 8 D steps"), printed);
+        List<String> lines = epochLines(printed);
+        assertEquals(2, lines.size(), printed);
+        assertTrue(lines.get(1).matches(LINE + "  examples/s +\\d+  time +\\d+\\.\\ds"), lines.get(1));
+        Path cp = out.resolve("checkpoint");
+        assertEquals(ModelSerializer.restoreComputationGraph(cp.resolve("generator-ema.zip").toFile(), false).params(),
+                ModelSerializer.restoreComputationGraph(out.resolve("generator.zip").toFile(), false).params(),
+                "generator.zip is the EMA generator");
+
+        Path other = out.resolve("resumed");
+        run(other, concat(stable, "--epochs", "1"));
+        String resumed = run(other, concat(stable, "--epochs", "2", "--resume", other.resolve("checkpoint").toString()));
+        List<String> again = epochLines(resumed);
+        assertEquals(1, again.size(), resumed);
+        assertEquals(strip(lines.get(1)), strip(again.get(0)));
+        for (String g : List.of("generator.zip", "discriminator.zip", "combined.zip", "generator-ema.zip")) {
+            ResumeTest.assertSameGraph(cp.resolve(g), other.resolve("checkpoint").resolve(g));
+        }
+        CliException ema = assertThrows(CliException.class, () -> run(out.resolve("x"), "--model", "mlp",
+                "--ema-decay", "0.5", "--instance-noise", "0.2", "--instance-noise-epochs", "1", "--epochs", "3",
+                "--resume", cp.toString()));
+        assertTrue(ema.getMessage().contains("was trained with --ema-decay '0.9', this run asks for '0.5'"),
+                ema.getMessage());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /**
      * A checkpoint resumes only the GAN it holds, with the options that made it (issue 22: an MLP GAN's checkpoint
      * resumed under --model dcgan); a row written after the checkpoint (a run killed before its next checkpoint)
      * is dropped, the earlier rows kept.
@@ -133,6 +174,13 @@ class GanExampleTest {
         CliException seed = assertThrows(CliException.class, () -> run(out.resolve("z"), "--model", "mlp",
                 "--seed", "7", "--epochs", "2", "--resume", cp));
         assertTrue(seed.getMessage().contains("--seed '12345', this run asks for '7'"), seed.getMessage());
+        CliException noise = assertThrows(CliException.class, () -> run(out.resolve("n"), "--model", "mlp",
+                "--instance-noise", "0.1", "--epochs", "2", "--resume", cp));
+        assertTrue(noise.getMessage().contains("--instance-noise '0', this run asks for '0.1'"), noise.getMessage());
+        // a checkpoint written before the stability options (no run.ema-decay, ...) resumes with them at their defaults
+        Path props = out.resolve("checkpoint").resolve("trainer.properties");
+        Files.writeString(props, Files.readAllLines(props).stream().filter(l -> !l.startsWith("run.ema-decay")
+                && !l.startsWith("run.instance-noise")).collect(java.util.stream.Collectors.joining("\n")) + "\n");
 
         Path csv = out.resolve("epochs.csv");
         List<String> rows = Files.readAllLines(csv);
@@ -194,5 +242,15 @@ class GanExampleTest {
         e = assertThrows(IllegalArgumentException.class, () -> GanExample.options("dcgan", true)
                 .parse(new String[] {"--g-hidden", "8"}));
         assertTrue(e.getMessage().contains("--g-hidden"), e.getMessage());
+        // the stability options: one line naming the option and the value
+        e = assertThrows(IllegalArgumentException.class, () -> GanExample.options("dcgan", false)
+                .parse(new String[] {"--ema-decay", "1"}));
+        assertEquals("--ema-decay must be in [0, 1), got '1'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GanExample.options("mlp", false)
+                .parse(new String[] {"--instance-noise", "-0.1"}));
+        assertEquals("--instance-noise must be at least 0, got '-0.1'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GanExample.options("mlp", true)
+                .parse(new String[] {"--instance-noise-epochs", "0"}));
+        assertEquals("--instance-noise-epochs must be at least 1, got '0'", e.getMessage());
     }
 }

@@ -146,14 +146,14 @@ public final class Dcgan extends Gan {
     }
 
     @Override
-    void addDiscriminator(GraphBuilder g, UnaryOperator<Layer> layer) {
-        String prev = IMAGE;
+    void addDiscriminator(GraphBuilder g, String image, UnaryOperator<Layer> layer) {
+        String prev = image;
         if (conditional()) {
             g.addLayer(DISCRIMINATOR_LABEL, layer.apply(StockLayers.dense(0, (long) b.height * b.width,
                     Activation.IDENTITY, null)), LABEL);
             g.addVertex(DISCRIMINATOR_LABEL_MAP, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(b.height,
                     b.width, 1)), DISCRIMINATOR_LABEL);
-            g.addVertex(DISCRIMINATOR_INPUT, new MergeVertex(), IMAGE, DISCRIMINATOR_LABEL_MAP);
+            g.addVertex(DISCRIMINATOR_INPUT, new MergeVertex(), image, DISCRIMINATOR_LABEL_MAP);
             prev = DISCRIMINATOR_INPUT;
         }
         for (int i = 0; i < b.filters.length; i++) {

@@ -2,6 +2,7 @@ package org.unsupervisedzoo.zoo.gan;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -28,6 +29,13 @@ public abstract class Gan implements GanFactory {
     public static final String IMAGE = "image";
     /** The discriminator's merge of image and label (conditional only). */
     public static final String DISCRIMINATOR_INPUT = "discriminator-input";
+    /**
+     * The instance-noise input of the combined graph {@link #conf(boolean) conf(true)}: noise of the image's shape,
+     * added to G's image before D ({@link GanTrainer.Builder#instanceNoise}).
+     */
+    public static final String IMAGE_NOISE = "image-noise";
+    /** The sum {@code image + image-noise} that D reads in the combined graph of {@link #conf(boolean) conf(true)}. */
+    public static final String NOISY_IMAGE = "noisy-image";
     /** D's last layer: one unbounded logit per example. */
     public static final String LOGIT = "logit";
     /** The output: sigmoid of the logit with binary cross-entropy against the target (1 real, 0 fake). */
@@ -58,10 +66,10 @@ public abstract class Gan implements GanFactory {
     abstract void addGenerator(GraphBuilder g);
 
     /**
-     * Adds D's vertices from {@link #IMAGE} (and {@link #LABEL}) up to {@link #LOGIT}; {@code layer} wraps each
-     * layer (identity, or frozen).
+     * Adds D's vertices from {@code image} ({@link #IMAGE}, or {@link #NOISY_IMAGE}) and {@link #LABEL} up to
+     * {@link #LOGIT}; {@code layer} wraps each layer (identity, or frozen).
      */
-    abstract void addDiscriminator(GraphBuilder g, java.util.function.UnaryOperator<Layer> layer);
+    abstract void addDiscriminator(GraphBuilder g, String image, java.util.function.UnaryOperator<Layer> layer);
 
     @Override
     public ComputationGraphConfiguration generatorConf() {
@@ -75,17 +83,42 @@ public abstract class Gan implements GanFactory {
     public ComputationGraphConfiguration discriminatorConf() {
         GraphBuilder g = settings().netBuilder().graphBuilder();
         addInputs(g, IMAGE, imageInputType());
-        addDiscriminator(g, l -> l);
+        addDiscriminator(g, IMAGE, l -> l);
         addScore(g);
         return g.setOutputs(SCORE).build();
     }
 
     @Override
     public ComputationGraphConfiguration conf() {
+        return conf(false);
+    }
+
+    /**
+     * {@link #conf()}, or with {@code imageNoise} the same graph with one more input, {@link #IMAGE_NOISE} (last,
+     * of D's image type), added to G's image by an element-wise vertex {@link #NOISY_IMAGE} that D reads: D(G(z) + n).
+     * The sum passes the error unchanged to G, so a G step through it takes the gradient of D at the noisy image.
+     * Same layers, names and parameters as {@link #conf()}.
+     */
+    @Override
+    public ComputationGraphConfiguration conf(boolean imageNoise) {
         GraphBuilder g = settings().netBuilder().graphBuilder();
-        addInputs(g, NOISE, InputType.feedForward(noiseSize()));
+        if (imageNoise) {
+            if (conditional()) {
+                g.addInputs(NOISE, LABEL, IMAGE_NOISE).setInputTypes(InputType.feedForward(noiseSize()),
+                        InputType.feedForward(numClasses()), imageInputType());
+            } else {
+                g.addInputs(NOISE, IMAGE_NOISE).setInputTypes(InputType.feedForward(noiseSize()), imageInputType());
+            }
+        } else {
+            addInputs(g, NOISE, InputType.feedForward(noiseSize()));
+        }
         addGenerator(g);
-        addDiscriminator(g, FrozenLayerWithBackprop::new);
+        String image = IMAGE;
+        if (imageNoise) {
+            g.addVertex(NOISY_IMAGE, new ElementWiseVertex(ElementWiseVertex.Op.Add), IMAGE, IMAGE_NOISE);
+            image = NOISY_IMAGE;
+        }
+        addDiscriminator(g, image, FrozenLayerWithBackprop::new);
         addScore(g);
         return g.setOutputs(SCORE).build();
     }

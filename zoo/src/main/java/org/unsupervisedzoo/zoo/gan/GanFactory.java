@@ -29,6 +29,19 @@ public interface GanFactory extends ZooModelFactory {
     @Override
     ComputationGraphConfiguration conf();
 
+    /**
+     * {@link #conf()} when {@code imageNoise} is false; with it, the combined graph with a last input {@code
+     * image-noise} (the image's shape) added to G's image before D, for {@link GanTrainer.Builder#instanceNoise}.
+     * The zoo's factories implement both; this default only the first.
+     */
+    default ComputationGraphConfiguration conf(boolean imageNoise) {
+        if (imageNoise) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " has no combined graph with an"
+                    + " image-noise input: instance noise needs conf(true)");
+        }
+        return conf();
+    }
+
     /** Width of the noise vector z. */
     int noiseSize();
 

@@ -43,8 +43,36 @@ import org.unsupervisedzoo.zoo.core.Checks;
  * uninterrupted run would have taken. An epoch uses full minibatches only (the last partial one is skipped).
  *
  * <p>Per-step measures: D(x) and D(G(z)) are the mean outputs of D on the step's real and fake halves before the
- * update; {@code lossD = L(real) + L(fake)} (each a mean binary cross-entropy, as PyTorch's DCGAN example prints
- * it), {@code lossG = -mean log D(G(z))}.
+ * update (on the noisy images when instance noise is on); {@code lossD = L(real) + L(fake)} (each a mean binary
+ * cross-entropy, as PyTorch's DCGAN example prints it), {@code lossG = -mean log D(G(z))}.
+ *
+ * <p><b>Stability features</b>, each optional:
+ * <ul>
+ *   <li>One-sided label smoothing ({@link Builder#realLabel}, e.g. 0.9; Salimans et al. 2016).</li>
+ *   <li>An exponential moving average of G's weights for sampling ({@link Builder#emaDecay}, e.g. 0.999; Yazici et
+ *       al. 2019): a second generator whose parameters (batch-norm running mean and variance included, averaged
+ *       like the weights rather than copied from the live G, whose statistics belong to other weights) follow
+ *       {@code ema = d_t ema + (1 - d_t) theta} after every G step, with the warm-up {@code d_t = min(d, (1 + t) /
+ *       (10 + t))}. {@link #generate}, {@link #sample}, {@link #sampleClass}, {@link #fixedSamples} (so the per-epoch
+ *       grid and judged samples) use it; G trains unchanged ({@link #generator} is the live G, {@link
+ *       #samplingGenerator} the one to save for sampling). Checkpoints hold it ({@code generator-ema.zip}).</li>
+ *   <li>Instance noise ({@link Builder#instanceNoise}, {@link Builder#instanceNoiseSteps}; Sonderby et al. 2016,
+ *       Arjovsky and Bottou 2017): Gaussian noise of standard deviation {@code sigma_t = sigma0 max(0, 1 - t/T)}
+ *       added to every image D sees, real and fake in a D step and G(z) in a G step, so that the two distributions
+ *       overlap early in training. In the G step the noise is an extra input of the combined graph ({@link
+ *       GanFactory#conf(boolean) conf(true)}), added to G's image by an element-wise vertex: the sum passes the
+ *       error unchanged, so G's gradient is D's at the noisy image, as in the D step. Draws come from their own
+ *       seeded streams ((seed, D step) and (seed, G step)), so resuming stays exact.</li>
+ *   <li>A per-epoch sample grid from fixed noise ({@link #fixedNoise}, {@link #fixedSamples}).</li>
+ * </ul>
+ * Not offered: the R1 gradient penalty {@code gamma/2 E||grad_x D(x)||^2}, whose gradient needs a second backward
+ * pass through D's input gradient; DL4J's stock layers compute their backward pass by hand and cannot differentiate
+ * it, so instance noise, which smooths D in a similar way with additive noise only, is the regulariser offered.
+ *
+ * <p><b>The defaults</b> use none of them but the sample grid (realLabel 1, emaDecay 0, instanceNoise 0): the
+ * published DCGAN recipe (Radford et al.) and this zoo's measured figures were made without them, and with them off
+ * the training steps, checkpoints and samples are exactly those of the trainer before they were added (tested).
+ * EMA changes what is sampled and saved, not how G trains; it is the first to try for smoother samples.
  */
 public final class GanTrainer {
     /**
@@ -93,6 +121,15 @@ public final class GanTrainer {
     private final double realLabel;
     private final long seed;
     private final int fixedSamples;
+    /** The EMA copy of G ({@link Builder#emaDecay}); null when off. */
+    private final ComputationGraph emaGenerator;
+    private final double emaDecay;
+    private final double instanceNoise;
+    private final int instanceNoiseSteps;
+    /** One generated image's shape, without the batch dimension (the G step's instance noise). */
+    private final long[] imageShape;
+    /** The G step's image-noise input when the noise level has reached 0 (zeros); not part of the state. */
+    private INDArray zeroImageNoise;
     private java.util.function.BiConsumer<Integer, Integer> progress;
     /** Stops {@link #fitEpoch} at the first non-finite loss or parameter, before the caller can save the model. */
     private final DivergenceGuard divergence = new DivergenceGuard(
@@ -102,8 +139,9 @@ public final class GanTrainer {
     private long gStepCount;
 
     private GanTrainer(ComputationGraph generator, ComputationGraph discriminator, ComputationGraph combined,
-                       Properties p) {
+                       ComputationGraph emaGenerator, Properties p) {
         this.generator = generator;
+        this.emaGenerator = emaGenerator;
         this.discriminator = discriminator;
         this.combined = combined;
         this.noiseSize = Integer.parseInt(p.getProperty("noiseSize"));
@@ -117,6 +155,21 @@ public final class GanTrainer {
         this.epoch = Integer.parseInt(p.getProperty("epoch", "0"));
         this.dStepCount = Long.parseLong(p.getProperty("dStepCount", "0"));
         this.gStepCount = Long.parseLong(p.getProperty("gStepCount", "0"));
+        // absent from checkpoints written before these settings existed: off
+        this.emaDecay = Double.parseDouble(p.getProperty("emaDecay", "0"));
+        this.instanceNoise = Double.parseDouble(p.getProperty("instanceNoise", "0"));
+        this.instanceNoiseSteps = Integer.parseInt(p.getProperty("instanceNoiseSteps",
+                Integer.toString(Builder.DEFAULT_INSTANCE_NOISE_STEPS)));
+        this.imageShape = p.getProperty("imageShape", "").isEmpty() ? new long[0]
+                : Arrays.stream(p.getProperty("imageShape").split(",")).mapToLong(Long::parseLong).toArray();
+        if ((emaDecay > 0) != (emaGenerator != null)) {
+            throw new IllegalStateException("emaDecay " + emaDecay + (emaGenerator == null
+                    ? " needs the EMA generator (generator-ema.zip in a checkpoint)" : " (off) with an EMA generator"));
+        }
+        if (instanceNoise > 0 && !combined.getConfiguration().getNetworkInputs().contains(Gan.IMAGE_NOISE)) {
+            throw new IllegalStateException("instanceNoise " + instanceNoise + " needs a combined graph with the input "
+                    + Gan.IMAGE_NOISE + " (GanFactory.conf(true))");
+        }
     }
 
     public static Builder builder(GanFactory gan) {
@@ -226,6 +279,11 @@ public final class GanTrainer {
                     fake.rank())));
         }
         INDArray x = discriminatorInput(real, fake);
+        double sigma = instanceNoiseSigma(dStepCount);
+        if (sigma > 0) { // instance noise on real and fake alike, from its own stream (none drawn when off)
+            x.addi(gaussian(rng(6, dStepCount), (int) x.size(0), (int) (x.length() / x.size(0))).reshape(x.shape())
+                    .muli(sigma));
+        }
         INDArray target = discriminatorTarget(b, x.dataType());
         INDArray[] in = numClasses > 0 ? new INDArray[] {x, Nd4j.concat(0, realLabels.castTo(x.dataType()),
                 fakeLabels)} : new INDArray[] {x};
@@ -258,6 +316,10 @@ public final class GanTrainer {
         Random r = rng(1, gStepCount);
         INDArray z = gaussian(r, b, noiseSize);
         INDArray[] in = numClasses > 0 ? new INDArray[] {z, randomLabels(r, b)} : new INDArray[] {z};
+        if (instanceNoise > 0) { // the combined graph's last input, added to G(z) before D
+            in = Arrays.copyOf(in, in.length + 1);
+            in[in.length - 1] = generatorImageNoise(b, z.dataType());
+        }
         if (generatorTarget == null || generatorTarget.size(0) != b || generatorTarget.dataType() != z.dataType()) {
             try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
                          Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -267,8 +329,53 @@ public final class GanTrainer {
         combined.fit(new MultiDataSet(in, new INDArray[] {generatorTarget}));
         double lossG = combined.score();
         copyParameters(combined, generator);
+        if (emaGenerator != null) {
+            double d = emaDecay(gStepCount);
+            INDArray ema = emaGenerator.params();
+            ema.muli(d).addi(generator.params().mul(1 - d));
+        }
         gStepCount++;
         return lossG;
+    }
+
+    /**
+     * The decay of the EMA update after G step {@code t} (0-based): {@code min(emaDecay, (1 + t) / (10 + t))}, the
+     * warm-up of TensorFlow's {@code ExponentialMovingAverage(num_updates)}, so that the average forgets G's random
+     * initialisation within the first steps instead of over about {@code 1 / (1 - emaDecay)} of them. 0 when off.
+     */
+    public double emaDecay(long t) {
+        return Math.min(emaDecay, (1.0 + t) / (10.0 + t));
+    }
+
+    /**
+     * The instance noise's standard deviation at D step {@code t} (0-based): {@code instanceNoise * max(0, 1 - t /
+     * instanceNoiseSteps)}, in D's pixel units ([-1, 1]); 0 from step {@code instanceNoiseSteps} on, and when off.
+     */
+    public double instanceNoiseSigma(long t) {
+        return instanceNoise <= 0 ? 0 : instanceNoise * Math.max(0, 1 - (double) t / instanceNoiseSteps);
+    }
+
+    /**
+     * The G step's noise on G(z): the level of the round's last D step ({@code dStepCount - 1}), drawn from the G
+     * step's own stream; zeros once the level is 0 (G(z) + 0 is G(z) exactly).
+     */
+    private INDArray generatorImageNoise(int b, DataType type) {
+        double sigma = instanceNoiseSigma(Math.max(0, dStepCount - 1));
+        long[] shape = new long[imageShape.length + 1];
+        shape[0] = b;
+        System.arraycopy(imageShape, 0, shape, 1, imageShape.length);
+        if (sigma > 0) {
+            return gaussian(rng(7, gStepCount), b, (int) (Arrays.stream(imageShape).reduce(1, (u, v) -> u * v)))
+                    .reshape(shape).muli(sigma);
+        }
+        if (zeroImageNoise == null || !Arrays.equals(zeroImageNoise.shape(), shape)
+                || zeroImageNoise.dataType() != type) {
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
+                         Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                zeroImageNoise = Nd4j.zeros(type, shape);
+            }
+        }
+        return zeroImageNoise;
     }
 
     /**
@@ -286,9 +393,13 @@ public final class GanTrainer {
 
     // ------------------------------------------------------------------------------------------------ sampling
 
-    /** G(z, y) mapped to [0, 1], in inference mode. {@code labels} is null for an unconditional GAN. */
+    /**
+     * G(z, y) mapped to [0, 1], in inference mode: the EMA generator's when {@link Builder#emaDecay} is on, else the
+     * live G's ({@link #samplingGenerator}). {@code labels} is null for an unconditional GAN.
+     */
     public INDArray generate(INDArray noise, INDArray labels) {
-        INDArray g = numClasses > 0 ? generator.output(false, noise, labels)[0] : generator.output(false, noise)[0];
+        ComputationGraph s = samplingGenerator();
+        INDArray g = numClasses > 0 ? s.output(false, noise, labels)[0] : s.output(false, noise)[0];
         return g.add(1).muli(0.5);
     }
 
@@ -354,6 +465,9 @@ public final class GanTrainer {
         // until then (AtomicFiles.writeDirectory), so a crash mid-save never leaves a mixed or half-written one
         AtomicFiles.writeDirectory(dir, tmp -> {
             ModelSerializer.writeModel(generator, tmp.resolve("generator.zip").toFile(), false);
+            if (emaGenerator != null) {
+                ModelSerializer.writeModel(emaGenerator, tmp.resolve(EMA_FILE).toFile(), false);
+            }
             ModelSerializer.writeModel(discriminator, tmp.resolve("discriminator.zip").toFile(), true);
             ModelSerializer.writeModel(combined, tmp.resolve("combined.zip").toFile(), true);
             try (Writer w = Files.newBufferedWriter(tmp.resolve("trainer.properties"))) {
@@ -365,6 +479,8 @@ public final class GanTrainer {
     }
 
     private static final String RUN = "run.";
+    /** The EMA generator's file in a checkpoint (only when EMA is on). */
+    private static final String EMA_FILE = "generator-ema.zip";
 
     /**
      * The {@code run} entries {@link #save(Path, java.util.Map)} stored in the checkpoint {@code dir} (empty for a
@@ -401,10 +517,17 @@ public final class GanTrainer {
         try (Reader r = Files.newBufferedReader(dir.resolve("trainer.properties"))) {
             p.load(r);
         }
+        Path ema = dir.resolve(EMA_FILE);
+        if (Double.parseDouble(p.getProperty("emaDecay", "0")) > 0 && !Files.isRegularFile(ema)) {
+            throw new IOException("checkpoint " + dir + " was trained with emaDecay " + p.getProperty("emaDecay")
+                    + " but holds no " + EMA_FILE);
+        }
         return new GanTrainer(
                 prepare.apply(ModelSerializer.restoreComputationGraph(dir.resolve("generator.zip").toFile(), false)),
                 prepare.apply(ModelSerializer.restoreComputationGraph(dir.resolve("discriminator.zip").toFile(), true)),
-                prepare.apply(ModelSerializer.restoreComputationGraph(dir.resolve("combined.zip").toFile(), true)), p);
+                prepare.apply(ModelSerializer.restoreComputationGraph(dir.resolve("combined.zip").toFile(), true)),
+                Double.parseDouble(p.getProperty("emaDecay", "0")) > 0
+                        ? prepare.apply(ModelSerializer.restoreComputationGraph(ema.toFile(), false)) : null, p);
     }
 
     private Properties properties() {
@@ -417,6 +540,10 @@ public final class GanTrainer {
         p.setProperty("realLabel", Double.toString(realLabel));
         p.setProperty("seed", Long.toString(seed));
         p.setProperty("fixedSamples", Integer.toString(fixedSamples));
+        p.setProperty("emaDecay", Double.toString(emaDecay));
+        p.setProperty("instanceNoise", Double.toString(instanceNoise));
+        p.setProperty("instanceNoiseSteps", Integer.toString(instanceNoiseSteps));
+        p.setProperty("imageShape", joined(imageShape));
         p.setProperty("epoch", Integer.toString(epoch));
         p.setProperty("dStepCount", Long.toString(dStepCount));
         p.setProperty("gStepCount", Long.toString(gStepCount));
@@ -425,8 +552,37 @@ public final class GanTrainer {
 
     // ------------------------------------------------------------------------------------------------ accessors
 
+    /** The live generator G, the one that trains (see {@link #samplingGenerator}). */
     public ComputationGraph generator() {
         return generator;
+    }
+
+    /**
+     * The generator the sampling methods use: the EMA generator when {@link Builder#emaDecay} is on, else the live G.
+     * Save this one for sampling later (the example runner's {@code generator.zip}).
+     */
+    public ComputationGraph samplingGenerator() {
+        return emaGenerator != null ? emaGenerator : generator;
+    }
+
+    /** The EMA copy of G's parameters (and batch-norm statistics), or null when EMA is off; never trained itself. */
+    public ComputationGraph emaGenerator() {
+        return emaGenerator;
+    }
+
+    /** The EMA decay setting; 0 when off. */
+    public double emaDecay() {
+        return emaDecay;
+    }
+
+    /** The instance noise's starting standard deviation; 0 when off. */
+    public double instanceNoise() {
+        return instanceNoise;
+    }
+
+    /** D steps over which the instance noise anneals linearly to 0. */
+    public int instanceNoiseSteps() {
+        return instanceNoiseSteps;
     }
 
     public ComputationGraph discriminator() {
@@ -538,6 +694,14 @@ public final class GanTrainer {
         return y;
     }
 
+    private static String joined(long[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (long x : v) {
+            sb.append(sb.length() == 0 ? "" : ",").append(x);
+        }
+        return sb.toString();
+    }
+
     private static int[] permutation(int n, Random r) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
@@ -561,6 +725,11 @@ public final class GanTrainer {
         private double realLabel = 1.0;
         private long seed = 12345;
         private int fixedSamples = 100;
+        private double emaDecay = 0;
+        private double instanceNoise = 0;
+        /** About ten epochs of MNIST's 60,000 digits at batch 64. */
+        static final int DEFAULT_INSTANCE_NOISE_STEPS = 10_000;
+        private int instanceNoiseSteps = DEFAULT_INSTANCE_NOISE_STEPS;
         private java.util.function.Function<org.deeplearning4j.nn.conf.ComputationGraphConfiguration, ComputationGraph>
                 graphs = conf -> {
                     ComputationGraph graph = new ComputationGraph(conf);
@@ -618,6 +787,35 @@ public final class GanTrainer {
             return this;
         }
 
+        /**
+         * Decay {@code d} of an exponential moving average of G's parameters for sampling, in [0, 1); 0 (default) is
+         * off. After every G step {@code ema = d_t * ema + (1 - d_t) * theta} with the warm-up {@code d_t = min(d,
+         * (1 + t) / (10 + t))} (t: G steps before this one); the average starts as G's initial weights. It covers
+         * the whole parameter vector, batch-norm running mean and variance included. {@link GanTrainer#generate}
+         * and the sampling methods then use it; G trains as before. Typical: 0.999 (Karras et al.'s 0.999 and
+         * Yazici et al.'s 0.9999 for long runs).
+         */
+        public Builder emaDecay(double emaDecay) {
+            this.emaDecay = emaDecay;
+            return this;
+        }
+
+        /**
+         * Instance noise: the standard deviation sigma0 of Gaussian noise added to every image D sees (real and fake
+         * in a D step, G's fakes in a G step), in D's pixel units ([-1, 1]), annealed linearly to 0 over {@link
+         * #instanceNoiseSteps} D steps. Default 0: off.
+         */
+        public Builder instanceNoise(double sigma0) {
+            this.instanceNoise = sigma0;
+            return this;
+        }
+
+        /** D steps over which {@link #instanceNoise} falls linearly to 0. Default 10,000 (about 10 epochs of MNIST at batch 64). */
+        public Builder instanceNoiseSteps(int steps) {
+            this.instanceNoiseSteps = steps;
+            return this;
+        }
+
         /** A trainer on freshly initialised graphs of the factory; the combined graph starts with G's and D's weights. */
         public GanTrainer build() {
             Checks.notNull("gan", gan);
@@ -628,11 +826,20 @@ public final class GanTrainer {
                 throw new IllegalArgumentException("realLabel must be in (0.5, 1], got " + realLabel);
             }
             Checks.positive("fixedSamples", fixedSamples);
+            Checks.inRange("emaDecay", emaDecay, 0, 1);
+            Checks.nonNegative("instanceNoise", instanceNoise);
+            Checks.positive("instanceNoiseSteps", instanceNoiseSteps);
             ComputationGraph g = graphs.apply(gan.generatorConf());
             ComputationGraph d = graphs.apply(gan.discriminatorConf());
-            ComputationGraph c = graphs.apply(gan.conf());
+            // with instance noise, the combined graph takes the noise on G's image as one more input
+            ComputationGraph c = graphs.apply(instanceNoise > 0 ? gan.conf(true) : gan.conf());
             copyParameters(g, c);
             copyParameters(d, c);
+            ComputationGraph ema = null;
+            if (emaDecay > 0) {
+                ema = graphs.apply(gan.generatorConf());
+                ema.params().assign(g.params());
+            }
             Properties p = new Properties();
             p.setProperty("noiseSize", Integer.toString(gan.noiseSize()));
             p.setProperty("numClasses", Integer.toString(gan.numClasses()));
@@ -642,7 +849,11 @@ public final class GanTrainer {
             p.setProperty("realLabel", Double.toString(realLabel));
             p.setProperty("seed", Long.toString(seed));
             p.setProperty("fixedSamples", Integer.toString(fixedSamples));
-            return new GanTrainer(g, d, c, p);
+            p.setProperty("emaDecay", Double.toString(emaDecay));
+            p.setProperty("instanceNoise", Double.toString(instanceNoise));
+            p.setProperty("instanceNoiseSteps", Integer.toString(instanceNoiseSteps));
+            p.setProperty("imageShape", joined(gan.imageShape()));
+            return new GanTrainer(g, d, c, ema, p);
         }
     }
 }

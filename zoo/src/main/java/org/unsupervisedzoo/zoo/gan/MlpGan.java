@@ -103,10 +103,10 @@ public final class MlpGan extends Gan {
     }
 
     @Override
-    void addDiscriminator(GraphBuilder g, UnaryOperator<Layer> layer) {
-        String prev = IMAGE;
+    void addDiscriminator(GraphBuilder g, String image, UnaryOperator<Layer> layer) {
+        String prev = image;
         if (conditional()) {
-            g.addVertex(DISCRIMINATOR_INPUT, new MergeVertex(), IMAGE, LABEL);
+            g.addVertex(DISCRIMINATOR_INPUT, new MergeVertex(), image, LABEL);
             prev = DISCRIMINATOR_INPUT;
         }
         for (int i = 0; i < b.discriminatorSizes.length; i++) {

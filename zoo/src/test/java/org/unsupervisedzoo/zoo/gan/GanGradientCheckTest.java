@@ -122,10 +122,24 @@ class GanGradientCheckTest {
         checkGeneratorGradient(3);
     }
 
+    /**
+     * With instance noise the combined graph adds its image-noise input to G's image before D: G's gradient is D's
+     * at the noisy image, passed unchanged through the sum (plain and conditional).
+     */
+    @Test
+    void generatorGradientThroughTheInstanceNoiseSum() {
+        checkGeneratorGradient(true, 0, 3);
+    }
+
     private void checkGeneratorGradient(int... classesToCheck) {
+        checkGeneratorGradient(false, classesToCheck);
+    }
+
+    private void checkGeneratorGradient(boolean instanceNoise, int... classesToCheck) {
         for (int classes : classesToCheck) {
             Dcgan gan = tinyDcgan(classes);
-            GanTrainer t = GanTrainer.builder(gan).batchSize(5).seed(11).graphs(org.unsupervisedzoo.zoo.fast.Accelerate::init).build();
+            GanTrainer t = GanTrainer.builder(gan).batchSize(5).seed(11).instanceNoise(instanceNoise ? 0.3 : 0)
+                    .graphs(org.unsupervisedzoo.zoo.fast.Accelerate::init).build();
             ComputationGraph c = t.combined();
             // a few steps first, so that D is not at its initialisation (and its logits are not all near 0)
             INDArray real = Nd4j.rand(DataType.DOUBLE, 5, 64);
@@ -136,6 +150,10 @@ class GanGradientCheckTest {
             }
             INDArray z = Nd4j.randn(DataType.DOUBLE, 5, 6);
             INDArray[] in = classes == 0 ? new INDArray[] {z} : new INDArray[] {z, y};
+            if (instanceNoise) {
+                in = java.util.Arrays.copyOf(in, in.length + 1);
+                in[in.length - 1] = Nd4j.randn(DataType.DOUBLE, 5, 1, 8, 8).muli(0.3);
+            }
             MultiDataSet data = new MultiDataSet(in, new INDArray[] {Nd4j.ones(DataType.DOUBLE, 5, 1)});
             c.setInputs(in);
             c.setLabels(data.getLabels());
