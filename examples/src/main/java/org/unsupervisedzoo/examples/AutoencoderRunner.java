@@ -94,6 +94,11 @@ abstract class AutoencoderRunner implements ModelCommand {
         return new ReconstructionIterator(data, factory.penaltyHeads());
     }
 
+    /** A line saying what the printed train loss is, printed before the first epoch; default none. */
+    String trainLossNote(AutoencoderFactory factory) {
+        return null;
+    }
+
     /** Factor turning the graph's score into the printed train loss; default: per pixel. */
     double scoreScale(AutoencoderFactory factory, int pixels) {
         return factory.loss().perElementScale(pixels);
@@ -195,6 +200,10 @@ abstract class AutoencoderRunner implements ModelCommand {
         graph.setListeners(progress, guard);
         System.out.printf("model %s  params %d  data %s  train %d  %s %d  out %s%n", factory.name(),
                 graph.numParams(), source.description(), trainCount, held, test.numExamples(), out);
+        String note = trainLossNote(factory);
+        if (note != null) {
+            System.out.println(note);
+        }
 
         // Train and evaluate; a checkpoint after every epoch
         CsvLog csv = new CsvLog(out.resolve("epochs.csv"));

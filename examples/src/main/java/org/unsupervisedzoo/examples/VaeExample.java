@@ -22,7 +22,9 @@ import org.unsupervisedzoo.zoo.viz.ScatterPlot;
 
 /**
  * Variational autoencoder, 784-400-20 by default. Losses are in nats per example: {@code train_loss} is the mean
- * -ELBO estimate over the epoch's batches, {@code test_loss} the test -ELBO (one latent sample per digit, fixed
+ * training objective over the epoch's batches (the -ELBO estimate, averaged over {@code --samples} draws per digit;
+ * with {@code --objective iwae} the negative {@code --samples}-sample importance-weighted bound, Burda et al. 2016),
+ * {@code test_loss} the test -ELBO for both objectives (one latent sample per digit, fixed
  * seed), followed by its two terms {@code recon} ({@code E_q[-log p(x|z)]}) and {@code kl}. With {@code --iwae-k}
  * it also reports the k-sample importance-weighted NLL of the test set at the end. Pictures: reconstructions,
  * samples from the prior, interpolations, the test codes coloured by digit (the 2-D latent space or a PCA
@@ -47,7 +49,9 @@ final class VaeExample extends AutoencoderRunner {
                 .option("latent", "20", "latent dimension (2 draws the manifold)").min(1)
                 .option("likelihood", "bernoulli", "bernoulli, gaussian_fixed or gaussian_learned")
                 .option("beta", "1", "weight of the KL term (beta-VAE)").atLeast(0)
-                .option("samples", "1", "latent samples per example in training").min(1)
+                .option("samples", "1", "latent samples per example in training (k of --objective iwae)").min(1)
+                .option("objective", "elbo", "elbo (the ELBO, averaged over --samples draws) or iwae (the --samples-sample"
+                        + " importance-weighted bound; bernoulli only)")
                 .option("binarize", "none", "none or dynamic (Bernoulli draws; the test set binarized once)")
                 .option("iwae-k", "0", "if > 0: importance-weighted NLL with k samples on the test set at the end").min(0)
                 .option("iwae-chunk", "500", "samples decoded at once per test digit in the IWAE").min(1)
@@ -63,10 +67,20 @@ final class VaeExample extends AutoencoderRunner {
                 .likelihood(VAE.Likelihood.valueOf(o.string("likelihood").toUpperCase()))
                 .beta(o.real("beta"))
                 .samplesPerExample(o.integer("samples"))
+                .objective(o.choice("objective", VAE.Objective.class))
                 .updater(adam(o, train))
                 .seed(o.integer("seed"))
                 .build();
         return vae;
+    }
+
+    @Override
+    String trainLossNote(AutoencoderFactory factory) {
+        int k = vae.samplesPerExample();
+        return vae.objective() == VAE.Objective.IWAE
+                ? "objective iwae  k " + k + "  train_loss = -(" + k + "-sample importance-weighted bound), nats per digit"
+                : "objective elbo  samples " + k + "  train_loss = -ELBO" + (k > 1 ? " (mean of " + k + " draws)" : "")
+                        + ", nats per digit";
     }
 
     @Override

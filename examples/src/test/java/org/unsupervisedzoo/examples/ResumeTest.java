@@ -38,7 +38,8 @@ class ResumeTest {
         "sparse-autoencoder | --hidden 32 --batch 128",
         "contractive-autoencoder | --hidden 16 --batch 128",
         "convolutional-autoencoder | --filters 2,4 --code 8 --batch 256",
-        "variational-autoencoder | --hidden 32 --latent 4 --batch 128 --binarize dynamic"})
+        "variational-autoencoder | --hidden 32 --latent 4 --batch 128 --binarize dynamic",
+        "variational-autoencoder | --hidden 32 --latent 4 --batch 128 --binarize dynamic --objective iwae --samples 3"})
     void autoencoderRunnersResumeExactly(String command, String args) throws Exception {
         assertResumesExactly(command, List.of("model.zip"), args.trim().split("\\s+"));
     }

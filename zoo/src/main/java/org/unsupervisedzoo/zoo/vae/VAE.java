@@ -54,6 +54,18 @@ import org.unsupervisedzoo.zoo.autoencoder.ReconstructionLoss;
  *   kl               KL(q(z|x) || N(0, I)) on merge(z-mean, z-logvar)  (output 1, labels null)
  * </pre>
  *
+ * <p><b>IWAE objective.</b> {@code objective(Objective.IWAE)} trains on the importance-weighted bound of Burda et al.
+ * (2016) instead, with {@code k = samplesPerExample} samples per example (the rows {@link VaeIterator} repeats):
+ * <pre>
+ *   -log (1/k) sum_s w_s,   log w_s = log p(x|z_s) + log p(z_s) - log q(z_s|x),   z_s = mu + exp(logvar/2) * eps_s
+ * </pre>
+ * per example, a tighter bound on {@code -log p(x)} than the ELBO for k &gt; 1 (k = 1 is the ELBO with its KL term
+ * sampled). The decoder then ends in the logits {@value #DECODER_OUT} and the graph has one output,
+ * {@value Autoencoders#RECONSTRUCTION}: an {@link IwaeObjectiveLayer} on {@value #IWAE_INPUT} =
+ * {@code merge(decoder logits, z, z-logvar, eps)}, whose score is the mean over examples (not over the k b rows) and
+ * whose activations are the Bernoulli means; there is no KL head (the bound includes it). Bernoulli likelihood and
+ * beta = 1 only. Cost: k decoder passes per example, as the multi-sample ELBO.
+ *
  * <p><b>Convolutional variant.</b> {@code convolutional(32, 64)} replaces the MLP by 2-strided 3x3 convolutions
  * (28x28 -> 14x14x32 -> 7x7x64 -> z-params) and a mirror decoder (z -> dense 7x7x64 -> 2x upsample + conv 32 ->
  * 2x upsample + conv to the image channels, flattened as {@value #DECODER_OUT}); inputs stay flat.
@@ -86,6 +98,16 @@ public final class VAE implements AutoencoderFactory {
     /** The KL head, and the merge of mean and log-variance that feeds it. */
     public static final String KL = "kl";
     public static final String KL_INPUT = "kl-input";
+    /** IWAE objective: the merge of decoder logits, z, z-logvar and eps that feeds the {@link IwaeObjectiveLayer}. */
+    public static final String IWAE_INPUT = "iwae-input";
+
+    /** The training objective. */
+    public enum Objective {
+        /** The evidence lower bound (k samples: its k-sample average); closed-form KL head. Default. */
+        ELBO,
+        /** The k-sample importance-weighted bound (Burda et al. 2016), k = samplesPerExample; Bernoulli only. */
+        IWAE
+    }
 
     /** The decoder's distribution p(x|z). */
     public enum Likelihood {
@@ -152,9 +174,15 @@ public final class VAE implements AutoencoderFactory {
         return b.inputSize;
     }
 
+    /** One (the KL head) with the ELBO objective; none with IWAE (the bound includes the KL). */
     @Override
     public int penaltyHeads() {
-        return 1;
+        return b.objective == Objective.IWAE ? 0 : 1;
+    }
+
+    /** The training objective. */
+    public Objective objective() {
+        return b.objective;
     }
 
     public Likelihood likelihood() {
@@ -198,14 +226,25 @@ public final class VAE implements AutoencoderFactory {
         // z = mu + exp(logvar / 2) * eps
         g.addVertex(Z_INPUT, new MergeVertex(), Z_MEAN, Z_LOGVAR, EPS);
         g.addLayer(Z, new ReparameterizationLayer(l), Z_INPUT);
-        addDecoder(g, Z);
+        if (b.objective == Objective.IWAE) {
+            addDecoder(g, Z, false);
+            g.addVertex(IWAE_INPUT, new MergeVertex(), DECODER_OUT, Z, Z_LOGVAR, EPS);
+            g.addLayer(Autoencoders.RECONSTRUCTION, new IwaeObjectiveLayer(b.inputSize, l, b.samplesPerExample),
+                    IWAE_INPUT);
+            return g.setOutputs(Autoencoders.RECONSTRUCTION).build();
+        }
+        addDecoder(g, Z, true);
         g.addVertex(KL_INPUT, new MergeVertex(), Z_MEAN, Z_LOGVAR);
         g.addLayer(KL, new GaussianKLPenalty(l, b.beta), KL_INPUT);
         return g.setOutputs(Autoencoders.RECONSTRUCTION, KL).build();
     }
 
-    /** Decoder layers from {@code from} (a z vertex) to the reconstruction output. */
-    private void addDecoder(GraphBuilder g, String from) {
+    /**
+     * Decoder layers from {@code from} (a z vertex) to the reconstruction output; without {@code output} (the IWAE
+     * objective, Bernoulli) they end in the logits {@value #DECODER_OUT} (the MLP's last dense layer, identity; the
+     * convolutional decoder's flattened output).
+     */
+    private void addDecoder(GraphBuilder g, String from, boolean output) {
         boolean learned = b.likelihood == Likelihood.GAUSSIAN_LEARNED;
         String prev = from;
         if (b.isConvolutional()) {
@@ -230,6 +269,9 @@ public final class VAE implements AutoencoderFactory {
             }
             g.addVertex(DECODER_OUT, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(b.height, b.width,
                     outChannels)), prev);
+            if (!output) {
+                return;
+            }
             g.addLayer(Autoencoders.RECONSTRUCTION, b.likelihood == Likelihood.BERNOULLI
                     ? new LossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID).build()
                     : new GaussianLikelihoodOutputLayer(b.inputSize, learned, b.fixedVariance), DECODER_OUT);
@@ -240,7 +282,9 @@ public final class VAE implements AutoencoderFactory {
             g.addLayer(name, StockLayers.dense(0, b.hiddenSizes[i], b.activation, null), prev);
             prev = name;
         }
-        if (b.likelihood == Likelihood.BERNOULLI) {
+        if (!output) {
+            g.addLayer(DECODER_OUT, StockLayers.dense(0, b.inputSize, Activation.IDENTITY, null), prev);
+        } else if (b.likelihood == Likelihood.BERNOULLI) {
             g.addLayer(Autoencoders.RECONSTRUCTION, new OutputLayer.Builder(
                     new LossBinaryXENT()).nOut(b.inputSize).activation(Activation.SIGMOID).build(), prev);
         } else {
@@ -253,17 +297,21 @@ public final class VAE implements AutoencoderFactory {
 
     /**
      * A graph {@code z -> decoder -> reconstruction} holding the trained decoder's weights (copied), for
-     * {@link #decode}: its output is the Bernoulli means or the Gaussian means.
+     * {@link #decode}: its output is the Bernoulli means or the Gaussian means. For the IWAE objective it is the
+     * ELBO graph's decoder (the same layers; the sigmoid output layer takes the weights of the logits layer
+     * {@value #DECODER_OUT}), so {@link VaeMetrics} reads both alike.
      */
     public ComputationGraph decoderGraph(ComputationGraph trained) {
         GraphBuilder g = b.net().graphBuilder().addInputs(Z).setInputTypes(InputType.feedForward(b.latentSize));
-        addDecoder(g, Z);
+        addDecoder(g, Z, true);
         ComputationGraph decoder = new ComputationGraph(g.setOutputs(Autoencoders.RECONSTRUCTION).build());
         decoder.init();
         for (org.deeplearning4j.nn.api.Layer layer : decoder.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             if (layer.numParams() > 0) {
-                layer.setParams(trained.getLayer(name).params().dup());
+                String from = b.objective == Objective.IWAE && !b.isConvolutional()
+                        && name.equals(Autoencoders.RECONSTRUCTION) ? DECODER_OUT : name;
+                layer.setParams(trained.getLayer(from).params().dup());
             }
         }
         return decoder;
@@ -327,6 +375,7 @@ public final class VAE implements AutoencoderFactory {
         private double fixedVariance = 1.0;
         private double beta = 1.0;
         private int samplesPerExample = 1;
+        private Objective objective = Objective.ELBO;
         private int[] filters = null;
         private int kernelSize = 3;
         private int height = 28;
@@ -410,9 +459,18 @@ public final class VAE implements AutoencoderFactory {
             return this;
         }
 
-        /** Latent samples per example in training. Default 1. */
+        /** Latent samples per example in training (k of the IWAE objective). Default 1. */
         public Builder samplesPerExample(int samplesPerExample) {
             this.samplesPerExample = samplesPerExample;
+            return this;
+        }
+
+        /**
+         * The training objective: ELBO (with k = samplesPerExample &gt; 1, the k-sample average ELBO) or IWAE (the
+         * k-sample importance-weighted bound; Bernoulli likelihood and beta = 1 only). Default ELBO.
+         */
+        public Builder objective(Objective objective) {
+            this.objective = objective;
             return this;
         }
 
@@ -426,6 +484,17 @@ public final class VAE implements AutoencoderFactory {
             Checks.positive("fixedVariance", fixedVariance);
             Checks.nonNegative("beta", beta);
             Checks.positive("samplesPerExample", samplesPerExample);
+            Checks.notNull("objective", objective);
+            if (objective == Objective.IWAE) {
+                if (likelihood != Likelihood.BERNOULLI) {
+                    throw new IllegalArgumentException("objective IWAE supports likelihood BERNOULLI only, got"
+                            + " likelihood " + likelihood);
+                }
+                if (beta != 1.0) {
+                    throw new IllegalArgumentException("objective IWAE needs beta = 1 (the bound has no KL weight),"
+                            + " got beta " + beta);
+                }
+            }
             if (filters != null) {
                 Checks.positiveSizes("filters", filters);
                 Checks.positive("kernelSize", kernelSize);
