@@ -54,6 +54,10 @@ import org.unsupervisedzoo.zoo.core.SigmoidMath;
  * (two small products in place of one large). The carry is dropped when the iteration count or a sample of
  * {@code W} shows the parameters changed outside the trainer.
  *
+ * <p>{@link #centering(double)} (off by default) trains a centered RBM (Melchior, Fischer &amp; Wiskott 2016): the
+ * same products on the centered rows {@code [v; m] - mu} and {@code s . (P - lambda)}, the stored parameters still an
+ * ordinary RBM's; the offsets are trainer state ({@link #offsets()}).
+ *
  * <p>Draws come from a {@link SplittableRandom} seeded by {@code seed}: the same for the same seed, but not the
  * draws of {@link RbmIterator} (ND4J's generator) for that seed. The graph's iteration and epoch counts advance as
  * in {@code fit}, so rate schedules apply; its listeners hear {@code onEpochStart}, {@code iterationDone} and

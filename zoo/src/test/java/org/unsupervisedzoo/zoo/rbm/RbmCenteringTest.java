@@ -497,6 +497,26 @@ class RbmCenteringTest {
         }
     }
 
+    /**
+     * With centering the update's factors are the centered rows and {@code s . (P - lambda)}: the chain product carried
+     * into the next Gibbs step still equals the product with the updated weights.
+     */
+    @Test
+    void carriedChainProductStaysExactWithCentering() {
+        RBM rbm = RBM.builder().nVisible(20).nHidden(12).updater(new Sgd(0.5)).seed(5).build();
+        ComputationGraph g = rbm.init();
+        RbmTrainer t = new RbmTrainer(rbm, g, 3).centering(0.2);
+        t.startCentered(Nd4j.valueArrayOf(new long[] {20}, 0.3f));
+        for (int step = 0; step < 4; step++) {
+            t.fit(binary(1 + step, 6, 20));
+        }
+        assertTrue(t.chainProduct(), "carried");
+        INDArray direct = t.chain().mmul(g.getParam("rbm_W"));
+        double scale = direct.amaxNumber().doubleValue();
+        assertTrue(direct.equalsWithEps(t.hiddenInputs(), 2e-6 * scale), "max difference "
+                + direct.sub(t.hiddenInputs()).amaxNumber() + " of " + scale);
+    }
+
     @Test
     void rejectsBadRatesAndOffsetsNamingTheValue() {
         RBM rbm = RBM.builder().nVisible(NV).nHidden(NH).seed(1).build();
