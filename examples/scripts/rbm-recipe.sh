@@ -10,6 +10,18 @@
 #   examples/scripts/rbm-recipe.sh final [EPOCHS] [LR] the chosen setting (LR 0.02) on all 60,000, then AIS (100 chains x
 #                                                      14,500 betas, 3 seeds) on the 10,000 test digits and a
 #                                                      softmax on the hidden probabilities
+#   examples/scripts/rbm-recipe.sh centered validate [EPOCHS] [ARGS...]
+#                                                      a centered RBM (--centering 0.01, Melchior et al. 2016) with
+#                                                      PyDeep's RBM_MNIST_big settings: PCD-1 with 100 chains, batch
+#                                                      100, constant rate 0.01 (LRS to try others), no momentum, no
+#                                                      weight decay, offsets started at the data mean and 0.5; on the
+#                                                      last 10,000 training digits; ARGS go to the runner (e.g.
+#                                                      --momentum 0.5 to try what PyDeep leaves out)
+#   examples/scripts/rbm-recipe.sh centered final [EPOCHS] [LR] [ARGS...]
+#                                                      the same on all 60,000 for 200 epochs (PyDeep's), then the
+#                                                      final run's AIS and softmax
+# PyDeep trains on digits binarized at 0.5 once; here, as in the other modes, on dynamically binarized digits (the
+# AIS digits are stochastically binarized test digits). RATE= sets the offsets' rate (0.01).
 #
 # Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build of the examples jar; OUT= the folder.
 set -euo pipefail
@@ -33,5 +45,23 @@ case "$mode" in
     lr=${3:-0.02}
     run --epochs "$epochs" --lr "$lr" --ais-digits 10000 --ais-runs 100 --ais-betas 14500 --ais-seeds 3 \
       --clf-epochs 30 --out "$OUT/final-lr$lr-$epochs" ;;
-  *) echo "usage: $0 validate [EPOCHS] | final [EPOCHS] [LR]" >&2; exit 2 ;;
+  centered)
+    variant=${2:-validate}
+    centered() { java -Xmn16m -jar "$JAR" train rbm --data mnist --hidden 500 --k 1 --chain pcd --binarize dynamic \
+      --batch 100 --centering "${RATE:-0.01}" --seed 12345 "$@"; }
+    case "$variant" in
+      validate)
+        epochs=${3:-30}
+        for lr in ${LRS:-0.01}; do
+          centered --epochs "$epochs" --lr "$lr" --validation 10000 --ais-digits 1000 --ais-seeds 1 --clf-epochs 10 \
+            --out "$OUT/validate-centered-lr$lr-$epochs" "${@:4}"
+        done ;;
+      final)
+        epochs=${3:-200}
+        lr=${4:-0.01}
+        centered --epochs "$epochs" --lr "$lr" --ais-digits 10000 --ais-runs 100 --ais-betas 14500 --ais-seeds 3 \
+          --clf-epochs 30 --out "$OUT/final-centered-lr$lr-$epochs" "${@:5}" ;;
+      *) echo "usage: $0 centered validate [EPOCHS] [ARGS...] | centered final [EPOCHS] [LR] [ARGS...]" >&2; exit 2 ;;
+    esac ;;
+  *) echo "usage: $0 validate [EPOCHS] | final [EPOCHS] [LR] | centered validate|final ..." >&2; exit 2 ;;
 esac

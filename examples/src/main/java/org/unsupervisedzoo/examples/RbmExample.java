@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.DataSet;
@@ -136,6 +137,9 @@ public final class RbmExample implements ModelCommand {
                 .option("lr-schedule", "none", "none (constant --lr) or linear (to 0 over the run, Tieleman 2008)")
                 .option("weight-decay", "0", "L2 weight cost on W (Hinton: 1e-4; biases not decayed)")
                         .between(0, 1, false, true)
+                .option("centering", "0", "centered RBM (Melchior et al. 2016): the offsets' moving-average rate"
+                        + " (PyDeep: 0.01; 0: off); starts at the data mean and 0.5, fused trainer only")
+                        .between(0, 1, false, false)
                 .option("validation", "0", "hold out the last n training digits and evaluate on them instead of"
                         + " the test set (choose settings there)").min(0)
                 .option("ais-seeds", "1", "independent AIS estimates of log Z (mean and spread)").min(1)
@@ -171,6 +175,8 @@ public final class RbmExample implements ModelCommand {
     /** The graph and the persistent chain in the checkpoint folder. */
     static final String MODEL = "model.zip";
     static final String CHAIN = "chain.bin";
+    /** The centered RBM's offsets [mu; lambda] (--centering) in the checkpoint folder. */
+    static final String OFFSETS = "offsets.bin";
     /** Options that only measure the trained RBM: they may change when a run is resumed. */
     static final Set<String> RUN_ONLY = Set.of("ais-digits", "ais-runs", "ais-betas", "ais-seeds", "clf-epochs");
 
@@ -235,12 +241,18 @@ public final class RbmExample implements ModelCommand {
         RbmParams params = rbm.params(graph);
         // the fused step where it applies (plain SGD, Bernoulli units: the defaults), else graph.fit on the iterator
         boolean fused = RbmTrainer.unsupported(rbm, graph) == null;
+        double centering = o.real("centering");
+        if (centering > 0 && !fused) {
+            throw new CliException("--centering " + o.string("centering") + " needs the fused trainer, which cannot"
+                    + " train this RBM: " + RbmTrainer.unsupported(rbm, graph));
+        }
         System.out.printf("model rbm  visible %d %s  hidden %d  %s-%d  sgd %s  batch %d  params %d  data %s  train %d"
                 + "  " + evalSet + " %d  trainer %s  out %s%n", rbm.nVisible(), units.name().toLowerCase(), rbm.nHidden(),
                 chain.toUpperCase(), rbm.k(), o.string("lr") + (o.real("momentum") > 0 ? " momentum "
                         + o.string("momentum") : "") + (o.string("lr-schedule").equals("none") ? ""
                         : " lr-schedule " + o.string("lr-schedule")) + (o.real("weight-decay") > 0
-                        ? " weight-decay " + o.string("weight-decay") : ""), batch, graph.numParams(), source.description(),
+                        ? " weight-decay " + o.string("weight-decay") : "") + (centering > 0
+                        ? " centering " + o.string("centering") : ""), batch, graph.numParams(), source.description(),
                 train.numExamples(), testAll.size(0), fused ? "fused" : "graph.fit", out);
 
         boolean bernoulli = units == VisibleUnits.BERNOULLI;
@@ -253,11 +265,20 @@ public final class RbmExample implements ModelCommand {
         int first = 1;
         // the persistent chain (PCD) carried from epoch to epoch, and saved in the checkpoint
         INDArray chainState = null;
+        // the centered RBM's offsets, carried and saved likewise (a fresh run starts them in its first epoch)
+        INDArray offsetState = null;
         if (resumed != null) {
             first = resumed.epoch() + 1;
             csv.resume(resumed.csv()).flush(); // the rows up to the checkpoint, none after it
             if (Files.exists(resumed.file(CHAIN))) {
                 chainState = Nd4j.readBinary(resumed.file(CHAIN).toFile());
+            }
+            if (centering > 0) {
+                if (!Files.exists(resumed.file(OFFSETS))) {
+                    throw new CliException("--resume " + o.path("resume") + " has no " + OFFSETS
+                            + " for --centering");
+                }
+                offsetState = Nd4j.readBinary(resumed.file(OFFSETS).toFile());
             }
             System.out.println("resumed " + o.path("resume") + " after epoch " + resumed.epoch());
         }
@@ -272,12 +293,23 @@ public final class RbmExample implements ModelCommand {
             long drawSeed = Checkpoint.epochSeed(seed, epoch, 1);
             long t0 = System.nanoTime();
             if (fused) {
-                RbmTrainer trainer = new RbmTrainer(rbm, graph, drawSeed);
+                RbmTrainer trainer = new RbmTrainer(rbm, graph, drawSeed).centering(centering);
                 if (rbm.persistent()) {
                     trainer.chain(chainState);
                 }
+                if (centering > 0) {
+                    if (offsetState != null) {
+                        trainer.offsets(offsetState);
+                    } else if (o.path("load") == null) { // PyDeep's start: mu the data mean, lambda 0.5, biases to match
+                        trainer.startCentered(trainAll.mean(0));
+                    } else { // a loaded model keeps its biases; the offsets start at the data mean and 0.5
+                        trainer.offsets(Nd4j.concat(0, trainAll.mean(0).castTo(DataType.FLOAT).reshape(-1),
+                                Nd4j.valueArrayOf(new long[] {rbm.nHidden()}, 0.5f)));
+                    }
+                }
                 trainer.fit(epochTrain);
                 chainState = trainer.chain();
+                offsetState = centering > 0 ? trainer.offsets() : null;
             } else {
                 RbmIterator it = new RbmIterator(epochTrain, rbm, graph, drawSeed);
                 if (rbm.persistent()) {
@@ -301,10 +333,14 @@ public final class RbmExample implements ModelCommand {
                     + "  examples/s %6.0f  time %6.1fs%n", epoch, epochs, pl, testPl, recon, rate, seconds);
             csv.row(String.format("%d,%.6f,%.6f,%.6f,%.1f,%.2f", epoch, pl, testPl, recon, rate, seconds));
             INDArray particles = chainState;
+            INDArray offsets = offsetState;
             Checkpoint.save(Checkpoint.folder(out), "rbm", epoch, fingerprint, csv.text(), Map.of(), tmp -> {
                 Checkpoint.writeGraph(graph, tmp.resolve(MODEL));
                 if (particles != null) {
                     Nd4j.saveBinary(particles, tmp.resolve(CHAIN).toFile());
+                }
+                if (offsets != null) {
+                    Nd4j.saveBinary(offsets, tmp.resolve(OFFSETS).toFile());
                 }
             });
         }

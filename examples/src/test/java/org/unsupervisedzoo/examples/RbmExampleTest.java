@@ -105,6 +105,24 @@ class RbmExampleTest {
         assertTrue(model >= 0 && model < printed.indexOf("ais log_z"), "model.zip before AIS: " + printed);
     }
 
+    /** --centering: printed, trained by the fused step, its offsets in the checkpoint; off the fused step refused. */
+    @Test
+    void centeringTrainsFusedAndKeepsItsOffsetsInTheCheckpoint() throws Exception {
+        String printed = run("--epochs", "1", "--hidden", "16", "--batch", "20", "--train-digits", "400",
+                "--centering", "0.01", "--ais-digits", "0", "--clf-epochs", "0");
+        assertTrue(printed.lines().anyMatch(l -> l.contains("sgd 0.1 centering 0.01  batch 20")
+                && l.contains("trainer fused")), printed);
+        org.nd4j.linalg.api.ndarray.INDArray offsets = org.nd4j.linalg.factory.Nd4j.readBinary(
+                out.resolve("checkpoint").resolve("offsets.bin").toFile());
+        assertEquals(784 + 16, offsets.length());
+        assertTrue(offsets.minNumber().doubleValue() >= 0 && offsets.maxNumber().doubleValue() <= 1, offsets.toString());
+        RuntimeException e = assertThrows(RuntimeException.class, () -> run("--epochs", "1",
+                "--hidden", "8", "--train-digits", "100", "--visible", "gaussian", "--centering", "0.01"));
+        assertTrue(e.getMessage().contains("--centering 0.01 needs the fused trainer"), e.getMessage());
+        e = assertThrows(RuntimeException.class, () -> run("--centering", "1.5"));
+        assertTrue(e.getMessage().contains("--centering") && e.getMessage().contains("1.5"), e.getMessage());
+    }
+
     @Test
     void gaussianVariantAndCdRun() throws Exception {
         String printed = run("--epochs", "1", "--hidden", "8", "--batch", "50", "--train-digits", "500", "--visible", "gaussian", "--lr",

@@ -52,6 +52,21 @@ class ResumeTest {
         assertTrue(Files.exists(tmp.resolve("rbm-parts/checkpoint/chain.bin")));
     }
 
+    /**
+     * A centered RBM (--centering): its offsets are saved in the checkpoint and continued, and a resume that asks for
+     * another rate is refused.
+     */
+    @Test
+    void centeredRbmResumesItsOffsetsExactlyAndRefusesAnotherRate() throws Exception {
+        assertResumesExactly("rbm", List.of("model.zip"), "--hidden", "16", "--batch", "20", "--train-digits", "400",
+                "--centering", "0.05", "--momentum", "0.5", "--ais-digits", "0", "--clf-epochs", "0");
+        assertTrue(Files.exists(tmp.resolve("rbm-parts/checkpoint/offsets.bin")));
+        CliTest.Result r = run(2, "rbm", tmp.resolve("rbm-other"), EPOCHS, tmp.resolve("rbm-parts/checkpoint"),
+                "--hidden", "16", "--batch", "20", "--train-digits", "400", "--centering", "0.01", "--momentum", "0.5",
+                "--ais-digits", "0", "--clf-epochs", "0");
+        CliTest.oneLineError(r, "was trained with --centering '0.05', this run asks for '0.01'");
+    }
+
     /** The graph.fit path (Nesterov momentum: its updater state too) with dynamic binarization. */
     @Test
     void rbmOnGraphFitResumesExactly() throws Exception {

@@ -54,6 +54,10 @@ import org.unsupervisedzoo.zoo.core.SigmoidMath;
  * (two small products in place of one large). The carry is dropped when the iteration count or a sample of
  * {@code W} shows the parameters changed outside the trainer.
  *
+ * <p>{@link #centering(double)} (off by default) trains a centered RBM (Melchior, Fischer &amp; Wiskott 2016): the
+ * same products on the centered rows {@code [v; m] - mu} and {@code s . (P - lambda)}, the stored parameters still an
+ * ordinary RBM's; the offsets are trainer state ({@link #offsets()}).
+ *
  * <p>Draws come from a {@link SplittableRandom} seeded by {@code seed}: the same for the same seed, but not the
  * draws of {@link RbmIterator} (ND4J's generator) for that seed. The graph's iteration and epoch counts advance as
  * in {@code fit}, so rate schedules apply; its listeners hear {@code onEpochStart}, {@code iterationDone} and
@@ -89,12 +93,20 @@ public final class RbmTrainer {
     private float[] wHeap;
     private float[] gHeap;
     private float[] velHeap;
+    /** W before a centered step with momentum or regularization. */
+    private float[] gHeap2;
+    private float[] meanHeap;
     private static final String[] KEYS = {RbmLayer.WEIGHT_KEY, RbmLayer.VISIBLE_BIAS_KEY, RbmLayer.HIDDEN_BIAS_KEY};
     /** The update's {@code lr / n}, for the carried term. */
     private float carriedScale;
     /** The iteration count and a sample of W after the last update: a change outside the trainer drops the carry. */
     private int carriedIteration;
     private double carriedFingerprint;
+    /** Centering (Melchior, Fischer &amp; Wiskott 2016): the offsets' rate, 0 for off. */
+    private double offsetRate;
+    /** The visible offsets mu [nVisible] and hidden offsets lambda [nHidden], or null before centering starts. */
+    private float[] mu;
+    private float[] lambda;
 
     /**
      * @param seed seeds the chain's start and every draw
@@ -201,6 +213,113 @@ public final class RbmTrainer {
     }
 
     /**
+     * Centers the RBM (Montavon &amp; M&uuml;ller 2012; Melchior, Fischer &amp; Wiskott 2016, "How to center deep
+     * Boltzmann machines", as PyDeep's {@code BinaryBinaryRBM} with offsets 'DD'): each step first moves the visible
+     * offsets {@code mu} and hidden offsets {@code lambda} a fraction {@code rate} towards the minibatch's data mean and
+     * mean hidden probability given the data, {@code mu += rate (mean(v) - mu)}, {@code lambda += rate (mean(P(v)) -
+     * lambda)}, then takes the step of the centered energy {@code E(v,h) = -(v-mu)'W(h-lambda) - b~'(v-mu) -
+     * c~'(h-lambda)}: its gradients are {@code (v-mu)^T (P(v)-lambda) - (m-mu)^T (P(m)-lambda)} for W and the
+     * ordinary ones for the centered biases {@code b~ = b + W lambda}, {@code c~ = c + W^T mu}; the updater
+     * (momentum, weight decay) acts on W, b~ and c~ as in PyDeep, and the stored biases take the step
+     * {@code db = db~ - dW lambda}, {@code dc = dc~ - dW^T mu} that keeps them the ordinary RBM's. A move of the
+     * offsets alone leaves W, b and c (the modelled distribution) unchanged, so the stored parameters are always an
+     * ordinary RBM's ({@code E = -v'Wh - b'v - c'h}): likelihood, features and saved models need nothing else. The
+     * offsets are trainer state: {@link #offsets()} to save them, {@link #offsets(INDArray)} to continue.
+     *
+     * @param rate in [0, 1]; 0 (the default) trains the ordinary RBM, exactly as without this call
+     * @throws IllegalArgumentException for a rate outside [0, 1] or NaN
+     */
+    public RbmTrainer centering(double rate) {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException("centering rate must be in [0, 1] (0: off), got " + rate);
+        }
+        offsetRate = rate;
+        return this;
+    }
+
+    /** The centering rate (0: off). */
+    public double centering() {
+        return offsetRate;
+    }
+
+    /**
+     * The offsets {@code [mu; lambda]} as one float vector of {@code nVisible + nHidden} (a copy), or null while
+     * centering has not started (then the first step starts at 0.5 for every unit, PyDeep's default without data).
+     */
+    public INDArray offsets() {
+        if (mu == null) {
+            return null;
+        }
+        float[] all = new float[nv + nh];
+        System.arraycopy(mu, 0, all, 0, nv);
+        System.arraycopy(lambda, 0, all, nv, nh);
+        return Nd4j.createFromArray(all);
+    }
+
+    /**
+     * Continues from the offsets {@code [mu; lambda]} ({@link #offsets()} of the previous epoch's trainer or of a
+     * checkpoint; null: start again at 0.5). Setting offsets changes no parameter.
+     *
+     * @throws IllegalArgumentException for a vector of the wrong length or a value outside [0, 1]
+     */
+    public void offsets(INDArray offsets) {
+        if (offsets == null) {
+            mu = null;
+            lambda = null;
+            return;
+        }
+        if (offsets.length() != nv + nh || (offsets.rank() == 2 && offsets.size(0) != 1 && offsets.size(1) != 1)
+                || offsets.rank() > 2) {
+            throw new IllegalArgumentException("offsets must be a vector of nVisible + nHidden = " + (nv + nh)
+                    + " values, got " + Arrays.toString(offsets.shape()));
+        }
+        float[] all = offsets.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        for (int i = 0; i < all.length; i++) {
+            if (!(all[i] >= 0f && all[i] <= 1f)) {
+                throw new IllegalArgumentException("offsets: " + (i < nv ? "visible offset " + i
+                        : "hidden offset " + (i - nv)) + " must be in [0, 1], got " + all[i]);
+            }
+        }
+        mu = Arrays.copyOfRange(all, 0, nv);
+        lambda = Arrays.copyOfRange(all, nv, nv + nh);
+    }
+
+    /**
+     * Starts a centered RBM as PyDeep's {@code BinaryBinaryRBM(data=...)}: visible offsets the data mean
+     * {@code dataMean} ({@code nVisible} values in [0, 1]), hidden offsets 0.5, and the biases set so that the centered
+     * ones are {@code b~ = logit(clip(mean, 0.001, 0.999))} and {@code c~ = 0}: {@code b = b~ - W lambda},
+     * {@code c = -W^T mu}. The weights are kept.
+     */
+    public void startCentered(INDArray dataMean) {
+        if (dataMean == null || dataMean.length() != nv) {
+            throw new IllegalArgumentException("dataMean must have nVisible = " + nv + " values, got "
+                    + (dataMean == null ? "null" : Arrays.toString(dataMean.shape())));
+        }
+        float[] m = dataMean.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] all = new float[nv + nh];
+        System.arraycopy(m, 0, all, 0, nv);
+        Arrays.fill(all, nv, nv + nh, 0.5f);
+        offsets(Nd4j.createFromArray(all)); // checks the range
+        INDArray w = weights().castTo(DataType.DOUBLE);
+        INDArray muRow = Nd4j.createFromArray(m).castTo(DataType.DOUBLE).reshape(1, nv);
+        INDArray lambdaRow = Nd4j.valueArrayOf(new long[] {1, nh}, 0.5, DataType.DOUBLE);
+        double[] wl = lambdaRow.mmul(w.transpose()).data().asDouble(); // (W lambda)'
+        double[] wm = muRow.mmul(w).data().asDouble(); // (W' mu)'
+        float[] b = new float[nv];
+        for (int i = 0; i < nv; i++) {
+            double p = Math.min(0.999, Math.max(0.001, m[i]));
+            b[i] = (float) (Math.log(p / (1 - p)) - wl[i]);
+        }
+        float[] c = new float[nh];
+        for (int j = 0; j < nh; j++) {
+            c[j] = (float) -wm[j];
+        }
+        putBiases(RbmLayer.VISIBLE_BIAS_KEY, b, nv);
+        putBiases(RbmLayer.HIDDEN_BIAS_KEY, c, nh);
+        carried = false;
+    }
+
+    /**
      * One epoch: a step on every minibatch of {@code data} (reset first when it has none left), with the
      * listeners' epoch events and the epoch count advanced, as {@code graph.fit(iterator)}.
      */
@@ -235,7 +354,7 @@ public final class RbmTrainer {
             int n = rows(v);
             INDArray vf = floats(v);
             checkUnitRange(vf); // before the chain moves
-            update(vf, negativeParticles(vf, n), n);
+            update(vf, negativeParticles(vf, n), n, true);
         }
     }
 
@@ -244,6 +363,11 @@ public final class RbmTrainer {
      * drawing: what {@link #fit(INDArray)} applies after its Gibbs steps (for tests against {@code graph.fit}).
      */
     void update(INDArray v, INDArray particles) {
+        update(v, particles, true);
+    }
+
+    /** As {@link #update(INDArray, INDArray)}; with centering and {@code !moveOffsets} the offsets stay put (tests). */
+    void update(INDArray v, INDArray particles, boolean moveOffsets) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             int n = rows(v);
             if (rows(particles) != n) {
@@ -252,7 +376,7 @@ public final class RbmTrainer {
             }
             INDArray vf = floats(v);
             checkUnitRange(vf);
-            update(vf, floats(particles), n);
+            update(vf, floats(particles), n, moveOffsets);
         }
     }
 
@@ -471,7 +595,7 @@ public final class RbmTrainer {
     }
 
     /** The SGD update for data v and the first n rows of {@code model} (both 'c' float or castable). */
-    private void update(INDArray vf, INDArray model, int n) {
+    private void update(INDArray vf, INDArray model, int n, boolean moveOffsets) {
         INDArray w = weights();
         IUpdater updater = rbmLayer().getUpdaterByParam(RbmLayer.WEIGHT_KEY);
         boolean plain = plainSgd();
@@ -481,6 +605,14 @@ public final class RbmTrainer {
         int iteration = graph.getConfiguration().getIterationCount();
         double lr = updater.getLearningRate(iteration, epoch);
         float scale = (float) (lr / n);
+        boolean centered = offsetRate > 0;
+        if (centered && mu == null) {
+            mu = new float[nv];
+            lambda = new float[nh];
+            Arrays.fill(mu, 0.5f);
+            Arrays.fill(lambda, 0.5f);
+        }
+        float rate = moveOffsets ? (float) offsetRate : 0f;
 
         // x2 = [v; m] (v checked by the caller); db = sum(v) - sum(m)
         x2 = buffer(x2, 2 * n, nv, 'c');
@@ -503,6 +635,28 @@ public final class RbmTrainer {
         // z2 = x2 W, then s . P with s = +1 for the data rows, -1 for the model's; dc = column sums
         z2 = buffer(z2, 2 * n, nh, 'f');
         Nd4j.gemm(x2, w, z2, false, false, 1.0, 0.0);
+        if (centered) { // mu moves towards the data mean, then x2 = [v; m] - mu: the update's left factor
+            if (rate > 0f) {
+                float[] mean = offsetMean(nv);
+                Arrays.fill(mean, 0, nv, 0f);
+                for (int r = 0; r < n; r++) {
+                    int off = r * nv;
+                    for (int j = 0; j < nv; j++) {
+                        mean[j] += x[off + j];
+                    }
+                }
+                for (int j = 0; j < nv; j++) {
+                    mu[j] += rate * (mean[j] / n - mu[j]);
+                }
+            }
+            for (int r = 0; r < 2 * n; r++) {
+                int off = r * nv;
+                for (int j = 0; j < nv; j++) {
+                    x[off + j] -= mu[j];
+                }
+            }
+            xb.put(xb.position(), x, 0, 2 * n * nv);
+        }
         float[] c = biases(RbmLayer.HIDDEN_BIAS_KEY, nh, 0);
         float[] b = biases(RbmLayer.VISIBLE_BIAS_KEY, nv, 5);
         FloatBuffer zb = FloatViews.of(z2);
@@ -536,9 +690,20 @@ public final class RbmTrainer {
         SigmoidMath.sigmoid(z, 0, z, 0, 2 * n * nh);
         for (int j = 0; j < nh; j++) {
             int col = j * 2 * n;
+            float off = 0f; // lambda_j, moved towards the mean hidden probability given the data
+            if (centered) {
+                if (rate > 0f) {
+                    float mean = 0f;
+                    for (int r = 0; r < n; r++) {
+                        mean += z[col + r];
+                    }
+                    lambda[j] += rate * (mean / n - lambda[j]);
+                }
+                off = lambda[j];
+            }
             float sum = 0f;
             for (int r = 0; r < 2 * n; r++) {
-                float p = r < n ? z[col + r] : -z[col + r];
+                float p = r < n ? z[col + r] - off : -(z[col + r] - off);
                 z[col + r] = p;
                 sum += p;
             }
@@ -556,6 +721,9 @@ public final class RbmTrainer {
             }
         }
         if (plain) {
+            if (centered) { // the stored biases' step: db~ - dW lambda, dc~ - dW^T mu, with dW = lr/n x2^T (s . P)
+                centeredBiasSteps(x, z, n, c, b, db, scale);
+            }
             for (int j = 0; j < nv; j++) {
                 b[j] += scale * db[j];
             }
@@ -574,10 +742,27 @@ public final class RbmTrainer {
             wb.get(wb.position(), wHeap, 0, len);
             FloatBuffer gb = FloatViews.of(gw);
             gb.get(gb.position(), gHeap, 0, len);
+            if (centered) { // keep W_old: the biases' correction uses the step W took, momentum and decay included
+                if (gHeap2 == null) {
+                    gHeap2 = new float[len];
+                }
+                System.arraycopy(wHeap, 0, gHeap2, 0, len);
+            }
             step(wHeap, gHeap, len, n, RbmLayer.WEIGHT_KEY, updater, lr, iteration, epoch);
             wb.put(wb.position(), wHeap, 0, len);
             step(b, db, nv, n, RbmLayer.VISIBLE_BIAS_KEY, updater, lr, iteration, epoch);
             step(c, dc, nh, n, RbmLayer.HIDDEN_BIAS_KEY, updater, lr, iteration, epoch);
+            if (centered) { // b -= dW lambda, c -= dW^T mu with dW = W_new - W_old
+                boolean rowMajor = w.ordering() == 'c';
+                for (int i = 0; i < nv; i++) {
+                    for (int j = 0; j < nh; j++) {
+                        int at = rowMajor ? i * nh + j : j * nv + i;
+                        float dw = wHeap[at] - gHeap2[at];
+                        b[i] -= dw * lambda[j];
+                        c[j] -= dw * mu[i];
+                    }
+                }
+            }
         }
         if (carry) {
             carriedScale = scale;
@@ -596,6 +781,48 @@ public final class RbmTrainer {
         if (carry) {
             carriedIteration = graph.getConfiguration().getIterationCount();
             carried = true;
+        }
+    }
+
+    /**
+     * The plain SGD step's corrections of the stored biases under centering, {@code -lr/n x2^T ((s . P) lambda)} for
+     * b and {@code -lr/n (s . P)^T (x2 mu)} for c, with {@code x} the centered rows {@code [v; m] - mu} (row-major
+     * {@code [2n, nVisible]}) and {@code z} the centered {@code s . (P - lambda)} (column-major {@code [2n, nHidden]}):
+     * added into {@code db} (as a sum, before the {@code lr/n}) and into {@code c} (scaled).
+     */
+    private void centeredBiasSteps(float[] x, float[] z, int n, float[] c, float[] b, float[] db, float scale) {
+        int rows = 2 * n;
+        double[] u = new double[rows]; // (s . P) lambda
+        double[] t = new double[rows]; // x2 mu
+        for (int j = 0; j < nh; j++) {
+            int col = j * rows;
+            double l = lambda[j];
+            for (int r = 0; r < rows; r++) {
+                u[r] += z[col + r] * l;
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            int off = r * nv;
+            double sum = 0;
+            for (int i = 0; i < nv; i++) {
+                sum += x[off + i] * mu[i];
+            }
+            t[r] = sum;
+        }
+        for (int r = 0; r < rows; r++) {
+            int off = r * nv;
+            float ur = (float) u[r];
+            for (int i = 0; i < nv; i++) {
+                db[i] -= x[off + i] * ur;
+            }
+        }
+        for (int j = 0; j < nh; j++) {
+            int col = j * rows;
+            double sum = 0;
+            for (int r = 0; r < rows; r++) {
+                sum += z[col + r] * t[r];
+            }
+            c[j] -= scale * (float) sum;
         }
     }
 
@@ -662,6 +889,14 @@ public final class RbmTrainer {
                 p[i] -= flr * g + fDecay * p[i];
             }
         }
+    }
+
+    /** A heap array for the minibatch's visible means (centering). */
+    private float[] offsetMean(int len) {
+        if (meanHeap == null || meanHeap.length < len) {
+            meanHeap = new float[len];
+        }
+        return meanHeap;
     }
 
     private float[] velocity(int len) {
