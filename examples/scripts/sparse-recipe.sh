@@ -26,7 +26,8 @@ case "${1:-}" in
     sparse v-beta3-b64-e10 --beta 3 --batch 64 --epochs 10 --validation 10000
     sparse v-beta3-b64-e20 --beta 3 --batch 64 --epochs 20 --validation 10000
     sparse v-beta3-b64-e10-exp --beta 3 --batch 64 --epochs 10 --lr 0.003 --lr-schedule exponential --validation 10000
-    sparse v-beta6-b64-e10 --beta 6 --batch 64 --epochs 10 --validation 10000 ;;
+    sparse v-beta6-b64-e10 --beta 6 --batch 64 --epochs 10 --validation 10000
+    sparse v-beta6-b64-e10-exp --beta 6 --batch 64 --epochs 10 --lr-schedule exponential --validation 10000 ;;
   final)
     name="final-beta${BETA:-6}-b${BATCH:-64}-e${EPOCHS:-10}"
     sparse "$name" --beta "${BETA:-6}" --batch "${BATCH:-64}" --epochs "${EPOCHS:-10}"
