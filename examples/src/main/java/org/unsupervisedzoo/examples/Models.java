@@ -79,7 +79,7 @@ final class Models {
                 new Spec(new VaeExample(), "variational autoencoder", "Kingma & Welling 2014",
                         "test -ELBO 103.98 nats in 10 epochs (pytorch/examples 105.59)", "src/site/markdown/vae.md"),
                 new Spec(new RbmExample(), "restricted Boltzmann machine", "Hinton 2002; Tieleman 2008",
-                        "97.03% softmax accuracy on its features", "src/site/markdown/rbm.md"),
+                        "AIS test log-likelihood -95.7 nats (500 units, centered, 200 epochs)", "src/site/markdown/rbm.md"),
                 new Spec(new SomExample(), "self-organizing map", "Kohonen 1982",
                         "30x30 map: 92.0% as a classifier, QE 4.67", "src/site/markdown/som.md"),
                 new Spec(GanExample.command("mlp", false), "MLP GAN", "Goodfellow et al. 2014",
