@@ -90,7 +90,7 @@ final class AaeExample implements ModelCommand {
         Files.createDirectories(out);
         Map<String, String> fingerprint = Checkpoint.fingerprint(o, Set.of());
         Checkpoint resumed = o.path("resume") == null ? null
-                : Checkpoint.load(o.path("resume"), name(), fingerprint, epochs);
+                : Checkpoint.load(o.path("resume"), name(), fingerprint, Checkpoint.defaults(o), epochs);
         AaeTrainer trainer = resumed == null ? new AaeTrainer(aae, Accelerate::init, seed)
                 : new AaeTrainer(aae, resumed.graph(AUTOENCODER), resumed.graph(GENERATOR),
                         resumed.graph(DISCRIMINATOR), seed);

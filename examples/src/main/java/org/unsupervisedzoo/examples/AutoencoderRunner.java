@@ -187,7 +187,7 @@ abstract class AutoencoderRunner implements ModelCommand {
         AutoencoderFactory factory = factory(o, trainData);
         Map<String, String> fingerprint = Checkpoint.fingerprint(o, runOnlyOptions());
         Checkpoint resumed = o.path("resume") == null ? null
-                : Checkpoint.load(o.path("resume"), name(), fingerprint, epochs);
+                : Checkpoint.load(o.path("resume"), name(), fingerprint, Checkpoint.defaults(o), epochs);
         ComputationGraph graph = resumed == null ? Accelerate.init(factory) : resumed.graph(MODEL);
         int trainCount = epochIterator(trainData, batch, seed, binarize, 1).numExamples();
         int batchesPerEpoch = (trainCount + batch - 1) / batch;

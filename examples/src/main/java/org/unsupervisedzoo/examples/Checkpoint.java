@@ -77,6 +77,15 @@ final class Checkpoint {
         return m;
     }
 
+    /** The declared default of every option of {@code o}. */
+    static Map<String, String> defaults(Options o) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String name : o.names()) {
+            m.put(name, o.defaultValue(name));
+        }
+        return m;
+    }
+
     /** Writes the files of a checkpoint into the new folder {@code tmp}. */
     interface Body {
         void write(Path tmp) throws IOException;
@@ -109,6 +118,16 @@ final class Checkpoint {
      *                      differ from {@code fingerprint} (naming the first difference), or one past {@code epochs}
      */
     static Checkpoint load(Path dir, String command, Map<String, String> fingerprint, int epochs) throws IOException {
+        return load(dir, command, fingerprint, Map.of(), epochs);
+    }
+
+    /**
+     * As {@link #load(Path, String, Map, int)}, with the options' declared {@code defaults}: an option the checkpoint
+     * does not record (added to the command after the checkpoint was written) is accepted when this run leaves it at
+     * its default, the behaviour every added option keeps.
+     */
+    static Checkpoint load(Path dir, String command, Map<String, String> fingerprint, Map<String, String> defaults,
+                           int epochs) throws IOException {
         AtomicFiles.recoverDirectory(dir); // a save killed between its two renames left the previous one aside
         Path file = dir.resolve(PROPERTIES);
         if (!Files.isRegularFile(file)) {
@@ -128,6 +147,11 @@ final class Checkpoint {
         for (String key : p.stringPropertyNames()) {
             if (key.startsWith(OPTION)) {
                 saved.put(key.substring(OPTION.length()), p.getProperty(key));
+            }
+        }
+        for (Map.Entry<String, String> e : fingerprint.entrySet()) { // options added after this checkpoint was written
+            if (!saved.isEmpty() && !saved.containsKey(e.getKey()) && e.getValue().equals(defaults.get(e.getKey()))) {
+                saved.put(e.getKey(), e.getValue());
             }
         }
         check(dir, saved, fingerprint);

@@ -223,7 +223,7 @@ public final class RbmExample implements ModelCommand {
         int epochs = o.integer("epochs");
         Map<String, String> fingerprint = Checkpoint.fingerprint(o, RUN_ONLY);
         Checkpoint resumed = o.path("resume") == null ? null
-                : Checkpoint.load(o.path("resume"), "rbm", fingerprint, epochs);
+                : Checkpoint.load(o.path("resume"), "rbm", fingerprint, Checkpoint.defaults(o), epochs);
         ComputationGraph graph = resumed != null ? resumed.graph(MODEL) : o.path("load") == null ? Accelerate.init(rbm)
                 : ModelSerializer.restoreComputationGraph(o.path("load").toFile(), true);
         if (o.path("load") != null && resumed == null) {

@@ -124,7 +124,7 @@ final class SemiSupervisedVaeExample implements ModelCommand {
 
         Map<String, String> fingerprint = Checkpoint.fingerprint(o, Set.of());
         Checkpoint resumed = o.path("resume") == null ? null
-                : Checkpoint.load(o.path("resume"), name(), fingerprint, epochs);
+                : Checkpoint.load(o.path("resume"), name(), fingerprint, Checkpoint.defaults(o), epochs);
         ComputationGraph graph = resumed == null ? Accelerate.init(m2) : resumed.graph(MODEL);
         DivergenceGuard guard = new DivergenceGuard(AutoencoderRunner.notSaved(out.resolve("model.zip"))
                 + "; try a lower --lr (now " + o.string("lr") + ")");

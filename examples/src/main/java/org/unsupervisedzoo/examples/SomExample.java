@@ -141,7 +141,7 @@ public final class SomExample implements ModelCommand {
         Map<String, String> fingerprint = Checkpoint.fingerprint(o, Set.of());
         fingerprint.put("decay-epochs", Integer.toString(decayEpochs));
         Checkpoint resumed = o.path("resume") == null ? null
-                : Checkpoint.load(o.path("resume"), "som", fingerprint, epochs);
+                : Checkpoint.load(o.path("resume"), "som", fingerprint, Checkpoint.defaults(o), epochs);
         ComputationGraph graph;
         if (resumed == null) {
             graph = Accelerate.init(som);

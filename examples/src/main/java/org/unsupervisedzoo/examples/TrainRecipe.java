@@ -203,7 +203,7 @@ public final class TrainRecipe {
             return null;
         }
         try {
-            Checkpoint c = Checkpoint.load(dir, runner.name(), fingerprint, options.integer("epochs"));
+            Checkpoint c = Checkpoint.load(dir, runner.name(), fingerprint, Checkpoint.defaults(options), options.integer("epochs"));
             return new Resumed(c.epoch(), c.csv(), c.graph(AutoencoderRunner.MODEL));
         } catch (CliException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

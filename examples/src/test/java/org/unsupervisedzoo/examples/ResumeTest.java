@@ -67,6 +67,28 @@ class ResumeTest {
         CliTest.oneLineError(r, "was trained with --centering '0.05', this run asks for '0.01'");
     }
 
+    /**
+     * A checkpoint written before an option was added (here: one without --centering) resumes when the run leaves
+     * that option at its default, the behaviour the checkpoint was trained with, and is refused when it asks for
+     * another value.
+     */
+    @Test
+    void aCheckpointFromBeforeAnAddedOptionResumesAtThatOptionsDefault() throws Exception {
+        Path out = tmp.resolve("rbm-old");
+        String[] args = {"--hidden", "16", "--batch", "20", "--train-digits", "400", "--ais-digits", "0", "--clf-epochs", "0"};
+        run(0, "rbm", out, 1, null, args);
+        Path props = out.resolve("checkpoint").resolve(Checkpoint.PROPERTIES);
+        List<String> lines = Files.readAllLines(props);
+        List<String> old = lines.stream().filter(l -> !l.startsWith("option.centering=")).toList();
+        assertEquals(lines.size() - 1, old.size(), "the checkpoint records --centering");
+        Files.write(props, old);
+        run(0, "rbm", tmp.resolve("rbm-old-resumed"), 2, out.resolve("checkpoint"), args);
+        String[] other = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--centering", "0.01"))
+                .toArray(String[]::new);
+        CliTest.Result r = run(2, "rbm", tmp.resolve("rbm-old-other"), 2, out.resolve("checkpoint"), other);
+        CliTest.oneLineError(r, "was trained with --centering (not an option then), this run asks for '0.01'");
+    }
+
     /** The graph.fit path (Nesterov momentum: its updater state too) with dynamic binarization. */
     @Test
     void rbmOnGraphFitResumesExactly() throws Exception {
