@@ -77,6 +77,22 @@ final class Checkpoint {
         return m;
     }
 
+    /**
+     * Fills into {@code saved} (a checkpoint's recorded options) each option of {@code asked} it lacks because the
+     * option was added to the command after the checkpoint was written, when the run leaves it at its default: the
+     * behaviour the checkpoint was trained with. An empty {@code saved} (no options recorded) is left alone.
+     */
+    static void addedAtDefault(Map<String, String> saved, Map<String, String> asked, Map<String, String> defaults) {
+        if (saved.isEmpty()) {
+            return;
+        }
+        asked.forEach((name, value) -> {
+            if (!saved.containsKey(name) && value.equals(defaults.get(name))) {
+                saved.put(name, value);
+            }
+        });
+    }
+
     /** The declared default of every option of {@code o}. */
     static Map<String, String> defaults(Options o) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -149,11 +165,7 @@ final class Checkpoint {
                 saved.put(key.substring(OPTION.length()), p.getProperty(key));
             }
         }
-        for (Map.Entry<String, String> e : fingerprint.entrySet()) { // options added after this checkpoint was written
-            if (!saved.isEmpty() && !saved.containsKey(e.getKey()) && e.getValue().equals(defaults.get(e.getKey()))) {
-                saved.put(e.getKey(), e.getValue());
-            }
-        }
+        addedAtDefault(saved, fingerprint, defaults);
         check(dir, saved, fingerprint);
         Checkpoint c = new Checkpoint(dir, p);
         if (c.epoch() > epochs) {

@@ -168,11 +168,7 @@ public final class GanExample {
                         + " gan run writes one to <out>/checkpoint after every epoch");
             }
             java.util.Map<String, String> saved = new java.util.TreeMap<>(GanTrainer.runProperties(dir));
-            for (String added : ADDED_LATER) { // a checkpoint from before these options: it trained with them off
-                if (!saved.isEmpty() && !saved.containsKey(added) && o.string(added).equals(o.defaultValue(added))) {
-                    saved.put(added, o.string(added));
-                }
-            }
+            Checkpoint.addedAtDefault(saved, fingerprint, Checkpoint.defaults(o));
             String kind = saved.remove(KIND);
             if (kind != null && !kind.equals(gan.name())) {
                 throw new CliException("--resume " + dir + " is a checkpoint of a " + kind + ", this run trains a "
@@ -307,13 +303,6 @@ public final class GanExample {
         return (t.emaDecay() > 0 ? "  ema-decay " + t.emaDecay() : "") + (t.instanceNoise() > 0 ? "  instance-noise "
                 + t.instanceNoise() + " over " + t.instanceNoiseSteps() + " D steps" : "");
     }
-
-    /**
-     * Options added after checkpoints were first written: a checkpoint without them trained with them off and
-     * resumes when they are left at their defaults.
-     */
-    static final java.util.List<String> ADDED_LATER = java.util.List.of("ema-decay", "instance-noise",
-            "instance-noise-epochs");
 
     /** The model kind's key among the run properties of a checkpoint. */
     private static final String KIND = "kind";
