@@ -6,6 +6,7 @@
 #   vae-iwae-recipe.sh elbo [EPOCHS]    the VAE (default 250 epochs)
 #   vae-iwae-recipe.sh iwae [EPOCHS]    the IWAE, k = 5 (about 3x the ELBO's time per epoch)
 #   vae-iwae-recipe.sh both [EPOCHS]    the two side by side, one core each
+#   CORE=1 vae-iwae-recipe.sh elbo ...  a single run on another core (default core 0)
 #
 # Settings are the paper's (batch 100 here for speed; Adam 1e-3, falling exponentially to 1e-5 over the run, in
 # place of the paper's stepwise 10^(-i/7) schedule over 3,280 epochs); none is chosen on the test set. A killed run
@@ -29,8 +30,8 @@ run() { # objective, core
   echo "$name  $(grep -E "^iwae" "$OUT/$name.log" | tail -1)  (issue 19's target: test NLL <= 88 nats)"
 }
 case "$mode" in
-  elbo) run elbo 0 ;;
-  iwae) run iwae 0 ;;
+  elbo) run elbo "${CORE:-0}" ;;
+  iwae) run iwae "${CORE:-0}" ;;
   both) run elbo 0 & run iwae 1; wait ;;
   *) echo "usage: $0 elbo|iwae|both [EPOCHS]" >&2; exit 2 ;;
 esac
