@@ -15,7 +15,7 @@ import picocli.CommandLine.ParseResult;
 /**
  * The command line: {@code java -jar unsupervised-zoo-examples.jar <command> [options]}, every command with
  * {@code --help}. Commands: {@code list}, {@code train <model>}, {@code evaluate <model.zip>}, {@code export},
- * {@code classify}, {@code semi-supervised}, {@code bench-layers}, {@code bench-vae}. Bad flags, unknown models,
+ * {@code classify}, {@code semi-supervised}, {@code stacked}, {@code bench-layers}, {@code bench-vae}. Bad flags, unknown models,
  * missing data sets and model files of the wrong kind end with one line on stderr and exit status 2; a training
  * run whose loss or parameters stop being finite ends with one line and exit status 3.
  */
@@ -58,6 +58,7 @@ public final class Main {
             new EvaluateCommand(), new ExportCommand(), new WeightsCommand(), new WeightsCheckCommand(),
             new ClassifyCommand(),
             new SemiSupervisedCommand(),
+            new StackedCommand(),
             Command.of("bench-layers", "cost of the custom SameDiff layers, side by side with built-in twins",
                     LayerCostBenchmark::options, LayerCostBenchmark::run),
             Command.of("bench-vae", "the zoo's VAE against DL4J's built-in VAE layer", VaeComparisonBenchmark::options,
