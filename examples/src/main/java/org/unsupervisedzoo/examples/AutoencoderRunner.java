@@ -12,6 +12,7 @@ import java.util.Set;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -152,7 +153,8 @@ abstract class AutoencoderRunner implements ModelCommand {
                 .option("epochs", "10", "training epochs").min(1)
                 .option("batch", "256", "minibatch size").min(1)
                 .option("lr", "0.001", "Adam learning rate").positive()
-                .option("lr-schedule", "none", "none, or exponential: the rate falls geometrically to lr/100 over all --epochs")
+                .option("lr-schedule", "none", "none; exponential: the rate falls geometrically to lr/100 over all --epochs;"
+                        + " step: lr/10 in the last fifth of --epochs (at least the last epoch)")
                 .option("seed", "12345", "seed of weights, noise and shuffling").anyInt()
                 .option("validation", "0", "if > 0: hold out the last n training digits and measure on them in place"
                         + " of the test set, which is then not read (choose settings this way)").min(0)
@@ -264,7 +266,9 @@ abstract class AutoencoderRunner implements ModelCommand {
      * {@code --lr / 100} over the run's iterations ({@code --epochs} times the batches of an epoch of {@code train}):
      * DL4J's {@link ExponentialSchedule} (a stock class: the saved configuration loads in any DL4J project), driven
      * by the graph's iteration count, so a resumed run continues it. (Not DL4J's {@code PolySchedule}: in 1.0.0-M2.1
-     * it computes {@code lr (1 + t/T)^p}, which rises for {@code p > 0}.)
+     * it computes {@code lr (1 + t/T)^p}, which rises for {@code p > 0}.) With {@code step} the rate is {@code --lr}
+     * until the last fifth of the epochs (at least the last epoch) and {@code --lr / 10} from there: DL4J's
+     * {@link MapSchedule}, by iteration, so the noise of a constant rate settles at the end of the run.
      */
     static Adam adam(Options o, LabelledImages train) {
         double lr = o.real("lr");
@@ -276,8 +280,14 @@ abstract class AutoencoderRunner implements ModelCommand {
                 long batches = (train.count() + o.integer("batch") - 1) / o.integer("batch");
                 long steps = Math.max(1, (long) o.integer("epochs") * batches);
                 return new Adam(new ExponentialSchedule(ScheduleType.ITERATION, lr, Math.pow(0.01, 1.0 / steps)));
+            case "step":
+                long perEpoch = (train.count() + o.integer("batch") - 1) / o.integer("batch");
+                int epochs = o.integer("epochs");
+                int last = Math.max(1, epochs / 5);
+                return new Adam(new MapSchedule(ScheduleType.ITERATION, Map.of(0, lr,
+                        (int) Math.min(Integer.MAX_VALUE, (epochs - last) * perEpoch), lr / 10)));
             default:
-                throw new CliException("--lr-schedule must be none or exponential, got '" + schedule + "'");
+                throw new CliException("--lr-schedule must be none, exponential or step, got '" + schedule + "'");
         }
     }
 

@@ -139,6 +139,25 @@ class ExamplesTest {
     }
 
     @Test
+    void aStepScheduleDropsToATenthForTheLastFifthOfTheEpochs() throws Exception {
+        UndercompleteExample example = new UndercompleteExample();
+        org.unsupervisedzoo.datasets.LabelledImages train = ExampleData.locate(example.options())
+                .load(org.unsupervisedzoo.datasets.Split.TRAIN).range(0, 950); // 10 batches an epoch
+        Options o = example.options();
+        o.parse(new String[] {"--epochs", "10", "--batch", "100", "--lr", "0.002", "--lr-schedule", "step"});
+        org.nd4j.linalg.learning.config.Adam adam = AutoencoderRunner.adam(o, train);
+        assertEquals(0.002, adam.getLearningRate(0, 0), 1e-12);
+        assertEquals(0.002, adam.getLearningRate(79, 7), 1e-12, "epochs 1-8 at the rate");
+        assertEquals(0.0002, adam.getLearningRate(80, 8), 1e-12, "epochs 9-10 at a tenth");
+        assertEquals(0.0002, adam.getLearningRate(99, 9), 1e-12);
+        Options short3 = example.options();
+        short3.parse(new String[] {"--epochs", "3", "--batch", "100", "--lr", "0.002", "--lr-schedule", "step"});
+        org.nd4j.linalg.learning.config.Adam three = AutoencoderRunner.adam(short3, train);
+        assertEquals(0.002, three.getLearningRate(19, 1), 1e-12);
+        assertEquals(0.0002, three.getLearningRate(20, 2), 1e-12, "at least the last epoch");
+    }
+
+    @Test
     void anExponentialScheduleFallsToAHundredthOverTheRunsIterations() throws Exception {
         UndercompleteExample example = new UndercompleteExample();
         Options o = example.options();
