@@ -1,6 +1,7 @@
 package org.unsupervisedzoo.examples;
 
 import org.unsupervisedzoo.zoo.fast.Accelerate;
+import org.unsupervisedzoo.zoo.fast.DataParallel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -156,6 +157,8 @@ abstract class AutoencoderRunner implements ModelCommand {
                 .option("lr-schedule", "none", "none; exponential: the rate falls geometrically to lr/100 over all --epochs;"
                         + " step: lr/10 in the last fifth of --epochs (at least the last epoch)")
                 .option("seed", "12345", "seed of weights, noise and shuffling").anyInt()
+                .option("workers", "1", "threads that train each minibatch together, one part each (synchronous data"
+                        + " parallelism, the same step; 1: DL4J's fit)").min(1)
                 .option("validation", "0", "if > 0: hold out the last n training digits and measure on them in place"
                         + " of the test set, which is then not read (choose settings this way)").min(0)
                 .option("out", "output/" + name(), "output folder")));
@@ -200,6 +203,8 @@ abstract class AutoencoderRunner implements ModelCommand {
         DivergenceGuard guard = new DivergenceGuard(notSaved(out.resolve("model.zip")) + "; try a lower --lr (now "
                 + o.string("lr") + ")");
         graph.setListeners(progress, guard);
+        int workers = o.integer("workers");
+        DataParallel parallel = workers > 1 ? new DataParallel(graph, workers, seed) : null;
         System.out.printf("model %s  params %d  data %s  train %d  %s %d  out %s%n", factory.name(),
                 graph.numParams(), source.description(), trainCount, held, test.numExamples(), out);
         String note = trainLossNote(factory);
@@ -223,7 +228,12 @@ abstract class AutoencoderRunner implements ModelCommand {
                     Checkpoint.epochSeed(seed, epoch, 1)), factory, o, Checkpoint.epochSeed(seed, epoch, 2));
             Nd4j.getRandom().setSeed(Checkpoint.epochSeed(seed, epoch, 3)); // noise drawn inside the graph
             long t0 = System.nanoTime();
-            graph.fit(train);
+            if (parallel == null) {
+                graph.fit(train);
+            } else {
+                parallel.seedWorkers(Checkpoint.epochSeed(seed, epoch, 4));
+                parallel.fit(train);
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             guard.checkParams("parameters", graph.params());
             double trainLoss = progress.meanScore();
@@ -249,6 +259,9 @@ abstract class AutoencoderRunner implements ModelCommand {
                     tmp -> Checkpoint.writeGraph(done, tmp.resolve(MODEL)));
         }
 
+        if (parallel != null) {
+            parallel.close();
+        }
         finish(graph, factory, testData, o);
 
         // Save: the model and its run record in one atomic write (loads in a plain DL4J project)

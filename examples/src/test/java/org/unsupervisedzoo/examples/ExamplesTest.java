@@ -139,6 +139,26 @@ class ExamplesTest {
     }
 
     @Test
+    void twoWorkersTrainTheSameModelAsOne() throws Exception {
+        String one = run(new UndercompleteExample(), "--epochs", "2", "--hidden", "32,8", "--batch", "64");
+        String two = run(new UndercompleteExample(), "--epochs", "2", "--hidden", "32,8", "--batch", "64",
+                "--workers", "2");
+        java.util.function.Function<String, double[]> losses = printed -> printed.lines()
+                .filter(l -> l.startsWith("epoch ")).flatMapToDouble(l -> java.util.stream.DoubleStream.of(
+                        Double.parseDouble(l.replaceAll(".*train_loss (\\S+).*", "$1")),
+                        Double.parseDouble(l.replaceAll(".*test_loss (\\S+).*", "$1")))).toArray();
+        double[] a = losses.apply(one);
+        double[] b = losses.apply(two);
+        assertEquals(4, a.length, one);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 2e-5, "the same losses, epoch by epoch: " + one + two);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(new SparseExample(), "--epochs", "1", "--hidden", "16", "--workers", "2"));
+        assertTrue(e.getMessage().contains("KLSparsityPenalty"), e.getMessage());
+    }
+
+    @Test
     void aStepScheduleDropsToATenthForTheLastFifthOfTheEpochs() throws Exception {
         UndercompleteExample example = new UndercompleteExample();
         org.unsupervisedzoo.datasets.LabelledImages train = ExampleData.locate(example.options())

@@ -1,0 +1,253 @@
+package org.unsupervisedzoo.zoo.fast;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.deeplearning4j.datasets.iterator.AsyncMultiDataSetIterator;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.unsupervisedzoo.zoo.core.InputGradients;
+
+/**
+ * Synchronous data parallelism on one machine: each minibatch is split by rows among {@code workers} copies of the
+ * graph, each on its own thread (and so its own core), the parts' gradients are added (DL4J's gradients are sums over
+ * examples; its updater divides by the minibatch size), and the graph's own updater takes one step with the sum,
+ * whose result is then copied into the other copies. The sum is the whole minibatch's gradient: the step is the one {@code graph.fit(batch)} takes, up to the order of floating-point sums, so the
+ * learning curve per example is unchanged and only the time per step falls.
+ *
+ * <p>What it honours: the updater and its schedules, L1/L2/weight decay and gradient normalisation (all applied by
+ * the graph's updater to the summed gradient), frozen layers (no gradient), masks (split with the rows),
+ * constraints (applied after the step, as DL4J's solver does), listeners ({@code iterationDone} once a step with the
+ * minibatch's score; {@code onEpochStart/End} around {@link #fit(MultiDataSetIterator)}). Random draws inside the
+ * graph (dropout, the zoo's corruptions, the VAE's noise) are made by each worker on its own thread with its own
+ * seed ({@code seed + worker}): statistically the same training, not bit-equal to one thread. Refused, with an
+ * error naming the layer: layers that couple the examples of a minibatch, batch normalisation and the sparse
+ * autoencoder's KL penalty on the minibatch's mean activation (each copy would use its own part's statistics,
+ * which changes the model; train such graphs with {@code fit}).
+ *
+ * <p>ND4J's thread settings apply per operation: with {@code ZOO_THREADS=1,1} (the zoo's default) each worker's
+ * operations run on one core, so {@code workers} copies use {@code workers} cores.
+ *
+ * <p>The DL4J internals used (the graph's gradient view after {@code computeGradientAndScore}, its updater's
+ * {@code update}, the solver's step {@code params -= update} and iteration counting) are those
+ * {@code StochasticGradientDescent.optimize} uses in 1.0.0-M2.1; {@code DataParallelTest} fails if they change.
+ */
+public final class DataParallel implements AutoCloseable {
+    /**
+     * Layers whose loss or output couples the examples of a minibatch (not a mean of per-example terms), by class
+     * name: the sparse autoencoder's KL penalty on the minibatch's mean activation. Batch normalisation is checked
+     * by type.
+     */
+    static final java.util.Set<String> BATCH_COUPLED = java.util.Set.of("KLSparsityPenalty");
+
+    private final ComputationGraph graph;
+    private final List<ComputationGraph> replicas = new ArrayList<>();
+    /** Worker k (k >= 1) runs on executors.get(k - 1), always the same thread. */
+    private final List<ExecutorService> executors = new ArrayList<>();
+
+    /**
+     * A trainer of {@code graph} (initialised, with its updater) on {@code workers} threads: the graph itself is worker
+     * 0, the others train copies of it.
+     *
+     * @param seed seed of the random draws of worker k ({@code seed + k}) on its thread
+     */
+    public DataParallel(ComputationGraph graph, int workers, long seed) {
+        if (graph == null) {
+            throw new IllegalArgumentException("graph must not be null");
+        }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        }
+        for (Layer layer : graph.getLayers()) {
+            Object conf = layer.conf() == null ? null : layer.conf().getLayer();
+            String kind = conf == null ? "" : conf.getClass().getSimpleName();
+            if (conf instanceof BatchNormalization || BATCH_COUPLED.contains(kind)) {
+                throw new IllegalArgumentException("layer '" + layer.conf().getLayer().getLayerName() + "' ("
+                        + kind + ") computes statistics of the whole minibatch, which each worker would compute on"
+                        + " its own part; train this graph with fit() (workers 1)");
+            }
+        }
+        this.graph = graph;
+        boolean fast = !Accelerate.isStock(graph.getConfiguration());
+        for (int k = 1; k < workers; k++) {
+            ComputationGraph copy = new ComputationGraph(graph.getConfiguration().clone());
+            copy.init(graph.params().dup(), false);
+            if (fast) {
+                InputGradients.skipAtNetworkInputs(copy);
+            }
+            replicas.add(copy);
+            String name = "zoo-data-parallel-" + k;
+            ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+            executors.add(executor);
+        }
+        seedWorkers(seed);
+    }
+
+    /**
+     * Seeds the random draws of worker k >= 1 on its thread with {@code base + k} (worker 0 is the calling thread,
+     * whose generator is the caller's). A runner that seeds every epoch from (seed, epoch) resumes exactly.
+     */
+    public void seedWorkers(long base) {
+        List<Future<?>> seeded = new ArrayList<>();
+        for (int k = 1; k <= executors.size(); k++) {
+            long workerSeed = base + k;
+            seeded.add(executors.get(k - 1).submit(() -> Nd4j.getRandom().setSeed(workerSeed)));
+        }
+        for (Future<?> f : seeded) {
+            get(f);
+        }
+    }
+
+    /** Number of workers (threads), the graph's own included. */
+    public int workers() {
+        return replicas.size() + 1;
+    }
+
+    /** The graph being trained. */
+    public ComputationGraph graph() {
+        return graph;
+    }
+
+    /**
+     * One epoch over {@code data}: listeners hear {@code onEpochStart}, one step per minibatch, {@code onEpochEnd};
+     * batches are prefetched on another thread when the iterator allows it, as {@code fit(iterator)} does.
+     */
+    public void fit(MultiDataSetIterator data) {
+        if (!data.hasNext() && data.resetSupported()) { // as fit(iterator): a fresh iterator is not reset
+            data.reset();
+        }
+        if (data.asyncSupported()) {
+            data = new AsyncMultiDataSetIterator(data, 2, true);
+        }
+        for (TrainingListener l : graph.getListeners()) {
+            l.onEpochStart(graph);
+        }
+        while (data.hasNext()) {
+            fit(data.next());
+        }
+        for (TrainingListener l : graph.getListeners()) {
+            l.onEpochEnd(graph);
+        }
+        if (data instanceof AsyncMultiDataSetIterator async) {
+            async.shutdown();
+        }
+        graph.incrementEpochCount();
+    }
+
+    /** One step on {@code batch}, split by rows among the workers (a batch smaller than the workers uses fewer). */
+    public void fit(MultiDataSet batch) {
+        long n = batch.getFeatures(0).size(0);
+        int parts = (int) Math.min(workers(), n);
+        if (parts <= 1) {
+            graph.fit(batch);
+            return;
+        }
+        long[] start = new long[parts + 1];
+        for (int k = 0; k <= parts; k++) {
+            start[k] = n * k / parts;
+        }
+        List<Future<Double>> others = new ArrayList<>();
+        for (int k = 1; k < parts; k++) {
+            ComputationGraph copy = replicas.get(k - 1);
+            long a = start[k];
+            long b = start[k + 1];
+            others.add(executors.get(k - 1).submit(() -> gradient(copy, batch, a, b)));
+        }
+        double score = gradient(graph, batch, 0, start[1]) * (start[1] / (double) n);
+        // DL4J's gradients are sums over the minibatch's examples (the updater divides by the minibatch size),
+        // its scores means: the whole minibatch's gradient is the sum of the parts', its score their weighted mean
+        INDArray g = graph.getFlattenedGradients();
+        for (int k = 1; k < parts; k++) {
+            double w = (start[k + 1] - start[k]) / (double) n;
+            score += w * get(others.get(k - 1));
+            g.addi(replicas.get(k - 1).getFlattenedGradients());
+        }
+        int iteration = graph.getConfiguration().getIterationCount();
+        int epoch = graph.getConfiguration().getEpochCount();
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            graph.getUpdater().update(graph.gradient(), iteration, epoch, (int) n, LayerWorkspaceMgr.noWorkspaces());
+            INDArray params = graph.params();
+            params.subi(graph.getFlattenedGradients().reshape(params.shape()));
+            graph.setScore(score);
+            for (TrainingListener l : graph.getListeners()) {
+                l.iterationDone(graph, iteration, epoch);
+            }
+        }
+        graph.getConfiguration().setIterationCount(iteration + 1);
+        graph.applyConstraints(iteration, epoch);
+        for (ComputationGraph copy : replicas) {
+            copy.params().assign(graph.params());
+        }
+    }
+
+    /** Computes {@code copy}'s gradient of rows [a, b) of {@code batch} into its gradient view; returns the score. */
+    private static double gradient(ComputationGraph copy, MultiDataSet batch, long a, long b) {
+        copy.setInputs(rows(batch.getFeatures(), a, b));
+        copy.setLabels(rows(batch.getLabels(), a, b));
+        copy.setLayerMaskArrays(rows(batch.getFeaturesMaskArrays(), a, b), rows(batch.getLabelsMaskArrays(), a, b));
+        copy.computeGradientAndScore();
+        double score = copy.score();
+        copy.clearLayersStates();
+        copy.clearLayerMaskArrays();
+        return score;
+    }
+
+    private static INDArray[] rows(INDArray[] arrays, long a, long b) {
+        if (arrays == null) {
+            return null;
+        }
+        INDArray[] out = new INDArray[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            INDArray x = arrays[i];
+            if (x != null) {
+                INDArrayIndex[] idx = new INDArrayIndex[x.rank()];
+                idx[0] = NDArrayIndex.interval(a, b);
+                for (int d = 1; d < idx.length; d++) {
+                    idx[d] = NDArrayIndex.all();
+                }
+                out[i] = x.get(idx).dup();
+            }
+        }
+        return out;
+    }
+
+    private static <T> T get(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a worker computed its gradient", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("a worker failed: " + cause, cause);
+        }
+    }
+
+    /** Stops the worker threads. */
+    @Override
+    public void close() {
+        for (ExecutorService e : executors) {
+            e.shutdownNow();
+        }
+    }
+}

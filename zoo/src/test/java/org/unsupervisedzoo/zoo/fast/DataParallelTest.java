@@ -1,0 +1,164 @@
+package org.unsupervisedzoo.zoo.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.unsupervisedzoo.zoo.ZooAssertions.rejects;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
+import org.unsupervisedzoo.zoo.classifier.EncoderClassifier;
+import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
+import org.unsupervisedzoo.zoo.core.ReconstructionIterator;
+import org.unsupervisedzoo.zoo.denoising.DenoisingAutoencoder;
+import org.unsupervisedzoo.zoo.denoising.MaskingCorruption;
+import org.unsupervisedzoo.zoo.sparse.SparseAutoencoder;
+
+class DataParallelTest {
+    private static INDArray data(long rows, long cols, long seed) {
+        return Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(seed), rows, cols).castTo(DataType.FLOAT);
+    }
+
+    private static List<MultiDataSet> batches(int count, int rows, int heads) {
+        List<MultiDataSet> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            INDArray x = data(rows, 784, 100 + i);
+            out.add(ReconstructionIterator.of(x, x, heads));
+        }
+        return out;
+    }
+
+    /** fit() on a copy, DataParallel on the graph: the same parameters, updater state and counts after the steps. */
+    private static void sameAsFit(ComputationGraph graph, List<MultiDataSet> steps, int workers, double eps) {
+        ComputationGraph reference = graph.clone();
+        List<Double> scores = new ArrayList<>();
+        List<Double> referenceScores = new ArrayList<>();
+        reference.setListeners(new BaseTrainingListener() {
+            @Override
+            public void iterationDone(Model model, int iteration, int epoch) {
+                referenceScores.add(model.score());
+            }
+        });
+        graph.setListeners(new BaseTrainingListener() {
+            @Override
+            public void iterationDone(Model model, int iteration, int epoch) {
+                scores.add(model.score());
+            }
+        });
+        try (DataParallel dp = new DataParallel(graph, workers, 1)) {
+            for (MultiDataSet s : steps) {
+                dp.fit(s);
+                reference.fit(s);
+            }
+        }
+        assertTrue(reference.params().equalsWithEps(graph.params(), eps), "parameters as fit() gives them");
+        assertTrue(reference.getUpdater().getStateViewArray().equalsWithEps(graph.getUpdater().getStateViewArray(),
+                eps), "updater state as fit() leaves it");
+        assertEquals(reference.getConfiguration().getIterationCount(), graph.getConfiguration().getIterationCount());
+        assertEquals(steps.size(), scores.size(), "one iterationDone a step");
+        for (int i = 0; i < scores.size(); i++) {
+            assertEquals(referenceScores.get(i), scores.get(i), 1e-4 * Math.abs(referenceScores.get(i)),
+                    "the minibatch's score at step " + i);
+        }
+    }
+
+    @Test
+    void twoWorkersTakeTheStepFitTakesOnStockAndAcceleratedGraphs() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(64, 16).l2(1e-3).seed(2)
+                .build();
+        sameAsFit(ae.init(), batches(4, 64, 0), 2, 1e-5);
+        sameAsFit(Accelerate.init(ae), batches(4, 64, 0), 2, 1e-5);
+    }
+
+    @Test
+    void unevenSplitsAndMoreWorkersThanRowsKeepTheWholeBatchsGradient() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).seed(3).build();
+        sameAsFit(Accelerate.init(ae), batches(3, 7, 0), 3, 1e-5);
+        sameAsFit(ae.init(), batches(2, 1, 0), 2, 1e-6);
+        sameAsFit(ae.init(), batches(2, 10, 0), 1, 0);
+    }
+
+    @Test
+    void customSameDiffPenaltiesThatArePerExampleAreHonoured() {
+        ContractiveAutoencoder cae = ContractiveAutoencoder.builder().hiddenSizes(24).lambda(0.5).seed(4).build();
+        sameAsFit(Accelerate.init(cae), batches(3, 32, cae.penaltyHeads()), 2, 1e-5);
+    }
+
+    @Test
+    void frozenLayersStayFrozenAndMasksSplitWithTheRows() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).seed(5).build();
+        ComputationGraph clf = Accelerate.accelerate(EncoderClassifier.builder(ae, ae.init()).hiddenSizes(16)
+                .updater(new Adam(1e-2)).seed(6).build());
+        INDArray frozen = clf.getLayer("code").params().dup();
+        List<MultiDataSet> steps = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            INDArray x = data(20, 784, 10 + i);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, 20, 10);
+            for (int r = 0; r < 20; r++) {
+                y.putScalar(r, (r * 7 + i) % 10, 1);
+            }
+            INDArray mask = Nd4j.ones(DataType.FLOAT, 20, 1);
+            mask.putScalar(3, 0, 0);
+            mask.putScalar(15, 0, 0);
+            steps.add(new MultiDataSet(new INDArray[] {x}, new INDArray[] {y}, null, new INDArray[] {mask}));
+        }
+        sameAsFit(clf, steps, 2, 1e-5);
+        assertEquals(frozen, clf.getLayer("code").params(), "the frozen encoder does not move");
+        assertNotEquals(EncoderClassifier.builder(ae, ae.init()).hiddenSizes(16).seed(6).build().params(),
+                clf.params(), "the head trains");
+    }
+
+    @Test
+    void randomDrawsAreEachWorkersOwnAndSeeded() {
+        DenoisingAutoencoder dae = DenoisingAutoencoder.builder().hiddenSizes(32).corruption(new MaskingCorruption(0.5))
+                .seed(7).build();
+        INDArray[] after = new INDArray[2];
+        for (int run = 0; run < 2; run++) {
+            ComputationGraph g = Accelerate.init(dae);
+            INDArray before = g.params().dup();
+            Nd4j.getRandom().setSeed(42);
+            try (DataParallel dp = new DataParallel(g, 2, 9)) {
+                for (MultiDataSet s : batches(3, 32, 0)) {
+                    dp.fit(s);
+                }
+            }
+            assertNotEquals(before, g.params());
+            after[run] = g.params();
+        }
+        assertEquals(after[0], after[1], "the same seeds, the same training");
+    }
+
+    @Test
+    void batchCoupledLayersAndBadSettingsAreRefused() {
+        ComputationGraph bn = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder()
+                .addInputs("in").setInputTypes(InputType.feedForward(4))
+                .addLayer("dense", new DenseLayer.Builder().nOut(3).build(), "in")
+                .addLayer("norm", new BatchNormalization.Builder().build(), "dense")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
+                        .activation(Activation.IDENTITY).build(), "norm")
+                .setOutputs("out").build());
+        bn.init();
+        rejects(() -> new DataParallel(bn, 2, 1), "'norm'", "BatchNormalization", "fit()");
+        ComputationGraph sparse = SparseAutoencoder.builder().hiddenSizes(16).build().init();
+        rejects(() -> new DataParallel(sparse, 2, 1), "KLSparsityPenalty");
+        rejects(() -> new DataParallel(bn, 0, 1), "workers", "0");
+        rejects(() -> new DataParallel(null, 2, 1), "graph");
+    }
+}
