@@ -456,6 +456,9 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--seed", type=int, default=12345)
     p.add_argument("--decoder", default="transposed", choices=["transposed", "upsampling"])
+    p.add_argument("--prefetch", type=int, default=1, choices=[0, 1],
+                   help="1: minibatches are drawn and converted on a second thread, ahead of the step, as the Java"
+                        " side prefetches them (fit's AsyncMultiDataSetIterator); 0: inside the timed loop")
     p.add_argument("--data-dir", default=os.path.expanduser("~/.unsupervised-zoo/data/mnist"))
     p.add_argument("--log-every", type=int, default=0,
                    help="GAN twins: print the means of D(x), D(G(z)), loss_d, loss_g every n steps (0: never)")
@@ -488,7 +491,7 @@ def main():
     order = rng.permutation(train.shape[0])
     cursor = [0]
 
-    def batch():
+    def make_batch():
         nonlocal order
         if cursor[0] + args.batch > train.shape[0]:
             order = rng.permutation(train.shape[0])
@@ -496,6 +499,19 @@ def main():
         idx = order[cursor[0]:cursor[0] + args.batch]
         cursor[0] += args.batch
         return torch.from_numpy(train[idx].astype(np.float32) / 255.0).view(shape)
+
+    batch = make_batch
+    if args.prefetch:  # the same batches in the same order, prepared ahead on a daemon thread (queue of 2)
+        import queue
+        import threading
+        ready = queue.Queue(maxsize=2)
+
+        def produce():
+            while True:
+                ready.put(make_batch())
+
+        threading.Thread(target=produce, daemon=True).start()
+        batch = ready.get
 
     def step():
         x = batch()
@@ -536,7 +552,7 @@ def main():
         write_samples(built, args, args.samples_out, train_mode_too=True)
     result = {
         "side": "torch", "model": args.model, "steps": args.steps, "warmup": args.warmup, "batch": args.batch,
-        "threads": args.threads, "seconds": seconds, "examples_per_second": args.steps * args.batch / seconds,
+        "threads": args.threads, "prefetch": args.prefetch, "seconds": seconds, "examples_per_second": args.steps * args.batch / seconds,
         "train_loss": train_loss, "test_loss": test_loss, "first_step_epoch_ms": first_step_ms,
         "peak_rss_mb": peak_rss_mb(), "torch": torch.__version__,
     }
