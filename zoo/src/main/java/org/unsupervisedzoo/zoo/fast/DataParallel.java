@@ -26,7 +26,8 @@ import org.unsupervisedzoo.zoo.core.InputGradients;
  * graph, each on its own thread (and so its own core), the parts' gradients are added (DL4J's gradients are sums over
  * examples; its updater divides by the minibatch size), and the graph's own updater takes one step with the sum,
  * whose result is then copied into the other copies. The sum is the whole minibatch's gradient: the step is the one {@code graph.fit(batch)} takes, up to the order of floating-point sums, so the
- * learning curve per example is unchanged and only the time per step falls.
+ * learning curve per example is unchanged. Measured on a 2-core machine (BENCHMARKS.md, "Two cores"), two
+ * workers are still slower than one (0.49-0.79x): the per-step hand-off costs more than the halved compute.
  *
  * <p>What it honours: the updater and its schedules, L1/L2/weight decay and gradient normalisation (all applied by
  * the graph's updater to the summed gradient), frozen layers (no gradient), masks (split with the rows),
