@@ -286,19 +286,18 @@ abstract class AutoencoderRunner implements ModelCommand {
     static Adam adam(Options o, LabelledImages train) {
         double lr = o.real("lr");
         String schedule = o.string("lr-schedule");
+        long batches = (train.count() + o.integer("batch") - 1) / o.integer("batch");
         switch (schedule) {
             case "none":
                 return new Adam(lr);
             case "exponential":
-                long batches = (train.count() + o.integer("batch") - 1) / o.integer("batch");
                 long steps = Math.max(1, (long) o.integer("epochs") * batches);
                 return new Adam(new ExponentialSchedule(ScheduleType.ITERATION, lr, Math.pow(0.01, 1.0 / steps)));
             case "step":
-                long perEpoch = (train.count() + o.integer("batch") - 1) / o.integer("batch");
                 int epochs = o.integer("epochs");
                 int last = Math.max(1, epochs / 5);
                 return new Adam(new MapSchedule(ScheduleType.ITERATION, Map.of(0, lr,
-                        (int) Math.min(Integer.MAX_VALUE, (epochs - last) * perEpoch), lr / 10)));
+                        (int) Math.min(Integer.MAX_VALUE, (epochs - last) * batches), lr / 10)));
             default:
                 throw new CliException("--lr-schedule must be none, exponential or step, got '" + schedule + "'");
         }

@@ -44,17 +44,48 @@ final class ClassifyCommand implements Command {
         return "train a classifier on a pretrained encoder (frozen or fine-tuned), and the linear probe";
     }
 
-    @Override
-    public Options options() {
-        return new Options()
-                .option("encoder", "", "model.zip written by 'train' (required)")
-                .option("protocol", "validation", "validation: early stopping on held-out training digits, test"
-                        + " error once; fixed: --epochs epochs, test accuracy after each (the earlier protocol)")
-                .option("labels", "0", "labelled training digits, balanced per class and seeded (0: all but the"
+    /**
+     * The validation protocol's options, shared with {@code stacked}: {@code --labels}, {@code --validation},
+     * {@code --max-epochs}, {@code --patience}, {@code --steps-per-epoch}.
+     */
+    static Options protocolOptions(Options o) {
+        return o.option("labels", "0", "labelled training digits, balanced per class and seeded (0: all but the"
                         + " validation digits)").min(0)
                 .option("validation", "auto", "labelled digits held out of the end of the training set for early"
                         + " stopping (auto: 10000 with all labels on 50000+ training digits, else 1000, at most a"
                         + " fifth of the training set)")
+                .option("max-epochs", "100", "validation protocol: the most epochs").min(1)
+                .option("patience", "10", "validation protocol: stop after this many epochs without a lower"
+                        + " validation error").min(1)
+                .option("steps-per-epoch", "0", "validation protocol: updates per epoch, cycling the labelled digits"
+                        + " (0: one pass, at least 10 updates)").min(0);
+    }
+
+    /** The training digits cut at {@code --validation}: the labelled pool before the cut, the validation digits after. */
+    record LabelledSplit(LabelledImages pool, LabelledImages validation, int cut) {
+        static LabelledSplit of(Options o, LabelledImages train) {
+            int nVal = validationCount(o, train.count(), o.integer("labels") == 0);
+            int cut = train.count() - nVal;
+            LabelledSplit s = new LabelledSplit(train.range(0, cut), train.range(cut, train.count()), cut);
+            if (o.integer("labels") > s.pool.count()) {
+                throw new IllegalArgumentException("--labels must be at most " + s.pool.count() + " (the training"
+                        + " digits left after --validation " + nVal + "), got " + o.integer("labels"));
+            }
+            return s;
+        }
+
+        /** {@code n} balanced digits of the pool drawn with {@code seed}; 0 for the whole pool. */
+        LabelledImages labelled(int n, long seed) {
+            return n == 0 ? pool : pool.balancedSubset(n, seed);
+        }
+    }
+
+    @Override
+    public Options options() {
+        return protocolOptions(new Options())
+                .option("encoder", "", "model.zip written by 'train' (required)")
+                .option("protocol", "validation", "validation: early stopping on held-out training digits, test"
+                        + " error once; fixed: --epochs epochs, test accuracy after each (the earlier protocol)")
                 .option("frozen", "true", "true: the encoder is a fixed feature extractor; false: fine-tuned")
                 .option("scratch", "false", "true: the same network with a freshly initialised encoder, trained end"
                         + " to end (the baseline), under the same protocol")
@@ -62,11 +93,6 @@ final class ClassifyCommand implements Command {
                 .option("dropout", "0", "dropout on the head's inputs (code and hidden layers), in [0, 1)")
                 .between(0, 1, false, true)
                 .option("epochs", "10", "fixed protocol: training epochs over the labelled digits").min(1)
-                .option("max-epochs", "100", "validation protocol: the most epochs").min(1)
-                .option("patience", "10", "validation protocol: stop after this many epochs without a lower"
-                        + " validation error").min(1)
-                .option("steps-per-epoch", "0", "validation protocol: updates per epoch, cycling the labelled digits"
-                        + " (0: one pass, at least 10 updates)").min(0)
                 .option("batch", "128", "minibatch size").min(1)
                 .option("lr", "0.001", "Adam learning rate").positive()
                 .option("seed", "12345", "seed of the labelled subset, the head and shuffling").anyInt()
@@ -154,14 +180,11 @@ final class ClassifyCommand implements Command {
     private void runValidation(Options o, SavedModel saved, EncoderModel model, LabelledImages train,
                                LabelledImages test, DataSource source, Path out) throws Exception {
         int n = o.integer("labels");
-        int nVal = validationCount(o, train.count(), n == 0);
-        int cut = train.count() - nVal;
-        LabelledImages pool = train.range(0, cut);
-        LabelledImages validation = train.range(cut, train.count());
-        if (n > pool.count()) {
-            throw new IllegalArgumentException("--labels must be at most " + pool.count() + " (the training digits"
-                    + " left after --validation " + nVal + "), got " + n);
-        }
+        LabelledSplit split = LabelledSplit.of(o, train);
+        LabelledImages pool = split.pool();
+        LabelledImages validation = split.validation();
+        int nVal = validation.count();
+        int cut = split.cut();
         Files.createDirectories(out);
         MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
         int seeds = o.integer("seeds");
@@ -174,7 +197,7 @@ final class ClassifyCommand implements Command {
             summary.header("seed,mode,labels,validation,best_epoch,epochs_run,validation_error,test_error,seconds");
             for (int k = 0; k < seeds; k++) {
                 long seed = seed0 + k;
-                LabelledImages labelled = n == 0 ? pool : pool.balancedSubset(n, seed);
+                LabelledImages labelled = split.labelled(n, seed);
                 long t0 = System.nanoTime();
                 ClassifierFit.Result r = fit(o, classifier(o, saved, model, seed), labelled, validation, shape, seed,
                         e -> System.out.printf(Locale.ROOT, "seed %d  epoch %3d  train_loss %.5f  val_loss %.5f"

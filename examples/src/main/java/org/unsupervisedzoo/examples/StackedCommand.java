@@ -44,7 +44,7 @@ final class StackedCommand implements Command {
 
     @Override
     public Options options() {
-        return ExampleData.declare(new Options())
+        return ClassifyCommand.protocolOptions(ExampleData.declare(new Options()))
                 .option("layer", "denoising", "the autoencoder of each layer: denoising, contractive or plain")
                 .option("hidden", "1000,1000,1000", "code width of each layer, bottom first").eachAtLeast(1)
                 .option("layer-epochs", "20", "pretraining epochs of each layer").min(1)
@@ -55,17 +55,8 @@ final class StackedCommand implements Command {
                 .option("lambda", "1", "contractive layers: weight of the Jacobian penalty").atLeast(0)
                 .option("scratch", "false", "true: no pretraining, the same network freshly initialised (the"
                         + " baseline)")
-                .option("labels", "0", "labelled training digits for fine-tuning, balanced and seeded (0: all but"
-                        + " the validation digits)").min(0)
-                .option("validation", "auto", "labelled digits held out of the end of the training set for early"
-                        + " stopping (auto: 10000 with all labels on 50000+ training digits, else 1000)")
                 .option("dropout", "0", "dropout on the code while fine-tuning, in [0, 1)").between(0, 1, false, true)
                 .option("lr", "0.001", "Adam learning rate of the fine-tuning").positive()
-                .option("max-epochs", "100", "fine-tuning: the most epochs").min(1)
-                .option("patience", "10", "fine-tuning: stop after this many epochs without a lower validation"
-                        + " error").min(1)
-                .option("steps-per-epoch", "0", "fine-tuning: updates per epoch (0: one pass over the labelled"
-                        + " digits)").min(0)
                 .option("batch", "128", "minibatch size of pretraining and fine-tuning").min(1)
                 .option("seed", "12345", "seed of the initialisation, corruption, labelled subset and shuffling")
                 .anyInt()
@@ -142,11 +133,8 @@ final class StackedCommand implements Command {
                     @Override
                     public void layerDone(int layer, ComputationGraph graph) {
                         try {
-                            Path file = layerFile(out, layer);
-                            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-                            ModelSerializer.writeModel(Accelerate.toStock(graph), tmp.toFile(), false);
-                            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                            Path file = RunRecord.writeModel(Accelerate.toStock(graph), layerFile(out, layer), false,
+                                    null);
                             System.out.println("wrote " + file);
                         } catch (java.io.IOException e) {
                             throw new java.io.UncheckedIOException(e);
@@ -192,20 +180,13 @@ final class StackedCommand implements Command {
             System.out.printf(Locale.ROOT, "pretraining done in %.0f s%n", pretrainSeconds);
         }
 
-        int n = o.integer("labels");
-        int nVal = ClassifyCommand.validationCount(o, train.count(), n == 0);
-        int cut = train.count() - nVal;
-        LabelledImages pool = train.range(0, cut);
-        LabelledImages validation = train.range(cut, train.count());
-        if (n > pool.count()) {
-            throw new IllegalArgumentException("--labels must be at most " + pool.count() + " (the training digits"
-                    + " left after --validation " + nVal + "), got " + n);
-        }
-        LabelledImages labelled = n == 0 ? pool : pool.balancedSubset(n, seed);
+        ClassifyCommand.LabelledSplit split = ClassifyCommand.LabelledSplit.of(o, train);
+        LabelledImages labelled = split.labelled(o.integer("labels"), seed);
+        LabelledImages validation = split.validation();
         EncoderClassifier.Builder clf = EncoderClassifier.builder(encoder, train.pixelCount()).frozen(false)
                 .dropout(o.real("dropout")).updater(new Adam(o.real("lr"))).seed(seed);
         System.out.printf("fine-tuning on %d labelled digits, validation %d (training digits [%d, %d))%n",
-                labelled.count(), nVal, cut, train.count());
+                labelled.count(), validation.count(), split.cut(), train.count());
         long t1 = System.nanoTime();
         ClassifierFit.Result r = ClassifyCommand.fit(o, clf, labelled, validation, MnistIterator.Shape.FLAT, seed,
                 e -> System.out.printf(Locale.ROOT, "fine-tune  epoch %3d  train_loss %.5f  val_loss %.5f"

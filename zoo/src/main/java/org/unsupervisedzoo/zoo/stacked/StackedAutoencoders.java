@@ -152,7 +152,7 @@ public final class StackedAutoencoders {
 
     /** Name of the encoder graph's layer {@code l} (1-based): {@code encoder-l}, the top one {@code code}. */
     public String encoderLayer(int l) {
-        return l == depth() ? Autoencoders.CODE : Autoencoders.encoderLayer(l);
+        return layerNames(depth()).get(l - 1);
     }
 
     /** Greedy pretraining of every layer on {@code data} (features {@code [batch, inputSize]}; labels are ignored). */
