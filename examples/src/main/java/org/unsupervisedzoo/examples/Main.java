@@ -15,7 +15,7 @@ import picocli.CommandLine.ParseResult;
 /**
  * The command line: {@code java -jar unsupervised-zoo-examples.jar <command> [options]}, every command with
  * {@code --help}. Commands: {@code list}, {@code train <model>}, {@code evaluate <model.zip>}, {@code export},
- * {@code classify}, {@code semi-supervised}, {@code stacked}, {@code bench-layers}, {@code bench-vae}. Bad flags, unknown models,
+ * {@code classify}, {@code semi-supervised}, {@code stacked}, {@code bench-layers}, {@code bench-vae}, {@code bench-torch}, {@code gemm}. Bad flags, unknown models,
  * missing data sets and model files of the wrong kind end with one line on stderr and exit status 2; a training
  * run whose loss or parameters stop being finite ends with one line and exit status 3.
  */
@@ -64,7 +64,9 @@ public final class Main {
             Command.of("bench-vae", "the zoo's VAE against DL4J's built-in VAE layer", VaeComparisonBenchmark::options,
                     VaeComparisonBenchmark::run),
             Command.of("bench-torch", "each zoo model against a PyTorch CPU twin, side by side", TorchBenchmark::options,
-                    TorchBenchmark::run)}) {
+                    TorchBenchmark::run),
+            Command.of("gemm", "the machine's fp32 matrix-product peak (GFLOPS) per BLAS thread count, the bar for the"
+                    + " models' GFLOPS", GemmPeak::options, GemmPeak::run)}) {
             m.put(c.name(), c);
         }
         return m;

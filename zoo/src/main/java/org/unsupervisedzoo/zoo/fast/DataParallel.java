@@ -187,6 +187,10 @@ public final class DataParallel implements AutoCloseable {
             INDArray params = graph.params();
             params.subi(graph.getFlattenedGradients().reshape(params.shape()));
             graph.setScore(score);
+            // the whole minibatch as the graph's input, as after fit(batch): listeners that count examples read
+            // batchSize() from it (worker 0's part is what the gradient pass left there)
+            graph.setInputs(batch.getFeatures());
+            graph.setLabels(batch.getLabels());
             for (TrainingListener l : graph.getListeners()) {
                 l.iterationDone(graph, iteration, epoch);
             }

@@ -50,6 +50,7 @@ class DataParallelTest {
         ComputationGraph reference = graph.clone();
         List<Double> scores = new ArrayList<>();
         List<Double> referenceScores = new ArrayList<>();
+        List<Long> batchSizes = new ArrayList<>();
         reference.setListeners(new BaseTrainingListener() {
             @Override
             public void iterationDone(Model model, int iteration, int epoch) {
@@ -60,6 +61,7 @@ class DataParallelTest {
             @Override
             public void iterationDone(Model model, int iteration, int epoch) {
                 scores.add(model.score());
+                batchSizes.add((long) model.batchSize());
             }
         });
         try (DataParallel dp = new DataParallel(graph, workers, 1)) {
@@ -76,6 +78,8 @@ class DataParallelTest {
         for (int i = 0; i < scores.size(); i++) {
             assertEquals(referenceScores.get(i), scores.get(i), 1e-4 * Math.abs(referenceScores.get(i)),
                     "the minibatch's score at step " + i);
+            // listeners that count examples (the runners' examples/s) read the batch size from the graph
+            assertEquals(steps.get(i).getFeatures(0).size(0), batchSizes.get(i), "batchSize() at step " + i);
         }
     }
 
