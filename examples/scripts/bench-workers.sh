@@ -4,7 +4,9 @@
 # worker) for N pairs of EPOCHS epochs on full MNIST, and prints each run's last-epoch examples/s and test loss,
 # the medians and their ratio. The two settings take the same steps (the same test loss for models without random
 # draws in the graph; the same training in distribution for the others). Build first: mvn -q -DskipTests package.
-# Usage: examples/scripts/bench-workers.sh [pairs=3] [models...]   (EPOCHS=1, JAR=, ZOO_JAVA_OPTS=)
+# AVERAGE=k runs the two workers in averaging mode (--average-every k: local SGD, each worker whole minibatches,
+# parameters averaged every k rounds; not the same steps, so compare the test losses too).
+# Usage: examples/scripts/bench-workers.sh [pairs=3] [models...]   (EPOCHS=1, AVERAGE=0, JAR=, ZOO_JAVA_OPTS=)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pairs="${1:-3}"; shift || true
@@ -17,7 +19,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 run() { # model, workers -> "examples/s test_loss"
   ZOO_THREADS=1,1 java ${ZOO_JAVA_OPTS--Xmn16m} -jar "$jar" train "$1" --data mnist --epochs "$epochs" \
-      --workers "$2" --out "$out/$1-$2" 2>/dev/null \
+      --workers "$2" --average-every "$([ "$2" = 1 ] && echo 0 || echo "${AVERAGE:-0}")" --out "$out/$1-$2" 2>/dev/null \
     | awk -v e="$epochs" '$1=="epoch" && $2 ~ "^"e"/" {for(i=1;i<=NF;i++){if($i=="examples/s") s=$(i+1); if($i=="test_loss") l=$(i+1)} print s, l}'
 }
 for m in "${models[@]}"; do

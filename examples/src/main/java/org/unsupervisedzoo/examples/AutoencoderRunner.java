@@ -159,6 +159,9 @@ abstract class AutoencoderRunner implements ModelCommand {
                 .option("seed", "12345", "seed of weights, noise and shuffling").anyInt()
                 .option("workers", "1", "threads that train each minibatch together, one part each (synchronous data"
                         + " parallelism, the same step; 1: DL4J's fit)").min(1)
+                .option("average-every", "0", "with --workers > 1: 0 splits each minibatch (the same step as fit); k > 0"
+                        + " gives each worker whole minibatches of its own and averages parameters and updater states"
+                        + " every k rounds (local SGD, not fit's step)").min(0)
                 .option("validation", "0", "if > 0: hold out the last n training digits and measure on them in place"
                         + " of the test set, which is then not read (choose settings this way)").min(0)
                 .option("out", "output/" + name(), "output folder")));
@@ -204,7 +207,8 @@ abstract class AutoencoderRunner implements ModelCommand {
                 + o.string("lr") + ")");
         graph.setListeners(progress, guard);
         int workers = o.integer("workers");
-        DataParallel parallel = workers > 1 ? new DataParallel(graph, workers, seed) : null;
+        DataParallel parallel = workers > 1 ? new DataParallel(graph, workers, seed, o.integer("average-every"))
+                : null;
         System.out.printf("model %s  params %d  data %s  train %d  %s %d  out %s%n", factory.name(),
                 graph.numParams(), source.description(), trainCount, held, test.numExamples(), out);
         String note = trainLossNote(factory);

@@ -159,6 +159,20 @@ class ExamplesTest {
     }
 
     @Test
+    void averagingWorkersTrainTheSparseModelAndLearn() throws Exception {
+        // the sparse autoencoder's KL penalty is refused by split minibatches, taken by whole ones per worker
+        String two = run(new SparseExample(), "--epochs", "2", "--hidden", "16", "--batch", "64", "--workers", "2",
+                "--average-every", "2");
+        double[] test = two.lines().filter(l -> l.startsWith("epoch ")).mapToDouble(l ->
+                Double.parseDouble(l.replaceAll(".*test_loss (\\S+).*", "$1"))).toArray();
+        assertEquals(2, test.length, two);
+        assertTrue(test[1] < test[0], "the averaged model learns: " + two);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(new UndercompleteExample(), "--epochs", "1", "--average-every", "-1"));
+        assertTrue(e.getMessage().contains("average-every"), e.getMessage());
+    }
+
+    @Test
     void aStepScheduleDropsToATenthForTheLastFifthOfTheEpochs() throws Exception {
         UndercompleteExample example = new UndercompleteExample();
         org.unsupervisedzoo.datasets.LabelledImages train = ExampleData.locate(example.options())

@@ -41,6 +41,18 @@ import org.unsupervisedzoo.zoo.core.InputGradients;
  * autoencoder's KL penalty on the minibatch's mean activation (each copy would use its own part's statistics,
  * which changes the model; train such graphs with {@code fit}).
  *
+ * <p><b>Averaging mode</b> ({@link #DataParallel(ComputationGraph, int, long, int)} with {@code averageEvery = k >
+ * 0}): local SGD, as DL4J's {@code ParallelWrapper} averages. Worker w takes whole DL4J steps ({@code fit}) on its
+ * own minibatches (the iterator's minibatches dealt in turn: w, w + workers, ...), with its own updater, and every
+ * {@code k} rounds (and at the end of each epoch) the parameters and the updater states of the workers that trained
+ * since the last average are replaced by their mean. Each worker's iteration count is the global minibatch count,
+ * so schedules follow the examples seen, as with {@code fit}. It is not the step {@code fit} takes: per epoch the
+ * averaged model takes 1/workers of the updates, each from {@code workers} minibatches. Layers with minibatch
+ * statistics are accepted here (each worker sees whole minibatches; batch norm's running statistics are averaged
+ * with the parameters). Listeners hear {@code iterationDone} once per minibatch, in the iterator's order, with that
+ * minibatch as the graph's input and its worker's score; only {@link #fit(MultiDataSetIterator)} trains in this
+ * mode.
+ *
  * <p>ND4J's thread settings apply per operation: with {@code ZOO_THREADS=1,1} (the zoo's default) each worker's
  * operations run on one core, so {@code workers} copies use {@code workers} cores.
  *
@@ -60,6 +72,8 @@ public final class DataParallel implements AutoCloseable {
     private final List<ComputationGraph> replicas = new ArrayList<>();
     /** Worker k (k >= 1) runs on executors.get(k - 1), always the same thread. */
     private final List<ExecutorService> executors = new ArrayList<>();
+    /** 0: synchronous gradient summation; k > 0: local SGD, parameters and updater states averaged every k rounds. */
+    private final int averageEvery;
 
     /**
      * A trainer of {@code graph} (initialised, with its updater) on {@code workers} threads: the graph itself is worker
@@ -68,19 +82,32 @@ public final class DataParallel implements AutoCloseable {
      * @param seed seed of the random draws of worker k ({@code seed + k}) on its thread
      */
     public DataParallel(ComputationGraph graph, int workers, long seed) {
+        this(graph, workers, seed, 0);
+    }
+
+    /**
+     * As {@link #DataParallel(ComputationGraph, int, long)}, with the training mode: {@code averageEvery = 0} the
+     * synchronous step above, {@code k > 0} local SGD with averaging every k rounds (class comment).
+     */
+    public DataParallel(ComputationGraph graph, int workers, long seed, int averageEvery) {
         if (graph == null) {
             throw new IllegalArgumentException("graph must not be null");
         }
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, got " + workers);
         }
-        for (Layer layer : graph.getLayers()) {
+        if (averageEvery < 0) {
+            throw new IllegalArgumentException("averageEvery must be 0 (synchronous) or a positive number of rounds,"
+                    + " got " + averageEvery);
+        }
+        this.averageEvery = averageEvery;
+        for (Layer layer : averageEvery > 0 ? new Layer[0] : graph.getLayers()) {
             Object conf = layer.conf() == null ? null : layer.conf().getLayer();
             String kind = conf == null ? "" : conf.getClass().getSimpleName();
             if (conf instanceof BatchNormalization || BATCH_COUPLED.contains(kind)) {
                 throw new IllegalArgumentException("layer '" + layer.conf().getLayer().getLayerName() + "' ("
                         + kind + ") computes statistics of the whole minibatch, which each worker would compute on"
-                        + " its own part; train this graph with fit() (workers 1)");
+                        + " its own part; train this graph with fit() (workers 1) or in averaging mode");
             }
         }
         this.graph = graph;
@@ -142,8 +169,12 @@ public final class DataParallel implements AutoCloseable {
         for (TrainingListener l : graph.getListeners()) {
             l.onEpochStart(graph);
         }
-        while (data.hasNext()) {
-            fit(data.next());
+        if (averageEvery > 0 && !replicas.isEmpty()) {
+            fitAveraging(data);
+        } else {
+            while (data.hasNext()) {
+                step(data.next());
+            }
         }
         for (TrainingListener l : graph.getListeners()) {
             l.onEpochEnd(graph);
@@ -154,8 +185,129 @@ public final class DataParallel implements AutoCloseable {
         graph.incrementEpochCount();
     }
 
-    /** One step on {@code batch}, split by rows among the workers (a batch smaller than the workers uses fewer). */
+    /**
+     * One step on {@code batch}, split by rows among the workers (a batch smaller than the workers uses fewer).
+     *
+     * @throws IllegalStateException in averaging mode, which trains from an iterator only
+     */
     public void fit(MultiDataSet batch) {
+        if (averageEvery > 0 && !replicas.isEmpty()) {
+            throw new IllegalStateException("averaging mode (averageEvery " + averageEvery + ") trains whole"
+                    + " minibatches per worker: call fit(iterator)");
+        }
+        step(batch);
+    }
+
+    /**
+     * Local SGD over one epoch: rounds of one minibatch per worker, each worker's own {@code fit}, the listeners per
+     * minibatch in order, and the average every {@code averageEvery} rounds and at the end.
+     */
+    private void fitAveraging(MultiDataSetIterator data) {
+        List<ComputationGraph> all = new ArrayList<>();
+        all.add(graph);
+        all.addAll(replicas);
+        int epoch = graph.getConfiguration().getEpochCount();
+        for (ComputationGraph copy : replicas) {
+            copy.getConfiguration().setEpochCount(epoch);
+        }
+        boolean[] trained = new boolean[all.size()];
+        trained[0] = true;
+        average(all, trained); // every worker starts from the graph's parameters and updater state
+        List<TrainingListener> listeners = new ArrayList<>(graph.getListeners());
+        graph.setListeners(new ArrayList<TrainingListener>()); // heard per minibatch below, in the iterator's order
+        try {
+            int rounds = 0;
+            while (data.hasNext()) {
+                List<MultiDataSet> round = new ArrayList<>();
+                while (round.size() < all.size() && data.hasNext()) {
+                    round.add(data.next());
+                }
+                int iteration = graph.getConfiguration().getIterationCount();
+                double[] scores = new double[round.size()];
+                List<Future<Double>> others = new ArrayList<>();
+                for (int w = 1; w < round.size(); w++) {
+                    ComputationGraph copy = all.get(w);
+                    MultiDataSet batch = round.get(w);
+                    int it = iteration + w;
+                    others.add(executors.get(w - 1).submit(() -> localStep(copy, batch, it)));
+                }
+                scores[0] = localStep(graph, round.get(0), iteration);
+                for (int w = 1; w < round.size(); w++) {
+                    scores[w] = get(others.get(w - 1));
+                }
+                for (int w = 0; w < round.size(); w++) {
+                    trained[w] = true;
+                }
+                graph.getConfiguration().setIterationCount(iteration + round.size());
+                try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    for (int w = 0; w < round.size(); w++) {
+                        graph.setInputs(round.get(w).getFeatures());
+                        graph.setLabels(round.get(w).getLabels()); // batchSize() reads the labels first
+                        graph.setScore(scores[w]);
+                        for (TrainingListener l : listeners) {
+                            l.iterationDone(graph, iteration + w, epoch);
+                        }
+                    }
+                }
+                if (++rounds % averageEvery == 0) {
+                    average(all, trained);
+                }
+            }
+            average(all, trained);
+        } finally {
+            graph.setListeners(listeners);
+        }
+    }
+
+    /** Worker's own DL4J step on {@code batch} as global minibatch {@code iteration}; returns its score. */
+    private static double localStep(ComputationGraph g, MultiDataSet batch, int iteration) {
+        g.getConfiguration().setIterationCount(iteration);
+        g.fit(batch);
+        return g.score();
+    }
+
+    /**
+     * Replaces the parameters and updater states of the workers that trained since the last average by their mean,
+     * and gives every worker the result.
+     */
+    private static void average(List<ComputationGraph> all, boolean[] trained) {
+        int n = 0;
+        for (boolean t : trained) {
+            n += t ? 1 : 0;
+        }
+        if (n == 0) {
+            return;
+        }
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            INDArray params = null;
+            INDArray state = null;
+            for (int w = 0; w < all.size(); w++) {
+                if (trained[w]) {
+                    INDArray p = all.get(w).params();
+                    INDArray s = all.get(w).getUpdater().getStateViewArray();
+                    params = params == null ? p.dup() : params.addi(p);
+                    if (s != null) {
+                        state = state == null ? s.dup() : state.addi(s);
+                    }
+                }
+            }
+            params.divi(n);
+            if (state != null) {
+                state.divi(n);
+            }
+            for (int w = 0; w < all.size(); w++) {
+                all.get(w).params().assign(params);
+                INDArray s = all.get(w).getUpdater().getStateViewArray();
+                if (s != null) {
+                    s.assign(state);
+                }
+                trained[w] = false;
+            }
+        }
+    }
+
+    /** The synchronous step (class comment). */
+    private void step(MultiDataSet batch) {
         long n = batch.getFeatures(0).size(0);
         int parts = (int) Math.min(workers(), n);
         if (parts <= 1) {

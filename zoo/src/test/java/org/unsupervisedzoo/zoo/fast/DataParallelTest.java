@@ -2,6 +2,7 @@ package org.unsupervisedzoo.zoo.fast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.unsupervisedzoo.zoo.ZooAssertions.rejects;
 
@@ -20,6 +21,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -164,5 +167,127 @@ class DataParallelTest {
         rejects(() -> new DataParallel(sparse, 2, 1), "KLSparsityPenalty");
         rejects(() -> new DataParallel(bn, 0, 1), "workers", "0");
         rejects(() -> new DataParallel(null, 2, 1), "graph");
+    }
+
+    /** The minibatches of {@code list}, in order, as DL4J's iterators give them (no async prefetch). */
+    private static MultiDataSetIterator listIterator(List<MultiDataSet> list) {
+        return new MultiDataSetIterator() {
+            private int next;
+
+            @Override
+            public org.nd4j.linalg.dataset.api.MultiDataSet next(int num) {
+                return next();
+            }
+
+            @Override
+            public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
+            }
+
+            @Override
+            public MultiDataSetPreProcessor getPreProcessor() {
+                return null;
+            }
+
+            @Override
+            public boolean resetSupported() {
+                return true;
+            }
+
+            @Override
+            public boolean asyncSupported() {
+                return false;
+            }
+
+            @Override
+            public void reset() {
+                next = 0;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next < list.size();
+            }
+
+            @Override
+            public org.nd4j.linalg.dataset.api.MultiDataSet next() {
+                return list.get(next++);
+            }
+        };
+    }
+
+    /** A copy of {@code g} that took DL4J's own steps on {@code batches} as the given global minibatch numbers. */
+    private static ComputationGraph stepped(ComputationGraph g, List<MultiDataSet> batches, int... iterations) {
+        ComputationGraph c = g.clone();
+        for (int i = 0; i < iterations.length; i++) {
+            c.getConfiguration().setIterationCount(iterations[i]);
+            c.fit(batches.get(iterations[i]));
+        }
+        return c;
+    }
+
+    private static INDArray mean(INDArray a, INDArray b) {
+        return a.add(b).divi(2);
+    }
+
+    @Test
+    void averagingModeIsTheMeanOfTheWorkersOwnSteps() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).l2(1e-3).seed(11).build();
+        for (ComputationGraph g : List.of(ae.init(), Accelerate.init(ae))) {
+            List<MultiDataSet> data = batches(4, 16, 0);
+            data.set(3, batches(1, 9, 0).get(0)); // a short last minibatch
+            ComputationGraph a = stepped(g, data, 0, 2); // worker 0: minibatches 0 and 2
+            ComputationGraph b = stepped(g, data, 1, 3); // worker 1: minibatches 1 and 3
+            List<Double> scores = new ArrayList<>();
+            List<Long> sizes = new ArrayList<>();
+            List<Integer> iterations = new ArrayList<>();
+            g.setListeners(new BaseTrainingListener() {
+                @Override
+                public void iterationDone(Model model, int iteration, int epoch) {
+                    scores.add(model.score());
+                    sizes.add((long) model.batchSize());
+                    iterations.add(iteration);
+                }
+            });
+            try (DataParallel dp = new DataParallel(g, 2, 1, 2)) {
+                dp.fit(listIterator(data));
+            }
+            assertTrue(mean(a.params(), b.params()).equalsWithEps(g.params(), 1e-6), "mean of the workers' parameters");
+            assertTrue(mean(a.getUpdater().getStateViewArray(), b.getUpdater().getStateViewArray())
+                    .equalsWithEps(g.getUpdater().getStateViewArray(), 1e-6), "mean of the workers' updater states");
+            assertEquals(4, g.getConfiguration().getIterationCount(), "one iteration a minibatch");
+            assertEquals(1, g.getConfiguration().getEpochCount());
+            assertEquals(List.of(0, 1, 2, 3), iterations, "listeners hear each minibatch in order");
+            assertEquals(List.of(16L, 16L, 16L, 9L), sizes);
+            assertEquals(a.score(), scores.get(2), 1e-5 * a.score(), "worker 0's score of minibatch 2");
+            assertEquals(b.score(), scores.get(3), 1e-5 * b.score(), "worker 1's score of minibatch 3");
+            assertEquals(1, g.getListeners().size(), "the graph's listeners are back");
+        }
+    }
+
+    @Test
+    void averagingModeTakesBatchNormAndAveragesOnlyWorkersThatTrained() {
+        ComputationGraph bn = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-2))
+                .graphBuilder().addInputs("in").setInputTypes(InputType.feedForward(784))
+                .addLayer("dense", new DenseLayer.Builder().nOut(6).build(), "in")
+                .addLayer("norm", new BatchNormalization.Builder().build(), "dense")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(784)
+                        .activation(Activation.SIGMOID).build(), "norm")
+                .setOutputs("out").build());
+        bn.init();
+        List<MultiDataSet> data = batches(3, 8, 0);
+        ComputationGraph a = stepped(bn, data, 0);
+        ComputationGraph b = stepped(bn, data, 1);
+        ComputationGraph m = a.clone(); // the average after round 1, then worker 0 alone on minibatch 2
+        m.params().assign(mean(a.params(), b.params()));
+        m.getUpdater().getStateViewArray().assign(mean(a.getUpdater().getStateViewArray(),
+                b.getUpdater().getStateViewArray()));
+        ComputationGraph expected = stepped(m, data, 2);
+        try (DataParallel dp = new DataParallel(bn, 2, 1, 1)) {
+            dp.fit(listIterator(data));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> dp.fit(data.get(0)));
+            assertTrue(e.getMessage().contains("fit(iterator)"), e.getMessage());
+        }
+        assertTrue(expected.params().equalsWithEps(bn.params(), 1e-6), "the last round's only worker, not halved");
+        rejects(() -> new DataParallel(bn, 2, 1, -1), "averageEvery", "-1");
     }
 }
