@@ -8,6 +8,7 @@ import static org.unsupervisedzoo.zoo.ZooAssertions.rejects;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.datasets.iterator.IteratorMultiDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -21,7 +22,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -169,50 +169,10 @@ class DataParallelTest {
         rejects(() -> new DataParallel(null, 2, 1), "graph");
     }
 
-    /** The minibatches of {@code list}, in order, as DL4J's iterators give them (no async prefetch). */
-    private static MultiDataSetIterator listIterator(List<MultiDataSet> list) {
-        return new MultiDataSetIterator() {
-            private int next;
-
-            @Override
-            public org.nd4j.linalg.dataset.api.MultiDataSet next(int num) {
-                return next();
-            }
-
-            @Override
-            public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-            }
-
-            @Override
-            public MultiDataSetPreProcessor getPreProcessor() {
-                return null;
-            }
-
-            @Override
-            public boolean resetSupported() {
-                return true;
-            }
-
-            @Override
-            public boolean asyncSupported() {
-                return false;
-            }
-
-            @Override
-            public void reset() {
-                next = 0;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next < list.size();
-            }
-
-            @Override
-            public org.nd4j.linalg.dataset.api.MultiDataSet next() {
-                return list.get(next++);
-            }
-        };
+    /** The minibatches of {@code list}, in order (DL4J's iterator; each element is one minibatch of rows). */
+    private static MultiDataSetIterator listIterator(List<MultiDataSet> list, int rows) {
+        return new IteratorMultiDataSetIterator(new ArrayList<org.nd4j.linalg.dataset.api.MultiDataSet>(list)
+                .iterator(), rows);
     }
 
     /** A copy of {@code g} that took DL4J's own steps on {@code batches} as the given global minibatch numbers. */
@@ -249,7 +209,7 @@ class DataParallelTest {
                 }
             });
             try (DataParallel dp = new DataParallel(g, 2, 1, 2)) {
-                dp.fit(listIterator(data));
+                dp.fit(listIterator(data, 16));
             }
             assertTrue(mean(a.params(), b.params()).equalsWithEps(g.params(), 1e-6), "mean of the workers' parameters");
             assertTrue(mean(a.getUpdater().getStateViewArray(), b.getUpdater().getStateViewArray())
@@ -283,7 +243,7 @@ class DataParallelTest {
                 b.getUpdater().getStateViewArray()));
         ComputationGraph expected = stepped(m, data, 2);
         try (DataParallel dp = new DataParallel(bn, 2, 1, 1)) {
-            dp.fit(listIterator(data));
+            dp.fit(listIterator(data, 8));
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> dp.fit(data.get(0)));
             assertTrue(e.getMessage().contains("fit(iterator)"), e.getMessage());
         }
