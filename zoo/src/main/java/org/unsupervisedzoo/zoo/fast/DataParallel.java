@@ -49,9 +49,9 @@ import org.unsupervisedzoo.zoo.core.InputGradients;
  * so schedules follow the examples seen, as with {@code fit}. It is not the step {@code fit} takes: per epoch the
  * averaged model takes 1/workers of the updates, each from {@code workers} minibatches. Layers with minibatch
  * statistics are accepted here (each worker sees whole minibatches; batch norm's running statistics are averaged
- * with the parameters). Listeners hear {@code iterationDone} once per minibatch, in the iterator's order, with that
- * minibatch as the graph's input and its worker's score; only {@link #fit(MultiDataSetIterator)} trains in this
- * mode.
+ * with the parameters). The workers meet only for the average. Listeners hear {@code iterationDone} once per
+ * minibatch, in the iterator's order, after each averaging period, with that minibatch as the graph's input and its
+ * worker's score; only {@link #fit(MultiDataSetIterator)} trains in this mode.
  *
  * <p>ND4J's thread settings apply per operation: with {@code ZOO_THREADS=1,1} (the zoo's default) each worker's
  * operations run on one core, so {@code workers} copies use {@code workers} cores.
@@ -199,8 +199,9 @@ public final class DataParallel implements AutoCloseable {
     }
 
     /**
-     * Local SGD over one epoch: rounds of one minibatch per worker, each worker's own {@code fit}, the listeners per
-     * minibatch in order, and the average every {@code averageEvery} rounds and at the end.
+     * Local SGD over one epoch, in periods of {@code averageEvery} rounds: each worker takes its own {@code fit} steps
+     * on its minibatches of the period without waiting for the others, then the listeners hear every minibatch of the
+     * period in order, and the workers' parameters and updater states are averaged.
      */
     private void fitAveraging(MultiDataSetIterator data) {
         List<ComputationGraph> all = new ArrayList<>();
@@ -216,54 +217,81 @@ public final class DataParallel implements AutoCloseable {
         List<TrainingListener> listeners = new ArrayList<>(graph.getListeners());
         graph.setListeners(new ArrayList<TrainingListener>()); // heard per minibatch below, in the iterator's order
         try {
-            int rounds = 0;
+            int workers = all.size();
             while (data.hasNext()) {
-                List<MultiDataSet> round = new ArrayList<>();
-                while (round.size() < all.size() && data.hasNext()) {
-                    round.add(data.next());
+                // one period: averageEvery rounds, dealt in turn (minibatch j to worker j % workers); the workers
+                // run their minibatches without waiting for each other and meet once, for the average
+                List<MultiDataSet> period = new ArrayList<>();
+                while (period.size() < averageEvery * workers && data.hasNext()) {
+                    period.add(held(data.next()));
                 }
                 int iteration = graph.getConfiguration().getIterationCount();
-                double[] scores = new double[round.size()];
-                List<Future<Double>> others = new ArrayList<>();
-                for (int w = 1; w < round.size(); w++) {
-                    ComputationGraph copy = all.get(w);
-                    MultiDataSet batch = round.get(w);
-                    int it = iteration + w;
-                    others.add(executors.get(w - 1).submit(() -> localStep(copy, batch, it)));
+                double[] scores = new double[period.size()];
+                List<Future<?>> others = new ArrayList<>();
+                for (int w = 1; w < Math.min(workers, period.size()); w++) {
+                    int worker = w;
+                    others.add(executors.get(w - 1).submit(() -> localSteps(all.get(worker), period, worker, workers,
+                            iteration, scores)));
                 }
-                scores[0] = localStep(graph, round.get(0), iteration);
-                for (int w = 1; w < round.size(); w++) {
-                    scores[w] = get(others.get(w - 1));
+                localSteps(graph, period, 0, workers, iteration, scores);
+                for (Future<?> f : others) {
+                    get(f);
                 }
-                for (int w = 0; w < round.size(); w++) {
+                for (int w = 0; w < Math.min(workers, period.size()); w++) {
                     trained[w] = true;
                 }
-                graph.getConfiguration().setIterationCount(iteration + round.size());
+                graph.getConfiguration().setIterationCount(iteration + period.size());
                 try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                    for (int w = 0; w < round.size(); w++) {
-                        graph.setInputs(round.get(w).getFeatures());
-                        graph.setLabels(round.get(w).getLabels()); // batchSize() reads the labels first
-                        graph.setScore(scores[w]);
+                    for (int j = 0; j < period.size(); j++) {
+                        graph.setInputs(period.get(j).getFeatures());
+                        graph.setLabels(period.get(j).getLabels()); // batchSize() reads the labels first
+                        graph.setScore(scores[j]);
                         for (TrainingListener l : listeners) {
-                            l.iterationDone(graph, iteration + w, epoch);
+                            l.iterationDone(graph, iteration + j, epoch);
                         }
                     }
                 }
-                if (++rounds % averageEvery == 0) {
-                    average(all, trained);
-                }
+                average(all, trained);
             }
-            average(all, trained);
         } finally {
             graph.setListeners(listeners);
         }
     }
 
-    /** Worker's own DL4J step on {@code batch} as global minibatch {@code iteration}; returns its score. */
-    private static double localStep(ComputationGraph g, MultiDataSet batch, int iteration) {
-        g.getConfiguration().setIterationCount(iteration);
-        g.fit(batch);
-        return g.score();
+    /**
+     * A copy of {@code batch} of its own, outside workspaces: a period holds many minibatches, and iterators may reuse
+     * a minibatch's memory a few calls later (DL4J's prefetch queue recycles its workspace).
+     */
+    private static MultiDataSet held(MultiDataSet batch) {
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            return new org.nd4j.linalg.dataset.MultiDataSet(dup(batch.getFeatures()), dup(batch.getLabels()),
+                    dup(batch.getFeaturesMaskArrays()), dup(batch.getLabelsMaskArrays()));
+        }
+    }
+
+    private static INDArray[] dup(INDArray[] arrays) {
+        if (arrays == null) {
+            return null;
+        }
+        INDArray[] out = new INDArray[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            out[i] = arrays[i] == null ? null : arrays[i].dup();
+        }
+        return out;
+    }
+
+    /**
+     * Worker {@code worker}'s own DL4J steps on minibatches {@code worker, worker + workers, ...} of {@code period},
+     * each as global minibatch {@code first + j}; their scores go to {@code scores[j]}.
+     */
+    private static Void localSteps(ComputationGraph g, List<MultiDataSet> period, int worker, int workers, int first,
+                                   double[] scores) {
+        for (int j = worker; j < period.size(); j += workers) {
+            g.getConfiguration().setIterationCount(first + j);
+            g.fit(period.get(j));
+            scores[j] = g.score();
+        }
+        return null;
     }
 
     /**

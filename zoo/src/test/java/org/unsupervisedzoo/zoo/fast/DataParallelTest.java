@@ -169,10 +169,18 @@ class DataParallelTest {
         rejects(() -> new DataParallel(null, 2, 1), "graph");
     }
 
-    /** The minibatches of {@code list}, in order (DL4J's iterator; each element is one minibatch of rows). */
+    /**
+     * The minibatches of {@code list}, in order (DL4J's iterator; each element is one minibatch of rows), prefetched
+     * as the runners' iterators are (DL4J's async queue, whose memory is reused).
+     */
     private static MultiDataSetIterator listIterator(List<MultiDataSet> list, int rows) {
         return new IteratorMultiDataSetIterator(new ArrayList<org.nd4j.linalg.dataset.api.MultiDataSet>(list)
-                .iterator(), rows);
+                .iterator(), rows) {
+            @Override
+            public boolean asyncSupported() {
+                return true;
+            }
+        };
     }
 
     /** A copy of {@code g} that took DL4J's own steps on {@code batches} as the given global minibatch numbers. */
@@ -222,6 +230,44 @@ class DataParallelTest {
             assertEquals(b.score(), scores.get(3), 1e-5 * b.score(), "worker 1's score of minibatch 3");
             assertEquals(1, g.getListeners().size(), "the graph's listeners are back");
         }
+    }
+
+    @Test
+    void averagingModeHoldsAPeriodOfMinibatchesFromAnIteratorThatReusesItsMemory() {
+        // a period of 8 rounds holds 16 minibatches; this iterator, like DL4J's prefetch queue with its workspace,
+        // writes each minibatch into one of two buffers, so a minibatch is overwritten two calls later
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).seed(12).build();
+        ComputationGraph g = Accelerate.init(ae);
+        List<MultiDataSet> data = batches(16, 32, 0);
+        int[] even = new int[8];
+        int[] odd = new int[8];
+        for (int i = 0; i < 8; i++) {
+            even[i] = 2 * i;
+            odd[i] = 2 * i + 1;
+        }
+        ComputationGraph a = stepped(g, data, even);
+        ComputationGraph b = stepped(g, data, odd);
+        INDArray[] buffers = {Nd4j.create(DataType.FLOAT, 32, 784), Nd4j.create(DataType.FLOAT, 32, 784)};
+        int[] calls = {0};
+        MultiDataSetIterator reusing = new IteratorMultiDataSetIterator(
+                new ArrayList<org.nd4j.linalg.dataset.api.MultiDataSet>(data).iterator(), 32) {
+            @Override
+            public org.nd4j.linalg.dataset.api.MultiDataSet next() {
+                INDArray x = buffers[calls[0]++ % 2].assign(super.next().getFeatures(0));
+                return new MultiDataSet(new INDArray[] {x}, new INDArray[] {x});
+            }
+
+            @Override
+            public boolean asyncSupported() {
+                return false;
+            }
+        };
+        try (DataParallel dp = new DataParallel(g, 2, 1, 8)) {
+            dp.fit(reusing);
+        }
+        assertEquals(16, calls[0]);
+        assertTrue(mean(a.params(), b.params()).equalsWithEps(g.params(), 1e-6), "each worker trained on its own"
+                + " minibatches as the iterator gave them");
     }
 
     @Test
