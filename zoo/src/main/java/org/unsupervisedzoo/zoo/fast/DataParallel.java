@@ -49,7 +49,9 @@ import org.unsupervisedzoo.zoo.core.InputGradients;
  * so schedules follow the examples seen, as with {@code fit}. It is not the step {@code fit} takes: per epoch the
  * averaged model takes 1/workers of the updates, each from {@code workers} minibatches. Layers with minibatch
  * statistics are accepted here (each worker sees whole minibatches; batch norm's running statistics are averaged
- * with the parameters). The workers meet only for the average. Listeners hear {@code iterationDone} once per
+ * with the parameters). Constraints are applied by each worker's step; an average of constrained parameters keeps a
+ * convex constraint (max-norm, non-negativity) but not DL4J's unit-norm constraint, which this mode does not
+ * re-apply. The workers meet only for the average. Listeners hear {@code iterationDone} once per
  * minibatch, in the iterator's order, after each averaging period, with that minibatch as the graph's input and its
  * worker's score; only {@link #fit(MultiDataSetIterator)} trains in this mode.
  *
