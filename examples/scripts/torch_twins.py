@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch CPU twins of the zoo's models, for the side-by-side benchmark (`bench-torch`).
 
-Run with Debian's python3-torch (/usr/bin/python3, torch 1.13). Each twin has the architecture, loss, batch and
+Run with Debian's python3-torch (/usr/bin/python3, torch 1.13) and OpenBLAS (Debian's libopenblas0-pthread: without
+it torch's products fall back to the reference BLAS, libblas3, several times slower, and the script warns). Each twin has the architecture, loss, batch and
 optimiser (Adam) of the zoo model with the example's defaults, Xavier-normal weights and zero biases (DL4J's
 WeightInit.XAVIER), and reads the same IDX files with numpy. It trains `--warmup` steps, then `--steps` timed
 steps on shuffled minibatches (the uint8 -> float32 conversion of each batch is inside the timed loop, as in the
@@ -446,6 +447,21 @@ def peak_rss_mb():
     return float("nan")
 
 
+def warn_reference_blas():
+    """Warns on stderr when torch's matrix products run at reference-BLAS speed (Debian's libblas3, a few GFLOPS)
+    rather than OpenBLAS's (tens of GFLOPS on one core): the twin would then be handicapped."""
+    a = torch.randn(256, 256)
+    a @ a
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < 0.2:
+        a @ a
+        n += 1
+    gflops = 2 * 256 ** 3 * n / (time.perf_counter() - t0) / 1e9
+    if gflops < 10:
+        print(f"torch_twins: WARNING: torch's 256x256 matrix product runs at {gflops:.1f} GFLOPS, the speed of the"
+              " reference BLAS (libblas3): install libopenblas0-pthread for a fair twin", file=sys.stderr)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", required=True, choices=sorted(MODELS))
@@ -474,6 +490,7 @@ def main():
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
+    warn_reference_blas()
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     train = read_idx(os.path.join(args.data_dir, "train-images-idx3-ubyte")).reshape(-1, 784)
