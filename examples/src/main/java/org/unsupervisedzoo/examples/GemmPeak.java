@@ -66,12 +66,9 @@ final class GemmPeak {
                 Nd4j.factory().blas().setMaxThreads(t);
                 for (long[] d : shapes) {
                     double[] g = measure(d, seconds, rounds);
-                    double[] sorted = g.clone();
-                    Arrays.sort(sorted);
-                    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
                     System.out.printf("gemm threads %d  %dx%dx%d  median %.2f GFLOPS  best %.2f  (rounds %d, %.2f s"
-                            + " each)%n", t, d[0], d[1], d[2], median, sorted[sorted.length - 1], rounds, seconds);
+                            + " each)%n", t, d[0], d[1], d[2], TorchBenchmark.median(Arrays.stream(g).boxed().toList()),
+                            Arrays.stream(g).max().orElse(Double.NaN), rounds, seconds);
                 }
             }
         } finally {

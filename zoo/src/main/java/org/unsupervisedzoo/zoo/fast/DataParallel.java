@@ -103,7 +103,8 @@ public final class DataParallel implements AutoCloseable {
                     + " got " + averageEvery);
         }
         this.averageEvery = averageEvery;
-        for (Layer layer : averageEvery > 0 ? new Layer[0] : graph.getLayers()) {
+        // split minibatches change layers with minibatch statistics; averaging mode gives each worker whole ones
+        for (Layer layer : averageEvery == 0 ? graph.getLayers() : new Layer[0]) {
             Object conf = layer.conf() == null ? null : layer.conf().getLayer();
             String kind = conf == null ? "" : conf.getClass().getSimpleName();
             if (conf instanceof BatchNormalization || BATCH_COUPLED.contains(kind)) {
@@ -229,8 +230,9 @@ public final class DataParallel implements AutoCloseable {
                 }
                 int iteration = graph.getConfiguration().getIterationCount();
                 double[] scores = new double[period.size()];
+                int active = Math.min(workers, period.size());
                 List<Future<?>> others = new ArrayList<>();
-                for (int w = 1; w < Math.min(workers, period.size()); w++) {
+                for (int w = 1; w < active; w++) {
                     int worker = w;
                     others.add(executors.get(w - 1).submit(() -> localSteps(all.get(worker), period, worker, workers,
                             iteration, scores)));
@@ -239,18 +241,13 @@ public final class DataParallel implements AutoCloseable {
                 for (Future<?> f : others) {
                     get(f);
                 }
-                for (int w = 0; w < Math.min(workers, period.size()); w++) {
+                for (int w = 0; w < active; w++) {
                     trained[w] = true;
                 }
                 graph.getConfiguration().setIterationCount(iteration + period.size());
                 try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                     for (int j = 0; j < period.size(); j++) {
-                        graph.setInputs(period.get(j).getFeatures());
-                        graph.setLabels(period.get(j).getLabels()); // batchSize() reads the labels first
-                        graph.setScore(scores[j]);
-                        for (TrainingListener l : listeners) {
-                            l.iterationDone(graph, iteration + j, epoch);
-                        }
+                        iterationDone(listeners, period.get(j), scores[j], iteration + j, epoch);
                     }
                 }
                 average(all, trained);
@@ -261,10 +258,26 @@ public final class DataParallel implements AutoCloseable {
     }
 
     /**
+     * Tells {@code listeners} that the step on {@code batch} is done, with the graph as after {@code fit(batch)}: the
+     * whole minibatch as its input and labels (listeners that count examples read {@code batchSize()}, which reads
+     * the labels first) and the minibatch's score.
+     */
+    private void iterationDone(java.util.Collection<TrainingListener> listeners, MultiDataSet batch, double score,
+                               int iteration, int epoch) {
+        graph.setInputs(batch.getFeatures());
+        graph.setLabels(batch.getLabels());
+        graph.setScore(score);
+        for (TrainingListener l : listeners) {
+            l.iterationDone(graph, iteration, epoch);
+        }
+    }
+
+    /**
      * A copy of {@code batch} of its own, outside workspaces: a period holds many minibatches, and iterators may reuse
      * a minibatch's memory a few calls later (DL4J's prefetch queue recycles its workspace).
      */
     private static MultiDataSet held(MultiDataSet batch) {
+        // not MultiDataSet.copy(): it fails on the null label arrays of the zoo's unsupervised penalty heads
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             return new org.nd4j.linalg.dataset.MultiDataSet(dup(batch.getFeatures()), dup(batch.getLabels()),
                     dup(batch.getFeaturesMaskArrays()), dup(batch.getLabelsMaskArrays()));
@@ -370,14 +383,7 @@ public final class DataParallel implements AutoCloseable {
             graph.getUpdater().update(graph.gradient(), iteration, epoch, (int) n, LayerWorkspaceMgr.noWorkspaces());
             INDArray params = graph.params();
             params.subi(graph.getFlattenedGradients().reshape(params.shape()));
-            graph.setScore(score);
-            // the whole minibatch as the graph's input, as after fit(batch): listeners that count examples read
-            // batchSize() from it (worker 0's part is what the gradient pass left there)
-            graph.setInputs(batch.getFeatures());
-            graph.setLabels(batch.getLabels());
-            for (TrainingListener l : graph.getListeners()) {
-                l.iterationDone(graph, iteration, epoch);
-            }
+            iterationDone(graph.getListeners(), batch, score, iteration, epoch);
         }
         graph.getConfiguration().setIterationCount(iteration + 1);
         graph.applyConstraints(iteration, epoch);
