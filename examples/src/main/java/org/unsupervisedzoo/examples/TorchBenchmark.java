@@ -263,6 +263,7 @@ final class TorchBenchmark {
         private final Thread thread;
         private final boolean deep;
         private volatile boolean running = true;
+        private final java.util.concurrent.CountDownLatch looping = new java.util.concurrent.CountDownLatch(1);
         private int total;
 
         Sampler(Thread target, boolean deep) {
@@ -272,10 +273,15 @@ final class TorchBenchmark {
             this.thread.setDaemon(true);
         }
 
-        /** Starts sampling (a null sampler: nothing). */
+        /** Starts sampling and returns once the sampler runs, so the timed steps are sampled from the first (a null sampler: nothing). */
         static void start(Sampler s) {
             if (s != null) {
                 s.thread.start();
+                try {
+                    s.looping.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 
@@ -287,6 +293,7 @@ final class TorchBenchmark {
         }
 
         private void loop() {
+            looping.countDown();
             while (running) {
                 StackTraceElement[] stack = target.getStackTrace();
                 String key = deep ? classify(stack) + " <- " + innermost(stack) : classify(stack);
@@ -357,6 +364,9 @@ final class TorchBenchmark {
             synchronized (counts) {
                 counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
                         .forEach(e -> out.put(e.getKey(), e.getValue() / (double) total));
+            }
+            if (out.isEmpty()) {
+                out.put("no samples: the timed steps ended within the sampler's first millisecond, ask for more --steps", 0.0);
             }
             return out;
         }
