@@ -40,12 +40,29 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code org.bytedeco.javacpp.maxBytes} stays, and ND4J still frees arrays outside workspaces when the garbage
  * collector finds them. A run that needs the guard (long jobs with many arrays outside workspaces and a large heap)
  * passes {@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=8G} or similar; {@link #describe()} shows which is in effect.
+ *
+ * <p>BLAS kernels: the OpenBLAS 0.3.19 under ND4J 1.0.0-M2.1 picks its kernels from the CPU's family and model
+ * number, and falls back to its generic SSE3 "Prescott" kernels on a model it does not know, however new. On an
+ * Intel Xeon of family 6, model 207 (2026's machines here) that made every matrix product 5.5x slower (15 against
+ * 84 GFLOPS on one core, {@code gemm} command; BENCHMARKS.md). Unless {@code OPENBLAS_CORETYPE} is set, this class
+ * therefore names the kernels from the CPU's own feature flags ({@code /proc/cpuinfo}), before ND4J loads:
+ * {@code SKYLAKEX} where the CPU has the AVX-512 subsets those kernels use (F, CD, BW, DQ, VL), else {@code HASWELL}
+ * where it has AVX2 and FMA, except on AMD CPUs without AVX-512, which OpenBLAS 0.3.19 knows ("Zen") and tunes
+ * for. These are the kernels OpenBLAS itself chooses for every Intel CPU of those classes it knows, so on those
+ * nothing changes. {@code -Dzoo.blas.core=off} (or {@code ZOO_BLAS_CORE=off}) leaves OpenBLAS's own choice;
+ * {@link #describe()} shows the kernels in effect ({@code blas core SkylakeX}).
  */
 public final class ZooRuntime {
     /** System property overriding the thread settings. */
     public static final String PROPERTY = "zoo.threads";
     /** Environment variable overriding the thread settings (after the system property). */
     public static final String ENV = "ZOO_THREADS";
+    /** System property ({@code off}) that leaves OpenBLAS's own choice of kernels (see the class comment). */
+    public static final String BLAS_CORE_PROPERTY = "zoo.blas.core";
+    /** Environment variable doing the same as {@link #BLAS_CORE_PROPERTY}, after it. */
+    public static final String BLAS_CORE_ENV = "ZOO_BLAS_CORE";
+    /** OpenBLAS's own variable naming its kernels; set by the user, it wins. */
+    public static final String OPENBLAS_CORETYPE = "OPENBLAS_CORETYPE";
     /** JavaCPP's limit on the process's resident size (see the class comment); 0 turns its per-allocation check off. */
     public static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
@@ -58,6 +75,12 @@ public final class ZooRuntime {
     public static synchronized String applyDefaults() {
         if (applied == null) {
             skipPhysicalMemoryCheck();
+            String property = System.getProperty(BLAS_CORE_PROPERTY);
+            String core = blasCoreType(property != null ? property : System.getenv(BLAS_CORE_ENV),
+                    System.getenv(OPENBLAS_CORETYPE), cpuInfo());
+            if (core != null) {
+                NativeEnvironment.set(OPENBLAS_CORETYPE, core); // read by OpenBLAS when ND4J loads it
+            }
             applied = apply(setting(System.getProperty(PROPERTY), System.getenv(ENV),
                     System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors()));
         }
@@ -100,6 +123,73 @@ public final class ZooRuntime {
         }
     }
 
+    /**
+     * The OpenBLAS kernels to name for a CPU (see the class comment), or null to leave OpenBLAS's own choice.
+     *
+     * @param setting  {@code zoo.blas.core} or {@code ZOO_BLAS_CORE}: null or {@code auto} (choose), {@code off}
+     * @param coretype {@code OPENBLAS_CORETYPE} as the user set it, or null
+     * @param cpuinfo  the text of {@code /proc/cpuinfo}, or null where there is none
+     * @throws IllegalArgumentException for a setting other than auto or off, naming it
+     */
+    static String blasCoreType(String setting, String coretype, String cpuinfo) {
+        if (setting != null && !setting.isBlank() && !setting.trim().equalsIgnoreCase("auto")) {
+            if (setting.trim().equalsIgnoreCase("off")) {
+                return null;
+            }
+            throw new IllegalArgumentException(BLAS_CORE_PROPERTY + " (or " + BLAS_CORE_ENV
+                    + ") must be auto or off, got '" + setting + "'; to name OpenBLAS's kernels set "
+                    + OPENBLAS_CORETYPE);
+        }
+        if ((coretype != null && !coretype.isBlank()) || cpuinfo == null) {
+            return null;
+        }
+        String flagsLine = cpuinfo.lines().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+        java.util.Set<String> flags = new java.util.HashSet<>(
+                java.util.Arrays.asList(flagsLine.substring(flagsLine.indexOf(':') + 1).trim().split("\\s+")));
+        boolean amd = cpuinfo.contains("AuthenticAMD");
+        if (flags.containsAll(java.util.List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"))) {
+            return "SKYLAKEX";
+        }
+        if (!amd && flags.containsAll(java.util.List.of("avx2", "fma"))) {
+            return "HASWELL";
+        }
+        return null;
+    }
+
+    /** This machine's {@code /proc/cpuinfo}, or null (not Linux, or unreadable). */
+    private static String cpuInfo() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The kernels of the OpenBLAS that ND4J loaded ({@code openblas_get_corename()}, e.g. {@code SkylakeX}, or
+     * {@code Prescott} for the generic fallback), or {@code unknown} where it cannot be asked (not Linux, no JNA).
+     */
+    public static String blasCore() {
+        Nd4j.create(1); // ND4J, and with it OpenBLAS, loaded
+        try {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps"))) {
+                int slash = line.indexOf('/');
+                if (slash >= 0 && line.substring(slash).contains("/libopenblas")) {
+                    // RTLD_LAZY | RTLD_NOLOAD, without RTLD_GLOBAL (JNA's default): the library ND4J loaded, not
+                    // promoted to global symbols, which let a second OpenBLAS (the gemm command's) bind to this one's
+                    // functions and crash ("Bad memory unallocation")
+                    com.sun.jna.NativeLibrary lib = com.sun.jna.NativeLibrary.getInstance(line.substring(slash),
+                            java.util.Map.of(com.sun.jna.Library.OPTION_OPEN_FLAGS, 0x1 | 0x4));
+                    names.add(lib.getFunction("openblas_get_corename").invokeString(new Object[0], false));
+                }
+            }
+            return names.isEmpty() ? "unknown" : String.join("+", names);
+        } catch (java.io.IOException | LinkageError | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     /** Sets {@link #MAX_PHYSICAL_BYTES} to 0 unless the user set it (in either of JavaCPP's spellings). */
     static void skipPhysicalMemoryCheck() {
         if (System.getProperty(MAX_PHYSICAL_BYTES) == null
@@ -119,14 +209,14 @@ public final class ZooRuntime {
     }
 
     /**
-     * The thread counts and JavaCPP's resident-size check in effect, e.g. {@code ops 1, master 1, blas 2, rss check
-     * off}.
+     * The thread counts, JavaCPP's resident-size check and OpenBLAS's kernels in effect, e.g. {@code ops 1, master 1,
+     * blas 2, rss check off, blas core SkylakeX}.
      */
     public static String describe() {
         long maxPhysical = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
         return "ops " + Nd4j.getEnvironment().maxThreads() + ", master " + Nd4j.getEnvironment().maxMasterThreads()
                 + ", blas " + Nd4j.factory().blas().getMaxThreads() + ", rss check "
-                + (maxPhysical > 0 ? "at " + (maxPhysical >> 20) + " MB" : "off");
+                + (maxPhysical > 0 ? "at " + (maxPhysical >> 20) + " MB" : "off") + ", blas core " + blasCore();
     }
 
     /** C's {@code setenv} for this process, so that native libraries loaded afterwards read the value. */
