@@ -447,19 +447,44 @@ def peak_rss_mb():
     return float("nan")
 
 
+GENERIC_OPENBLAS_CORES = {"Prescott", "Katmai", "Coppermine", "Northwood", "Banias", "Core2", "Penryn", "Dunnington",
+                          "Atom"}
+
+
+def openblas_cores():
+    """The kernel sets (openblas_get_corename) of every OpenBLAS mapped into this process; empty when none is."""
+    import ctypes
+    paths = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            if "/libopenblas" in line:
+                paths.add(line[line.index("/"):].strip())
+    cores = set()
+    for path in paths:
+        f = ctypes.CDLL(path).openblas_get_corename
+        f.restype = ctypes.c_char_p
+        cores.add(f().decode())
+    return cores
+
+
 def warn_reference_blas():
-    """Warns on stderr when torch's matrix products run at reference-BLAS speed (Debian's libblas3, a few GFLOPS)
-    rather than OpenBLAS's (tens of GFLOPS on one core): the twin would then be handicapped."""
+    """Warns on stderr when torch's matrix products run on the reference BLAS (Debian's libblas3, 1.9 GFLOPS on one
+    core here) or on OpenBLAS's generic SSE3 kernels (about 8 GFLOPS on a CPU its build does not know) rather than
+    OpenBLAS's vector kernels (30-100 GFLOPS): the twin would then be handicapped. Read from the libraries, not
+    timed, so a loaded machine does not raise it."""
     a = torch.randn(256, 256)
-    a @ a
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < 0.2:
-        a @ a
-        n += 1
-    gflops = 2 * 256 ** 3 * n / (time.perf_counter() - t0) / 1e9
-    if gflops < 10:
-        print(f"torch_twins: WARNING: torch's 256x256 matrix product runs at {gflops:.1f} GFLOPS, the speed of the"
-              " reference BLAS (libblas3): install libopenblas0-pthread for a fair twin", file=sys.stderr)
+    a @ a  # BLAS loaded
+    try:
+        cores = openblas_cores()
+    except OSError:
+        return  # no /proc (not Linux): nothing to say
+    if not cores:
+        print("torch_twins: WARNING: no OpenBLAS in this process: torch's products run on another BLAS (Debian's"
+              " reference libblas3 is 40x slower: install libopenblas0-pthread for a fair twin)", file=sys.stderr)
+    elif cores & GENERIC_OPENBLAS_CORES:
+        print(f"torch_twins: WARNING: OpenBLAS runs its generic kernels ({', '.join(sorted(cores))}), as on a CPU its"
+              " build does not know: set OPENBLAS_CORETYPE (SKYLAKEX with AVX-512, HASWELL with AVX2) for a fair"
+              " twin", file=sys.stderr)
 
 
 def main():
