@@ -125,6 +125,7 @@ public final class Accelerate {
     /** The graph-level speed-ups on a graph whose configuration already holds the fast twins (e.g. restored). */
     public static ComputationGraph speedUp(ComputationGraph graph) {
         InputGradients.skipAtNetworkInputs(graph);
+        FrozenBackprop.mark(graph);
         return ViewGradientUpdater.install(graph);
     }
 

@@ -55,7 +55,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
 
     /** The layer at run time. */
     public static class Impl extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
-            implements InputGradients.Optional {
+            implements InputGradients.Optional, FrozenBackprop {
         /** {z, columns} of a training forward pass, for the backward pass of the same input. */
         private final transient PreOutputCache cache = new PreOutputCache();
         /**
@@ -68,10 +68,21 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
         private final transient INDArray[] transposedOut = new INDArray[1];
 
         private final transient InputGradients.Flag inputGradients = new InputGradients.Flag();
+        private transient boolean frozenWithBackprop;
 
         @Override
         public InputGradients.Flag inputGradientFlag() {
             return inputGradients;
+        }
+
+        @Override
+        public void setFrozenWithBackprop(boolean frozen) {
+            frozenWithBackprop = frozen;
+        }
+
+        @Override
+        public boolean isFrozenWithBackprop() {
+            return frozenWithBackprop;
         }
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
@@ -125,7 +136,10 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
                     new long[] {g.b, g.oC, g.oH, g.oW}, 'c');
             INDArray b = layerConf().hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training,
                     workspaceMgr) : null;
-            if (training) { // the columns and a copy of z kept for the backward pass, in the layer's buffers
+            // behind DL4J's FrozenLayerWithBackprop the forward pass says "not training" and a backward pass follows
+            boolean keep = training || frozenWithBackprop && layerConf().getIDropout() == null
+                    && g.b <= FrozenBackprop.KEEP_LIMIT;
+            if (keep) { // the columns and a copy of z kept for the backward pass, in the layer's buffers
                 INDArray cols = BatchInner.over(columns, type, g.iC, g.kH, g.kW, g.b, g.oH, g.oW);
                 INDArray copy = BatchInner.over(kept, type, z.shape());
                 convolve(w, g, x, cols, z, b, copy);
@@ -174,9 +188,12 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(type)).getFirst();
             INDArray deltaT = Nd4j.createUninitialized(type, new long[] {g.oC, n}, 'c');
             BatchInner.swap(delta, deltaT, g.b, g.oC, true, null, null);
-            // dW [oC, iC kH kW] = delta^T x columns^T: one product over the minibatch, into the gradient view
+            // dW [oC, iC kH kW] = delta^T x columns^T: one product over the minibatch, into the gradient view (not
+            // behind FrozenLayerWithBackprop, which zeroes it)
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            Nd4j.gemm(deltaT, cols, weightGrad.reshape('c', g.oC, k), false, true, 1.0, 0.0);
+            if (!frozenWithBackprop) {
+                Nd4j.gemm(deltaT, cols, weightGrad.reshape('c', g.oC, k), false, true, 1.0, 0.0);
+            }
             // error columns W^T delta^T, folded back into the input's shape (none when the input is the data)
             INDArray epsNext = null;
             if (inputGradients.needed()) {
@@ -187,6 +204,10 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
                 BatchInner.col2im(dCols, g, g.pH, g.pW, epsNext);
             }
             Gradient ret = new DefaultGradient();
+            if (frozenWithBackprop) {
+                weightNoiseParams.clear();
+                return new Pair<>(ret, epsNext == null ? null : backpropDropOutIfPresent(epsNext));
+            }
             if (layerConf().hasBias()) {
                 INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
                 biasGrad.assign(deltaT.sum(1).reshape(biasGrad.shape()));

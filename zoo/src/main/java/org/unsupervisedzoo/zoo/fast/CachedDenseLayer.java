@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -69,14 +70,25 @@ public class CachedDenseLayer extends DenseLayer {
 
     /** The layer at run time: DL4J's dense layer with the pre-activation kept from forward to backward. */
     public static class Impl extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer
-            implements InputGradients.Optional {
+            implements InputGradients.Optional, FrozenBackprop {
         private final transient PreOutputCache cache = new PreOutputCache();
 
         private final transient InputGradients.Flag inputGradients = new InputGradients.Flag();
+        private transient boolean frozenWithBackprop;
 
         @Override
         public InputGradients.Flag inputGradientFlag() {
             return inputGradients;
+        }
+
+        @Override
+        public void setFrozenWithBackprop(boolean frozen) {
+            frozenWithBackprop = frozen;
+        }
+
+        @Override
+        public boolean isFrozenWithBackprop() {
+            return frozenWithBackprop;
         }
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
@@ -102,15 +114,18 @@ public class CachedDenseLayer extends DenseLayer {
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-            if (!training) {
+            // behind DL4J's FrozenLayerWithBackprop the forward pass says "not training" and a backward pass follows
+            boolean keep = training || frozenWithBackprop && layerConf().getIDropout() == null && input != null
+                    && input.size(0) <= FrozenBackprop.KEEP_LIMIT;
+            if (!keep) {
                 cache.invalidate();
                 return super.activate(false, workspaceMgr);
             }
-            INDArray z = preOutputWithPreNorm(true, false, workspaceMgr).getFirst();
+            INDArray z = preOutputWithPreNorm(training, false, workspaceMgr).getFirst();
             cache.store(z, input); // input: after dropout, as the backward pass reads it
             INDArray ret = ReluMath.forward(layerConf().getActivationFn(), z);
             if (ret == null) {
-                ret = layerConf().getActivationFn().getActivation(z, true);
+                ret = layerConf().getActivationFn().getActivation(z, training);
             }
             if (maskArray != null) {
                 applyMask(ret);
@@ -151,6 +166,11 @@ public class CachedDenseLayer extends DenseLayer {
                 applyMask(delta);
             }
             INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+            if (frozenWithBackprop) { // the error below only: FrozenLayerWithBackprop zeroes the parameter gradient
+                INDArray below = inputGradients.needed() ? DenseMath.backError(delta, w, workspaceMgr) : null;
+                weightNoiseParams.clear();
+                return new Pair<>(new DefaultGradient(), below == null ? null : backpropDropOutIfPresent(below));
+            }
             // (no error for the layer below when below is the network's input: InputGradients)
             Pair<Gradient, INDArray> ret = DenseMath.gradients(input, delta, w, gradientViews, hasBias(),
                     inputGradients.needed(), workspaceMgr);
