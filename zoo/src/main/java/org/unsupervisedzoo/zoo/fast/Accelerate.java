@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -33,6 +34,7 @@ import org.unsupervisedzoo.zoo.core.ZooModelFactory;
  *   LossBinaryXENT   -> FusedBinaryXENT         (no class weights, default clipping; the exact log-sigmoid where
  *                                               DL4J clips probabilities at 1e-5: equal scores unless saturated)
  *   Adam             -> FastAdam                (same state layout: checkpoints are interchangeable)
+ *   BatchNormalization -> FastBatchNormalization (learned gamma and beta, NCHW, no dropout; float training passes)
  * </pre>
  * A layer with a setting its twin does not implement stays DL4J's. {@link #toStock} swaps back. {@link #init} also
  * installs the graph-level speed-ups: {@link ViewGradientUpdater} (DL4J's updater on its standard path) and the
@@ -70,6 +72,8 @@ public final class Accelerate {
         swap(LossBinaryXENT.class, FusedBinaryXENT.class, n -> isNull(n.get("weights"))
                 && (n.get("clipEps") == null || n.get("clipEps").asDouble() == DEFAULT_CLIP));
         swap(Adam.class, FastAdam.class, n -> true);
+        swap(BatchNormalization.class, FastBatchNormalization.class, n -> !isTrue(n.get("lockGammaBeta"))
+                && isNull(n.get("idropout")) && (isNull(n.get("cnn2DFormat")) || "NCHW".equals(n.get("cnn2DFormat").asText())));
     }
 
     private Accelerate() {
