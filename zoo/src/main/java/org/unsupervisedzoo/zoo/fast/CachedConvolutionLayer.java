@@ -152,7 +152,8 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
                     convolve(w, g, BatchInner.images(x, s, e), cols, BatchInner.images(z, s, e), b, null);
                 }
             }
-            return layerConf().getActivationFn().getActivation(z, training);
+            INDArray ret = ReluMath.forward(layerConf().getActivationFn(), z);
+            return ret != null ? ret : layerConf().getActivationFn().getActivation(z, training);
         }
 
         /**
@@ -185,7 +186,10 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             long n = g.b * g.outPixels();
             INDArray z = stored[0];
             INDArray cols = stored[1].reshape('c', k, n);
-            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(type)).getFirst();
+            INDArray delta = ReluMath.backward(layerConf().getActivationFn(), z, epsilon.castTo(type));
+            if (delta == null) {
+                delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(type)).getFirst();
+            }
             INDArray deltaT = Nd4j.createUninitialized(type, new long[] {g.oC, n}, 'c');
             BatchInner.swap(delta, deltaT, g.b, g.oC, true, null, null);
             // dW [oC, iC kH kW] = delta^T x columns^T: one product over the minibatch, into the gradient view (not

@@ -3,11 +3,13 @@ package org.unsupervisedzoo.zoo.fast;
 import org.unsupervisedzoo.zoo.core.FloatViews;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J's plain ReLU ({@code max(z, 0)}, derivative 1 where {@code z > 0}, else 0) for float arrays as Java loops over
+ * DL4J's plain ReLU ({@code max(z, 0)}, derivative 1 where {@code z > 0}, else 0) and leaky ReLU ({@code z} where
+ * {@code z >= 0}, else {@code alpha z}; derivative 1 (also at 0) or {@code alpha}) for float arrays as Java loops over
  * chunks copied in bulk ({@link FloatViews}): ND4J 1.0.0-M2.1 runs the backward pass as a custom op whose fixed cost
  * (output-shape calculation, op context) is most of its time at the zoo's layer sizes. Each method returns null where
  * it does not apply (not a plain ReLU, not float, not contiguous, shapes or orderings that differ); the caller then
@@ -29,32 +31,50 @@ final class ReluMath {
                 && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0);
     }
 
-    /** {@code max(z, 0)} written into {@code z} (as DL4J's ReLU does), or null. */
+    /** DL4J's leaky ReLU. */
+    static boolean leaky(IActivation a) {
+        return a instanceof ActivationLReLU;
+    }
+
+    /** {@code max(z, 0)} (leaky: {@code alpha z} below 0) written into {@code z} (as DL4J's activation), or null. */
     static INDArray forward(IActivation a, INDArray z) {
-        FloatBuffer zb = plain(a) ? FloatViews.of(z) : null;
+        boolean leaky = leaky(a);
+        FloatBuffer zb = plain(a) || leaky ? FloatViews.of(z) : null;
         if (zb == null) {
             return null;
         }
+        float alpha = leaky ? (float) ((ActivationLReLU) a).getAlpha() : 0f;
         float[] c = FloatViews.scratch(0, CHUNK);
         int n = (int) z.length();
         for (int off = 0; off < n; off += CHUNK) {
             int len = Math.min(CHUNK, n - off);
             zb.get(zb.position() + off, c, 0, len);
-            for (int i = 0; i < len; i++) {
-                c[i] = Math.max(c[i], 0f);
+            if (leaky) {
+                for (int i = 0; i < len; i++) {
+                    c[i] = c[i] < 0 ? c[i] * alpha : c[i];
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    c[i] = Math.max(c[i], 0f);
+                }
             }
             zb.put(zb.position() + off, c, 0, len);
         }
         return z;
     }
 
-    /** {@code dL/dz = epsilon} where {@code z > 0}, else 0, written into {@code z} (as DL4J's backprop), or null. */
+    /**
+     * {@code dL/dz = epsilon} where {@code z > 0}, else 0 (leaky: {@code alpha epsilon}), written into {@code z} (as
+     * DL4J's backprop), or null.
+     */
     static INDArray backward(IActivation a, INDArray z, INDArray epsilon) {
-        FloatBuffer zb = plain(a) ? FloatViews.of(z) : null;
+        boolean leaky = leaky(a);
+        FloatBuffer zb = plain(a) || leaky ? FloatViews.of(z) : null;
         FloatBuffer eb = FloatViews.of(epsilon);
         if (zb == null || eb == null || !z.equalShapes(epsilon) || z.ordering() != epsilon.ordering()) {
             return null;
         }
+        float alpha = leaky ? (float) ((ActivationLReLU) a).getAlpha() : 0f;
         float[] zc = FloatViews.scratch(0, CHUNK);
         float[] ec = FloatViews.scratch(1, CHUNK);
         int n = (int) z.length();
@@ -62,8 +82,14 @@ final class ReluMath {
             int len = Math.min(CHUNK, n - off);
             zb.get(zb.position() + off, zc, 0, len);
             eb.get(eb.position() + off, ec, 0, len);
-            for (int i = 0; i < len; i++) {
-                zc[i] = zc[i] > 0 ? ec[i] : 0f;
+            if (leaky) {
+                for (int i = 0; i < len; i++) {
+                    zc[i] = zc[i] >= 0 ? ec[i] : ec[i] * alpha; // DL4J: slope 1 at 0
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    zc[i] = zc[i] > 0 ? ec[i] : 0f;
+                }
             }
             zb.put(zb.position() + off, zc, 0, len);
         }

@@ -188,6 +188,26 @@ class CachedLayersTest {
         assertEquals(4, layer.scoresFromGradient(), "reused for the same labels only");
     }
 
+    /** The float leaky ReLU passes (the GANs' discriminators) equal DL4J's activation function, forward and backward. */
+    @Test
+    void floatLeakyReluPassesEqualDl4jsActivation() {
+        for (double alpha : new double[] {0.2, 0.01}) {
+            org.nd4j.linalg.activations.IActivation leaky = new org.nd4j.linalg.activations.impl.ActivationLReLU(alpha);
+            INDArray z = Nd4j.randn(DataType.FLOAT, 37, 300); // three chunks
+            z.putScalar(0, 0, 0f); // DL4J's slope at 0 is 1
+            INDArray eps = Nd4j.randn(DataType.FLOAT, 37, 300);
+            assertEquals(leaky.getActivation(z.dup(), true), ReluMath.forward(leaky, z.dup()), "forward, alpha " + alpha);
+            INDArray expected = leaky.backprop(z.dup(), eps.dup()).getFirst();
+            INDArray actual = ReluMath.backward(leaky, z.dup(), eps);
+            INDArray diff = expected.sub(actual);
+            long at = Nd4j.argMax(org.nd4j.linalg.ops.transforms.Transforms.abs(diff.reshape(-1))).getLong(0);
+            assertTrue(expected.equalsWithEps(actual, 1e-7), "backward, alpha " + alpha + " at " + at + ": z "
+                    + z.reshape(-1).getFloat(at) + " eps " + eps.reshape(-1).getFloat(at) + " dl4j "
+                    + expected.reshape(-1).getFloat(at) + " zoo " + actual.reshape(-1).getFloat(at));
+            assertEquals(null, ReluMath.backward(leaky, z.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE)));
+        }
+    }
+
     /** The float ReLU passes in Java equal DL4J's activation function, forward and backward, zeros included. */
     @Test
     void floatReluPassesEqualDl4jsActivation() {
