@@ -68,7 +68,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
         private final transient INDArray[] transposedOut = new INDArray[1];
 
         private final transient InputGradients.Flag inputGradients = new InputGradients.Flag();
-        private transient boolean frozenWithBackprop;
+        private final transient FrozenBackprop.Flag frozenBackprop = new FrozenBackprop.Flag();
 
         @Override
         public InputGradients.Flag inputGradientFlag() {
@@ -76,13 +76,8 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
         }
 
         @Override
-        public void setFrozenWithBackprop(boolean frozen) {
-            frozenWithBackprop = frozen;
-        }
-
-        @Override
-        public boolean isFrozenWithBackprop() {
-            return frozenWithBackprop;
+        public FrozenBackprop.Flag frozenBackpropFlag() {
+            return frozenBackprop;
         }
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
@@ -137,7 +132,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             INDArray b = layerConf().hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training,
                     workspaceMgr) : null;
             // behind DL4J's FrozenLayerWithBackprop the forward pass says "not training" and a backward pass follows
-            boolean keep = training || frozenWithBackprop && layerConf().getIDropout() == null
+            boolean keep = training || isFrozenWithBackprop() && layerConf().getIDropout() == null
                     && g.b <= FrozenBackprop.KEEP_LIMIT;
             if (keep) { // the columns and a copy of z kept for the backward pass, in the layer's buffers
                 INDArray cols = BatchInner.over(columns, type, g.iC, g.kH, g.kW, g.b, g.oH, g.oW);
@@ -195,7 +190,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             // dW [oC, iC kH kW] = delta^T x columns^T: one product over the minibatch, into the gradient view (not
             // behind FrozenLayerWithBackprop, which zeroes it)
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            if (!frozenWithBackprop) {
+            if (!isFrozenWithBackprop()) {
                 Nd4j.gemm(deltaT, cols, weightGrad.reshape('c', g.oC, k), false, true, 1.0, 0.0);
             }
             // error columns W^T delta^T, folded back into the input's shape (none when the input is the data)
@@ -208,7 +203,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
                 BatchInner.col2im(dCols, g, g.pH, g.pW, epsNext);
             }
             Gradient ret = new DefaultGradient();
-            if (frozenWithBackprop) {
+            if (isFrozenWithBackprop()) {
                 weightNoiseParams.clear();
                 return new Pair<>(ret, epsNext == null ? null : backpropDropOutIfPresent(epsNext));
             }

@@ -74,7 +74,7 @@ public class CachedDenseLayer extends DenseLayer {
         private final transient PreOutputCache cache = new PreOutputCache();
 
         private final transient InputGradients.Flag inputGradients = new InputGradients.Flag();
-        private transient boolean frozenWithBackprop;
+        private final transient FrozenBackprop.Flag frozenBackprop = new FrozenBackprop.Flag();
 
         @Override
         public InputGradients.Flag inputGradientFlag() {
@@ -82,13 +82,8 @@ public class CachedDenseLayer extends DenseLayer {
         }
 
         @Override
-        public void setFrozenWithBackprop(boolean frozen) {
-            frozenWithBackprop = frozen;
-        }
-
-        @Override
-        public boolean isFrozenWithBackprop() {
-            return frozenWithBackprop;
+        public FrozenBackprop.Flag frozenBackpropFlag() {
+            return frozenBackprop;
         }
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
@@ -115,7 +110,7 @@ public class CachedDenseLayer extends DenseLayer {
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             // behind DL4J's FrozenLayerWithBackprop the forward pass says "not training" and a backward pass follows
-            boolean keep = training || frozenWithBackprop && layerConf().getIDropout() == null && input != null
+            boolean keep = training || isFrozenWithBackprop() && layerConf().getIDropout() == null && input != null
                     && input.size(0) <= FrozenBackprop.KEEP_LIMIT;
             if (!keep) {
                 cache.invalidate();
@@ -166,7 +161,7 @@ public class CachedDenseLayer extends DenseLayer {
                 applyMask(delta);
             }
             INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-            if (frozenWithBackprop) { // the error below only: FrozenLayerWithBackprop zeroes the parameter gradient
+            if (isFrozenWithBackprop()) { // the error below only: FrozenLayerWithBackprop zeroes the parameter gradient
                 INDArray below = inputGradients.needed() ? DenseMath.backError(delta, w, workspaceMgr) : null;
                 weightNoiseParams.clear();
                 return new Pair<>(new DefaultGradient(), below == null ? null : backpropDropOutIfPresent(below));

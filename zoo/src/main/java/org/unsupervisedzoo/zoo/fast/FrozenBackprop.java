@@ -28,11 +28,23 @@ public interface FrozenBackprop {
     /** The largest minibatch whose forward arrays a marked layer keeps when run in inference mode. */
     int KEEP_LIMIT = 512;
 
+    /** The layer's mark (one {@link Flag} per layer runtime). */
+    Flag frozenBackpropFlag();
+
     /** True: the layer runs behind a {@code FrozenLayerWithBackprop} (set by {@link #mark}). */
-    void setFrozenWithBackprop(boolean frozen);
+    default void setFrozenWithBackprop(boolean frozen) {
+        frozenBackpropFlag().frozen = frozen;
+    }
 
     /** Whether {@link #mark} marked the layer. */
-    boolean isFrozenWithBackprop();
+    default boolean isFrozenWithBackprop() {
+        return frozenBackpropFlag().frozen;
+    }
+
+    /** A layer runtime's mark. */
+    final class Flag {
+        private boolean frozen;
+    }
 
     /** Marks the zoo layers behind {@code FrozenLayerWithBackprop} wrappers in {@code graph}; returns their names. */
     static List<String> mark(ComputationGraph graph) {
