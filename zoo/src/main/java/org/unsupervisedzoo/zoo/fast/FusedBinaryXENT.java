@@ -31,6 +31,13 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * {@code [1e-5, 1 - 1e-5]}); beyond, this loss keeps the exact value and gradient (DL4J's per-element loss stops at
  * {@code -log 1e-5 = 11.5}).
  *
+ * <p><b>Subnormal gradients.</b> The float gradient pass writes zero where {@code |sigmoid(z) - x|} is below {@code
+ * Float.MIN_NORMAL} (1.2e-38: a logit below -87.3 on a blank pixel): x86 processors compute with subnormal floats
+ * about 100 times slower, and Adam moves the bias of MNIST's always-blank border pixels by about the rate at every
+ * step, so after some 100 epochs their logits pass -87 and the backward products of the output layer slowed a VAE's
+ * epoch from 5 s to 9-10 s (BENCHMARKS.md). DL4J's XENT never gets there (it clips the sigmoid at 1e-5). The
+ * flushed values are below 1.2e-38 against gradients of order 1e-3 and more.
+ *
  * <p>With any other activation it is DL4J's {@link LossBinaryXENT} (default clipping), unchanged. Masks: per
  * example ({@code [B, 1]}) or per output ({@code [B, N]}), as DL4J's losses take them. Class weights are not
  * supported (use DL4J's XENT for them). Survives JSON (no fields).
@@ -267,6 +274,9 @@ public class FusedBinaryXENT implements ILossFunction {
             xb.get(xb.position() + off, xs, 0, len);
             zb.get(zb.position() + off, zs, 0, len);
             SigmoidMath.sigmoidMinus(zs, xs, zs, len);
+            for (int i = 0; i < len; i++) { // subnormal gradients flushed to zero (x86 multiplies them ~100x slower)
+                zs[i] = Math.abs(zs[i]) < Float.MIN_NORMAL ? 0f : zs[i];
+            }
             gb.put(gb.position() + off, zs, 0, len);
         }
         return grad;
