@@ -132,9 +132,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             INDArray b = layerConf().hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training,
                     workspaceMgr) : null;
             // behind DL4J's FrozenLayerWithBackprop the forward pass says "not training" and a backward pass follows
-            boolean keep = training || isFrozenWithBackprop() && layerConf().getIDropout() == null
-                    && g.b <= FrozenBackprop.KEEP_LIMIT;
-            if (keep) { // the columns and a copy of z kept for the backward pass, in the layer's buffers
+            if (keepsForward(training, g.b, layerConf().getIDropout())) { // the columns and a copy of z kept for the backward pass, in the layer's buffers
                 INDArray cols = BatchInner.over(columns, type, g.iC, g.kH, g.kW, g.b, g.oH, g.oW);
                 INDArray copy = BatchInner.over(kept, type, z.shape());
                 convolve(w, g, x, cols, z, b, copy);
@@ -147,8 +145,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
                     convolve(w, g, BatchInner.images(x, s, e), cols, BatchInner.images(z, s, e), b, null);
                 }
             }
-            INDArray ret = ReluMath.forward(layerConf().getActivationFn(), z);
-            return ret != null ? ret : layerConf().getActivationFn().getActivation(z, training);
+            return ReluMath.activate(layerConf().getActivationFn(), z, training);
         }
 
         /**
@@ -181,10 +178,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             long n = g.b * g.outPixels();
             INDArray z = stored[0];
             INDArray cols = stored[1].reshape('c', k, n);
-            INDArray delta = ReluMath.backward(layerConf().getActivationFn(), z, epsilon.castTo(type));
-            if (delta == null) {
-                delta = layerConf().getActivationFn().backprop(z, epsilon.castTo(type)).getFirst();
-            }
+            INDArray delta = ReluMath.delta(layerConf().getActivationFn(), z, epsilon.castTo(type));
             INDArray deltaT = Nd4j.createUninitialized(type, new long[] {g.oC, n}, 'c');
             BatchInner.swap(delta, deltaT, g.b, g.oC, true, null, null);
             // dW [oC, iC kH kW] = delta^T x columns^T: one product over the minibatch, into the gradient view (not

@@ -110,18 +110,13 @@ public class CachedDenseLayer extends DenseLayer {
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             // behind DL4J's FrozenLayerWithBackprop the forward pass says "not training" and a backward pass follows
-            boolean keep = training || isFrozenWithBackprop() && layerConf().getIDropout() == null && input != null
-                    && input.size(0) <= FrozenBackprop.KEEP_LIMIT;
-            if (!keep) {
+            if (input == null || !keepsForward(training, input.size(0), layerConf().getIDropout())) {
                 cache.invalidate();
                 return super.activate(false, workspaceMgr);
             }
             INDArray z = preOutputWithPreNorm(training, false, workspaceMgr).getFirst();
             cache.store(z, input); // input: after dropout, as the backward pass reads it
-            INDArray ret = ReluMath.forward(layerConf().getActivationFn(), z);
-            if (ret == null) {
-                ret = layerConf().getActivationFn().getActivation(z, training);
-            }
+            INDArray ret = ReluMath.activate(layerConf().getActivationFn(), z, training);
             if (maskArray != null) {
                 applyMask(ret);
             }
@@ -153,10 +148,7 @@ public class CachedDenseLayer extends DenseLayer {
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
             INDArray z = preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
-            INDArray delta = ReluMath.backward(layerConf().getActivationFn(), z, epsilon);
-            if (delta == null) {
-                delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
-            }
+            INDArray delta = ReluMath.delta(layerConf().getActivationFn(), z, epsilon);
             if (maskArray != null) {
                 applyMask(delta);
             }

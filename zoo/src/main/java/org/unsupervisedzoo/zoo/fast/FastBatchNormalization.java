@@ -59,8 +59,11 @@ public class FastBatchNormalization extends BatchNormalization {
     /** The layer at run time: DL4J's batch normalization with its training passes as Java loops. */
     public static class Impl extends org.deeplearning4j.nn.layers.normalization.BatchNormalization {
         private static final double ONE_ON_2LN10 = 1.0 / (2 * Math.log(10.0));
-        /** The last forward pass was a training pass of this class's own (its backward pass is this class's too). */
-        private transient boolean ownForward;
+        /**
+         * {mean, biased variance, sum} per channel of the last forward pass when it was a training pass of this
+         * class's own (its backward pass is this class's too, on the same input); null otherwise.
+         */
+        private transient double[][] forwardStats;
         private transient long fastForwards;
         private transient long fastBackwards;
 
@@ -70,13 +73,13 @@ public class FastBatchNormalization extends BatchNormalization {
 
         @Override
         public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-            ownForward = false;
+            forwardStats = null;
             super.setInput(input, workspaceMgr);
         }
 
         @Override
         public void clear() {
-            ownForward = false;
+            forwardStats = null;
             super.clear();
         }
 
@@ -110,7 +113,7 @@ public class FastBatchNormalization extends BatchNormalization {
             assertInputSet(false);
             long[] g = training ? geometry(input) : null;
             if (g == null || g[1] != layerConf().getNOut()) {
-                ownForward = false;
+                forwardStats = null;
                 return super.activate(training, workspaceMgr);
             }
             int b = (int) g[0];
@@ -144,12 +147,12 @@ public class FastBatchNormalization extends BatchNormalization {
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
             FloatBuffer ob = FloatViews.of(out);
             ob.put(ob.position(), x, 0, n);
-            ownForward = true;
+            forwardStats = stats;
             fastForwards++;
             return out;
         }
 
-        /** {mean, biased variance} per channel of {@code x} laid out {@code [b, c, s]}. */
+        /** {mean, biased variance, sum} per channel of {@code x} laid out {@code [b, c, s]}. */
         private static double[][] moments(float[] x, int b, int c, int s) {
             double[] sum = new double[c];
             double[] sq = new double[c];
@@ -168,27 +171,28 @@ public class FastBatchNormalization extends BatchNormalization {
                 }
             }
             double m = (double) b * s;
+            double[] mean = new double[c];
             for (int k = 0; k < c; k++) {
-                double mean = sum[k] / m;
-                sum[k] = mean;
-                sq[k] = Math.max(sq[k] / m - mean * mean, 0);
+                mean[k] = sum[k] / m;
+                sq[k] = Math.max(sq[k] / m - mean[k] * mean[k], 0);
             }
-            return new double[][] {sum, sq};
+            return new double[][] {mean, sq, sum};
         }
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
-            long[] g = ownForward ? geometry(input) : null;
+            double[][] stats = forwardStats;
+            long[] g = stats != null ? geometry(input) : null;
             if (g == null || epsilon.dataType() != DataType.FLOAT || epsilon.ordering() != 'c'
                     || !epsilon.equalShapes(input) || FloatViews.of(epsilon) == null) {
-                if (ownForward) { // DL4J's backward pass reads the arrays of DL4J's forward pass: compute them
+                if (stats != null) { // DL4J's backward pass reads the arrays of DL4J's forward pass: compute them
                     super.activate(true, LayerWorkspaceMgr.noWorkspaces());
-                    ownForward = false;
+                    forwardStats = null;
                 }
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
-            ownForward = false;
+            forwardStats = null;
             int b = (int) g[0];
             int c = (int) g[1];
             int s = (int) g[2];
@@ -199,27 +203,23 @@ public class FastBatchNormalization extends BatchNormalization {
             xb.get(xb.position(), x, 0, n);
             FloatBuffer eb = FloatViews.of(epsilon);
             eb.get(eb.position(), ep, 0, n);
-            double[][] stats = moments(x, b, c, s);
-            // per channel: sum of eps, of eps * x, of x (for DL4J's sum of (x - mean), zero up to rounding)
+            // per channel: sum of eps and of eps * x (the forward pass's statistics are reused: same input)
             double[] se = new double[c];
             double[] sex = new double[c];
-            double[] sx = new double[c];
             for (int e = 0; e < b; e++) {
                 for (int k = 0; k < c; k++) {
                     int base = (e * c + k) * s;
                     double t = 0;
                     double tx = 0;
-                    double u = 0;
                     for (int i = base; i < base + s; i++) {
                         t += ep[i];
                         tx += (double) ep[i] * x[i];
-                        u += x[i];
                     }
                     se[k] += t;
                     sex[k] += tx;
-                    sx[k] += u;
                 }
             }
+            double[] sx = stats[2]; // for DL4J's sum of (x - mean), zero up to rounding
             double m = (double) b * s;
             double eps = layerConf().getEps();
             float[] gamma = getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector();

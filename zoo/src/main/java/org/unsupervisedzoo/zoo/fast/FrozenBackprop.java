@@ -41,6 +41,14 @@ public interface FrozenBackprop {
         return frozenBackpropFlag().frozen;
     }
 
+    /**
+     * Whether a forward pass keeps its arrays for a backward pass: in training, and behind the wrapper (inference
+     * mode, a backward pass follows) for a minibatch of up to {@link #KEEP_LIMIT} without dropout.
+     */
+    default boolean keepsForward(boolean training, long batch, org.deeplearning4j.nn.conf.dropout.IDropout dropout) {
+        return training || isFrozenWithBackprop() && dropout == null && batch <= KEEP_LIMIT;
+    }
+
     /** A layer runtime's mark. */
     final class Flag {
         private boolean frozen;

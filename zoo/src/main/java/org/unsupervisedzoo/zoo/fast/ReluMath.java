@@ -95,4 +95,16 @@ final class ReluMath {
         }
         return z;
     }
+
+    /** The activation of {@code z}: the Java pass where it applies, else DL4J's activation function. */
+    static INDArray activate(IActivation a, INDArray z, boolean training) {
+        INDArray ret = forward(a, z);
+        return ret != null ? ret : a.getActivation(z, training);
+    }
+
+    /** {@code dL/dz}: the Java pass where it applies, else DL4J's backprop of the activation function. */
+    static INDArray delta(IActivation a, INDArray z, INDArray epsilon) {
+        INDArray ret = backward(a, z, epsilon);
+        return ret != null ? ret : a.backprop(z, epsilon).getFirst();
+    }
 }
