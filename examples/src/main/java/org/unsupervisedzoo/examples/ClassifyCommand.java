@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
@@ -92,9 +94,13 @@ final class ClassifyCommand implements Command {
                 .option("hidden", "", "widths of a dense head between code and softmax (empty: softmax only)").eachAtLeast(1)
                 .option("dropout", "0", "dropout on the head's inputs (code and hidden layers), in [0, 1)")
                 .between(0, 1, false, true)
+                .option("input-dropout", "0", "dropout on the input pixels while training, in [0, 1); only with a"
+                        + " fine-tuned or scratch encoder (--frozen false or --scratch true)").between(0, 1, false, true)
                 .option("epochs", "10", "fixed protocol: training epochs over the labelled digits").min(1)
                 .option("batch", "128", "minibatch size").min(1)
                 .option("lr", "0.001", "Adam learning rate").positive()
+                .option("lr-decay", "1", "the rate is multiplied by this after every epoch (Adam's rate at epoch e:"
+                        + " lr * decay^e; 1: constant)").between(0, 1, true, false)
                 .option("seed", "12345", "seed of the labelled subset, the head and shuffling").anyInt()
                 .option("seeds", "1", "validation protocol: runs with seeds seed .. seed+seeds-1; mean and sd of"
                         + " the test error").min(1)
@@ -117,6 +123,11 @@ final class ClassifyCommand implements Command {
         o.bool("frozen");
         o.bool("scratch");
         o.real("dropout");
+        if (o.real("input-dropout") > 0 && o.bool("frozen") && !o.bool("scratch")) {
+            throw new IllegalArgumentException("--input-dropout needs --frozen false or --scratch true (a frozen"
+                    + " encoder runs in inference mode, where dropout does nothing), got --input-dropout "
+                    + o.string("input-dropout") + " with --frozen true");
+        }
         SavedModel saved = SavedModel.load(o.path("encoder")).override(o, "data", "data-dir");
         DataSource source = ExampleData.locate(saved.options);
         LabelledImages train = source.load(Split.TRAIN);
@@ -146,8 +157,16 @@ final class ClassifyCommand implements Command {
     static EncoderClassifier.Builder classifier(Options o, SavedModel saved, EncoderModel model, long seed) {
         EncoderClassifier.Builder b = o.bool("scratch") ? EncoderClassifier.fromScratch(model)
                 : EncoderClassifier.builder(model, saved.graph).frozen(o.bool("frozen"));
-        return b.hiddenSizes(o.integers("hidden")).dropout(o.real("dropout")).updater(new Adam(o.real("lr")))
-                .seed(seed);
+        return b.hiddenSizes(o.integers("hidden")).dropout(o.real("dropout")).inputDropout(o.real("input-dropout"))
+                .updater(adam(o)).seed(seed);
+    }
+
+    /** Adam at {@code --lr}, falling by {@code --lr-decay} per epoch (DL4J's epoch count) where that is below 1. */
+    static Adam adam(Options o) {
+        double lr = o.real("lr");
+        double decay = o.real("lr-decay");
+        return decay == 1 ? new Adam(lr)
+                : Adam.builder().learningRateSchedule(new ExponentialSchedule(ScheduleType.EPOCH, lr, decay)).build();
     }
 
     /** What the run line calls the classifier: "frozen", "fine-tuned" or "scratch". */

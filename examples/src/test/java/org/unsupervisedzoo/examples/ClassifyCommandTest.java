@@ -112,6 +112,26 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void learningRateDecaysPerEpochAndInputDropoutReachesTheEncoder() throws Exception {
+        Path out = tmp.resolve("decay");
+        CliTest.Result r = cli("classify", "--encoder", model.toString(), "--labels", "50", "--max-epochs", "3",
+                "--patience", "5", "--steps-per-epoch", "2", "--frozen", "false", "--lr", "0.01", "--lr-decay",
+                "0.5", "--input-dropout", "0.2", "--out", out.toString());
+        assertEquals(0, r.status, r.toString());
+        ComputationGraph clf = ModelSerializer.restoreComputationGraph(out.resolve("classifier.zip").toFile(), false);
+        for (String layer : List.of("code", "prediction")) {
+            org.nd4j.linalg.learning.config.IUpdater u = ((org.deeplearning4j.nn.conf.layers.BaseLayer) clf
+                    .getLayer(layer).conf().getLayer()).getIUpdater();
+            assertEquals(0.01, u.getLearningRate(0, 0), 1e-12, layer + ": " + u);
+            assertEquals(0.01 * 0.25, u.getLearningRate(0, 2), 1e-12, layer + ": " + u);
+        }
+        assertEquals(3, clf.getConfiguration().getEpochCount(), "the schedule's clock: one count per epoch");
+        assertEquals(0.8, ((org.deeplearning4j.nn.conf.dropout.Dropout) clf.getLayer("encoder-1").conf().getLayer()
+                .getIDropout()).getP(), 0, "20% of the pixels dropped (the 32,8 encoder's first layer reads them)");
+        assertEquals(null, clf.getLayer("code").conf().getLayer().getIDropout(), "only the layer reading pixels");
+    }
+
+    @Test
     void semiSupervisedChoosesOnValidationAndReportsMeanAndSd() throws Exception {
         Path out = tmp.resolve("semi");
         CliTest.Result r = cli("semi-supervised", "--encoders", model.toString(), "--budgets", "30", "--seeds", "3",
@@ -159,6 +179,10 @@ class ClassifyCommandTest {
                 "--validation must be below the 5000 training digits, got 5000");
         bad(cli("classify", "--encoder", m, "--validation", "1000", "--labels", "4500", "--out", out),
                 "--labels must be at most 4000", "4500");
+        bad(cli("classify", "--encoder", m, "--lr-decay", "0", "--out", out), "--lr-decay", "'0'");
+        bad(cli("classify", "--encoder", m, "--lr-decay", "1.5", "--out", out), "--lr-decay", "'1.5'");
+        bad(cli("classify", "--encoder", m, "--input-dropout", "0.2", "--out", out), "--input-dropout",
+                "0.2", "--frozen false");
         bad(cli("semi-supervised", "--encoders", m, "--grid-dropout", "0,1.5", "--out", out),
                 "--grid-dropout", "'0,1.5'");
         bad(cli("semi-supervised", "--encoders", m, "--grid-lr", "0.001,-1", "--out", out),

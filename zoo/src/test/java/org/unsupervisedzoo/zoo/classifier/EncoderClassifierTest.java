@@ -130,6 +130,34 @@ class EncoderClassifierTest {
     }
 
     @Test
+    void inputDropoutDropsPixelsWhileTrainingOnlyAndIsRefusedOnAFrozenEncoder() throws Exception {
+        ContractiveAutoencoder cae = ContractiveAutoencoder.builder().hiddenSizes(24).build();
+        ComputationGraph g = trained(cae, MnistIterator.Shape.FLAT);
+        ComputationGraph plain = EncoderClassifier.builder(cae, g).frozen(false).seed(5).build();
+        ComputationGraph dropped = EncoderClassifier.builder(cae, g).frozen(false).seed(5).inputDropout(0.2).build();
+        assertEquals(plain.params(), dropped.params(), "same weights: the encoder's and the same head");
+        assertEquals(0.8, ((org.deeplearning4j.nn.conf.dropout.Dropout) dropped.getLayer(Autoencoders.CODE)
+                .conf().getLayer().getIDropout()).getP(), 0, "DL4J's dropout takes the probability of keeping");
+        assertNull(plain.getLayer(Autoencoders.CODE).conf().getLayer().getIDropout());
+        assertNull(g.getLayer(Autoencoders.CODE) == null ? null
+                : g.getLayer(Autoencoders.CODE).conf().getLayer().getIDropout(), "the trained graph is not changed");
+        assertEquals(plain.outputSingle(false, X), dropped.outputSingle(false, X), "inference: no dropout");
+        Nd4j.getRandom().setSeed(1);
+        INDArray training = dropped.outputSingle(true, X);
+        assertNotEquals(plain.outputSingle(true, X), training, "training: pixels dropped");
+        ComputationGraph accelerated = org.unsupervisedzoo.zoo.fast.Accelerate.accelerate(dropped);
+        Nd4j.getRandom().setSeed(1);
+        assertEquals(training, accelerated.outputSingle(true, X), "the fast layers drop the same pixels");
+        ZooAssertions.fitChangesParameters(dropped, new org.nd4j.linalg.dataset.MultiDataSet(
+                labelled(MnistIterator.Shape.FLAT).getFeatures(), labelled(MnistIterator.Shape.FLAT).getLabels()));
+        ZooAssertions.jsonRoundTrip(dropped, X);
+        ZooAssertions.serializerRoundTrip(dropped, tmp, X);
+        rejects(() -> EncoderClassifier.builder(cae, g).inputDropout(0.2).build(), "inputDropout", "0.2",
+                "frozen=true");
+        rejects(() -> EncoderClassifier.builder(cae, g).frozen(false).inputDropout(1).build(), "inputDropout", "1");
+    }
+
+    @Test
     void convolutionalCodeIsFlattenedAndVaeUsesTheMean() throws Exception {
         ConvolutionalAutoencoder cae = ConvolutionalAutoencoder.builder().filters(4, 8).codeSize(0).build();
         ComputationGraph clf = EncoderClassifier.builder(cae, cae.init()).build();
