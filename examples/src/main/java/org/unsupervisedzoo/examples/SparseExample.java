@@ -3,12 +3,16 @@ package org.unsupervisedzoo.examples;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
 import org.unsupervisedzoo.zoo.sparse.SparseAutoencoder;
 
-/** Sparse autoencoder (KL, L1 or k-sparse). Per epoch it reports the mean code activation on test digits. */
+/**
+ * Sparse autoencoder (KL, L1 or k-sparse). Per epoch it reports the mean code activation over all held-out digits
+ * (the test set, or the validation split with {@code --validation}).
+ */
 final class SparseExample extends AutoencoderRunner {
     @Override
     public String description() {
@@ -45,10 +49,21 @@ final class SparseExample extends AutoencoderRunner {
                 .build();
     }
 
+    /** The mean code activation and the share of codes above 1e-3, over every held-out digit. */
     @Override
-    void measure(ComputationGraph graph, INDArray testDigits, Map<String, Double> out) {
-        INDArray code = Autoencoders.encode(graph, testDigits);
-        out.put("mean_code", code.meanNumber().doubleValue());
-        out.put("active_share", code.gt(1e-3).castTo(code.dataType()).meanNumber().doubleValue());
+    void measureTestSet(ComputationGraph graph, MnistIterator test, Map<String, Double> out) {
+        double sum = 0;
+        double active = 0;
+        long count = 0;
+        test.reset();
+        while (test.hasNext()) {
+            INDArray code = Autoencoders.encode(graph, test.next().getFeatures());
+            sum += code.sumNumber().doubleValue();
+            active += code.gt(1e-3).castTo(code.dataType()).sumNumber().doubleValue();
+            count += code.length();
+        }
+        test.reset();
+        out.put("mean_code", sum / count);
+        out.put("active_share", active / count);
     }
 }

@@ -91,6 +91,31 @@ class ExamplesTest {
     }
 
     @Test
+    void sparseMeanCodeIsOverEveryTestDigitNotTheFirstFiveHundred() throws Exception {
+        String printed = run(Main.examples().get("sparse-autoencoder"), "--epochs", "1", "--batch", "128",
+                "--hidden", "64");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("epoch +1/1 .* mean_code (\\d+\\.\\d{5})  active_share "
+                + "(\\d+\\.\\d{5}) .*").matcher(printed.lines().filter(l -> l.startsWith("epoch ")).findFirst()
+                .orElseThrow());
+        assertTrue(m.matches(), printed);
+        ComputationGraph g = ModelSerializer.restoreComputationGraph(out.resolve("model.zip").toFile(), false);
+        org.unsupervisedzoo.datasets.LabelledImages test = new org.unsupervisedzoo.datasets.BundledSample()
+                .load(org.unsupervisedzoo.datasets.Split.TEST);
+        assertTrue(test.count() > AutoencoderRunner.MEASURE_DIGITS, "the sample's test set is larger than the prefix");
+        org.nd4j.linalg.api.ndarray.INDArray all = org.unsupervisedzoo.datasets.MnistIterator.builder(test)
+                .batchSize(test.count()).shuffle(false).build().next().getFeatures();
+        org.nd4j.linalg.api.ndarray.INDArray code = org.unsupervisedzoo.zoo.autoencoder.Autoencoders.encode(g, all);
+        assertEquals(code.meanNumber().doubleValue(), Double.parseDouble(m.group(1)), 6e-6,
+                "the mean code of all " + test.count() + " test digits");
+        assertEquals(code.gt(1e-3).castTo(code.dataType()).meanNumber().doubleValue(), Double.parseDouble(m.group(2)),
+                6e-6);
+        org.nd4j.linalg.api.ndarray.INDArray first = code.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
+                AutoencoderRunner.MEASURE_DIGITS), org.nd4j.linalg.indexing.NDArrayIndex.all());
+        assertTrue(Math.abs(first.meanNumber().doubleValue() - code.meanNumber().doubleValue()) > 1e-5,
+                "the prefix's mean differs, so this test tells the two apart");
+    }
+
+    @Test
     void badOptionsAreNamed() {
         Options o = new UndercompleteExample().options();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
