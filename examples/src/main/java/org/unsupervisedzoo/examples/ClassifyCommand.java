@@ -104,7 +104,7 @@ final class ClassifyCommand implements Command {
                 .option("seed", "12345", "seed of the labelled subset, the head and shuffling").anyInt()
                 .option("seeds", "1", "validation protocol: runs with seeds seed .. seed+seeds-1; mean and sd of"
                         + " the test error").min(1)
-                .option("probe", "false", "true: also the linear probe (softmax on frozen codes, all labels)")
+                .option("probe", "false", "true: also the linear probe (softmax on frozen codes, all labels, fitted to the minimum by L-BFGS)")
                 .option("data", "", "sample, mnist or fashion (default: the data the encoder was trained on)")
                 .option("data-dir", "", "folder with the four IDX files (default: as recorded)")
                 .option("out", "output/classify", "output folder");
@@ -141,15 +141,15 @@ final class ClassifyCommand implements Command {
         }
         if (o.bool("probe")) {
             MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
-            long seed = o.integer("seed");
             MnistIterator all = MnistIterator.builder(train).batchSize(1000).shuffle(false).shape(shape).build();
             MnistIterator testIt = MnistIterator.builder(test).batchSize(1000).shuffle(false).shape(shape).build();
-            LinearProbe.Result r = new LinearProbe().seed(seed).evaluate(model.encoderGraph(saved.graph), all, testIt);
-            System.out.printf("linear_probe  code_width %d  train_accuracy %.4f  test_accuracy %.4f%n", r.codeWidth,
-                    r.trainAccuracy, r.testAccuracy);
-            AtomicFiles.writeString(out.resolve("linear-probe.csv"), String.format(
-                    "code_width,train_accuracy,test_accuracy%n%d,%.6f,%.6f%n", r.codeWidth, r.trainAccuracy,
-                    r.testAccuracy));
+            LinearProbe.Result r = new LinearProbe().evaluate(model.encoderGraph(saved.graph), all, testIt);
+            System.out.printf(Locale.ROOT, "linear_probe  code_width %d  train_accuracy %.4f  test_accuracy %.4f"
+                    + "  objective %.6f  lbfgs_iterations %d%n", r.codeWidth, r.trainAccuracy, r.testAccuracy,
+                    r.trainObjective, r.iterations);
+            AtomicFiles.writeString(out.resolve("linear-probe.csv"), String.format(Locale.ROOT,
+                    "code_width,train_accuracy,test_accuracy,objective,lbfgs_iterations%n%d,%.6f,%.6f,%.6f,%d%n",
+                    r.codeWidth, r.trainAccuracy, r.testAccuracy, r.trainObjective, r.iterations));
         }
     }
 

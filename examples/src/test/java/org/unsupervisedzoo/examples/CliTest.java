@@ -248,7 +248,8 @@ class CliTest {
         assertEquals(0, clf.status, clf.toString());
         assertEquals(2, clf.out.lines().filter(l -> l.matches(
                 "epoch +\\d/2  train_loss \\d+\\.\\d{5}  test_accuracy 0\\.\\d{4}  test_error .*")).count(), clf.out);
-        assertTrue(clf.out.lines().anyMatch(l -> l.matches("linear_probe  code_width 8  train_accuracy .*")), clf.out);
+        assertTrue(clf.out.lines().anyMatch(l -> l.matches("linear_probe  code_width 8  train_accuracy [01]\\.\\d{4}"
+                + "  test_accuracy [01]\\.\\d{4}  objective \\d+\\.\\d{6}  lbfgs_iterations \\d+")), clf.out);
         assertTrue(Files.exists(clfOut.resolve("classifier.zip")));
         // a classifier is not a model 'train' saved: a clear error, not a stack trace
         oneLineError(cli("classify", "--encoder", clfOut.resolve("classifier.zip").toString()),
