@@ -203,34 +203,25 @@ public final class LinearProbe {
         return q.negi();
     }
 
-    /** J and its gradient at {@code theta = [W (width x classes, row-major) | b]}. */
-    private static final class Objective {
-        private final INDArray x;
-        private final INDArray y;
-        private final double l2;
-        private final long width;
-        private final long classes;
-
-        Objective(INDArray x, INDArray y, double l2) {
-            this.x = x;
-            this.y = y;
-            this.l2 = l2;
-            this.width = x.size(1);
-            this.classes = y == null ? 0 : y.size(1);
-        }
-
+    /**
+     * J and its gradient at {@code theta = [W (width x classes, row-major) | b]}, for codes {@code x [n, width]} and
+     * one-hot labels {@code y [n, classes]} (null where only the logits are wanted).
+     */
+    private record Objective(INDArray x, INDArray y, double l2) {
         long size() {
-            return (width + 1) * classes;
+            return (x.size(1) + 1) * y.size(1);
         }
 
         private INDArray weights(INDArray theta) {
+            long width = x.size(1);
             long k = theta.length() / (width + 1);
             return theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, width * k)).reshape(width, k);
         }
 
         private INDArray biases(INDArray theta) {
-            long k = theta.length() / (width + 1);
-            return theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(width * k, theta.length())).reshape(1, k);
+            long k = theta.length() / (x.size(1) + 1);
+            return theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(x.size(1) * k, theta.length()))
+                    .reshape(1, k);
         }
 
         /** The logits {@code x W + b}, in double. */
