@@ -13,7 +13,7 @@
 # run prints both, and the summary line of each is appended to $OUT/results.txt. A pretraining that was killed
 # continues from its checkpoint when started again. Needs full MNIST (datasets/scripts/fetch-mnist.sh).
 # JAR= picks another build, OUT= the folder (default output/finetune-recipe), CORE= the core (default 0),
-# ONLY="cae dae" limits the encoders of grid/final.
+# ONLY="cae dae" limits the encoders of grid/final; MAX_EPOCHS (100) and PATIENCE (10) the early stopping.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
@@ -34,7 +34,7 @@ finetune() { # setting name, then classify options
     local model=$enc extra=()
     if [ "$enc" = scratch ]; then model=dae; extra=(--scratch true); fi
     zoo classify --encoder "$OUT/$model/model.zip" --labels 0 --frozen false --dropout 0.5 --lr 1e-3 \
-      --max-epochs 100 --patience 10 --seed 12345 "${extra[@]}" "$@" --out "$OUT/$name-$enc" \
+      --max-epochs "${MAX_EPOCHS:-100}" --patience "${PATIENCE:-10}" --seed 12345 "${extra[@]}" "$@" --out "$OUT/$name-$enc" \
       > "$OUT/$name-$enc.log"
     local best
     best=$(grep -E "^best " "$OUT/$name-$enc.log" | tail -1)
