@@ -60,6 +60,8 @@ class RbmExampleTest {
                 + "  digits 50  runs 20  betas 200 .*")), printed);
         assertTrue(printed.lines().anyMatch(l -> l.matches("softmax on hidden_probabilities test_accuracy 0\\.\\d{4}"
                 + "  on raw_pixels test_accuracy 0\\.\\d{4}  epochs 1 .*")), printed);
+        assertTrue(printed.lines().anyMatch(l -> l.matches("linear_probe on hidden_probabilities test_accuracy 0\\.\\d{4}"
+                + "  train_accuracy [01]\\.\\d{4}  objective \\d+\\.\\d{6}  lbfgs_iterations \\d+  time .*")), printed);
         for (String png : List.of("filters.png", "samples.png", "reconstructions.png")) {
             assertTrue(ImageIO.read(out.resolve(png).toFile()).getWidth() > 0, png);
         }
@@ -99,7 +101,8 @@ class RbmExampleTest {
         assertTrue(printed.lines().anyMatch(l -> l.startsWith("softmax on hidden_probabilities validation_accuracy")),
                 printed);
         assertTrue(printed.lines().anyMatch(l -> l.matches("figure: validation log-likelihood -\\d+\\.\\d{2} nats"
-                + " \\(target >= -90 nats\\), softmax on features validation error \\d+\\.\\d{2}% \\(target <= 1\\.8%\\)")),
+                + " \\(target >= -90 nats\\), softmax on features validation error \\d+\\.\\d{2}% \\(target <= 1\\.8%\\),"
+                + " linear probe \\d+\\.\\d{2}%")),
                 printed);
         int model = printed.indexOf("wrote " + out.resolve("model.zip"));
         assertTrue(model >= 0 && model < printed.indexOf("ais log_z"), "model.zip before AIS: " + printed);
