@@ -126,10 +126,17 @@ public final class RbmLikelihood {
         // exact draw from the base model
         INDArray c = p.hiddenBias();
         INDArray v = RbmParams.bernoulli(Transforms.sigmoid(bA, true).repeat(0, runs), rng);
+        // the biases repeated on every chain's row: the loop adds them with element-wise ops, never with ND4J's
+        // broadcast ops (addiRowVector), under which this loop died twice more with SIGSEGV in
+        // sd::DataBuffer::primary after 2026-12-05's fix below (one AIS run in three of 14,500 steps, 2026-12-06)
+        INDArray ones = Nd4j.ones(DataType.DOUBLE, runs, 1);
+        INDArray cRows = ones.mmul(c);
+        INDArray bARows = ones.mmul(bA);
         INDArray x = v.mmul(w);
-        x.addiRowVector(c);
+        x.addi(cRows);
         INDArray logw = Nd4j.zeros(DataType.DOUBLE, runs);
         INDArray bDiff = b.sub(bA);
+        INDArray bDiffRows = ones.mmul(bDiff);
         INDArray bDiffT = bDiff.transpose().dup();
         // every temporary of a step lives in a workspace that is reset each step: 14,500 steps of fresh arrays
         // left to the garbage collector grew the process by gigabytes (it was killed by the OOM killer).
@@ -160,23 +167,23 @@ public final class RbmLikelihood {
                     INDArray hProb = Transforms.sigmoid(xk, true);
                     INDArray h = RbmParams.bernoulli(hProb, rng);
                     INDArray vIn = h.mmul(wt);
-                    // bk (h W^T + b) + (1 - bk) bA = bk h W^T + (bA + bk (b - bA))
-                    INDArray mix = bDiff.mul(bk);
-                    mix.addi(bA);
+                    // bk (h W^T + b) + (1 - bk) bA = bk (h W^T + b - bA) + bA
+                    vIn.addi(bDiffRows);
                     vIn.muli(bk);
-                    vIn.addiRowVector(mix);
+                    vIn.addi(bARows);
                     INDArray vProb = Transforms.sigmoid(vIn, true);
                     INDArray vNew = RbmParams.bernoulli(vProb, rng);
                     v.assign(vNew);
                     INDArray xNew = v.mmul(w);
-                    xNew.addiRowVector(c);
+                    xNew.addi(cRows);
                     x.assign(xNew);
-                    Reference.reachabilityFence(new Object[] {hProb, h, vIn, mix, vProb, vNew, xNew});
+                    Reference.reachabilityFence(new Object[] {hProb, h, vIn, vProb, vNew, xNew});
                 }
                 Reference.reachabilityFence(new Object[] {visible, step, xk, xPrev, spk, spPrev, sumK, sumPrev});
             }
         }
-        Reference.reachabilityFence(new Object[] {p, bA, b, c, w, wt, v, x, bDiff, bDiffT});
+        Reference.reachabilityFence(new Object[] {p, bA, b, c, w, wt, v, x, bDiff, bDiffT, ones, cRows, bARows,
+            bDiffRows});
         double[] lw = logw.toDoubleVector();
         double max = Double.NEGATIVE_INFINITY;
         for (double l : lw) {
