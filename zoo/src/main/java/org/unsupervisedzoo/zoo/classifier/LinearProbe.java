@@ -117,8 +117,8 @@ public final class LinearProbe {
         INDArray y = train.getLabels().castTo(DataType.DOUBLE);
         Objective f = new Objective(x, y, l2);
         Minimum m = minimise(f, Nd4j.zeros(DataType.DOUBLE, f.size()));
-        return new Result(accuracy(f.logits(m.theta), y), accuracy(new Objective(xt, null, l2).logits(m.theta),
-                test.getLabels()), x.size(1), m.value, m.gradient.amaxNumber().doubleValue(), m.iterations);
+        return new Result(accuracy(logits(x, m.theta), y), accuracy(logits(xt, m.theta), test.getLabels()), x.size(1),
+                m.value, m.gradient.amaxNumber().doubleValue(), m.iterations);
     }
 
     private record Minimum(INDArray theta, double value, INDArray gradient, int iterations) {
@@ -203,41 +203,37 @@ public final class LinearProbe {
         return q.negi();
     }
 
+    /** {@code W [width, classes]}, the first {@code width * classes} entries of {@code theta} (row-major). */
+    private static INDArray weights(long width, INDArray theta) {
+        long k = theta.length() / (width + 1);
+        return theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, width * k)).reshape(width, k);
+    }
+
+    /** The logits {@code x W + b} of codes {@code x [n, width]} at {@code theta = [W | b]}, in double. */
+    private static INDArray logits(INDArray x, INDArray theta) {
+        long width = x.size(1);
+        INDArray w = weights(width, theta).castTo(DataType.FLOAT);
+        INDArray b = theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(w.length(), theta.length()));
+        return x.mmul(w).castTo(DataType.DOUBLE).addiRowVector(b.reshape(1, b.length()));
+    }
+
     /**
      * J and its gradient at {@code theta = [W (width x classes, row-major) | b]}, for codes {@code x [n, width]} and
-     * one-hot labels {@code y [n, classes]} (null where only the logits are wanted).
+     * one-hot labels {@code y [n, classes]}.
      */
     private record Objective(INDArray x, INDArray y, double l2) {
         long size() {
             return (x.size(1) + 1) * y.size(1);
         }
 
-        private INDArray weights(INDArray theta) {
-            long width = x.size(1);
-            long k = theta.length() / (width + 1);
-            return theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, width * k)).reshape(width, k);
-        }
-
-        private INDArray biases(INDArray theta) {
-            long k = theta.length() / (x.size(1) + 1);
-            return theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(x.size(1) * k, theta.length()))
-                    .reshape(1, k);
-        }
-
-        /** The logits {@code x W + b}, in double. */
-        INDArray logits(INDArray theta) {
-            INDArray w = weights(theta).castTo(DataType.FLOAT);
-            return x.mmul(w).castTo(DataType.DOUBLE).addiRowVector(biases(theta));
-        }
-
         /** J at {@code theta}; its gradient written into {@code gradient}. */
         double evaluate(INDArray theta, INDArray gradient) {
-            INDArray z = logits(theta);
+            INDArray z = logits(x, theta);
             INDArray shifted = z.subColumnVector(z.max(true, 1));
             INDArray logNorm = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
             INDArray logP = shifted.subiColumnVector(logNorm);
             long n = x.size(0);
-            INDArray w = weights(theta);
+            INDArray w = weights(x.size(1), theta);
             double norm2 = w.norm2Number().doubleValue();
             double value = -logP.mul(y).sumNumber().doubleValue() / n + 0.5 * l2 * norm2 * norm2;
             INDArray delta = Transforms.exp(logP, false).subi(y).divi(n); // (P - Y) / n
