@@ -6,7 +6,8 @@
 #
 #   finetune-recipe.sh pretrain            the CAE (lambda 1) and the DAE (25% masking noise), 784-1000, 20 epochs
 #   finetune-recipe.sh grid NAME ARGS...   fine-tunes cae, dae and scratch under classify ARGS (one setting of the
-#                                          grid, named NAME), e.g.  grid decay95 --lr-decay 0.95
+#                                          grid, named NAME), e.g.  grid decay95 --lr-decay 0.95; ARGS may replace
+#                                          the recipe's --dropout 0.5 and --lr 1e-3
 #   finetune-recipe.sh final ARGS...       the chosen setting: cae, dae and scratch (the same as grid "final")
 #
 # The setting is chosen on the validation error (the last 10,000 training digits), never on the test error; every
@@ -33,7 +34,11 @@ finetune() { # setting name, then classify options
   for enc in ${ONLY:-cae dae scratch}; do
     local model=$enc extra=()
     if [ "$enc" = scratch ]; then model=dae; extra=(--scratch true); fi
-    zoo classify --encoder "$OUT/$model/model.zip" --labels 0 --frozen false --dropout 0.5 --lr 1e-3 \
+    local defaults=()   # the recipe's --dropout 0.5 and --lr 1e-3 unless the setting gives its own
+    for d in "--dropout 0.5" "--lr 1e-3"; do
+      case " $* " in *" ${d%% *} "*) ;; *) defaults+=($d) ;; esac
+    done
+    zoo classify --encoder "$OUT/$model/model.zip" --labels 0 --frozen false "${defaults[@]}" \
       --max-epochs "${MAX_EPOCHS:-100}" --patience "${PATIENCE:-10}" --seed 12345 "${extra[@]}" "$@" --out "$OUT/$name-$enc" \
       > "$OUT/$name-$enc.log"
     local best

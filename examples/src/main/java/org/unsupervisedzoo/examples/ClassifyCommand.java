@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.unsupervisedzoo.datasets.DataSource;
@@ -98,8 +102,10 @@ final class ClassifyCommand implements Command {
                         + " fine-tuned or scratch encoder (--frozen false or --scratch true)").between(0, 1, false, true)
                 .option("epochs", "10", "fixed protocol: training epochs over the labelled digits").min(1)
                 .option("batch", "128", "minibatch size").min(1)
-                .option("lr", "0.001", "Adam learning rate").positive()
-                .option("lr-decay", "1", "the rate is multiplied by this after every epoch (Adam's rate at epoch e:"
+                .option("updater", "adam", "adam, nesterov (SGD with Nesterov momentum --momentum) or sgd (plain)")
+                .option("lr", "0.001", "learning rate of the updater").positive()
+                .option("momentum", "0.9", "nesterov: the momentum, in [0, 1)").between(0, 1, false, true)
+                .option("lr-decay", "1", "the rate is multiplied by this after every epoch (the rate at epoch e:"
                         + " lr * decay^e; 1: constant)").between(0, 1, true, false)
                 .option("seed", "12345", "seed of the labelled subset, the head and shuffling").anyInt()
                 .option("seeds", "1", "validation protocol: runs with seeds seed .. seed+seeds-1; mean and sd of"
@@ -123,6 +129,7 @@ final class ClassifyCommand implements Command {
         o.bool("frozen");
         o.bool("scratch");
         o.real("dropout");
+        updater(o); // --updater, --lr, --momentum and --lr-decay, before anything is loaded
         if (o.real("input-dropout") > 0 && o.bool("frozen") && !o.bool("scratch")) {
             throw new IllegalArgumentException("--input-dropout needs --frozen false or --scratch true (a frozen"
                     + " encoder runs in inference mode, where dropout does nothing), got --input-dropout "
@@ -158,15 +165,29 @@ final class ClassifyCommand implements Command {
         EncoderClassifier.Builder b = o.bool("scratch") ? EncoderClassifier.fromScratch(model)
                 : EncoderClassifier.builder(model, saved.graph).frozen(o.bool("frozen"));
         return b.hiddenSizes(o.integers("hidden")).dropout(o.real("dropout")).inputDropout(o.real("input-dropout"))
-                .updater(adam(o)).seed(seed);
+                .updater(updater(o)).seed(seed);
     }
 
-    /** Adam at {@code --lr}, falling by {@code --lr-decay} per epoch (DL4J's epoch count) where that is below 1. */
-    static Adam adam(Options o) {
+    /** The updaters {@code --updater} names. */
+    enum Updater { ADAM, NESTEROV, SGD }
+
+    /**
+     * The {@code --updater} at {@code --lr}, falling by {@code --lr-decay} per epoch (DL4J's epoch count) where that
+     * is below 1; Nesterov's momentum is {@code --momentum}.
+     */
+    static IUpdater updater(Options o) {
         double lr = o.real("lr");
         double decay = o.real("lr-decay");
-        return decay == 1 ? new Adam(lr)
-                : Adam.builder().learningRateSchedule(new ExponentialSchedule(ScheduleType.EPOCH, lr, decay)).build();
+        double momentum = o.real("momentum"); // checked whatever the updater, so a bad value is never ignored
+        ISchedule schedule = decay == 1 ? null : new ExponentialSchedule(ScheduleType.EPOCH, lr, decay);
+        switch (o.choice("updater", Updater.class)) {
+            case NESTEROV:
+                return schedule == null ? new Nesterovs(lr, momentum) : new Nesterovs(schedule, momentum);
+            case SGD:
+                return schedule == null ? new Sgd(lr) : new Sgd(schedule);
+            default:
+                return schedule == null ? new Adam(lr) : Adam.builder().learningRateSchedule(schedule).build();
+        }
     }
 
     /** What the run line calls the classifier: "frozen", "fine-tuned" or "scratch". */

@@ -132,6 +132,32 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void nesterovUpdaterWithItsMomentumAndDecayReachesEveryTrainedLayer() throws Exception {
+        Path out = tmp.resolve("nesterov");
+        CliTest.Result r = cli("classify", "--encoder", model.toString(), "--labels", "50", "--max-epochs", "2",
+                "--patience", "5", "--steps-per-epoch", "2", "--frozen", "false", "--updater", "nesterov",
+                "--momentum", "0.8", "--lr", "0.05", "--lr-decay", "0.5", "--out", out.toString());
+        assertEquals(0, r.status, r.toString());
+        ComputationGraph clf = ModelSerializer.restoreComputationGraph(out.resolve("classifier.zip").toFile(), false);
+        for (String layer : List.of("encoder-1", "code", "prediction")) {
+            org.nd4j.linalg.learning.config.IUpdater u = ((org.deeplearning4j.nn.conf.layers.BaseLayer) clf
+                    .getLayer(layer).conf().getLayer()).getIUpdater();
+            assertTrue(u instanceof org.nd4j.linalg.learning.config.Nesterovs, layer + ": " + u);
+            assertEquals(0.8, ((org.nd4j.linalg.learning.config.Nesterovs) u).getMomentum(), 0, layer + ": " + u);
+            assertEquals(0.05 * 0.5, u.getLearningRate(0, 1), 1e-12, layer + ": " + u);
+        }
+        CliTest.Result sgd = cli("classify", "--encoder", model.toString(), "--labels", "50", "--max-epochs", "1",
+                "--patience", "5", "--steps-per-epoch", "2", "--updater", "SGD", "--lr", "0.1", "--out",
+                tmp.resolve("sgd").toString());
+        assertEquals(0, sgd.status, sgd.toString());
+        ComputationGraph plain = ModelSerializer.restoreComputationGraph(tmp.resolve("sgd/classifier.zip").toFile(),
+                false);
+        org.nd4j.linalg.learning.config.IUpdater u = ((org.deeplearning4j.nn.conf.layers.BaseLayer) plain
+                .getLayer("prediction").conf().getLayer()).getIUpdater();
+        assertTrue(u instanceof org.nd4j.linalg.learning.config.Sgd && u.getLearningRate(0, 3) == 0.1, u.toString());
+    }
+
+    @Test
     void semiSupervisedChoosesOnValidationAndReportsMeanAndSd() throws Exception {
         Path out = tmp.resolve("semi");
         CliTest.Result r = cli("semi-supervised", "--encoders", model.toString(), "--budgets", "30", "--seeds", "3",
@@ -181,6 +207,9 @@ class ClassifyCommandTest {
                 "--labels must be at most 4000", "4500");
         bad(cli("classify", "--encoder", m, "--lr-decay", "0", "--out", out), "--lr-decay", "'0'");
         bad(cli("classify", "--encoder", m, "--lr-decay", "1.5", "--out", out), "--lr-decay", "'1.5'");
+        bad(cli("classify", "--encoder", m, "--updater", "rmsprop", "--out", out), "--updater must be one of",
+                "nesterov", "'rmsprop'");
+        bad(cli("classify", "--encoder", m, "--momentum", "1", "--out", out), "--momentum", "'1'");
         bad(cli("classify", "--encoder", m, "--input-dropout", "0.2", "--out", out), "--input-dropout",
                 "0.2", "--frozen false");
         bad(cli("semi-supervised", "--encoders", m, "--grid-dropout", "0,1.5", "--out", out),
