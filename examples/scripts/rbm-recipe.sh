@@ -21,7 +21,8 @@
 #                                                      the same on all 60,000 for 200 epochs (PyDeep's), then the
 #                                                      final run's AIS and softmax
 # PyDeep trains on digits binarized at 0.5 once; here, as in the other modes, on dynamically binarized digits (the
-# AIS digits are stochastically binarized test digits). RATE= sets the offsets' rate (0.01).
+# AIS digits are stochastically binarized test digits). RATE= sets the offsets' rate (0.01); K= the Gibbs steps
+# per update of the persistent chains (1; a run with K=5 writes to ...-k5).
 #
 # Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build of the examples jar; OUT= the folder.
 set -euo pipefail
@@ -47,20 +48,22 @@ case "$mode" in
       --clf-epochs 30 --out "$OUT/final-lr$lr-$epochs" ;;
   centered)
     variant=${2:-validate}
-    centered() { java -Xmn16m -jar "$JAR" train rbm --data mnist --hidden 500 --k 1 --chain pcd --binarize dynamic \
+    k=${K:-1}
+    suffix=$([ "$k" = 1 ] || echo "-k$k")
+    centered() { java -Xmn16m -jar "$JAR" train rbm --data mnist --hidden 500 --k "$k" --chain pcd --binarize dynamic \
       --batch 100 --centering "${RATE:-0.01}" --seed 12345 "$@"; }
     case "$variant" in
       validate)
         epochs=${3:-30}
         for lr in ${LRS:-0.01}; do
           centered --epochs "$epochs" --lr "$lr" --validation 10000 --ais-digits 1000 --ais-seeds 1 --clf-epochs 10 \
-            --out "$OUT/validate-centered-lr$lr-$epochs" "${@:4}"
+            --out "$OUT/validate-centered-lr$lr-$epochs$suffix" "${@:4}"
         done ;;
       final)
         epochs=${3:-200}
         lr=${4:-0.01}
         centered --epochs "$epochs" --lr "$lr" --ais-digits 10000 --ais-runs 100 --ais-betas 14500 --ais-seeds 3 \
-          --clf-epochs 30 --out "$OUT/final-centered-lr$lr-$epochs" "${@:5}" ;;
+          --clf-epochs 30 --out "$OUT/final-centered-lr$lr-$epochs$suffix" "${@:5}" ;;
       *) echo "usage: $0 centered validate [EPOCHS] [ARGS...] | centered final [EPOCHS] [LR] [ARGS...]" >&2; exit 2 ;;
     esac ;;
   *) echo "usage: $0 validate [EPOCHS] | final [EPOCHS] [LR] | centered validate|final ..." >&2; exit 2 ;;
