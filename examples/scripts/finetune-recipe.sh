@@ -14,7 +14,9 @@
 # run prints both, and the summary line of each is appended to $OUT/results.txt. A pretraining that was killed
 # continues from its checkpoint when started again. Needs full MNIST (datasets/scripts/fetch-mnist.sh).
 # JAR= picks another build, OUT= the folder (default output/finetune-recipe), CORE= the core (default 0),
-# ONLY="cae dae" limits the encoders of grid/final; MAX_EPOCHS (100) and PATIENCE (10) the early stopping.
+# ONLY="cae dae" limits the encoders of grid/final; MAX_EPOCHS (100) and PATIENCE (10) the early stopping;
+# PRETRAIN_EPOCHS (20) the pretraining's epochs: other values pretrain and fine-tune cae-eN and dae-eN (continuing
+# the 20-epoch runs' checkpoints where they exist; the resume is exact, so the same as a fresh N-epoch run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
@@ -22,17 +24,22 @@ OUT=${OUT:-output/finetune-recipe}
 mkdir -p "$OUT"
 zoo() { ZOO_THREADS=1,1 taskset -c "${CORE:-0}" java -Xmx3g -Xmn16m -jar "$JAR" "$@" 2>&1 \
   | grep --line-buffered -v -E "WARN|INFO|^ +epoch "; }
+EPOCHS=${PRETRAIN_EPOCHS:-20}
+SUFFIX=$([ "$EPOCHS" = 20 ] || echo "-e$EPOCHS")   # the encoders of a longer pretraining: cae-e100, dae-e100
 pretrain() { # name, then train options
   local name=$1 resume=(); shift
-  if [ -f "$OUT/$name/model.zip" ]; then return; fi
-  if [ -d "$OUT/$name/checkpoint" ]; then resume=(--resume "$OUT/$name/checkpoint"); fi
-  zoo train "$@" --data mnist --hidden 1000 --epochs 20 --seed 12345 "${resume[@]}" --out "$OUT/$name" \
-    >> "$OUT/$name.log"
+  if [ -f "$OUT/$name$SUFFIX/model.zip" ]; then return; fi
+  if [ -d "$OUT/$name$SUFFIX/checkpoint" ]; then resume=(--resume "$OUT/$name$SUFFIX/checkpoint")
+  elif [ -n "$SUFFIX" ] && [ -d "$OUT/$name/checkpoint" ]; then
+    resume=(--resume "$OUT/$name/checkpoint")   # the 20-epoch run continued: the same as a fresh longer run
+  fi
+  zoo train "$@" --data mnist --hidden 1000 --epochs "$EPOCHS" --seed 12345 "${resume[@]}" --out "$OUT/$name$SUFFIX" \
+    >> "$OUT/$name$SUFFIX.log"
 }
 finetune() { # setting name, then classify options
   local name=$1; shift
   for enc in ${ONLY:-cae dae scratch}; do
-    local model=$enc extra=()
+    local model=$enc$SUFFIX extra=()
     if [ "$enc" = scratch ]; then model=dae; extra=(--scratch true); fi
     local defaults=()   # the recipe's --dropout 0.5 and --lr 1e-3 unless the setting gives its own
     for d in "--dropout 0.5" "--lr 1e-3"; do
@@ -43,7 +50,7 @@ finetune() { # setting name, then classify options
       > "$OUT/$name-$enc.log"
     local best
     best=$(grep -E "^best " "$OUT/$name-$enc.log" | tail -1)
-    echo "$name $enc [$*]: $best  (issue 19's target: test error <= 1.3%)" | tee -a "$OUT/results.txt"
+    echo "$name $enc$([ "$enc" = scratch ] || echo "$SUFFIX") [$*]: $best  (issue 19's target: test error <= 1.3%)" | tee -a "$OUT/results.txt"
   done
 }
 case "${1:-}" in

@@ -17,7 +17,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code g = w_L + w_U q_y} (the weight of the row's {@code E = -ELBO}), {@code S = sum_k y_k} (1 for one-hot rows)
  * and {@code q_y = sum_k y_k q_k}, {@code log q_y = sum_k y_k log q_k}:
  * <pre>
- *   d row / d d      = g (sigmoid(d) - x)
+ *   d row / d d      = g (sigmoid(d) - x)                                   (Bernoulli)
+ *   d row / d m      = g (m - x) exp(-s),   d row / d s = g (1 - (x - m)^2 exp(-s)) / 2   (Gaussian, d = [m | s])
  *   d row / d mu     = g mu,        d row / d logvar = g (exp(logvar) - 1) / 2
  *   d row / d a_k    = -w_C (y_k - q_k S) + w_U [q_k (y_k - q_y)(E + log q_y) + q_y (y_k - q_k S)]
  *   d row / d y_k    = -w_C log q_k + w_U [q_k (E + log q_y) + q_y log q_k]
@@ -53,7 +54,8 @@ public class M2ObjectiveImpl extends SameDiffOutputLayer {
 
         Rows() {
             M2ObjectiveLayer c = objectiveConf();
-            long dn = c.getDataSize();
+            long n = c.getDataSize();
+            long dn = c.decoderWidth();
             long l = c.getLatentSize();
             long k = c.getNumClasses();
             checkShapes(dn, l, k);
@@ -62,14 +64,24 @@ public class M2ObjectiveImpl extends SameDiffOutputLayer {
             logvar = input.get(NDArrayIndex.all(), NDArrayIndex.interval(dn + l, dn + 2 * l));
             INDArray a = input.get(NDArrayIndex.all(), NDArrayIndex.interval(dn + 2 * l, dn + 2 * l + k));
             y = input.get(NDArrayIndex.all(), NDArrayIndex.interval(dn + 2 * l + k, dn + 2 * l + 2 * k));
-            x = labels.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dn));
-            wL = labels.get(NDArrayIndex.all(), NDArrayIndex.interval(dn, dn + 1));
-            wC = labels.get(NDArrayIndex.all(), NDArrayIndex.interval(dn + 1, dn + 2));
-            wU = labels.get(NDArrayIndex.all(), NDArrayIndex.interval(dn + 2, dn + 3));
-            // softplus(d) = max(d, 0) + log(1 + exp(-|d|)), without overflow
-            INDArray softplus = Transforms.log(Transforms.exp(Transforms.abs(d, true).negi(), false).addi(1), false)
-                    .addi(Transforms.relu(d, true));
-            INDArray bce = softplus.subi(x.mul(d)).sum(true, 1);
+            x = labels.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n));
+            wL = labels.get(NDArrayIndex.all(), NDArrayIndex.interval(n, n + 1));
+            wC = labels.get(NDArrayIndex.all(), NDArrayIndex.interval(n + 1, n + 2));
+            wU = labels.get(NDArrayIndex.all(), NDArrayIndex.interval(n + 2, n + 3));
+            INDArray bce;
+            if (c.getLikelihood() == M2ObjectiveLayer.Likelihood.GAUSSIAN) {
+                // 1/2 sum_j [s_j + (x_j - m_j)^2 exp(-s_j) + log(2 pi)]
+                INDArray m = d.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n));
+                INDArray s = d.get(NDArrayIndex.all(), NDArrayIndex.interval(n, 2 * n));
+                INDArray diff = x.sub(m);
+                bce = diff.muli(diff).muli(Transforms.exp(s.neg(), false)).addi(s).addi(Math.log(2 * Math.PI))
+                        .sum(true, 1).muli(0.5);
+            } else {
+                // softplus(d) = max(d, 0) + log(1 + exp(-|d|)), without overflow
+                INDArray softplus = Transforms.log(Transforms.exp(Transforms.abs(d, true).negi(), false).addi(1),
+                        false).addi(Transforms.relu(d, true));
+                bce = softplus.subi(x.mul(d)).sum(true, 1);
+            }
             INDArray kl = mu.mul(mu).addi(Transforms.exp(logvar, true)).subi(1).subi(logvar).sum(true, 1).muli(0.5);
             e = bce.addi(kl).addi(Math.log(k));
             logq = logSoftmax(a);
@@ -88,12 +100,13 @@ public class M2ObjectiveImpl extends SameDiffOutputLayer {
         long width = dn + 2 * l + 2 * k;
         if (input.rank() != 2 || input.size(1) != width) {
             throw new IllegalArgumentException("M2ObjectiveLayer " + layerId() + ": expected input [rows, " + width
-                    + "] ([decoder logits " + dn + " | mu " + l + " | logvar " + l + " | class logits " + k
+                    + "] ([decoder output " + dn + " | mu " + l + " | logvar " + l + " | class logits " + k
                     + " | one-hot y " + k + "]), got " + java.util.Arrays.toString(input.shape()));
         }
-        if (labels != null && (labels.rank() != 2 || labels.size(1) != dn + 3 || labels.size(0) != input.size(0))) {
+        long n = objectiveConf().getDataSize();
+        if (labels != null && (labels.rank() != 2 || labels.size(1) != n + 3 || labels.size(0) != input.size(0))) {
             throw new IllegalArgumentException("M2ObjectiveLayer " + layerId() + ": expected labels [" + input.size(0)
-                    + ", " + (dn + 3) + "] ([x | w_L | w_C | w_U]), got " + java.util.Arrays.toString(labels.shape()));
+                    + ", " + (n + 3) + "] ([x | w_L | w_C | w_U]), got " + java.util.Arrays.toString(labels.shape()));
         }
     }
 
@@ -115,7 +128,7 @@ public class M2ObjectiveImpl extends SameDiffOutputLayer {
         }
         assertInputSet(false);
         M2ObjectiveLayer c = objectiveConf();
-        long dn = c.getDataSize();
+        long dn = c.decoderWidth();
         long l = c.getLatentSize();
         long k = c.getNumClasses();
         long width = dn + 2 * l + 2 * k;
@@ -160,15 +173,26 @@ public class M2ObjectiveImpl extends SameDiffOutputLayer {
         }
         Rows r = new Rows();
         M2ObjectiveLayer c = objectiveConf();
-        long dn = c.getDataSize();
+        long n = c.getDataSize();
+        long dn = c.decoderWidth();
         long l = c.getLatentSize();
         long k = c.getNumClasses();
         INDArray dIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
                 'c');
         INDArray g = r.wL.add(r.wU.mul(r.qy));
-        // decoder logits, mu, logvar
-        dIn.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dn))
-                .assign(Transforms.sigmoid(r.d, true).subi(r.x).muliColumnVector(g));
+        // decoder output, mu, logvar
+        if (c.getLikelihood() == M2ObjectiveLayer.Likelihood.GAUSSIAN) {
+            INDArray m = r.d.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n));
+            INDArray s = r.d.get(NDArrayIndex.all(), NDArrayIndex.interval(n, 2 * n));
+            INDArray precision = Transforms.exp(s.neg(), false);
+            INDArray dm = m.sub(r.x).muli(precision); // (m - x) exp(-s)
+            dIn.get(NDArrayIndex.all(), NDArrayIndex.interval(n, 2 * n)) // (1 - (x - m)^2 exp(-s)) / 2
+                    .assign(dm.mul(m.sub(r.x)).rsubi(1).muli(0.5).muliColumnVector(g));
+            dIn.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n)).assign(dm.muliColumnVector(g));
+        } else {
+            dIn.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dn))
+                    .assign(Transforms.sigmoid(r.d, true).subi(r.x).muliColumnVector(g));
+        }
         dIn.get(NDArrayIndex.all(), NDArrayIndex.interval(dn, dn + l)).assign(r.mu.mulColumnVector(g));
         dIn.get(NDArrayIndex.all(), NDArrayIndex.interval(dn + l, dn + 2 * l))
                 .assign(Transforms.exp(r.logvar, true).subi(1).muli(0.5).muliColumnVector(g));

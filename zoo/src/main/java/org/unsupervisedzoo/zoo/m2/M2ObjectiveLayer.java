@@ -25,12 +25,16 @@ import org.unsupervisedzoo.zoo.core.Runtimes;
  *                     + log K                                                (-log p(y), uniform prior)
  *   q(.|x) = softmax(a)                                                      (the classifier's logits a)
  * </pre>
+ * With {@link Likelihood#GAUSSIAN} (M1+M2: M2 on the latent codes of a trained VAE) the decoder gives a mean and a
+ * log-variance per dimension, {@code d = [m | s]}, and the first term of {@code E} is
+ * {@code -log N(x; m, diag(exp(s))) = 1/2 sum_j [s_j + (x_j - m_j)^2 exp(-s_j) + log(2 pi)]}.
  * A labelled digit is one row with its label and weights {@code (w_L, w_C, 0)}: {@code w_L(-ELBO) + w_C CE}. An
  * unlabelled digit is {@code K} rows, one per class, with weights {@code (0, 0, w_U)}; summed over its rows they give
  * {@code w_U sum_y q(y|x)(-ELBO(x, y) + log q(y|x)) = w_U (sum_y q(y|x)(-ELBO(x, y)) - H(q(y|x)))}, the paper's
  * {@code -U(x)}. {@link M2Batches} builds such rows and weights.
  *
- * <p>Input {@code [d | mu | logvar | a | y]}, {@code [rows, D + 2L + 2K]}: the decoder's logits, the encoder's
+ * <p>Input {@code [d | mu | logvar | a | y]}, {@code [rows, D' + 2L + 2K]} ({@code D' = D} Bernoulli logits, or
+ * {@code 2D} Gaussian {@code [m | s]}): the decoder's output, the encoder's
  * Gaussian parameters, the classifier's logits and the row's one-hot class. Labels {@code [x | w_L | w_C | w_U]},
  * {@code [rows, D + 3]}. The layer's score is the sum of the rows (DL4J divides it by the number of rows); its
  * activations ({@code output()}) are the class probabilities {@code q(y|x)}, {@code [rows, K]}.
@@ -46,7 +50,19 @@ public class M2ObjectiveLayer extends SameDiffOutputLayer {
     private long dataSize;
     private long latentSize;
     private long numClasses;
+    private Likelihood likelihood = Likelihood.BERNOULLI;
     private boolean sameDiffRuntime;
+
+    /** The decoder's distribution {@code p(x|y,z)}. */
+    public enum Likelihood {
+        /** Bernoulli with logits {@code d} (D columns): binary or grey-level pixels as probabilities. */
+        BERNOULLI,
+        /**
+         * Gaussian with a diagonal covariance, {@code d = [mean | log-variance]} (2D columns): real-valued data such
+         * as a VAE's latent codes (M1+M2).
+         */
+        GAUSSIAN
+    }
 
     /** For JSON. */
     public M2ObjectiveLayer() {
@@ -67,14 +83,31 @@ public class M2ObjectiveLayer extends SameDiffOutputLayer {
         this.numClasses = numClasses;
     }
 
-    /** The input's width, {@code D + 2L + 2K}. */
+    /**
+     * @param likelihood the decoder's distribution: {@code BERNOULLI} (D logits) or {@code GAUSSIAN} (2D columns,
+     *                   mean and log-variance)
+     */
+    public M2ObjectiveLayer(long dataSize, long latentSize, long numClasses, Likelihood likelihood) {
+        this(dataSize, latentSize, numClasses);
+        if (likelihood == null) {
+            throw new IllegalArgumentException("likelihood must be BERNOULLI or GAUSSIAN, got null");
+        }
+        this.likelihood = likelihood;
+    }
+
+    /** The decoder's columns: {@code D} (Bernoulli) or {@code 2D} (Gaussian). */
+    public long decoderWidth() {
+        return likelihood == Likelihood.GAUSSIAN ? 2 * dataSize : dataSize;
+    }
+
+    /** The input's width, {@code D' + 2L + 2K}. */
     public long inputWidth() {
-        return dataSize + 2 * latentSize + 2 * numClasses;
+        return decoderWidth() + 2 * latentSize + 2 * numClasses;
     }
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable in, SDVariable labels, Map<String, SDVariable> params) {
-        long d0 = dataSize;
+        long d0 = decoderWidth();
         long l = latentSize;
         long k = numClasses;
         SDVariable d = in.get(SDIndex.all(), SDIndex.interval(0L, d0));
@@ -82,11 +115,20 @@ public class M2ObjectiveLayer extends SameDiffOutputLayer {
         SDVariable logvar = in.get(SDIndex.all(), SDIndex.interval(d0 + l, d0 + 2 * l));
         SDVariable a = in.get(SDIndex.all(), SDIndex.interval(d0 + 2 * l, d0 + 2 * l + k));
         SDVariable y = in.get(SDIndex.all(), SDIndex.interval(d0 + 2 * l + k, d0 + 2 * l + 2 * k));
-        SDVariable x = labels.get(SDIndex.all(), SDIndex.interval(0L, d0));
-        SDVariable wL = labels.get(SDIndex.all(), SDIndex.interval(d0, d0 + 1));
-        SDVariable wC = labels.get(SDIndex.all(), SDIndex.interval(d0 + 1, d0 + 2));
-        SDVariable wU = labels.get(SDIndex.all(), SDIndex.interval(d0 + 2, d0 + 3));
-        SDVariable bce = sd.nn().softplus(d).sub(x.mul(d)).sum(true, 1);
+        long n = dataSize;
+        SDVariable x = labels.get(SDIndex.all(), SDIndex.interval(0L, n));
+        SDVariable wL = labels.get(SDIndex.all(), SDIndex.interval(n, n + 1));
+        SDVariable wC = labels.get(SDIndex.all(), SDIndex.interval(n + 1, n + 2));
+        SDVariable wU = labels.get(SDIndex.all(), SDIndex.interval(n + 2, n + 3));
+        SDVariable bce;
+        if (likelihood == Likelihood.GAUSSIAN) { // 1/2 sum_j [s_j + (x_j - m_j)^2 exp(-s_j) + log(2 pi)]
+            SDVariable m = d.get(SDIndex.all(), SDIndex.interval(0L, n));
+            SDVariable s = d.get(SDIndex.all(), SDIndex.interval(n, 2 * n));
+            bce = s.add(sd.math().square(x.sub(m)).mul(sd.math().exp(s.neg()))).add(Math.log(2 * Math.PI))
+                    .sum(true, 1).mul(0.5);
+        } else {
+            bce = sd.nn().softplus(d).sub(x.mul(d)).sum(true, 1);
+        }
         SDVariable kl = sd.math().square(mu).add(sd.math().exp(logvar)).sub(1.0).sub(logvar).sum(true, 1).mul(0.5);
         SDVariable e = bce.add(kl).add(Math.log(k));
         // log softmax written out: SameDiff's LogSoftMax op with a dimension failed to build its gradient function
@@ -149,6 +191,14 @@ public class M2ObjectiveLayer extends SameDiffOutputLayer {
         this.latentSize = latentSize;
     }
 
+    public Likelihood getLikelihood() {
+        return likelihood;
+    }
+
+    public void setLikelihood(Likelihood likelihood) {
+        this.likelihood = likelihood;
+    }
+
     public long getNumClasses() {
         return numClasses;
     }
@@ -173,11 +223,11 @@ public class M2ObjectiveLayer extends SameDiffOutputLayer {
         }
         M2ObjectiveLayer m = (M2ObjectiveLayer) o;
         return dataSize == m.dataSize && latentSize == m.latentSize && numClasses == m.numClasses
-                && sameDiffRuntime == m.sameDiffRuntime;
+                && likelihood == m.likelihood && sameDiffRuntime == m.sameDiffRuntime;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), dataSize, latentSize, numClasses, sameDiffRuntime);
+        return Objects.hash(super.hashCode(), dataSize, latentSize, numClasses, likelihood, sameDiffRuntime);
     }
 }

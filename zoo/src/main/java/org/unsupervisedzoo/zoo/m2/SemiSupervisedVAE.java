@@ -11,6 +11,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.unsupervisedzoo.zoo.core.Checks;
@@ -34,7 +35,8 @@ import org.unsupervisedzoo.zoo.vae.VAE;
  *   U(x)    = sum_y q(y|x) L(x, y) - H(q(y|x))
  * </pre>
  * with {@code p(y)} uniform over the {@code K} classes, {@code p(x|y,z)} Bernoulli (sigmoid of the decoder's
- * logits; BCE summed over pixels), {@code q(z|x,y) = N(mu, diag(exp(logvar)))} sampled by the reparameterization
+ * logits; BCE summed over pixels) or, with {@code likelihood(GAUSSIAN)}, a diagonal Gaussian (the decoder gives a
+ * mean and a log-variance per input dimension; M1+M2 trains M2 so on the latent means of a trained VAE), {@code q(z|x,y) = N(mu, diag(exp(logvar)))} sampled by the reparameterization
  * {@code z = mu + exp(logvar/2) eps}, and the paper's {@code alpha = 0.1 N} written as {@code alpha * N} with the
  * field {@code alpha = 0.1}: the classification loss of a labelled digit weighs {@code 0.1 N / N_l} (60 for 100
  * labels of 60,000 digits). The classifier is trained by this term and, through {@code U}, by every unlabelled
@@ -74,7 +76,7 @@ import org.unsupervisedzoo.zoo.vae.VAE;
  * graph; {@link #decoderGraph} gives {@code (z, y) -> p(x|y,z)} for class-conditional samples.
  *
  * <p><b>Defaults and tuning.</b> {@code inputSize=784, numClasses=10, classifierSizes=[500], hiddenSizes=[500]
- * (encoder; the decoder mirrors), latentSize=50, activation=SOFTPLUS, alpha=0.1}, updater {@code Adam(3e-4)}, plus
+ * (encoder; the decoder mirrors), latentSize=50, activation=SOFTPLUS, alpha=0.1, likelihood=BERNOULLI}, updater {@code Adam(3e-4)}, plus
  * the other {@link ZooBuilder} fields. Latent size, softplus units, {@code alpha = 0.1 N} and the learning rate
  * 3e-4 are the paper's and its authors' code's settings (their code ran 3,000 epochs, with one hidden layer of 500
  * units, 300 for 100 labels, on M1's features); a larger {@code alpha} leans on the few labels, a smaller one on the
@@ -207,7 +209,7 @@ public final class SemiSupervisedVAE implements ZooModelFactory {
         // decoder p(x|y,z)
         addDecoder(g, false);
         g.addVertex(OBJECTIVE_INPUT, new MergeVertex(), DECODER_LOGITS, Z_PARAMS, CLASS_LOGITS, LABEL);
-        g.addLayer(OBJECTIVE, new M2ObjectiveLayer(b.inputSize, l, b.numClasses), OBJECTIVE_INPUT);
+        g.addLayer(OBJECTIVE, new M2ObjectiveLayer(b.inputSize, l, b.numClasses, b.likelihood), OBJECTIVE_INPUT);
         return g.setOutputs(OBJECTIVE).build();
     }
 
@@ -233,10 +235,12 @@ public final class SemiSupervisedVAE implements ZooModelFactory {
             g.addLayer(name, StockLayers.dense(0, b.hiddenSizes[i], b.activation, null), prev);
             prev = name;
         }
+        boolean gaussian = b.likelihood == M2ObjectiveLayer.Likelihood.GAUSSIAN;
+        int width = gaussian ? 2 * b.inputSize : b.inputSize;
         g.addLayer(standalone ? RECONSTRUCTION : DECODER_LOGITS, standalone
-                ? new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(b.inputSize)
-                        .activation(Activation.SIGMOID).build()
-                : StockLayers.dense(0, b.inputSize, Activation.IDENTITY, null), prev);
+                ? new OutputLayer.Builder(gaussian ? LossFunctions.LossFunction.MSE : LossFunctions.LossFunction.XENT)
+                        .nOut(width).activation(gaussian ? Activation.IDENTITY : Activation.SIGMOID).build()
+                : StockLayers.dense(0, width, Activation.IDENTITY, null), prev);
     }
 
     /**
@@ -280,12 +284,22 @@ public final class SemiSupervisedVAE implements ZooModelFactory {
                 Nd4j.zeros(x.dataType(), n, b.latentSize))[0];
     }
 
-    /** Digits drawn from {@code p(x|y,z)} means: {@code n} per class, rows {@code class * n + i}. */
+    /**
+     * The means of {@code p(x|y,z)} for {@code z ~ N(0, I)}: {@code n} per class, rows {@code class * n + i},
+     * {@code [n K, D]} (Bernoulli: pixel probabilities; Gaussian: the mean columns of the decoder's output).
+     */
     public INDArray sample(ComputationGraph decoder, int n, org.nd4j.linalg.api.rng.Random rng) {
         long rows = (long) n * b.numClasses;
         INDArray z = Nd4j.randn(new long[] {rows, b.latentSize}, rng).castTo(b.getDataType());
         INDArray y = Nd4j.eye(b.numClasses).castTo(b.getDataType()).repeat(0, n);
-        return decoder.output(false, z, y)[0];
+        INDArray out = decoder.output(false, z, y)[0];
+        return b.likelihood == M2ObjectiveLayer.Likelihood.GAUSSIAN
+                ? out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, b.inputSize)).dup() : out;
+    }
+
+    /** The decoder's distribution p(x|y,z). */
+    public M2ObjectiveLayer.Likelihood likelihood() {
+        return b.likelihood;
     }
 
     /** Hyper-parameters, each with its default, plus those of {@link ZooBuilder}. */
@@ -297,6 +311,7 @@ public final class SemiSupervisedVAE implements ZooModelFactory {
         private int latentSize = 50;
         private Activation activation = Activation.SOFTPLUS;
         private double alpha = 0.1;
+        private M2ObjectiveLayer.Likelihood likelihood = M2ObjectiveLayer.Likelihood.BERNOULLI;
 
         private Builder() {
             updater = new Adam(3e-4);
@@ -344,6 +359,15 @@ public final class SemiSupervisedVAE implements ZooModelFactory {
             return this;
         }
 
+        /**
+         * The decoder's distribution p(x|y,z). Default BERNOULLI (pixels); GAUSSIAN (a mean and a log-variance per
+         * input dimension) for real-valued inputs, such as the latent means of a trained VAE in M1+M2.
+         */
+        public Builder likelihood(M2ObjectiveLayer.Likelihood likelihood) {
+            this.likelihood = likelihood;
+            return this;
+        }
+
         public SemiSupervisedVAE build() {
             validateCommon();
             Checks.positive("inputSize", inputSize);
@@ -355,6 +379,7 @@ public final class SemiSupervisedVAE implements ZooModelFactory {
             Checks.positive("latentSize", latentSize);
             Checks.notNull("activation", activation);
             Checks.nonNegative("alpha", alpha);
+            Checks.notNull("likelihood", likelihood);
             return new SemiSupervisedVAE(this);
         }
     }

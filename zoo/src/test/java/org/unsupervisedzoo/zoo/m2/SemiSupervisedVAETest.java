@@ -166,6 +166,78 @@ class SemiSupervisedVAETest {
         }
     }
 
+    /**
+     * M1+M2's M2: a Gaussian decoder on real-valued inputs. Its decoder has 2D outputs, its score is the hand
+     * objective with the Gaussian's -log density in place of the BCE, a DOUBLE gradient check passes for the stock
+     * and the fast graph, its samples are the means (D columns) and one fit changes every layer's parameters.
+     */
+    @Test
+    void gaussianLikelihoodForRealValuedInputs() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            Nd4j.getRandom().setSeed(13);
+            SemiSupervisedVAE m2 = SemiSupervisedVAE.builder().inputSize(6).numClasses(3).latentSize(2)
+                    .classifierSizes(5).hiddenSizes(4).activation(Activation.TANH).alpha(0.3).updater(new NoOp())
+                    .likelihood(M2ObjectiveLayer.Likelihood.GAUSSIAN).dataType(DataType.DOUBLE).build();
+            assertEquals(M2ObjectiveLayer.Likelihood.GAUSSIAN, m2.likelihood());
+            ComputationGraph g = m2.init();
+            assertArrayEquals(new long[] {4, 12}, g.getParam(SemiSupervisedVAE.DECODER_LOGITS + "_W").shape(),
+                    "a mean and a log-variance per input dimension");
+            INDArray xl = Nd4j.randn(DataType.DOUBLE, 2, 6);
+            INDArray xu = Nd4j.randn(DataType.DOUBLE, 1, 6);
+            MultiDataSet batch = new M2Batches(m2, 5, 20, 3).batch(xl, oneHot(3, 1, 2), xu);
+            // the score by hand: only the labelled rows' -ELBO uses the decoder, so check the labelled batch
+            MultiDataSet labelled = new M2Batches(m2, 5, 20, 3).batch(xl, oneHot(3, 1, 2), null);
+            INDArray eps = labelled.getFeatures(2);
+            double expected = 0;
+            for (int i = 0; i < 2; i++) {
+                INDArray x = xl.getRow(i, true);
+                int y = i + 1;
+                INDArray label = oneHot(3, y);
+                INDArray p = dense(g, SemiSupervisedVAE.Z_PARAMS, Transforms.tanh(dense(g, "encoder-1",
+                        Nd4j.hstack(x, label)), true));
+                INDArray mu = p.getColumns(0, 1);
+                INDArray logvar = p.getColumns(2, 3);
+                INDArray z = mu.add(Transforms.exp(logvar.mul(0.5), true).mul(eps.getRow(i, true)));
+                INDArray out = dense(g, SemiSupervisedVAE.DECODER_LOGITS, Transforms.tanh(dense(g, "decoder-1",
+                        Nd4j.hstack(z, label)), true));
+                double nll = 0;
+                for (int j = 0; j < 6; j++) {
+                    double m = out.getDouble(0, j);
+                    double var = Math.exp(out.getDouble(0, 6 + j));
+                    double dx = x.getDouble(0, j) - m;
+                    nll += 0.5 * Math.log(2 * Math.PI * var) + dx * dx / (2 * var);
+                }
+                double kl = 0.5 * mu.mul(mu).add(Transforms.exp(logvar, true)).sub(1).sub(logvar).sumNumber()
+                        .doubleValue();
+                INDArray a = dense(g, SemiSupervisedVAE.CLASS_LOGITS, Transforms.tanh(dense(g, "classifier-1", x),
+                        true));
+                INDArray qe = Transforms.exp(a, true);
+                double logq = Math.log(qe.getDouble(0, y) / qe.sumNumber().doubleValue());
+                expected += (5.0 / 25 * (nll + kl + Math.log(3)) - 0.3 * logq) / 2;
+            }
+            assertEquals(expected, g.score(labelled), 1e-10);
+            for (boolean fast : new boolean[] {false, true}) {
+                ComputationGraph c = fast ? Accelerate.init(m2) : m2.init();
+                assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(c)
+                        .inputs(batch.getFeatures()).labels(batch.getLabels()).epsilon(1e-6).maxRelError(1e-4)
+                        .minAbsoluteError(1e-9)), "fast " + fast);
+            }
+            INDArray s = m2.sample(m2.decoderGraph(g), 2, Nd4j.getRandomFactory().getNewRandomInstance(1));
+            assertArrayEquals(new long[] {6, 6}, s.shape(), "means only");
+            SemiSupervisedVAE adam = SemiSupervisedVAE.builder().inputSize(6).numClasses(3).latentSize(2)
+                    .classifierSizes(5).hiddenSizes(4).likelihood(M2ObjectiveLayer.Likelihood.GAUSSIAN)
+                    .dataType(DataType.DOUBLE).build();
+            ComputationGraph t = Accelerate.init(adam);
+            java.util.Map<String, INDArray> before = new java.util.HashMap<>();
+            t.paramTable().forEach((k, v) -> before.put(k, v.dup()));
+            t.fit(batch);
+            t.paramTable().forEach((k, v) -> assertTrue(!v.equalsWithEps(before.get(k), 0), k + " unchanged"));
+        } finally {
+            Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        }
+    }
+
     @Test
     void batchesLayOutLabelledRowsThenKCopiesOfEachUnlabelledDigit() {
         SemiSupervisedVAE m2 = tiny();
