@@ -18,8 +18,12 @@ import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.core.DivergenceGuard;
 import org.unsupervisedzoo.zoo.fast.Accelerate;
+import org.unsupervisedzoo.zoo.core.Encoders;
+import org.unsupervisedzoo.zoo.m2.M1Codes;
 import org.unsupervisedzoo.zoo.m2.M2Iterator;
+import org.unsupervisedzoo.zoo.m2.M2ObjectiveLayer;
 import org.unsupervisedzoo.zoo.m2.SemiSupervisedVAE;
+import org.unsupervisedzoo.zoo.vae.VAE;
 import org.unsupervisedzoo.zoo.viz.ImageGrid;
 
 /**
@@ -66,11 +70,20 @@ final class SemiSupervisedVaeExample implements ModelCommand {
                 .option("hidden", "500", "encoder widths; the decoder mirrors them").eachAtLeast(1)
                 .option("classifier", "500", "hidden widths of the classifier q(y|x)").eachAtLeast(1)
                 .option("latent", "50", "dimension of z").min(1)
+                .option("m1", "", "M1+M2: model.zip of a trained variational-autoencoder (M1); M2 then reads"
+                        + " its latent codes (a fresh draw of q(z1|x) at every step, the means for validation and test)"
+                        + " with a Gaussian p(z1|y,z) instead of the pixels")
+                .option("m1-active", "0.1", "M1+M2: keep the latent dimensions whose posterior mean has a standard"
+                        + " deviation above this over 1,000 unlabelled digits (the authors' 0.1)").atLeast(0)
                 .option("seed", "12345", "seed of the labelled draw, weights, shuffling and noise").anyInt()
                 .option("out", "output/" + name(), "output folder");
     }
 
     static SemiSupervisedVAE factory(Options o, LabelledImages data) {
+        return factory(o, data.pixelCount(), data.numClasses(), M2ObjectiveLayer.Likelihood.BERNOULLI);
+    }
+
+    static SemiSupervisedVAE factory(Options o, int inputSize, int numClasses, M2ObjectiveLayer.Likelihood likelihood) {
         int[] hidden = o.integers("hidden");
         int[] classifier = o.integers("classifier");
         if (hidden.length == 0 || classifier.length == 0) {
@@ -78,8 +91,9 @@ final class SemiSupervisedVaeExample implements ModelCommand {
                     + " width, got ''");
         }
         return SemiSupervisedVAE.builder()
-                .inputSize(data.pixelCount())
-                .numClasses(data.numClasses())
+                .inputSize(inputSize)
+                .numClasses(numClasses)
+                .likelihood(likelihood)
                 .hiddenSizes(hidden)
                 .classifierSizes(classifier)
                 .latentSize(o.integer("latent"))
@@ -109,16 +123,20 @@ final class SemiSupervisedVaeExample implements ModelCommand {
         if (labelledBatch > labels) {
             throw new CliException("--labelled-batch must be at most --labels (" + labels + "), got " + labelledBatch);
         }
-        SemiSupervisedVAE m2 = factory(o, train);
         long seed = o.integer("seed");
         LabelledImages[] split = train.balancedSplit(labels, seed);
         DataSet labelled = MnistIterator.builder(split[0]).batchSize(labels).shuffle(false).build().next();
         LabelledImages unlabelled = split[1];
         LabelledImages testData = source.load(Split.TEST);
-        DataSet test = all(testData);
-        DataSet held = val == null ? null : all(val);
         int epochs = o.integer("epochs");
         int batch = o.integer("batch");
+        M1 m1 = M1.load(o, unlabelled);
+        SemiSupervisedVAE m2 = m1 == null ? factory(o, train)
+                : factory(o, m1.keep.length, train.numClasses(), M2ObjectiveLayer.Likelihood.GAUSSIAN);
+        DataSet test = m1 == null ? all(testData) : m1.codes(testData).means();
+        DataSet held = val == null ? null : m1 == null ? all(val) : m1.codes(val).means();
+        M1Codes labelledCodes = m1 == null ? null : m1.codes(split[0]);
+        M1Codes unlabelledCodes = m1 == null ? null : m1.codes(unlabelled);
         Path out = o.path("out");
         Files.createDirectories(out);
 
@@ -132,6 +150,10 @@ final class SemiSupervisedVaeExample implements ModelCommand {
         System.out.printf("model %s  params %d  data %s  labelled %d  unlabelled %d  validation %d  test %d  out %s%n",
                 m2.name(), graph.numParams(), source.description(), split[0].count(), unlabelled.count(), validation,
                 testData.count(), out);
+        if (m1 != null) {
+            System.out.printf("M1+M2: M2 on %d of the %d latent dimensions of %s (posterior mean sd > %s), Gaussian"
+                    + " p(z1|y,z)%n", m1.keep.length, m1.latent, o.string("m1"), o.string("m1-active"));
+        }
 
         CsvLog csv = new CsvLog(out.resolve("epochs.csv"));
         int first = 1;
@@ -145,9 +167,11 @@ final class SemiSupervisedVaeExample implements ModelCommand {
         for (int epoch = first; epoch <= epochs; epoch++) {
             guard.startEpoch(epoch);
             // the epoch's order, labelled cycling and noise from (seed, epoch): a resumed run draws what this one draws
-            M2Iterator it = new M2Iterator(MnistIterator.builder(unlabelled).batchSize(batch)
+            M2Iterator it = m1 == null ? new M2Iterator(MnistIterator.builder(unlabelled).batchSize(batch)
                     .seed(Checkpoint.epochSeed(seed, epoch, 0)).build(), labelled, unlabelled.count(), m2,
-                    labelledBatch, Checkpoint.epochSeed(seed, epoch, 1));
+                    labelledBatch, Checkpoint.epochSeed(seed, epoch, 1))
+                    : new M2Iterator(unlabelledCodes.epoch(batch, Checkpoint.epochSeed(seed, epoch, 0)),
+                    labelledCodes, unlabelled.count(), m2, labelledBatch, Checkpoint.epochSeed(seed, epoch, 1));
             long t0 = System.nanoTime();
             double sum = 0;
             int steps = 0;
@@ -177,8 +201,63 @@ final class SemiSupervisedVaeExample implements ModelCommand {
         Path model = RunRecord.writeModel(Accelerate.toStock(graph), out.resolve("model.zip"), true,
                 new RunRecord(name(), m2.name(), o.explicitArgs()));
         System.out.println("wrote " + model);
-        System.out.println("wrote " + samples(m2, graph, testData, out));
+        if (m1 == null) {
+            System.out.println("wrote " + samples(m2, graph, testData, out));
+        }
         System.out.println("wrote " + out.resolve("epochs.csv"));
+    }
+
+    /**
+     * M1 of M1+M2: the encoder {@code x -> [mean | logvar]} of a trained VAE ({@code --m1}) and the latent dimensions
+     * kept ({@code --m1-active}, chosen on the first 1,000 unlabelled digits).
+     */
+    static final class M1 {
+        final ComputationGraph zParams;
+        final int latent;
+        final int[] keep;
+
+        private M1(ComputationGraph zParams, int latent, int[] keep) {
+            this.zParams = zParams;
+            this.latent = latent;
+            this.keep = keep;
+        }
+
+        /** The M1 of {@code --m1}, or null without one. */
+        static M1 load(Options o, LabelledImages unlabelled) {
+            Path file = o.path("m1");
+            if (file == null) {
+                return null;
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new CliException("--m1 must be the model.zip of a trained variational-autoencoder, got '"
+                        + file + "' (no such file)");
+            }
+            SavedModel saved = SavedModel.load(file);
+            if (!saved.command.name().equals("variational-autoencoder")
+                    || !saved.graph.getConfiguration().getVertices().containsKey(VAE.Z_PARAMS)) {
+                throw new CliException("--m1 must be the model.zip of a trained variational-autoencoder, got '"
+                        + file + "' (saved by 'train " + saved.command.name() + "')");
+            }
+            ComputationGraph zParams = Encoders.extract(saved.graph, "input", VAE.Z_PARAMS);
+            long width = zParams.getLayer(VAE.Z_PARAMS).getParam("W").size(1);
+            int latent = (int) (width / 2);
+            int[] all = java.util.stream.IntStream.range(0, latent).toArray();
+            M1Codes first = M1Codes.encode(zParams, MnistIterator.builder(unlabelled.range(0, Math.min(1000,
+                    unlabelled.count()))).batchSize(1000).shuffle(false).build(), all);
+            int[] keep;
+            try {
+                keep = M1Codes.activeDimensions(first.mean(), o.real("m1-active"));
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--m1-active " + o.string("m1-active") + " keeps nothing of " + file + ": "
+                        + e.getMessage());
+            }
+            return new M1(zParams, latent, keep);
+        }
+
+        /** The kept posteriors of every digit of {@code data}, in file order, with labels. */
+        M1Codes codes(LabelledImages data) {
+            return M1Codes.encode(zParams, MnistIterator.builder(data).batchSize(1000).shuffle(false).build(), keep);
+        }
     }
 
     /**
@@ -241,7 +320,9 @@ final class SemiSupervisedVaeExample implements ModelCommand {
     public void evaluate(ComputationGraph graph, Options o, Path out) throws IOException {
         DataSource source = ExampleData.locate(o);
         LabelledImages testData = source.load(Split.TEST);
-        SemiSupervisedVAE m2 = factory(o, testData);
+        M1 m1 = M1.load(o, source.load(Split.TRAIN).balancedSplit(o.integer("labels"), o.integer("seed"))[1]);
+        SemiSupervisedVAE m2 = m1 == null ? factory(o, testData)
+                : factory(o, m1.keep.length, testData.numClasses(), M2ObjectiveLayer.Likelihood.GAUSSIAN);
         ComputationGraph fresh = m2.init();
         for (Map.Entry<String, INDArray> p : fresh.paramTable().entrySet()) {
             INDArray saved = graph.paramTable().get(p.getKey());
@@ -251,10 +332,12 @@ final class SemiSupervisedVaeExample implements ModelCommand {
             }
         }
         Files.createDirectories(out);
-        double testError = error(m2.classifierGraph(graph), all(testData));
+        double testError = error(m2.classifierGraph(graph), m1 == null ? all(testData) : m1.codes(testData).means());
         System.out.printf("evaluate %s  data %s  test_error %6.2f%%%n", name(), source.description(), 100 * testError);
         new CsvLog(out.resolve("metrics.csv")).header("test_error").row(String.format("%.6f", testError));
-        System.out.println("wrote " + samples(m2, graph, testData, out));
+        if (m1 == null) {
+            System.out.println("wrote " + samples(m2, graph, testData, out));
+        }
         System.out.println("wrote " + out.resolve("metrics.csv"));
     }
 }

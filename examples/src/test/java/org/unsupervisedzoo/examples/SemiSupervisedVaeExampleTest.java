@@ -75,6 +75,55 @@ class SemiSupervisedVaeExampleTest {
                 .get(1)), 1e-6, "evaluate gives the last epoch's test error");
     }
 
+    /**
+     * M1+M2: M2 on the latent codes of a VAE trained on the sample. It trains and prints its one line per epoch,
+     * says how many latent dimensions it kept, writes no pixel samples, evaluates its saved model to the last
+     * epoch's test error (encoding the test digits with the recorded M1 again), and resumes exactly.
+     */
+    @Test
+    void m1PlusM2TrainsOnTheCodesOfATrainedVaeEvaluatesAndResumes() throws Exception {
+        Path vae = tmp.resolve("vae");
+        CliTest.Result v = CliTest.cli("train", "variational-autoencoder", "--hidden", "64", "--latent", "8",
+                "--epochs", "1", "--out", vae.toString());
+        assertEquals(0, v.status, v.toString());
+        String m1 = vae.resolve("model.zip").toString();
+        Path out = tmp.resolve("m1m2");
+        CliTest.Result r = CliTest.cli(args(out, "--epochs", "2", "--m1", m1, "--m1-active", "0"));
+        assertEquals(0, r.status, r.toString());
+        assertTrue(r.out.contains("M1+M2: M2 on 8 of the 8 latent dimensions of " + m1), r.out);
+        assertEquals(2, r.out.lines().filter(l -> l.startsWith("epoch ")).count(), r.out);
+        assertFalse(Files.exists(out.resolve("samples.png")), "no pixel samples from a model of codes");
+        ComputationGraph g = ModelSerializer.restoreComputationGraph(out.resolve("model.zip").toFile(), false);
+        assertEquals(8, g.getLayer("classifier-1").getParam("W").size(0), "the classifier reads the 8 codes");
+        assertEquals(16, g.getLayer("decoder-logits").getParam("W").size(1), "a mean and a log-variance per code");
+        List<String> csv = Files.readAllLines(out.resolve("epochs.csv"));
+        CliTest.Result eval = CliTest.cli("evaluate", out.resolve("model.zip").toString(), "--out",
+                tmp.resolve("eval-m1").toString());
+        assertEquals(0, eval.status, eval.toString());
+        assertEquals(Double.parseDouble(csv.get(2).split(",")[3]), Double.parseDouble(Files.readAllLines(
+                tmp.resolve("eval-m1/metrics.csv")).get(1)), 1e-6, "evaluate gives the last epoch's test error");
+        // resumed after epoch 1: the same epoch 2 (the codes' draws come from (seed, epoch) too)
+        Path parts = tmp.resolve("m1m2-parts");
+        assertEquals(0, CliTest.cli(args(parts, "--epochs", "1", "--m1", m1, "--m1-active", "0")).status);
+        CliTest.Result resumed = CliTest.cli(args(parts, "--epochs", "2", "--m1", m1, "--m1-active", "0", "--resume",
+                parts.resolve("checkpoint").toString()));
+        assertEquals(0, resumed.status, resumed.toString());
+        assertEquals(csv.get(2).split(",")[1], Files.readAllLines(parts.resolve("epochs.csv")).get(2).split(",")[1],
+                "the resumed run's epoch-2 loss");
+        // a threshold no dimension passes
+        CliTest.oneLineError(CliTest.cli(args(tmp.resolve("never"), "--m1", m1, "--m1-active", "1000")),
+                "--m1-active 1000 keeps nothing of " + m1);
+        // a model.zip that is not a VAE, and no file
+        Path ae = tmp.resolve("ae");
+        assertEquals(0, CliTest.cli("train", "undercomplete-autoencoder", "--hidden", "16", "--epochs", "1", "--out",
+                ae.toString()).status);
+        CliTest.oneLineError(CliTest.cli(args(tmp.resolve("never"), "--m1", ae.resolve("model.zip").toString())),
+                "--m1 must be the model.zip of a trained variational-autoencoder");
+        CliTest.oneLineError(CliTest.cli(args(tmp.resolve("never"), "--m1", tmp.resolve("none.zip").toString())),
+                "no such file");
+        assertFalse(Files.exists(tmp.resolve("never")));
+    }
+
     @Test
     void withoutValidationTheLastEpochIsReported() {
         CliTest.Result r = CliTest.cli(args(tmp.resolve("noval"), "--epochs", "1", "--validation", "0"));

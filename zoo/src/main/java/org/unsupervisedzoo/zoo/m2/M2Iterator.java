@@ -18,6 +18,9 @@ public final class M2Iterator extends MappedMultiDataSetIterator {
     private final int labelledBatch;
     private final M2Batches batches;
     private final java.util.Random shuffle;
+    /** M1+M2: the labelled digits' posteriors, drawn afresh at every step; null: the fixed features. */
+    private final M1Codes labelledCodes;
+    private final org.nd4j.linalg.api.rng.Random draws;
     private int[] order;
     private int next;
 
@@ -43,6 +46,32 @@ public final class M2Iterator extends MappedMultiDataSetIterator {
         this.batches = new M2Batches(model, labelled.numExamples(), unlabelledCount, seed);
         this.shuffle = new java.util.Random(seed ^ 0x5DEECE66DL);
         this.next = labelled.numExamples();
+        this.labelledCodes = null;
+        this.draws = null;
+    }
+
+    /**
+     * M1+M2: as above, with the labelled digits given by their M1 posteriors (one-hot labels required), each step
+     * using a fresh draw {@code mean + exp(logvar/2) eps} of its labelled digits (noise from {@code seed}).
+     */
+    public M2Iterator(DataSetIterator unlabelled, M1Codes labelled, long unlabelledCount, SemiSupervisedVAE model,
+                      int labelledBatch, long seed) {
+        super(unlabelled);
+        if (labelled == null || labelled.count() == 0 || labelled.means().getLabels() == null) {
+            throw new IllegalArgumentException("the labelled codes must hold at least one digit, with labels");
+        }
+        if (labelledBatch < 0 || labelledBatch > labelled.count()) {
+            throw new IllegalArgumentException("labelledBatch must be in [0, " + labelled.count()
+                    + "] (the labelled digits), got " + labelledBatch);
+        }
+        this.labelledX = labelled.mean();
+        this.labelledY = labelled.means().getLabels();
+        this.labelledBatch = labelledBatch;
+        this.batches = new M2Batches(model, labelled.count(), unlabelledCount, seed);
+        this.shuffle = new java.util.Random(seed ^ 0x5DEECE66DL);
+        this.next = labelled.count();
+        this.labelledCodes = labelled;
+        this.draws = org.nd4j.linalg.factory.Nd4j.getRandomFactory().getNewRandomInstance(seed ^ 0x9E3779B97F4A7C15L);
     }
 
     @Override
@@ -57,7 +86,8 @@ public final class M2Iterator extends MappedMultiDataSetIterator {
             }
             rows[i] = order[next++];
         }
-        return batches.batch(labelledX.getRows(rows), labelledY.getRows(rows), unlabelled.getFeatures());
+        INDArray x = labelledCodes == null ? labelledX.getRows(rows) : labelledCodes.sample(rows, draws);
+        return batches.batch(x, labelledY.getRows(rows), unlabelled.getFeatures());
     }
 
     private void reshuffle() {
