@@ -40,6 +40,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code org.bytedeco.javacpp.maxBytes} stays, and ND4J still frees arrays outside workspaces when the garbage
  * collector finds them. A run that needs the guard (long jobs with many arrays outside workspaces and a large heap)
  * passes {@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=8G} or similar; {@link #describe()} shows which is in effect.
+ * In its place a daemon thread checks the resident size once a second and collects garbage when it has grown by
+ * more than {@code zoo.gc.step} (512 MB) since the last collection (see {@code NativeMemoryGuard}): without any
+ * check, a long run's native memory grew without bound.
  *
  * <p>BLAS kernels: the OpenBLAS 0.3.19 under ND4J 1.0.0-M2.1 picks its kernels from the CPU's family and model
  * number, and falls back to its generic SSE3 "Prescott" kernels on a model it does not know, however new. On an
@@ -71,6 +74,9 @@ public final class ZooRuntime {
     private ZooRuntime() {
     }
 
+    /** System property: the growth of the resident size that makes the native-memory guard collect garbage. */
+    public static final String GC_STEP_PROPERTY = "zoo.gc.step";
+
     /** Applies the thread settings once per process; later calls return at once. Returns what was applied. */
     public static synchronized String applyDefaults() {
         if (applied == null) {
@@ -80,6 +86,9 @@ public final class ZooRuntime {
                     System.getenv(OPENBLAS_CORETYPE), cpuInfo());
             if (core != null) {
                 NativeEnvironment.set(OPENBLAS_CORETYPE, core); // read by OpenBLAS when ND4J loads it
+            }
+            if (NativeMemoryGuard.start(System.getProperty(GC_STEP_PROPERTY))) {
+                mmapThreshold = NativeEnvironment.fixMmapThreshold(MMAP_THRESHOLD);
             }
             applied = apply(setting(System.getProperty(PROPERTY), System.getenv(ENV),
                     System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors()));
@@ -216,7 +225,121 @@ public final class ZooRuntime {
         long maxPhysical = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
         return "ops " + Nd4j.getEnvironment().maxThreads() + ", master " + Nd4j.getEnvironment().maxMasterThreads()
                 + ", blas " + Nd4j.factory().blas().getMaxThreads() + ", rss check "
-                + (maxPhysical > 0 ? "at " + (maxPhysical >> 20) + " MB" : "off") + ", blas core " + blasCore();
+                + (maxPhysical > 0 ? "at " + (maxPhysical >> 20) + " MB" : "off") + ", memory guard "
+                + (guardRunning() ? "on" + (mmapThreshold ? ", mmap threshold 128 KB" : "") : "off")
+                + ", blas core " + blasCore();
+    }
+
+    /**
+     * The guard that replaces JavaCPP's per-allocation resident-size check (turned off above): a daemon thread,
+     * {@value #GUARD_THREAD}, reads the process's resident size once a second and calls the garbage collector when
+     * it has grown by more than a step (default 512 MB; {@code -Dzoo.gc.step=2G}, or {@code off}) since the last
+     * collection. ND4J frees an array's native memory only when the Java object holding it is collected, and those
+     * objects are small: a training loop that makes a few MB of native temporaries per step can fill gigabytes of
+     * native memory while its Java heap never asks for a full collection (the contractive autoencoder grew by
+     * about 1 GB an epoch, to 20 GB and the kernel's OOM killer in a 42-epoch run; BENCHMARKS.md). With the guard,
+     * glibc's mmap threshold is fixed at its initial 128 KB (through JNA's {@code mallopt}; glibc otherwise raises
+     * it up to 32 MB once large blocks are freed, and then keeps freed arrays in its arenas, where the resident
+     * size still grew by 0.3-0.5 GB an epoch despite the collections): freed arrays of 128 KB or more go back to
+     * the system. {@code -Dzoo.gc.step=off} turns both off.
+     */
+    static final class NativeMemoryGuard implements Runnable {
+        private final long step;
+        private long baseline;
+        private int collections;
+
+        NativeMemoryGuard(long step, long baseline) {
+            this.step = step;
+            this.baseline = baseline;
+        }
+
+        /**
+         * Starts the guard unless {@code setting} is {@code off} (returns whether it started); the step is parsed
+         * from it (null: 512 MB).
+         */
+        static boolean start(String setting) {
+            long step = parseStep(setting);
+            if (step <= 0) {
+                return false;
+            }
+            Thread t = new Thread(new NativeMemoryGuard(step, org.bytedeco.javacpp.Pointer.physicalBytes()),
+                    GUARD_THREAD);
+            t.setDaemon(true);
+            t.start();
+            return true;
+        }
+
+        /** {@code null}: 512 MB; {@code off} or {@code 0}: 0 (no guard); else bytes with an optional K, M or G. */
+        static long parseStep(String setting) {
+            if (setting == null || setting.isBlank()) {
+                return 512L << 20;
+            }
+            String v = setting.trim().toUpperCase(Locale.ROOT);
+            if (v.equals("OFF")) {
+                return 0;
+            }
+            long unit = v.endsWith("G") ? 1L << 30 : v.endsWith("M") ? 1L << 20 : v.endsWith("K") ? 1L << 10 : 1;
+            try {
+                long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
+                if (n < 0) {
+                    throw new NumberFormatException();
+                }
+                return n * unit;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-D" + GC_STEP_PROPERTY + " must be off or a size such as 512M"
+                        + " or 2G, got '" + setting + "'");
+            }
+        }
+
+        /**
+         * Whether the resident size {@code rss} calls for a collection (more than a step above the lowest size read
+         * since the last collection: ND4J frees collected arrays a little after the collection, so the size read
+         * right after one can still be high); if so, the caller collects.
+         */
+        boolean due(long rss) {
+            baseline = Math.min(baseline, rss);
+            return rss > baseline + step;
+        }
+
+        /** After a collection: the new baseline is the resident size then. */
+        void collected(long rss) {
+            baseline = rss;
+            collections++;
+        }
+
+        int collections() {
+            return collections;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (due(org.bytedeco.javacpp.Pointer.physicalBytes())) {
+                    System.gc();
+                    collected(org.bytedeco.javacpp.Pointer.physicalBytes());
+                }
+            }
+        }
+    }
+
+    /** glibc's mmap threshold the guard fixes (its initial default, 128 KB), see {@code NativeMemoryGuard}. */
+    static final int MMAP_THRESHOLD = 128 << 10;
+
+    /** Whether glibc's mmap threshold was fixed. */
+    private static boolean mmapThreshold;
+
+    /** The name of the native-memory guard's thread. */
+    public static final String GUARD_THREAD = "zoo-native-memory-guard";
+
+    /** Whether the native-memory guard's thread is running in this process. */
+    public static boolean guardRunning() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(GUARD_THREAD)
+                && t.isAlive());
     }
 
     /** C's {@code setenv} for this process, so that native libraries loaded afterwards read the value. */
@@ -227,6 +350,25 @@ public final class ZooRuntime {
         /** The libc binding (JNA maps the interface's method to the C function of the same name). */
         public interface LibC extends com.sun.jna.Library {
             int setenv(String name, String value, int overwrite);
+
+            int mallopt(int param, int value);
+        }
+
+        /** glibc's {@code M_MMAP_THRESHOLD}: allocations at least this large get pages of their own. */
+        static final int M_MMAP_THRESHOLD = -3;
+
+        /**
+         * Fixes glibc's mmap threshold at {@code bytes}, which also turns off its dynamic raising (up to 32 MB) after
+         * large blocks are freed; returns false where it cannot (no JNA, not glibc). Native arrays of ND4J at least
+         * that large are then given back to the system when freed, instead of staying in malloc's arenas.
+         */
+        static boolean fixMmapThreshold(int bytes) {
+            try {
+                LibC c = (LibC) com.sun.jna.Native.loadLibrary("c", LibC.class);
+                return c.mallopt(M_MMAP_THRESHOLD, bytes) == 1;
+            } catch (LinkageError | RuntimeException e) {
+                return false;
+            }
         }
 
         /** Sets {@code name=value}; returns false where it cannot (no JNA, no libc {@code setenv}, e.g. Windows). */

@@ -153,4 +153,87 @@ class ZooRuntimeTest {
             System.out.println("applied: " + ZooRuntime.applyDefaults());
         }
     }
+
+    /** The guard's step: its default, units, off, and a one-line error naming the property and the value. */
+    @Test
+    void theGuardsStepParsesSizesAndOff() {
+        assertEquals(512L << 20, ZooRuntime.NativeMemoryGuard.parseStep(null));
+        assertEquals(2L << 30, ZooRuntime.NativeMemoryGuard.parseStep("2G"));
+        assertEquals(128L << 20, ZooRuntime.NativeMemoryGuard.parseStep(" 128m "));
+        assertEquals(4096, ZooRuntime.NativeMemoryGuard.parseStep("4K"));
+        assertEquals(0, ZooRuntime.NativeMemoryGuard.parseStep("off"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ZooRuntime.NativeMemoryGuard.parseStep("lots"));
+        assertTrue(e.getMessage().contains("-Dzoo.gc.step") && e.getMessage().contains("'lots'"), e.getMessage());
+    }
+
+    /** A collection is due a step above the lowest size read since the last one, not above a size read at a peak. */
+    @Test
+    void aCollectionIsDueAStepAboveTheLowestSizeSinceTheLast() {
+        ZooRuntime.NativeMemoryGuard g = new ZooRuntime.NativeMemoryGuard(100, 1000);
+        assertTrue(!g.due(1100), "exactly a step above");
+        assertTrue(g.due(1101));
+        g.collected(1500); // read right after the collection, before ND4J freed the arrays
+        assertTrue(!g.due(1550));
+        assertTrue(!g.due(900), "freed: the new low");
+        assertTrue(g.due(1001), "a step above 900, though below the 1500 read after the collection");
+        assertEquals(1, g.collections());
+    }
+
+    /**
+     * Native arrays whose Java objects reached the old generation and then became garbage: with the guard (the
+     * default) a child JVM collects them within seconds and its native memory falls back; with {@code
+     * -Dzoo.gc.step=off} nothing asks for a collection (the heap is nearly empty) and it stays. This is how the
+     * contractive autoencoder's run grew to 20 GB.
+     */
+    @Test
+    void theGuardFreesNativeMemoryHeldOnlyByOldGarbage() throws Exception {
+        Assumptions.assumeTrue(new File("/proc/self/statm").exists(), "Linux: JavaCPP reads the resident size there");
+        long[] on = guardChild(null);
+        long[] off = guardChild("off");
+        // [before, while held, 5 s after dropping] in MB; 1,000 MB of arrays
+        assertTrue(off[2] > off[0] + 800, "without the guard the garbage stays: " + java.util.Arrays.toString(off));
+        assertTrue(on[1] > on[0] + 800, "the arrays were made: " + java.util.Arrays.toString(on));
+        assertTrue(on[2] < on[0] + 300, "the guard collected them: " + java.util.Arrays.toString(on));
+    }
+
+    private static long[] guardChild(String step) throws Exception {
+        String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx1g", "-Xmn16m"));
+        if (step != null) {
+            cmd.add("-Dzoo.gc.step=" + step);
+        }
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), GuardChild.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rss (\\d+) (\\d+) (\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(out.contains(step == null ? "memory guard on" : "memory guard off"), out);
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
+    }
+
+    /** Makes 1,000 MB of native arrays, keeps them through young collections (to the old generation), drops them. */
+    public static final class GuardChild {
+        public static void main(String[] args) throws Exception {
+            System.out.println("applied: " + ZooRuntime.applyDefaults());
+            org.nd4j.linalg.factory.Nd4j.create(1); // ND4J loaded before the first reading
+            System.gc();
+            Thread.sleep(1500);
+            long before = org.bytedeco.javacpp.Pointer.physicalBytes() >> 20;
+            java.util.List<org.nd4j.linalg.api.ndarray.INDArray> held = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                held.add(org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 25 << 18));
+            }
+            long sink = 0;
+            for (int i = 0; i < 20_000; i++) { // about 200 MB of Java garbage: young collections promote the arrays
+                sink += new byte[10_000].length;
+            }
+            long whileHeld = org.bytedeco.javacpp.Pointer.physicalBytes() >> 20;
+            held.clear();
+            Thread.sleep(5000);
+            long after = org.bytedeco.javacpp.Pointer.physicalBytes() >> 20;
+            System.out.println("rss " + before + " " + whileHeld + " " + after + " (" + sink + ")");
+        }
+    }
 }
