@@ -138,10 +138,8 @@ class ClassifyCommandTest {
                 "--patience", "5", "--steps-per-epoch", "2", "--frozen", "false", "--updater", "nesterov",
                 "--momentum", "0.8", "--lr", "0.05", "--lr-decay", "0.5", "--out", out.toString());
         assertEquals(0, r.status, r.toString());
-        ComputationGraph clf = ModelSerializer.restoreComputationGraph(out.resolve("classifier.zip").toFile(), false);
         for (String layer : List.of("encoder-1", "code", "prediction")) {
-            org.nd4j.linalg.learning.config.IUpdater u = ((org.deeplearning4j.nn.conf.layers.BaseLayer) clf
-                    .getLayer(layer).conf().getLayer()).getIUpdater();
+            org.nd4j.linalg.learning.config.IUpdater u = savedUpdater(out, layer);
             assertTrue(u instanceof org.nd4j.linalg.learning.config.Nesterovs, layer + ": " + u);
             assertEquals(0.8, ((org.nd4j.linalg.learning.config.Nesterovs) u).getMomentum(), 0, layer + ": " + u);
             assertEquals(0.05 * 0.5, u.getLearningRate(0, 1), 1e-12, layer + ": " + u);
@@ -150,11 +148,14 @@ class ClassifyCommandTest {
                 "--patience", "5", "--steps-per-epoch", "2", "--updater", "SGD", "--lr", "0.1", "--out",
                 tmp.resolve("sgd").toString());
         assertEquals(0, sgd.status, sgd.toString());
-        ComputationGraph plain = ModelSerializer.restoreComputationGraph(tmp.resolve("sgd/classifier.zip").toFile(),
-                false);
-        org.nd4j.linalg.learning.config.IUpdater u = ((org.deeplearning4j.nn.conf.layers.BaseLayer) plain
-                .getLayer("prediction").conf().getLayer()).getIUpdater();
+        org.nd4j.linalg.learning.config.IUpdater u = savedUpdater(tmp.resolve("sgd"), "prediction");
         assertTrue(u instanceof org.nd4j.linalg.learning.config.Sgd && u.getLearningRate(0, 3) == 0.1, u.toString());
+    }
+
+    /** The updater of {@code layer} in the classifier.zip that classify wrote under {@code out}. */
+    private static org.nd4j.linalg.learning.config.IUpdater savedUpdater(Path out, String layer) throws Exception {
+        ComputationGraph clf = ModelSerializer.restoreComputationGraph(out.resolve("classifier.zip").toFile(), false);
+        return ((org.deeplearning4j.nn.conf.layers.BaseLayer) clf.getLayer(layer).conf().getLayer()).getIUpdater();
     }
 
     @Test
