@@ -22,7 +22,8 @@
 #                                                      final run's AIS and softmax
 # PyDeep trains on digits binarized at 0.5 once; here, as in the other modes, on dynamically binarized digits (the
 # AIS digits are stochastically binarized test digits). RATE= sets the offsets' rate (0.01); K= the Gibbs steps
-# per update of the persistent chains (1; a run with K=5 writes to ...-k5).
+# per update of the persistent chains (1; a run with K=5 writes to ...-k5). Issue 19's likelihood figure (-89.31
+# nats, chosen on validation against PCD-1): K=5 examples/scripts/rbm-recipe.sh centered final 200 0.01
 #
 # Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build of the examples jar; OUT= the folder.
 set -euo pipefail
