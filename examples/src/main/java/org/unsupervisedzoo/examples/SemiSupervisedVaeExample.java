@@ -320,7 +320,12 @@ final class SemiSupervisedVaeExample implements ModelCommand {
     public void evaluate(ComputationGraph graph, Options o, Path out) throws IOException {
         DataSource source = ExampleData.locate(o);
         LabelledImages testData = source.load(Split.TEST);
-        M1 m1 = M1.load(o, source.load(Split.TRAIN).balancedSplit(o.integer("labels"), o.integer("seed"))[1]);
+        M1 m1 = null;
+        if (o.path("m1") != null) { // M1's kept dimensions from the run's unlabelled digits, drawn as run() drew them
+            LabelledImages all = source.load(Split.TRAIN);
+            LabelledImages train = all.range(0, all.count() - o.integer("validation"));
+            m1 = M1.load(o, train.balancedSplit(o.integer("labels"), o.integer("seed"))[1]);
+        }
         SemiSupervisedVAE m2 = m1 == null ? factory(o, testData)
                 : factory(o, m1.keep.length, testData.numClasses(), M2ObjectiveLayer.Likelihood.GAUSSIAN);
         ComputationGraph fresh = m2.init();
