@@ -87,7 +87,8 @@ public final class ZooRuntime {
             if (core != null) {
                 NativeEnvironment.set(OPENBLAS_CORETYPE, core); // read by OpenBLAS when ND4J loads it
             }
-            if (NativeMemoryGuard.start(System.getProperty(GC_STEP_PROPERTY))) {
+            guard = NativeMemoryGuard.start(System.getProperty(GC_STEP_PROPERTY));
+            if (guard) {
                 mmapThreshold = NativeEnvironment.fixMmapThreshold(MMAP_THRESHOLD);
             }
             applied = apply(setting(System.getProperty(PROPERTY), System.getenv(ENV),
@@ -226,7 +227,7 @@ public final class ZooRuntime {
         return "ops " + Nd4j.getEnvironment().maxThreads() + ", master " + Nd4j.getEnvironment().maxMasterThreads()
                 + ", blas " + Nd4j.factory().blas().getMaxThreads() + ", rss check "
                 + (maxPhysical > 0 ? "at " + (maxPhysical >> 20) + " MB" : "off") + ", memory guard "
-                + (guardRunning() ? "on" + (mmapThreshold ? ", mmap threshold 128 KB" : "") : "off")
+                + (guard ? "on" + (mmapThreshold ? ", mmap threshold 128 KB" : "") : "off")
                 + ", blas core " + blasCore();
     }
 
@@ -330,17 +331,14 @@ public final class ZooRuntime {
     /** glibc's mmap threshold the guard fixes (its initial default, 128 KB), see {@code NativeMemoryGuard}. */
     static final int MMAP_THRESHOLD = 128 << 10;
 
+    /** Whether this process started the native-memory guard. */
+    private static boolean guard;
+
     /** Whether glibc's mmap threshold was fixed. */
     private static boolean mmapThreshold;
 
     /** The name of the native-memory guard's thread. */
     public static final String GUARD_THREAD = "zoo-native-memory-guard";
-
-    /** Whether the native-memory guard's thread is running in this process. */
-    public static boolean guardRunning() {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(GUARD_THREAD)
-                && t.isAlive());
-    }
 
     /** C's {@code setenv} for this process, so that native libraries loaded afterwards read the value. */
     static final class NativeEnvironment {

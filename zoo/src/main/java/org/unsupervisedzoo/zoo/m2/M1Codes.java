@@ -69,30 +69,22 @@ public final class M1Codes {
                 throw new IllegalArgumentException("the graph's output must be [n, 2L] ([mean | logvar]), got "
                         + java.util.Arrays.toString(p.shape()));
             }
-            long[] cols = new long[keep.length];
-            long[] lcols = new long[keep.length];
+            int[] cols = new int[keep.length];
+            int[] lcols = new int[keep.length];
             for (int i = 0; i < keep.length; i++) {
                 if (keep[i] < 0 || keep[i] >= l) {
                     throw new IllegalArgumentException("keep must list dimensions in [0, " + l + "), got "
                             + keep[i]);
                 }
                 cols[i] = keep[i];
-                lcols[i] = keep[i] + l;
+                lcols[i] = (int) (keep[i] + l);
             }
-            means.add(p.getColumns(toInts(cols)));
-            logvars.add(p.getColumns(toInts(lcols)));
+            means.add(p.getColumns(cols));
+            logvars.add(p.getColumns(lcols));
             ys.add(d.getLabels());
         }
         return new M1Codes(Nd4j.vstack(means.toArray(new INDArray[0])), Nd4j.vstack(logvars.toArray(new INDArray[0])),
                 ys.get(0) == null ? null : Nd4j.vstack(ys.toArray(new INDArray[0])));
-    }
-
-    private static int[] toInts(long[] a) {
-        int[] r = new int[a.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = (int) a[i];
-        }
-        return r;
     }
 
     /**
