@@ -12,7 +12,7 @@
 #
 # The setting is chosen on the validation error (the last 10,000 training digits), never on the test error; every
 # run prints both, and the summary line of each is appended to $OUT/results.txt. A pretraining that was killed
-# continues from its checkpoint when started again. Needs full MNIST (datasets/scripts/fetch-mnist.sh).
+# continues from its checkpoint when started again, and so does a fine-tuning (from its last epoch). Needs full MNIST (datasets/scripts/fetch-mnist.sh).
 # JAR= picks another build, OUT= the folder (default output/finetune-recipe), CORE= the core (default 0),
 # ONLY="cae dae" limits the encoders of grid/final; MAX_EPOCHS (100) and PATIENCE (10) the early stopping;
 # PRETRAIN_EPOCHS (20) the pretraining's epochs: other values pretrain and fine-tune cae-eN and dae-eN (continuing
@@ -45,9 +45,11 @@ finetune() { # setting name, then classify options
     for d in "--dropout 0.5" "--lr 1e-3"; do
       case " $* " in *" ${d%% *} "*) ;; *) defaults+=($d) ;; esac
     done
+    local resume=()   # a killed fine-tuning continues from its last epoch's checkpoint
+    if [ -d "$OUT/$name-$enc/checkpoint" ]; then resume=(--resume true); fi
     zoo classify --encoder "$OUT/$model/model.zip" --labels 0 --frozen false "${defaults[@]}" \
-      --max-epochs "${MAX_EPOCHS:-100}" --patience "${PATIENCE:-10}" --seed 12345 "${extra[@]}" "$@" --out "$OUT/$name-$enc" \
-      > "$OUT/$name-$enc.log"
+      --max-epochs "${MAX_EPOCHS:-100}" --patience "${PATIENCE:-10}" --seed 12345 "${extra[@]}" "$@" "${resume[@]}" \
+      --out "$OUT/$name-$enc" >> "$OUT/$name-$enc.log"
     local best
     best=$(grep -E "^best " "$OUT/$name-$enc.log" | tail -1)
     echo "$name $enc$([ "$enc" = scratch ] || echo "$SUFFIX") [$*]: $best  (issue 19's target: test error <= 1.3%)" | tee -a "$OUT/results.txt"

@@ -25,12 +25,21 @@
 # per update of the persistent chains (1; a run with K=5 writes to ...-k5). Issue 19's likelihood figure (-89.31
 # nats, chosen on validation against PCD-1): K=5 examples/scripts/rbm-recipe.sh centered final 200 0.01
 #
+#   examples/scripts/rbm-recipe.sh features validate [EPOCHS] [ARGS...]
+#                                                      issue 19's feature target (softmax or logistic regression on
+#                                                      the hidden probabilities <= 1.8% error): wider RBMs (HIDDENS,
+#                                                      default "1024 2048") with the validation's best feature
+#                                                      setting (no momentum, SGD 0.05, batch 20, PCD-1, weight cost
+#                                                      1e-4, rate decaying linearly to 0), on the last 10,000
+#                                                      training digits, no AIS
+#   examples/scripts/rbm-recipe.sh features final [EPOCHS] [HIDDEN] [ARGS...]
+#                                                      the chosen width on all 60,000, then the test figures
 # Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build of the examples jar; OUT= the folder.
 set -euo pipefail
 mode=${1:-final}
 JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
 OUT=${OUT:-output/rbm-recipe}
-common() { java -Xmn16m -jar "$JAR" train rbm --data mnist --hidden 500 --k 1 --chain pcd --binarize dynamic \
+common() { java -Xmn16m -jar "$JAR" train rbm --data mnist --hidden "${h:-500}" --k 1 --chain pcd --binarize dynamic \
   --weight-decay 1e-4 --lr-schedule linear --seed 12345 "$@"; }
 run() { common --batch 100 --momentum 0.9 --momentum-warmup 5 "$@"; }
 case "$mode" in
@@ -67,5 +76,22 @@ case "$mode" in
           --clf-epochs 30 --out "$OUT/final-centered-lr$lr-$epochs$suffix" "${@:5}" ;;
       *) echo "usage: $0 centered validate [EPOCHS] [ARGS...] | centered final [EPOCHS] [LR] [ARGS...]" >&2; exit 2 ;;
     esac ;;
-  *) echo "usage: $0 validate [EPOCHS] | final [EPOCHS] [LR] | centered validate|final ..." >&2; exit 2 ;;
+  features)
+    variant=${2:-validate}
+    feature() { common --batch 20 --lr 0.05 --ais-digits 0 "$@"; }
+    case "$variant" in
+      validate)
+        epochs=${3:-20}
+        for h in ${HIDDENS:-1024 2048}; do
+          feature --epochs "$epochs" --validation 10000 --clf-epochs 10 \
+            --out "$OUT/validate-features-h$h-$epochs" "${@:4}"
+        done ;;
+      final)
+        epochs=${3:-20}
+        h=${4:-2048}
+        feature --epochs "$epochs" --clf-epochs 30 --out "$OUT/final-features-h$h-$epochs" "${@:5}" ;;
+      *) echo "usage: $0 features validate [EPOCHS] [ARGS...] | features final [EPOCHS] [HIDDEN] [ARGS...]" >&2
+        exit 2 ;;
+    esac ;;
+  *) echo "usage: $0 validate [EPOCHS] | final [EPOCHS] [LR] | centered validate|final ... | features ..." >&2; exit 2 ;;
 esac

@@ -11,7 +11,8 @@
 #   stacked-recipe.sh all           the three in turn
 #
 # None of the settings is chosen on the test set (they are the single-layer runs' and the papers'). A killed run
-# continues after its last pretrained layer when started again with the same arguments. Needs full MNIST
+# continues after its last pretrained layer, or from the fine-tuning's last epoch, when started again with the same
+# arguments. Needs full MNIST
 # (datasets/scripts/fetch-mnist.sh). JAR= picks another build, OUT= the folder, CORE= the core (default 0).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +22,7 @@ LAYER_EPOCHS=${LAYER_EPOCHS:-15}
 mkdir -p "$OUT"
 run() { # name, then options
   local name=$1 resume=(); shift
-  if [ -f "$OUT/$name/pretraining.txt" ]; then resume=(--resume true); fi
+  if [ -f "$OUT/$name/pretraining.txt" ] || [ -d "$OUT/$name/finetune-checkpoint" ]; then resume=(--resume true); fi
   ZOO_THREADS=1,1 taskset -c "${CORE:-0}" java -Xmx3g -Xmn16m -jar "$JAR" stacked --data mnist \
       --hidden 1000,1000,1000 --layer-epochs "$LAYER_EPOCHS" --dropout 0.5 --lr 1e-3 --max-epochs 60 --patience 8 \
       --seed 12345 "$@" "${resume[@]}" --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO" \

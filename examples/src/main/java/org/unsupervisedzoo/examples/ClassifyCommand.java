@@ -110,6 +110,9 @@ final class ClassifyCommand implements Command {
                 .option("seed", "12345", "seed of the labelled subset, the head and shuffling").anyInt()
                 .option("seeds", "1", "validation protocol: runs with seeds seed .. seed+seeds-1; mean and sd of"
                         + " the test error").min(1)
+                .option("resume", "false", "validation protocol: true continues each seed from its checkpoint"
+                        + " (<out>/checkpoint, or checkpoint-seed<S> with --seeds above 1; written after every"
+                        + " epoch), ending as the uninterrupted run; a seed without one starts afresh")
                 .option("probe", "false", "true: also the linear probe (softmax on frozen codes, all labels, fitted to the minimum by L-BFGS)")
                 .option("data", "", "sample, mnist or fashion (default: the data the encoder was trained on)")
                 .option("data-dir", "", "folder with the four IDX files (default: as recorded)")
@@ -128,6 +131,10 @@ final class ClassifyCommand implements Command {
         validationCount(o, Integer.MAX_VALUE, false); // its syntax, before anything is loaded
         o.bool("frozen");
         o.bool("scratch");
+        if (o.bool("resume") && !protocol.equals("validation")) {
+            throw new IllegalArgumentException("--resume true needs --protocol validation (the fixed protocol writes"
+                    + " no checkpoint), got --protocol " + protocol);
+        }
         o.real("dropout");
         updater(o); // --updater, --lr, --momentum and --lr-decay, before anything is loaded
         if (o.real("input-dropout") > 0 && o.bool("frozen") && !o.bool("scratch")) {
@@ -229,6 +236,12 @@ final class ClassifyCommand implements Command {
         MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
         int seeds = o.integer("seeds");
         long seed0 = o.integer("seed");
+        boolean resume = o.bool("resume");
+        if (resume && java.util.stream.LongStream.range(seed0, seed0 + seeds).noneMatch(s -> Files.isDirectory(
+                out.resolve(seeds == 1 ? "checkpoint" : "checkpoint-seed" + s)))) {
+            throw new CliException("--resume true: no checkpoint in " + out + " (" + (seeds == 1 ? "checkpoint"
+                    : "checkpoint-seed<S>") + "); a classify run writes one after every epoch");
+        }
         List<Double> testErrors = new ArrayList<>();
         System.out.printf("classifier on %s (%s encoder, %s)  data %s  labelled %d  validation %d (training digits"
                         + " [%d, %d))  test %d  seeds %d  out %s%n", saved.file, saved.record.model, mode(o),
@@ -239,17 +252,28 @@ final class ClassifyCommand implements Command {
                 long seed = seed0 + k;
                 LabelledImages labelled = split.labelled(n, seed);
                 long t0 = System.nanoTime();
+                String suffix = seeds == 1 ? "" : "-seed" + seed;
+                Path checkpoint = out.resolve("checkpoint" + suffix);
+                boolean resumeSeed = resume && Files.isDirectory(AtomicFiles.recoverDirectory(checkpoint));
+                if (resumeSeed) {
+                    System.out.println("resuming seed " + seed + " from " + checkpoint);
+                }
+                int maxEpochs = o.integer("max-epochs");
+                double[] epochSeconds = {0};
                 ClassifierFit.Result r = fit(o, classifier(o, saved, model, seed), labelled, validation, shape, seed,
-                        e -> System.out.printf(Locale.ROOT, "seed %d  epoch %3d  train_loss %.5f  val_loss %.5f"
-                                + "  val_error %.2f%%  time %5.1fs%n", seed, e.epoch(), e.trainLoss(),
-                                e.validationLoss(), 100 * e.validationError(), e.seconds()));
+                        e -> {
+                            epochSeconds[0] += e.seconds();
+                            System.out.printf(Locale.ROOT, "seed %d  epoch %3d  train_loss %.5f  val_loss %.5f"
+                                    + "  val_error %.2f%%  time %5.1fs  eta <= %s%n", seed, e.epoch(), e.trainLoss(),
+                                    e.validationLoss(), 100 * e.validationError(), e.seconds(),
+                                    ProgressListener.duration(epochSeconds[0] / e.epoch() * (maxEpochs - e.epoch())));
+                        }, new FitCheckpointing(checkpoint, identity(o, seed), resumeSeed));
                 double testError = ClassifierFit.score(r.classifier(), iterator(test, shape)).error();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 testErrors.add(testError);
                 System.out.printf(Locale.ROOT, "best  seed %d  epoch %d of %d  val_error %.2f%%  test_error %.2f%%"
                         + "  params %d%n", seed, r.bestEpoch(), r.curve().size(), 100 * r.bestValidationError(),
                         100 * testError, r.classifier().numParams());
-                String suffix = seeds == 1 ? "" : "-seed" + seed;
                 AtomicFiles.writeString(out.resolve("curve" + suffix + ".csv"), r.curveCsv());
                 summary.printf("%d,%s,%d,%d,%d,%d,%.6f,%.6f,%.2f%n", seed, mode(o), labelled.count(),
                         nVal, r.bestEpoch(), r.curve().size(), r.bestValidationError(), testError, seconds);
@@ -267,17 +291,47 @@ final class ClassifyCommand implements Command {
         System.out.println("wrote " + out.resolve("summary.csv"));
     }
 
+    /** Where a validation-protocol fit writes its checkpoint, the run it belongs to, and whether to continue it. */
+    record FitCheckpointing(Path dir, java.util.Map<String, String> identity, boolean resume) {
+    }
+
+    /**
+     * The options that make a classify run what it is (all but where it writes, whether it resumes, how many seeds
+     * and what it measures after), and the seed: a checkpoint of another run is refused on resume.
+     */
+    static java.util.Map<String, String> identity(Options o, long seed) {
+        java.util.Map<String, String> id = new java.util.TreeMap<>();
+        for (String name : o.names()) {
+            if (!java.util.Set.of("out", "resume", "seeds", "seed", "probe", "data-dir").contains(name)) {
+                id.put(name, o.string(name));
+            }
+        }
+        id.put("seed", Long.toString(seed));
+        return id;
+    }
+
     /** Accelerates the classifier of {@code b} and trains it under {@code o}'s validation-protocol settings. */
     static ClassifierFit.Result fit(Options o, EncoderClassifier.Builder b, LabelledImages labelled, LabelledImages validation,
                       MnistIterator.Shape shape, long seed, java.util.function.Consumer<ClassifierFit.Epoch> log) {
+        return fit(o, b, labelled, validation, shape, seed, log, null);
+    }
+
+    /** As above, with a checkpoint after every epoch (null: none), resumed when {@code checkpointing} says so. */
+    static ClassifierFit.Result fit(Options o, EncoderClassifier.Builder b, LabelledImages labelled, LabelledImages validation,
+                      MnistIterator.Shape shape, long seed, java.util.function.Consumer<ClassifierFit.Epoch> log,
+                      FitCheckpointing checkpointing) {
         int batch = Math.min(o.integer("batch"), labelled.count());
         int steps = o.integer("steps-per-epoch");
         if (steps == 0) {
             steps = (labelled.count() + batch - 1) / batch >= 10 ? 0 : 10;
         }
         ComputationGraph clf = Accelerate.accelerate(b.build());
-        ClassifierFit fit = ClassifierFit.builder().maxEpochs(o.integer("max-epochs")).patience(o.integer("patience"))
-                .stepsPerEpoch(steps).seed(seed).listener(log).build();
+        ClassifierFit.Builder settings = ClassifierFit.builder().maxEpochs(o.integer("max-epochs"))
+                .patience(o.integer("patience")).stepsPerEpoch(steps).seed(seed).listener(log);
+        if (checkpointing != null) {
+            settings.checkpoint(checkpointing.dir(), checkpointing.identity()).resume(checkpointing.resume());
+        }
+        ClassifierFit fit = settings.build();
         return fit.fit(clf, ClassifierTraining.labelled(labelled, shape, batch, seed), iterator(validation, shape));
     }
 

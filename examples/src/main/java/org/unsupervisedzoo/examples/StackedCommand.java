@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.Adam;
@@ -28,8 +31,9 @@ import org.unsupervisedzoo.zoo.stacked.StackedAutoencoders;
  * then supervised fine-tuning of the whole encoder under a softmax with early stopping on the last
  * {@code --validation} training digits (the {@code classify} command's protocol), and the test error once, on the
  * chosen epoch. {@code --scratch true} trains the same network from a fresh initialisation under the same protocol
- * (the baseline). Each pretrained layer is saved as {@code layer-<l>.zip}; {@code --resume true} continues after the
- * layers already saved in {@code --out} (refused when the pretraining settings differ).
+ * (the baseline). Each pretrained layer is saved as {@code layer-<l>.zip} and the fine-tuning writes {@code
+ * finetune-checkpoint} after every epoch; {@code --resume true} continues after the layers already saved in {@code
+ * --out} (refused when the pretraining settings differ) and from the fine-tuning's last epoch where it began.
  */
 final class StackedCommand implements Command {
     @Override
@@ -60,7 +64,8 @@ final class StackedCommand implements Command {
                 .option("batch", "128", "minibatch size of pretraining and fine-tuning").min(1)
                 .option("seed", "12345", "seed of the initialisation, corruption, labelled subset and shuffling")
                 .anyInt()
-                .option("resume", "false", "true: continue after the pretrained layers saved in --out")
+                .option("resume", "false", "true: continue after the pretrained layers saved in --out, and the"
+                        + " fine-tuning from its last epoch (--out/finetune-checkpoint)")
                 .option("out", "output/stacked", "output folder");
     }
 
@@ -144,7 +149,13 @@ final class StackedCommand implements Command {
 
         ComputationGraph encoder;
         double pretrainSeconds = 0;
+        Path fineTuneCheckpoint = out.resolve("finetune-checkpoint");
+        boolean resumeFineTune = resume && Files.isDirectory(AtomicFiles.recoverDirectory(fineTuneCheckpoint));
         if (scratch) {
+            if (resume && !resumeFineTune) {
+                throw new CliException("--resume: " + fineTuneCheckpoint + " does not exist (no fine-tuning to"
+                        + " continue there)");
+            }
             encoder = stack.freshEncoder();
             System.out.printf("stacked %s %s from scratch (no pretraining)  data %s  out %s%n", o.string("layer"),
                     arch, source.description(), out);
@@ -187,11 +198,26 @@ final class StackedCommand implements Command {
                 .dropout(o.real("dropout")).updater(new Adam(o.real("lr"))).seed(seed);
         System.out.printf("fine-tuning on %d labelled digits, validation %d (training digits [%d, %d))%n",
                 labelled.count(), validation.count(), split.cut(), train.count());
+        if (resumeFineTune) {
+            System.out.println("resuming the fine-tuning from " + fineTuneCheckpoint);
+        }
         long t1 = System.nanoTime();
+        int maxEpochs = o.integer("max-epochs");
+        double[] epochSeconds = {0};
+        Map<String, String> identity = new TreeMap<>();
+        for (String name : o.names()) {
+            if (!Set.of("out", "resume", "data-dir").contains(name)) {
+                identity.put(name, o.string(name));
+            }
+        }
         ClassifierFit.Result r = ClassifyCommand.fit(o, clf, labelled, validation, MnistIterator.Shape.FLAT, seed,
-                e -> System.out.printf(Locale.ROOT, "fine-tune  epoch %3d  train_loss %.5f  val_loss %.5f"
-                        + "  val_error %.2f%%  time %5.1fs%n", e.epoch(), e.trainLoss(), e.validationLoss(),
-                        100 * e.validationError(), e.seconds()));
+                e -> {
+                    epochSeconds[0] += e.seconds();
+                    System.out.printf(Locale.ROOT, "fine-tune  epoch %3d  train_loss %.5f  val_loss %.5f"
+                            + "  val_error %.2f%%  time %5.1fs  eta <= %s%n", e.epoch(), e.trainLoss(),
+                            e.validationLoss(), 100 * e.validationError(), e.seconds(),
+                            ProgressListener.duration(epochSeconds[0] / e.epoch() * (maxEpochs - e.epoch())));
+                }, new ClassifyCommand.FitCheckpointing(fineTuneCheckpoint, identity, resumeFineTune));
         double fineTuneSeconds = (System.nanoTime() - t1) / 1e9;
         double testError = ClassifierFit.score(r.classifier(), ClassifyCommand.iterator(test,
                 MnistIterator.Shape.FLAT)).error();

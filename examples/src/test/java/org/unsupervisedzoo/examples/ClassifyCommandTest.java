@@ -112,6 +112,41 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void resumeContinuesEachSeedFromItsCheckpointAndRefusesAnotherRun() throws Exception {
+        Path out = tmp.resolve("resume");
+        String[] run = {"--encoder", model.toString(), "--labels", "50", "--max-epochs", "3",
+            "--patience", "5", "--steps-per-epoch", "2", "--frozen", "false", "--dropout", "0.2", "--seeds", "2",
+            "--seed", "7", "--out", out.toString()};
+        CliTest.Result first = cli(concat(run));
+        assertEquals(0, first.status, first.toString());
+        assertTrue(first.out.lines().anyMatch(l -> EPOCH.matcher(l).matches() && l.contains("eta <= ")), first.out);
+        assertTrue(Files.isDirectory(out.resolve("checkpoint-seed7")) && Files.isDirectory(out.resolve("checkpoint-seed8")));
+        List<String> best = first.out.lines().filter(l -> BEST.matcher(l).matches()).toList();
+
+        // both seeds finished: resuming trains nothing and reports the same; a seed without its checkpoint (as if
+        // killed before it began) starts afresh and ends the same, the seeds' runs being deterministic
+        Files.walk(out.resolve("checkpoint-seed8")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        CliTest.Result again = cli(concat(run, "--resume", "true"));
+        assertEquals(0, again.status, again.toString());
+        assertTrue(again.out.contains("resuming seed 7 from ") && !again.out.contains("resuming seed 8"), again.out);
+        assertEquals(3, again.out.lines().filter(l -> EPOCH.matcher(l).matches()).count(), "seed 8's epochs only: "
+                + again.out);
+        assertEquals(best, again.out.lines().filter(l -> BEST.matcher(l).matches()).toList());
+
+        CliTest.Result other = cli(concat(run, "--resume", "true", "--lr", "0.01"));
+        assertEquals(2, other.status, other.toString());
+        assertTrue(other.err.contains("lr") && other.err.contains("'0.001'") && other.err.contains("'0.01'"), other.err);
+        CliTest.Result none = cli("classify", "--encoder", model.toString(), "--resume", "true", "--out",
+                tmp.resolve("nothing").toString());
+        assertEquals(2, none.status, none.toString());
+        assertTrue(none.err.contains("--resume") && none.err.contains("no checkpoint"), none.err);
+        CliTest.Result fixed = cli("classify", "--encoder", model.toString(), "--resume", "true", "--protocol",
+                "fixed", "--out", tmp.resolve("fixed").toString());
+        assertEquals(2, fixed.status, fixed.toString());
+        assertTrue(fixed.err.contains("--resume") && fixed.err.contains("--protocol fixed"), fixed.err);
+    }
+
+    @Test
     void learningRateDecaysPerEpochAndInputDropoutReachesTheEncoder() throws Exception {
         Path out = tmp.resolve("decay");
         CliTest.Result r = cli("classify", "--encoder", model.toString(), "--labels", "50", "--max-epochs", "3",

@@ -63,6 +63,8 @@ class StackedCommandTest {
         CliTest.Result again = stacked(out, "--resume", "true");
         assertEquals(0, again.status, again.toString());
         assertTrue(again.out.contains("resuming after 2 pretrained layers"), again.out);
+        assertTrue(again.out.contains("resuming the fine-tuning from "), again.out);
+        assertFalse(again.out.contains("fine-tune  epoch"), "the finished fine-tuning is not run again: " + again.out);
         assertFalse(again.out.contains("layer 1/2  epoch"), again.out);
         assertEquals(m.group(3), result(again).group(3), "same layers, same fine-tuning, same test error");
 
@@ -82,6 +84,13 @@ class StackedCommandTest {
         assertEquals(0, scratch.status, scratch.toString());
         assertFalse(scratch.out.contains("layer 1/2"), scratch.out);
         assertEquals("from scratch", result(scratch).group(2));
+        assertTrue(scratch.out.contains("eta <= "), scratch.out);
+        CliTest.Result resumed = stacked(tmp.resolve("scratch"), "--scratch", "true", "--resume", "true");
+        assertEquals(0, resumed.status, resumed.toString());
+        assertEquals(result(scratch).group(3), result(resumed).group(3), "the same run's result");
+        CliTest.Result none = stacked(tmp.resolve("scratch-none"), "--scratch", "true", "--resume", "true");
+        assertEquals(2, none.status, none.toString());
+        assertTrue(none.err.contains("finetune-checkpoint"), none.err);
     }
 
     @Test

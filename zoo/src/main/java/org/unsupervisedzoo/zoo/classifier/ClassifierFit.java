@@ -1,8 +1,10 @@
 package org.unsupervisedzoo.zoo.classifier;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -49,6 +51,9 @@ public final class ClassifierFit {
     private final int stepsPerEpoch;
     private final long seed;
     private final Consumer<Epoch> listener;
+    private final Path checkpoint;
+    private final Map<String, String> identity;
+    private final boolean resume;
 
     private ClassifierFit(Builder b) {
         this.maxEpochs = b.maxEpochs;
@@ -57,6 +62,9 @@ public final class ClassifierFit {
         this.stepsPerEpoch = b.stepsPerEpoch;
         this.seed = b.seed;
         this.listener = b.listener;
+        this.checkpoint = b.checkpoint;
+        this.identity = b.identity;
+        this.resume = b.resume;
     }
 
     /** Settings, each with its default. */
@@ -143,26 +151,33 @@ public final class ClassifierFit {
         double bestError = Double.POSITIVE_INFINITY;
         double bestLoss = Double.POSITIVE_INFINITY;
         int sinceBest = 0;
+        int first = 1;
         train.reset();
-        for (int epoch = 1; epoch <= maxEpochs; epoch++) {
+        if (resume) {
+            FitCheckpoint c = FitCheckpoint.read(checkpoint, identity, classifier);
+            curve.addAll(c.curve);
+            best = c.best;
+            bestEpoch = c.bestEpoch;
+            bestError = c.bestError;
+            bestLoss = c.bestLoss;
+            sinceBest = c.sinceBest;
+            if (c.finished) {
+                classifier.setParams(best);
+                return new Result(classifier, curve, bestEpoch, bestError, curve.size() < maxEpochs);
+            }
+            // the data the finished epochs drew, drawn again without training, so the next epoch sees what the
+            // uninterrupted run's next epoch saw; then the graph, its updater and ND4J's generator as saved
+            for (int epoch = 1; epoch <= c.epoch; epoch++) {
+                epoch(null, train);
+            }
+            c.restore(classifier);
+            first = c.epoch + 1;
+        }
+        for (int epoch = first; epoch <= maxEpochs; epoch++) {
             long t0 = System.nanoTime();
-            double lossSum = 0;
-            long seen = 0;
-            int steps = 0;
-            if (stepsPerEpoch == 0) {
-                train.reset();
-            }
-            while (stepsPerEpoch == 0 ? train.hasNext() : steps < stepsPerEpoch) {
-                if (!train.hasNext()) {
-                    train.reset();
-                }
-                DataSet ds = train.next();
-                classifier.fit(ds);
-                long n = ds.getFeatures().size(0);
-                lossSum += classifier.score() * n;
-                seen += n;
-                steps++;
-            }
+            double[] loss = epoch(classifier, train);
+            double lossSum = loss[0];
+            double seen = loss[1];
             classifier.incrementEpochCount();
             Scores v = score(classifier, validation);
             Epoch e = new Epoch(epoch, lossSum / seen, v.loss(), v.error(), (System.nanoTime() - t0) / 1e9);
@@ -181,15 +196,48 @@ public final class ClassifierFit {
             } else {
                 sinceBest++;
             }
+            boolean finished = sinceBest >= patience || epoch == maxEpochs;
+            if (checkpoint != null) {
+                FitCheckpoint.write(checkpoint, identity, classifier, epoch, curve, best, bestEpoch, bestError,
+                        bestLoss, sinceBest, finished);
+            }
             if (listener != null) {
                 listener.accept(e);
             }
-            if (sinceBest >= patience) {
+            if (finished) {
                 break;
             }
         }
         classifier.setParams(best);
         return new Result(classifier, curve, bestEpoch, bestError, curve.size() < maxEpochs);
+    }
+
+    /**
+     * One epoch's minibatches: one pass, or {@code stepsPerEpoch} updates cycling through the data. Trains
+     * {@code classifier} on each and returns {sum of minibatch losses x sizes, examples}; with a null classifier
+     * only draws the minibatches (a resumed run replaying the finished epochs' draws).
+     */
+    private double[] epoch(ComputationGraph classifier, DataSetIterator train) {
+        double lossSum = 0;
+        long seen = 0;
+        int steps = 0;
+        if (stepsPerEpoch == 0) {
+            train.reset();
+        }
+        while (stepsPerEpoch == 0 ? train.hasNext() : steps < stepsPerEpoch) {
+            if (!train.hasNext()) {
+                train.reset();
+            }
+            DataSet ds = train.next();
+            if (classifier != null) {
+                classifier.fit(ds);
+                long n = ds.getFeatures().size(0);
+                lossSum += classifier.score() * n;
+                seen += n;
+            }
+            steps++;
+        }
+        return new double[] {lossSum, seen};
     }
 
     /**
@@ -385,6 +433,9 @@ public final class ClassifierFit {
         private int stepsPerEpoch = 0;
         private long seed = 12345;
         private Consumer<Epoch> listener;
+        private Path checkpoint;
+        private Map<String, String> identity = Map.of();
+        private boolean resume;
 
         private Builder() {
         }
@@ -429,8 +480,37 @@ public final class ClassifierFit {
             return this;
         }
 
+        /**
+         * Writes a checkpoint to the folder {@code dir} after every epoch (replaced whole, atomically: a kill at any
+         * moment leaves the previous epoch's or the new one): the graph's parameters and updater state, the best
+         * epoch's parameters, the curve, the early-stopping counters and ND4J's random generator. {@code identity}
+         * names the run (e.g. its options); {@link #resume} refuses a checkpoint whose identity differs. Null for
+         * none. Default none.
+         */
+        public Builder checkpoint(Path dir, Map<String, String> identity) {
+            this.checkpoint = dir;
+            this.identity = identity == null ? Map.of() : Map.copyOf(identity);
+            return this;
+        }
+
+        /**
+         * Continue from the {@link #checkpoint} folder: the graph passed to {@code fit} (built as for the first
+         * run) takes the checkpoint's parameters, updater state and counts, the training iterator replays the
+         * finished epochs' minibatches without training (so it must draw the same minibatches for the same calls,
+         * as the zoo's seeded iterators do), and training goes on with the next epoch; the result is the
+         * uninterrupted run's. A checkpoint of a finished run returns its result at once. Default false.
+         */
+        public Builder resume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
         /** The settings, checked. */
         public ClassifierFit build() {
+            if (resume && checkpoint == null) {
+                throw new IllegalArgumentException("resume needs a checkpoint folder (checkpoint(dir, identity)),"
+                        + " got none");
+            }
             Checks.positive("maxEpochs", maxEpochs);
             Checks.positive("patience", patience);
             Checks.positive("batchSize", batchSize);

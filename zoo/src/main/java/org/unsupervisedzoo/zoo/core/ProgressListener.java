@@ -101,7 +101,7 @@ public final class ProgressListener extends BaseTrainingListener {
     }
 
     /** {@code 42s}, {@code 3m07s} or {@code 1h02m}. */
-    static String duration(double seconds) {
+    public static String duration(double seconds) {
         long s = Math.round(seconds);
         if (s < 60) {
             return s + "s";

@@ -194,6 +194,76 @@ class ClassifierFitTest {
                 clf.feedForward(x, true).get(EncoderClassifier.PREDICTION));
     }
 
+    /** The classify recipe's network in small: fine-tuned, dropout on head and pixels, Adam decaying per epoch. */
+    private static ComputationGraph resumable(UndercompleteAutoencoder ae, ComputationGraph trained) {
+        return org.unsupervisedzoo.zoo.fast.Accelerate.accelerate(EncoderClassifier.builder(ae, trained).frozen(false)
+                .hiddenSizes(16).dropout(0.5).inputDropout(0.2).seed(5).updater(Adam.builder()
+                        .learningRateSchedule(new org.nd4j.linalg.schedule.ExponentialSchedule(
+                                org.nd4j.linalg.schedule.ScheduleType.EPOCH, 0.01, 0.7)).build()).build());
+    }
+
+    @Test
+    void aKilledRunResumedFromItsCheckpointEndsAsTheUninterruptedRun() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).build();
+        ComputationGraph trained = trainedAutoencoder(ae);
+        for (int stepsPerEpoch : new int[] {0, 2}) {
+            Path dirA = tmp.resolve("a" + stepsPerEpoch);
+            Path dirB = tmp.resolve("b" + stepsPerEpoch);
+            java.util.Map<String, String> id = java.util.Map.of("run", "test", "steps", "" + stepsPerEpoch);
+            ComputationGraph a = resumable(ae, trained);
+            List<INDArray> afterEpoch = new ArrayList<>();
+            ClassifierFit.Result ra = ClassifierFit.builder().maxEpochs(6).patience(50).stepsPerEpoch(stepsPerEpoch)
+                    .seed(7).checkpoint(dirA, id).listener(e -> afterEpoch.add(a.params().dup())).build()
+                    .fit(a, train(20), validation());
+
+            // killed after epoch 3 (its checkpoint written), then resumed with a graph built afresh
+            ComputationGraph b = resumable(ae, trained);
+            RuntimeException kill = new RuntimeException("killed");
+            try {
+                ClassifierFit.builder().maxEpochs(6).patience(50).stepsPerEpoch(stepsPerEpoch).seed(7)
+                        .checkpoint(dirB, id).listener(e -> {
+                            if (e.epoch() == 3) {
+                                throw kill;
+                            }
+                        }).build().fit(b, train(20), validation());
+            } catch (RuntimeException e) {
+                assertTrue(e == kill);
+            }
+            ComputationGraph c = resumable(ae, trained);
+            List<Integer> epochsRun = new ArrayList<>();
+            ClassifierFit.Result rc = ClassifierFit.builder().maxEpochs(6).patience(50).stepsPerEpoch(stepsPerEpoch)
+                    .seed(7).checkpoint(dirB, id).resume(true).listener(e -> epochsRun.add(e.epoch())).build()
+                    .fit(c, train(20), validation());
+            assertEquals(List.of(4, 5, 6), epochsRun, "the resumed run trains the epochs after the checkpoint");
+            assertNotEquals(afterEpoch.get(2), afterEpoch.get(5), "epochs 4-6 change the parameters");
+            assertEquals(ra.bestEpoch(), rc.bestEpoch());
+            assertEquals(ra.bestValidationError(), rc.bestValidationError());
+            assertEquals(ra.curve().size(), rc.curve().size());
+            for (int i = 0; i < ra.curve().size(); i++) {
+                assertEquals(ra.curve().get(i).trainLoss(), rc.curve().get(i).trainLoss(), "epoch " + (i + 1));
+                assertEquals(ra.curve().get(i).validationLoss(), rc.curve().get(i).validationLoss());
+            }
+            assertEquals(a.params(), c.params(), "steps " + stepsPerEpoch + ": the best epoch's parameters, exactly");
+            assertEquals(a.getConfiguration().getIterationCount(), c.getConfiguration().getIterationCount());
+            assertEquals(a.getConfiguration().getEpochCount(), c.getConfiguration().getEpochCount());
+
+            // a finished run's checkpoint gives its result at once; another run's identity is refused
+            ComputationGraph d = resumable(ae, trained);
+            ClassifierFit.Result rd = ClassifierFit.builder().maxEpochs(6).patience(50).stepsPerEpoch(stepsPerEpoch)
+                    .seed(7).checkpoint(dirA, id).resume(true).listener(e -> {
+                        throw new AssertionError("no epoch runs");
+                    }).build().fit(d, train(20), validation());
+            assertEquals(a.params(), d.params());
+            assertEquals(ra.bestEpoch(), rd.bestEpoch());
+            rejects(() -> ClassifierFit.builder().seed(7).checkpoint(dirA, java.util.Map.of("run", "other",
+                    "steps", "" + stepsPerEpoch)).resume(true).build().fit(resumable(ae, trained), train(20),
+                    validation()), "run", "'test'", "'other'");
+        }
+        rejects(() -> ClassifierFit.builder().checkpoint(tmp.resolve("none"), java.util.Map.of()).resume(true).build()
+                .fit(resumable(ae, trained), train(20), validation()), "no checkpoint", "none");
+        rejects(() -> ClassifierFit.builder().resume(true).build(), "resume", "checkpoint");
+    }
+
     /** The snippet of semi-supervised.md (README), verbatim between the markers, on a model.zip written here. */
     @Test
     void readmeSnippetRuns() throws Exception {
