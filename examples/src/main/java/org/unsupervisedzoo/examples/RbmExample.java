@@ -156,6 +156,8 @@ public final class RbmExample implements ModelCommand {
                 .option("ais-runs", "100", "AIS chains").min(1)
                 .option("ais-betas", "14500", "AIS intermediate distributions (Salakhutdinov & Murray: 14500)").min(2)
                 .option("clf-epochs", "10", "epochs of the softmax classifiers (0: skip)").min(0)
+                .option("probe-l2", "1e-4", "L2 weight cost of the linear probe on the features; several,"
+                        + " comma-separated, fit one probe each (choose on --validation)").eachBetween(0, 10, false, false)
                 .option("load", "", "start from this saved model.zip of the runner (e.g. --epochs 0 to only evaluate it)")
                 .option("seed", "12345", "seed of weights, chains and shuffling").anyInt()
                 .option("out", "output/rbm", "output folder");
@@ -181,7 +183,8 @@ public final class RbmExample implements ModelCommand {
     /** The centered RBM's offsets [mu; lambda] (--centering) in the checkpoint folder. */
     static final String OFFSETS = "offsets.bin";
     /** Options that only measure the trained RBM: they may change when a run is resumed. */
-    static final Set<String> RUN_ONLY = Set.of("ais-digits", "ais-runs", "ais-betas", "ais-seeds", "clf-epochs");
+    static final Set<String> RUN_ONLY = Set.of("ais-digits", "ais-runs", "ais-betas", "ais-seeds", "clf-epochs",
+            "probe-l2");
 
     /** Epoch {@code epoch}'s training digits, order and binarization drawn from (seed, epoch). */
     private static MnistIterator epochIterator(LabelledImages data, int batch, long seed,
@@ -422,13 +425,18 @@ public final class RbmExample implements ModelCommand {
             // the same features, logistic regression at the minimum of its objective (LinearProbe, L-BFGS)
             t0 = System.nanoTime();
             ComputationGraph encoder = rbm.encoderGraph(graph);
-            LinearProbe.Result probe = new LinearProbe().onFeatures(
-                    new DataSet(encoder.outputSingle(false, trainAll), trainLabels),
-                    new DataSet(encoder.outputSingle(false, testAll), labels));
-            System.out.printf(Locale.ROOT, "linear_probe on hidden_probabilities %s_accuracy %.4f  train_accuracy %.4f"
-                    + "  objective %.6f  lbfgs_iterations %d  time %.1fs%n", evalSet, probe.testAccuracy,
-                    probe.trainAccuracy, probe.trainObjective, probe.iterations, (System.nanoTime() - t0) / 1e9);
-            probeAcc = probe.testAccuracy;
+            DataSet trainFeatures = new DataSet(encoder.outputSingle(false, trainAll), trainLabels);
+            DataSet evalFeatures = new DataSet(encoder.outputSingle(false, testAll), labels);
+            double[] l2s = o.reals("probe-l2");
+            for (double l2 : l2s) { // the figure: the last one (a list is for choosing on --validation)
+                LinearProbe.Result probe = new LinearProbe().l2(l2).onFeatures(trainFeatures, evalFeatures);
+                System.out.printf(Locale.ROOT, "linear_probe on hidden_probabilities l2 %s  %s_accuracy %.4f"
+                        + "  train_accuracy %.4f  objective %.6f  lbfgs_iterations %d  time %.1fs%n", l2, evalSet,
+                        probe.testAccuracy, probe.trainAccuracy, probe.trainObjective, probe.iterations,
+                        (System.nanoTime() - t0) / 1e9);
+                probeAcc = probe.testAccuracy;
+                t0 = System.nanoTime();
+            }
         }
         if (!Double.isNaN(figureLl) || !Double.isNaN(figureAcc)) { // issue 19's targets, on the set evaluated
             System.out.printf("figure: %s log-likelihood %s (target >= -90 nats), softmax on features %s error %s"

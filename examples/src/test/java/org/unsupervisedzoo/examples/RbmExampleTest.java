@@ -60,7 +60,7 @@ class RbmExampleTest {
                 + "  digits 50  runs 20  betas 200 .*")), printed);
         assertTrue(printed.lines().anyMatch(l -> l.matches("softmax on hidden_probabilities test_accuracy 0\\.\\d{4}"
                 + "  on raw_pixels test_accuracy 0\\.\\d{4}  epochs 1 .*")), printed);
-        assertTrue(printed.lines().anyMatch(l -> l.matches("linear_probe on hidden_probabilities test_accuracy 0\\.\\d{4}"
+        assertTrue(printed.lines().anyMatch(l -> l.matches("linear_probe on hidden_probabilities l2 1\\.0E-4  test_accuracy 0\\.\\d{4}"
                 + "  train_accuracy [01]\\.\\d{4}  objective \\d+\\.\\d{6}  lbfgs_iterations \\d+  time .*")), printed);
         for (String png : List.of("filters.png", "samples.png", "reconstructions.png")) {
             assertTrue(ImageIO.read(out.resolve(png).toFile()).getWidth() > 0, png);
@@ -91,7 +91,7 @@ class RbmExampleTest {
         String printed = run("--epochs", "2", "--hidden", "16", "--batch", "20", "--train-digits", "600",
                 "--validation", "300", "--momentum", "0.9", "--momentum-warmup", "1", "--weight-decay", "1e-4",
                 "--lr-schedule", "linear", "--lr", "0.01", "--ais-digits", "50", "--ais-runs", "10", "--ais-betas",
-                "100", "--ais-seeds", "2", "--clf-epochs", "1");
+                "100", "--ais-seeds", "2", "--clf-epochs", "1", "--probe-l2", "1e-3,0.01");
         assertTrue(printed.lines().anyMatch(l -> l.contains("momentum 0.9 lr-schedule linear weight-decay 1e-4")
                 && l.contains("train 600  validation 300  trainer fused")), printed);
         assertEquals(2, printed.lines().filter(l -> l.matches("ais log_z .* validation_loglik -\\d+\\.\\d{3} nats"
@@ -100,6 +100,14 @@ class RbmExampleTest {
                 printed);
         assertTrue(printed.lines().anyMatch(l -> l.startsWith("softmax on hidden_probabilities validation_accuracy")),
                 printed);
+        // one probe per --probe-l2 value, in order; the figure line quotes the last
+        List<String> probes = printed.lines().filter(l -> l.startsWith("linear_probe on hidden_probabilities")).toList();
+        assertEquals(2, probes.size(), printed);
+        assertTrue(probes.get(0).contains(" l2 0.001  validation_accuracy ") && probes.get(1).contains(" l2 0.01  "),
+                probes.toString());
+        String lastProbe = String.format(java.util.Locale.ROOT, "linear probe %.2f%%", 100 * (1 - Double.parseDouble(
+                probes.get(1).replaceAll(".*validation_accuracy (\\S+) .*", "$1"))));
+        assertTrue(printed.lines().anyMatch(l -> l.startsWith("figure: ") && l.endsWith(lastProbe)), lastProbe + printed);
         assertTrue(printed.lines().anyMatch(l -> l.matches("figure: validation log-likelihood -\\d+\\.\\d{2} nats"
                 + " \\(target >= -90 nats\\), softmax on features validation error \\d+\\.\\d{2}% \\(target <= 1\\.8%\\),"
                 + " linear probe \\d+\\.\\d{2}%")),
