@@ -31,9 +31,11 @@
 #                                                      default "1024 2048") with the validation's best feature
 #                                                      setting (no momentum, SGD 0.05, batch 20, PCD-1, weight cost
 #                                                      1e-4, rate decaying linearly to 0), on the last 10,000
-#                                                      training digits, no AIS
+#                                                      training digits, no AIS; the softmax (Adam 1e-3, 30 epochs)
+#                                                      and linear probes at the L2 costs PROBE_L2S
 #   examples/scripts/rbm-recipe.sh features final [EPOCHS] [HIDDEN] [ARGS...]
 #                                                      the chosen width on all 60,000, then the test figures
+#                                                      (the probe at PROBE_L2, default 3e-3: chosen on validation)
 # Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build of the examples jar; OUT= the folder.
 set -euo pipefail
 mode=${1:-final}
@@ -83,13 +85,14 @@ case "$mode" in
       validate)
         epochs=${3:-20}
         for h in ${HIDDENS:-1024 2048}; do
-          feature --epochs "$epochs" --validation 10000 --clf-epochs 10 \
+          feature --epochs "$epochs" --validation 10000 --clf-epochs 30 --probe-l2 "${PROBE_L2S:-1e-4,1e-3,3e-3,1e-2,3e-2}" \
             --out "$OUT/validate-features-h$h-$epochs" "${@:4}"
         done ;;
       final)
         epochs=${3:-20}
         h=${4:-2048}
-        feature --epochs "$epochs" --clf-epochs 30 --out "$OUT/final-features-h$h-$epochs" "${@:5}" ;;
+        feature --epochs "$epochs" --clf-epochs 30 --probe-l2 "${PROBE_L2:-3e-3}" --out "$OUT/final-features-h$h-$epochs" \
+          "${@:5}" ;;
       *) echo "usage: $0 features validate [EPOCHS] [ARGS...] | features final [EPOCHS] [HIDDEN] [ARGS...]" >&2
         exit 2 ;;
     esac ;;

@@ -40,7 +40,9 @@ import org.unsupervisedzoo.zoo.core.Checks;
  *   r.classifier();   r.curve();   r.bestEpoch();   r.bestValidationError();
  * </pre>
  *
- * <p><b>Defaults.</b> {@code maxEpochs=100, patience=10, batchSize=128, stepsPerEpoch=0 (one pass), seed=12345}.
+ * <p><b>Defaults.</b> {@code maxEpochs=100, patience=10, batchSize=128, stepsPerEpoch=0 (one pass), seed=12345},
+ * no checkpoint ({@link Builder#checkpoint} writes one after every epoch; {@link Builder#resume} continues a killed
+ * run from it, ending as the uninterrupted run).
  * The seed drives the shuffling of the in-memory entry point and ND4J's random numbers (dropout);
  * the head's initialisation is {@link EncoderClassifier.Builder#seed}.
  */
