@@ -290,6 +290,7 @@ public final class RbmExample implements ModelCommand {
             }
             System.out.println("resumed " + o.path("resume") + " after epoch " + resumed.epoch());
         }
+        EpochEta eta = new EpochEta();
         for (int epoch = first; epoch <= epochs; epoch++) {
             guard.startEpoch(epoch);
             // the epoch's order, binarization and Gibbs draws from (seed, epoch), the chain from the last epoch:
@@ -338,7 +339,8 @@ public final class RbmExample implements ModelCommand {
             guard.check("recon_error", recon);
             double rate = train.numExamples() / seconds;
             System.out.printf("epoch %3d/%d  pseudo_likelihood %.3f  test_pseudo_likelihood %.3f  recon_error %.5f"
-                    + "  examples/s %6.0f  time %6.1fs%n", epoch, epochs, pl, testPl, recon, rate, seconds);
+                    + "  examples/s %6.0f  time %6.1fs  %s%n", epoch, epochs, pl, testPl, recon, rate, seconds,
+                    eta.after(epochs - epoch));
             csv.row(String.format("%d,%.6f,%.6f,%.6f,%.1f,%.2f", epoch, pl, testPl, recon, rate, seconds));
             INDArray particles = chainState;
             INDArray offsets = offsetState;

@@ -164,6 +164,7 @@ final class SemiSupervisedVaeExample implements ModelCommand {
         } else {
             csv.header("epoch,train_loss,val_error,test_error,examples_per_second,seconds");
         }
+        EpochEta eta = new EpochEta();
         for (int epoch = first; epoch <= epochs; epoch++) {
             guard.startEpoch(epoch);
             // the epoch's order, labelled cycling and noise from (seed, epoch): a resumed run draws what this one draws
@@ -188,8 +189,8 @@ final class SemiSupervisedVaeExample implements ModelCommand {
             double testError = error(classifier, test);
             double exPerSec = unlabelled.count() / seconds;
             System.out.printf("epoch %3d/%d  train_loss %9.5f  val_error %s  test_error %6.2f%%  examples/s %6.0f"
-                    + "  time %6.1fs%n", epoch, epochs, trainLoss, held == null ? "   n/a " : String.format("%6.2f%%",
-                    100 * valError), 100 * testError, exPerSec, seconds);
+                    + "  time %6.1fs  %s%n", epoch, epochs, trainLoss, held == null ? "   n/a " : String.format("%6.2f%%",
+                    100 * valError), 100 * testError, exPerSec, seconds, eta.after(epochs - epoch));
             csv.printf("%d,%.6f,%.6f,%.6f,%.1f,%.2f", epoch, trainLoss, valError, testError, exPerSec, seconds);
             ComputationGraph done = graph;
             Checkpoint.save(Checkpoint.folder(out), name(), epoch, fingerprint, csv.text(), Map.of(),

@@ -167,6 +167,7 @@ public final class SomExample implements ModelCommand {
             csv.resume(resumed.csv()).flush(); // the rows up to the checkpoint, none after it
             System.out.println("resumed " + o.path("resume") + " after epoch " + resumed.epoch());
         }
+        EpochEta eta = new EpochEta();
         for (int epoch = first; epoch <= epochs; epoch++) {
             guard.startEpoch(epoch);
             // the epoch's order from (seed, epoch): a resumed run sees what this one sees; the schedules follow
@@ -183,8 +184,8 @@ public final class SomExample implements ModelCommand {
             double[] err = som.maps(graph).errors(allTest.getFeatures());
             guard.check("quantization_error", err[0]);
             double exPerSec = train.numExamples() / seconds;
-            System.out.printf("epoch %3d/%d  lr %.5f  sigma %.5f  qe %.5f  te %.5f  examples/s %6.0f  time %6.1fs%n",
-                    epoch, epochs, lr, sigma, err[0], err[1], exPerSec, seconds);
+            System.out.printf("epoch %3d/%d  lr %.5f  sigma %.5f  qe %.5f  te %.5f  examples/s %6.0f  time %6.1fs  %s%n",
+                    epoch, epochs, lr, sigma, err[0], err[1], exPerSec, seconds, eta.after(epochs - epoch));
             csv.row(String.format("%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.2f", epoch, lr, sigma, err[0], err[1], exPerSec,
                     seconds));
             Checkpoint.save(Checkpoint.folder(out), "som", epoch, fingerprint, csv.text(), Map.of(),

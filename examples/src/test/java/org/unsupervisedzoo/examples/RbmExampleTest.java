@@ -55,7 +55,7 @@ class RbmExampleTest {
         List<String> lines = printed.lines().filter(l -> l.startsWith("epoch ")).toList();
         assertEquals(2, lines.size(), printed);
         assertTrue(lines.get(1).matches("epoch +2/2  pseudo_likelihood -\\d+\\.\\d{3}  test_pseudo_likelihood "
-                + "-\\d+\\.\\d{3}  recon_error \\d\\.\\d{5}  examples/s +\\d+  time +\\d+\\.\\ds"), lines.get(1));
+                + "-\\d+\\.\\d{3}  recon_error \\d\\.\\d{5}  examples/s +\\d+  time +\\d+\\.\\ds  eta \\d+[smh]\\S*"), lines.get(1));
         assertTrue(printed.lines().anyMatch(l -> l.matches("ais log_z \\d+\\.\\d{3} .* test_loglik -\\d+\\.\\d{3} nats"
                 + "  digits 50  runs 20  betas 200 .*")), printed);
         assertTrue(printed.lines().anyMatch(l -> l.matches("softmax on hidden_probabilities test_accuracy 0\\.\\d{4}"

@@ -48,7 +48,7 @@ class SemiSupervisedVaeExampleTest {
         String pct = " *\\d+\\.\\d\\d%";
         for (int e = 1; e <= 2; e++) {
             assertTrue(lines.get(e - 1).matches("epoch +" + e + "/2  train_loss +\\d+\\.\\d{5}  val_error" + pct
-                    + "  test_error" + pct + "  examples/s +\\d+  time +\\d+\\.\\ds"), lines.get(e - 1));
+                    + "  test_error" + pct + "  examples/s +\\d+  time +\\d+\\.\\ds  eta \\d+[smh]\\S*"), lines.get(e - 1));
         }
         assertTrue(r.out.lines().anyMatch(l -> l.matches("best epoch by validation: epoch [12]  val_error" + pct
                 + "  test_error" + pct)), r.out);

@@ -53,7 +53,7 @@ class SomExampleTest {
         assertEquals(2, lines.size(), printed);
         // lr and sigma at the last of 2 x 10 iterations: 0.5 (0.01 / 0.5)^(19/20) and 2 (0.5 / 2)^(19/20)
         assertTrue(lines.get(1).matches("epoch +2/2  lr 0\\.01216  sigma 0\\.53589  qe \\d+\\.\\d{5}  te \\d\\.\\d{5}"
-                + "  examples/s +\\d+  time +\\d+\\.\\ds"), lines.get(1));
+                + "  examples/s +\\d+  time +\\d+\\.\\ds  eta \\d+[smh]\\S*"), lines.get(1));
         assertTrue(printed.lines().anyMatch(l -> l.matches("som classifier  test_accuracy 0\\.\\d{4}  units 20  .*")),
                 printed);
         for (String png : new String[] {"umatrix.png", "prototypes.png", "hitmap.png", "anomalies.png"}) {
