@@ -28,7 +28,7 @@
 #   examples/scripts/rbm-recipe.sh features validate [EPOCHS] [ARGS...]
 #                                                      issue 19's feature target (softmax or logistic regression on
 #                                                      the hidden probabilities <= 1.8% error): wider RBMs (HIDDENS,
-#                                                      default "1024 2048") with the validation's best feature
+#                                                      default "1024 2048 4096") with the validation's best feature
 #                                                      setting (no momentum, SGD 0.05, batch 20, PCD-1, weight cost
 #                                                      1e-4, rate decaying linearly to 0), on the last 10,000
 #                                                      training digits, no AIS; the softmax (Adam 1e-3, 30 epochs)
@@ -84,7 +84,7 @@ case "$mode" in
     case "$variant" in
       validate)
         epochs=${3:-20}
-        for h in ${HIDDENS:-1024 2048}; do
+        for h in ${HIDDENS:-1024 2048 4096}; do
           feature --epochs "$epochs" --validation 10000 --clf-epochs 30 --probe-l2 "${PROBE_L2S:-1e-4,1e-3,3e-3,1e-2,3e-2}" \
             --out "$OUT/validate-features-h$h-$epochs" "${@:4}"
         done ;;
