@@ -11,9 +11,10 @@ JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
 OUT=${OUT:-output/deep-ae-recipe}
 mkdir -p "$OUT"
 ae() { # name, then options
-  local name=$1; shift
+  local name=$1 resume=(); shift
+  [ -d "$OUT/$name/checkpoint" ] && resume=(--resume "$OUT/$name/checkpoint")   # a killed run continues
   OMP_NUM_THREADS=1 java -jar "$JAR" train undercomplete-autoencoder --data mnist --hidden 128,64,32 --epochs 20 \
-      "$@" --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO" > "$OUT/$name.log"
+      "$@" "${resume[@]}" --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO" >> "$OUT/$name.log"
   grep -E "^epoch +20/" "$OUT/$name.log" | sed "s|^|$name  |"
 }
 case "${1:-}" in

@@ -36,13 +36,18 @@
 #   examples/scripts/rbm-recipe.sh features final [EPOCHS] [HIDDEN] [ARGS...]
 #                                                      the chosen width on all 60,000, then the test figures
 #                                                      (the probe at PROBE_L2, default 3e-3: chosen on validation)
-# Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build of the examples jar; OUT= the folder.
+# A killed run continues from its last epoch's checkpoint when the same command is started again (a finished one is
+# evaluated again). Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build of the examples jar;
+# OUT= the folder.
 set -euo pipefail
 mode=${1:-final}
 JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
 OUT=${OUT:-output/rbm-recipe}
-common() { java -Xmn16m -jar "$JAR" train rbm --data mnist --hidden "${h:-500}" --k 1 --chain pcd --binarize dynamic \
-  --weight-decay 1e-4 --lr-schedule linear --seed 12345 "$@"; }
+# a killed run continues: where --out's folder holds a checkpoint, RESUME is --resume <out>/checkpoint
+with_resume() { RESUME=(); local prev="" a; for a in "$@"; do
+  if [ "$prev" = --out ] && [ -d "$a/checkpoint" ]; then RESUME=(--resume "$a/checkpoint"); fi; prev=$a; done; }
+common() { with_resume "$@"; java -Xmn16m -jar "$JAR" train rbm --data mnist --hidden "${h:-500}" --k 1 --chain pcd \
+  --binarize dynamic --weight-decay 1e-4 --lr-schedule linear --seed 12345 "$@" "${RESUME[@]}"; }
 run() { common --batch 100 --momentum 0.9 --momentum-warmup 5 "$@"; }
 case "$mode" in
   validate)
@@ -62,8 +67,8 @@ case "$mode" in
     variant=${2:-validate}
     k=${K:-1}
     suffix=$([ "$k" = 1 ] || echo "-k$k")
-    centered() { java -Xmn16m -jar "$JAR" train rbm --data mnist --hidden 500 --k "$k" --chain pcd --binarize dynamic \
-      --batch 100 --centering "${RATE:-0.01}" --seed 12345 "$@"; }
+    centered() { with_resume "$@"; java -Xmn16m -jar "$JAR" train rbm --data mnist --hidden 500 --k "$k" --chain pcd \
+      --binarize dynamic --batch 100 --centering "${RATE:-0.01}" --seed 12345 "$@" "${RESUME[@]}"; }
     case "$variant" in
       validate)
         epochs=${3:-30}

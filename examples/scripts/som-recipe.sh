@@ -11,9 +11,10 @@ OUT=${OUT:-output/som-recipe}
 MNIST=${MNIST:-$HOME/.unsupervised-zoo/data/mnist}
 mkdir -p "$OUT"
 som() { # name, then options
-  local name=$1; shift
-  OMP_NUM_THREADS=1 java -jar "$JAR" train self-organizing-map --data mnist --init pca "$@" --out "$OUT/$name" 2>&1 \
-      | grep --line-buffered -v -E "WARN|INFO" > "$OUT/$name.log"
+  local name=$1 resume=(); shift
+  [ -d "$OUT/$name/checkpoint" ] && resume=(--resume "$OUT/$name/checkpoint")   # a killed run continues
+  OMP_NUM_THREADS=1 java -jar "$JAR" train self-organizing-map --data mnist --init pca "$@" "${resume[@]}" \
+      --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO" >> "$OUT/$name.log"
   grep -H "som classifier" "$OUT/$name.log"
 }
 case "${1:-}" in

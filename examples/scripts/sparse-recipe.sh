@@ -17,9 +17,10 @@ JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
 OUT=${OUT:-output/sparse-recipe}
 mkdir -p "$OUT"
 sparse() { # name, then options
-  local name=$1; shift
+  local name=$1 resume=(); shift
+  [ -d "$OUT/$name/checkpoint" ] && resume=(--resume "$OUT/$name/checkpoint")   # a killed run continues
   ZOO_THREADS=1,1 taskset -c "${CORE:-0}" java -Xmx3g -Xmn16m -jar "$JAR" train sparse-autoencoder --data mnist --hidden 1024 --rho 0.05 \
-      "$@" --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO" > "$OUT/$name.log"
+      "$@" "${resume[@]}" --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO" >> "$OUT/$name.log"
   grep -E "^epoch" "$OUT/$name.log" | tail -1 | sed "s|^|$name  |"
 }
 case "${1:-}" in

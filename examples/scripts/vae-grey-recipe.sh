@@ -11,9 +11,10 @@ JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
 OUT=${OUT:-output/vae-grey-recipe}
 mkdir -p "$OUT"
 vae() { # name, then options
-  local name=$1; shift
+  local name=$1 resume=(); shift
+  [ -d "$OUT/$name/checkpoint" ] && resume=(--resume "$OUT/$name/checkpoint")   # a killed run continues
   OMP_NUM_THREADS=1 java -jar "$JAR" train variational-autoencoder --data mnist --hidden 400 --latent 20 \
-      --epochs 10 "$@" --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO" > "$OUT/$name.log"
+      --epochs 10 "$@" "${resume[@]}" --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO" >> "$OUT/$name.log"
   grep -E "^epoch +10/" "$OUT/$name.log" | sed "s|^|$name  |"
 }
 case "${1:-}" in
