@@ -259,15 +259,13 @@ final class ClassifyCommand implements Command {
                     System.out.println("resuming seed " + seed + " from " + checkpoint);
                 }
                 int maxEpochs = o.integer("max-epochs");
-                double[] epochSeconds = {0};
+                EpochEta eta = new EpochEta();
                 ClassifierFit.Result r = fit(o, classifier(o, saved, model, seed), labelled, validation, shape, seed,
-                        e -> {
-                            epochSeconds[0] += e.seconds();
-                            System.out.printf(Locale.ROOT, "seed %d  epoch %3d  train_loss %.5f  val_loss %.5f"
-                                    + "  val_error %.2f%%  time %5.1fs  eta <= %s%n", seed, e.epoch(), e.trainLoss(),
-                                    e.validationLoss(), 100 * e.validationError(), e.seconds(),
-                                    ProgressListener.duration(epochSeconds[0] / e.epoch() * (maxEpochs - e.epoch())));
-                        }, new FitCheckpointing(checkpoint, identity(o, seed), resumeSeed));
+                        e -> System.out.printf(Locale.ROOT, "seed %d  epoch %3d  train_loss %.5f  val_loss %.5f"
+                                + "  val_error %.2f%%  time %5.1fs  %s%n", seed, e.epoch(), e.trainLoss(),
+                                e.validationLoss(), 100 * e.validationError(), e.seconds(),
+                                eta.atMost(maxEpochs - e.epoch())),
+                        new FitCheckpointing(checkpoint, identity(o, seed), resumeSeed));
                 double testError = ClassifierFit.score(r.classifier(), iterator(test, shape)).error();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 testErrors.add(testError);

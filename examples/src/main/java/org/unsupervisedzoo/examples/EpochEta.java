@@ -12,8 +12,17 @@ final class EpochEta {
 
     /** Called once after each epoch: {@code "eta 12m05s"} for {@code epochsLeft} more epochs. */
     String after(int epochsLeft) {
+        return "eta " + left(epochsLeft);
+    }
+
+    /** As {@link #after}, for a run that may stop early (patience): {@code "eta <= 12m05s"}. */
+    String atMost(int epochsLeft) {
+        return "eta <= " + left(epochsLeft);
+    }
+
+    private String left(int epochsLeft) {
         done++;
         double perEpoch = (System.nanoTime() - start) / 1e9 / done;
-        return "eta " + ProgressListener.duration(perEpoch * epochsLeft);
+        return ProgressListener.duration(perEpoch * epochsLeft);
     }
 }

@@ -203,7 +203,7 @@ final class StackedCommand implements Command {
         }
         long t1 = System.nanoTime();
         int maxEpochs = o.integer("max-epochs");
-        double[] epochSeconds = {0};
+        EpochEta eta = new EpochEta();
         Map<String, String> identity = new TreeMap<>();
         for (String name : o.names()) {
             if (!Set.of("out", "resume", "data-dir").contains(name)) {
@@ -211,13 +211,10 @@ final class StackedCommand implements Command {
             }
         }
         ClassifierFit.Result r = ClassifyCommand.fit(o, clf, labelled, validation, MnistIterator.Shape.FLAT, seed,
-                e -> {
-                    epochSeconds[0] += e.seconds();
-                    System.out.printf(Locale.ROOT, "fine-tune  epoch %3d  train_loss %.5f  val_loss %.5f"
-                            + "  val_error %.2f%%  time %5.1fs  eta <= %s%n", e.epoch(), e.trainLoss(),
-                            e.validationLoss(), 100 * e.validationError(), e.seconds(),
-                            ProgressListener.duration(epochSeconds[0] / e.epoch() * (maxEpochs - e.epoch())));
-                }, new ClassifyCommand.FitCheckpointing(fineTuneCheckpoint, identity, resumeFineTune));
+                e -> System.out.printf(Locale.ROOT, "fine-tune  epoch %3d  train_loss %.5f  val_loss %.5f"
+                        + "  val_error %.2f%%  time %5.1fs  %s%n", e.epoch(), e.trainLoss(), e.validationLoss(),
+                        100 * e.validationError(), e.seconds(), eta.atMost(maxEpochs - e.epoch())),
+                new ClassifyCommand.FitCheckpointing(fineTuneCheckpoint, identity, resumeFineTune));
         double fineTuneSeconds = (System.nanoTime() - t1) / 1e9;
         double testError = ClassifierFit.score(r.classifier(), ClassifyCommand.iterator(test,
                 MnistIterator.Shape.FLAT)).error();
