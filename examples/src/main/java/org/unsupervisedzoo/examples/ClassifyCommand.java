@@ -238,7 +238,7 @@ final class ClassifyCommand implements Command {
         long seed0 = o.integer("seed");
         boolean resume = o.bool("resume");
         if (resume && java.util.stream.LongStream.range(seed0, seed0 + seeds).noneMatch(s -> Files.isDirectory(
-                out.resolve(seeds == 1 ? "checkpoint" : "checkpoint-seed" + s)))) {
+                checkpointDir(out, seeds, s)))) {
             throw new CliException("--resume true: no checkpoint in " + out + " (" + (seeds == 1 ? "checkpoint"
                     : "checkpoint-seed<S>") + "); a classify run writes one after every epoch");
         }
@@ -253,7 +253,7 @@ final class ClassifyCommand implements Command {
                 LabelledImages labelled = split.labelled(n, seed);
                 long t0 = System.nanoTime();
                 String suffix = seeds == 1 ? "" : "-seed" + seed;
-                Path checkpoint = out.resolve("checkpoint" + suffix);
+                Path checkpoint = checkpointDir(out, seeds, seed);
                 boolean resumeSeed = resume && Files.isDirectory(AtomicFiles.recoverDirectory(checkpoint));
                 if (resumeSeed) {
                     System.out.println("resuming seed " + seed + " from " + checkpoint);
@@ -298,14 +298,14 @@ final class ClassifyCommand implements Command {
      * and what it measures after), and the seed: a checkpoint of another run is refused on resume.
      */
     static java.util.Map<String, String> identity(Options o, long seed) {
-        java.util.Map<String, String> id = new java.util.TreeMap<>();
-        for (String name : o.names()) {
-            if (!java.util.Set.of("out", "resume", "seeds", "seed", "probe", "data-dir").contains(name)) {
-                id.put(name, o.string(name));
-            }
-        }
+        java.util.Map<String, String> id = Checkpoint.fingerprint(o, java.util.Set.of("seeds", "seed", "probe"));
         id.put("seed", Long.toString(seed));
         return id;
+    }
+
+    /** A seed's checkpoint folder: {@code <out>/checkpoint}, or {@code checkpoint-seed<S>} with several seeds. */
+    static Path checkpointDir(Path out, int seeds, long seed) {
+        return out.resolve(seeds == 1 ? "checkpoint" : "checkpoint-seed" + seed);
     }
 
     /** Accelerates the classifier of {@code b} and trains it under {@code o}'s validation-protocol settings. */

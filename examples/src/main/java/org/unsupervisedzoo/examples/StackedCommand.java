@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.Adam;
@@ -204,12 +203,7 @@ final class StackedCommand implements Command {
         long t1 = System.nanoTime();
         int maxEpochs = o.integer("max-epochs");
         EpochEta eta = new EpochEta();
-        Map<String, String> identity = new TreeMap<>();
-        for (String name : o.names()) {
-            if (!Set.of("out", "resume", "data-dir").contains(name)) {
-                identity.put(name, o.string(name));
-            }
-        }
+        Map<String, String> identity = Checkpoint.fingerprint(o, Set.of());
         ClassifierFit.Result r = ClassifyCommand.fit(o, clf, labelled, validation, MnistIterator.Shape.FLAT, seed,
                 e -> System.out.printf(Locale.ROOT, "fine-tune  epoch %3d  train_loss %.5f  val_loss %.5f"
                         + "  val_error %.2f%%  time %5.1fs  %s%n", e.epoch(), e.trainLoss(), e.validationLoss(),

@@ -172,7 +172,11 @@ public final class ClassifierFit {
             for (int epoch = 1; epoch <= c.epoch; epoch++) {
                 epoch(null, train);
             }
-            c.restore(classifier);
+            try {
+                c.restore(classifier);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("could not read the checkpoint " + checkpoint, e);
+            }
             first = c.epoch + 1;
         }
         for (int epoch = first; epoch <= maxEpochs; epoch++) {

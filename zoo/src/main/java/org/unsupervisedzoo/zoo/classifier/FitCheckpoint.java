@@ -29,28 +29,25 @@ final class FitCheckpoint {
 
     final int epoch;
     final List<ClassifierFit.Epoch> curve;
-    final INDArray params;
     final INDArray best;
-    final INDArray updater;
     final int bestEpoch;
     final double bestError;
     final double bestLoss;
     final int sinceBest;
     final boolean finished;
     private final Properties p;
+    private final Path dir;
 
     private FitCheckpoint(Path dir, Properties p) throws IOException {
         this.p = p;
+        this.dir = dir;
         this.epoch = Integer.parseInt(get(dir, "epoch"));
         this.bestEpoch = Integer.parseInt(get(dir, "bestEpoch"));
         this.bestError = Double.parseDouble(get(dir, "bestError"));
         this.bestLoss = Double.parseDouble(get(dir, "bestLoss"));
         this.sinceBest = Integer.parseInt(get(dir, "sinceBest"));
         this.finished = Boolean.parseBoolean(get(dir, "finished"));
-        this.params = Nd4j.readBinary(file(dir, "params.bin").toFile());
         this.best = Nd4j.readBinary(file(dir, "best.bin").toFile());
-        this.updater = Files.exists(dir.resolve("updater.bin")) ? Nd4j.readBinary(dir.resolve("updater.bin").toFile())
-                : null;
         this.curve = new ArrayList<>();
         List<String> lines = Files.readAllLines(file(dir, "curve.csv"), StandardCharsets.UTF_8);
         for (String line : lines.subList(1, lines.size())) {
@@ -167,9 +164,14 @@ final class FitCheckpoint {
         }
     }
 
-    /** Puts the saved parameters, updater state, counts and ND4J generator state into {@code g} and ND4J. */
-    void restore(ComputationGraph g) {
-        g.setParams(params);
+    /**
+     * Puts the saved parameters, updater state, counts and ND4J generator state into {@code g} and ND4J (read here:
+     * a finished run's checkpoint needs only its best parameters).
+     */
+    void restore(ComputationGraph g) throws IOException {
+        g.setParams(Nd4j.readBinary(file(dir, "params.bin").toFile()));
+        INDArray updater = Files.exists(dir.resolve("updater.bin"))
+                ? Nd4j.readBinary(dir.resolve("updater.bin").toFile()) : null;
         INDArray state = g.getUpdater().getStateViewArray();
         if ((state == null) != (updater == null) || (state != null && state.length() != updater.length())) {
             throw new IllegalArgumentException("resume: the checkpoint's updater state ("
