@@ -18,6 +18,7 @@ import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
 import org.unsupervisedzoo.zoo.core.DivergenceGuard;
 import org.unsupervisedzoo.zoo.fast.Accelerate;
+import org.unsupervisedzoo.zoo.fast.Simd;
 import org.unsupervisedzoo.zoo.core.Encoders;
 import org.unsupervisedzoo.zoo.m2.M1Codes;
 import org.unsupervisedzoo.zoo.m2.M2Iterator;
@@ -150,6 +151,10 @@ final class SemiSupervisedVaeExample implements ModelCommand {
         System.out.printf("model %s  params %d  data %s  labelled %d  unlabelled %d  validation %d  test %d  out %s%n",
                 m2.name(), graph.numParams(), source.description(), split[0].count(), unlabelled.count(), validation,
                 testData.count(), out);
+        String simd = Simd.hint("M2 trains about 1.4x faster (its softplus activations in SIMD)");
+        if (simd != null) {
+            System.out.println(simd);
+        }
         if (m1 != null) {
             System.out.printf("M1+M2: M2 on %d of the %d latent dimensions of %s (posterior mean sd > %s), Gaussian"
                     + " p(z1|y,z)%n", m1.keep.length, m1.latent, o.string("m1"), o.string("m1-active"));

@@ -145,7 +145,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
                     convolve(w, g, BatchInner.images(x, s, e), cols, BatchInner.images(z, s, e), b, null);
                 }
             }
-            return ReluMath.activate(layerConf().getActivationFn(), z, training);
+            return ActivationMath.activate(layerConf().getActivationFn(), z, training);
         }
 
         /**
@@ -178,7 +178,7 @@ public class CachedConvolutionLayer extends ConvolutionLayer {
             long n = g.b * g.outPixels();
             INDArray z = stored[0];
             INDArray cols = stored[1].reshape('c', k, n);
-            INDArray delta = ReluMath.delta(layerConf().getActivationFn(), z, epsilon.castTo(type));
+            INDArray delta = ActivationMath.delta(layerConf().getActivationFn(), z, epsilon.castTo(type));
             INDArray deltaT = Nd4j.createUninitialized(type, new long[] {g.oC, n}, 'c');
             BatchInner.swap(delta, deltaT, g.b, g.oC, true, null, null);
             // dW [oC, iC kH kW] = delta^T x columns^T: one product over the minibatch, into the gradient view (not

@@ -178,7 +178,7 @@ public class CachedDeconvolution2D extends Deconvolution2D {
             long k = g.oC * g.kH * g.kW;
             long n = g.b * g.inPixels();
             INDArray z = preOutput(true, true, workspaceMgr).getFirst();
-            INDArray delta = ReluMath.delta(layerConf().getActivationFn(), z, epsilon); // [B, oC, oH, oW]
+            INDArray delta = ActivationMath.delta(layerConf().getActivationFn(), z, epsilon); // [B, oC, oH, oW]
             // im2col of the error, [oC kH kW, B iH iW]; dW [iC, oC kH kW] = input^T x columns^T (one product) and
             // the error below W x columns, moved back to NCHW
             INDArray cols = BatchInner.over(columns, type, g.oC, g.kH, g.kW, g.b, g.iH, g.iW);

@@ -116,7 +116,7 @@ public class CachedDenseLayer extends DenseLayer {
             }
             INDArray z = preOutputWithPreNorm(training, false, workspaceMgr).getFirst();
             cache.store(z, input); // input: after dropout, as the backward pass reads it
-            INDArray ret = ReluMath.activate(layerConf().getActivationFn(), z, training);
+            INDArray ret = ActivationMath.activate(layerConf().getActivationFn(), z, training);
             if (maskArray != null) {
                 applyMask(ret);
             }
@@ -148,7 +148,7 @@ public class CachedDenseLayer extends DenseLayer {
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
             INDArray z = preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
-            INDArray delta = ReluMath.delta(layerConf().getActivationFn(), z, epsilon);
+            INDArray delta = ActivationMath.delta(layerConf().getActivationFn(), z, epsilon);
             if (maskArray != null) {
                 applyMask(delta);
             }

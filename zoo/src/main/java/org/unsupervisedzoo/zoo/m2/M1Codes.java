@@ -3,6 +3,7 @@ package org.unsupervisedzoo.zoo.m2;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.DataSet;
@@ -142,9 +143,42 @@ public final class M1Codes {
 
     /** A draw {@code mean + exp(logvar/2) eps} of the given rows, {@code eps ~ N(0, I)} from {@code rng}. */
     public INDArray sample(int[] rows, Random rng) {
-        INDArray m = mean.getRows(rows);
-        INDArray sd = Transforms.exp(logvar.getRows(rows).muli(0.5), false);
+        INDArray m = gather(mean, rows);
+        INDArray sd = Transforms.exp(gather(logvar, rows).muli(0.5), false);
         return Nd4j.randn(m.shape(), rng).castTo(m.dataType()).muli(sd).addi(m);
+    }
+
+    /**
+     * {@code a.getRows(rows)} as one copy through Java arrays: ND4J's {@code getRows} copies row by row, which took
+     * 8% of an M1+M2 epoch for its 50,000-row draws.
+     */
+    static INDArray gather(INDArray a, int[] rows) {
+        if (a.rank() != 2 || a.ordering() != 'c' || a.isView()
+                || (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE)) {
+            return a.getRows(rows);
+        }
+        int cols = (int) a.size(1);
+        long n = a.size(0);
+        if (a.dataType() == DataType.FLOAT) {
+            float[] src = a.data().asFloat();
+            float[] out = new float[rows.length * cols];
+            for (int i = 0; i < rows.length; i++) {
+                if (rows[i] < 0 || rows[i] >= n) {
+                    throw new IllegalArgumentException("row " + rows[i] + " is outside 0.." + (n - 1));
+                }
+                System.arraycopy(src, rows[i] * cols, out, i * cols, cols);
+            }
+            return Nd4j.create(out, new long[] {rows.length, cols}, DataType.FLOAT);
+        }
+        double[] src = a.data().asDouble();
+        double[] out = new double[rows.length * cols];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= n) {
+                throw new IllegalArgumentException("row " + rows[i] + " is outside 0.." + (n - 1));
+            }
+            System.arraycopy(src, rows[i] * cols, out, i * cols, cols);
+        }
+        return Nd4j.create(out, new long[] {rows.length, cols}, DataType.DOUBLE);
     }
 
     /**
@@ -168,6 +202,6 @@ public final class M1Codes {
             order[r] = t;
         }
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed ^ 0x2545F4914F6CDD1DL);
-        return new ViewIterator(new DataSet(sample(order, rng), labels == null ? null : labels.getRows(order)), batch);
+        return new ViewIterator(new DataSet(sample(order, rng), labels == null ? null : gather(labels, order)), batch);
     }
 }

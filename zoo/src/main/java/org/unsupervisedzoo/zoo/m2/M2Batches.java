@@ -80,31 +80,42 @@ public final class M2Batches {
             throw new IllegalArgumentException("eps must be [" + rows + ", " + latentSize + "], got "
                     + java.util.Arrays.toString(eps.shape()));
         }
+        // one pass through Java arrays: ND4J's repeat, tile, vstack and hstack took 6% of an M1+M2 step
         double n = labelledCount + unlabelledCount;
-        java.util.List<INDArray> xs = new java.util.ArrayList<>();
-        java.util.List<INDArray> ys = new java.util.ArrayList<>();
-        java.util.List<INDArray> ws = new java.util.ArrayList<>();
-        if (bl > 0) {
-            xs.add(xl.castTo(dataType));
-            ys.add(yl.castTo(dataType));
-            ws.add(weights(bl, rows * labelledCount / (n * bl), rows * alpha / bl, 0));
+        int d = (int) (bl > 0 ? xl.size(1) : xu.size(1));
+        if (bl > 0 && bu > 0 && xu.size(1) != d) {
+            throw new IllegalArgumentException("xl and xu must have the same columns, got " + d + " and " + xu.size(1));
         }
-        if (bu > 0) {
-            xs.add(xu.castTo(dataType).repeat(0, numClasses));
-            ys.add(Nd4j.tile(Nd4j.eye(numClasses).castTo(dataType), (int) bu, 1));
-            ws.add(weights(numClasses * bu, 0, 0, rows * unlabelledCount / (n * bu)));
+        int k = numClasses;
+        int r = (int) rows;
+        double[] xl1 = bl > 0 ? xl.castTo(DataType.DOUBLE).dup('c').data().asDouble() : null;
+        double[] yl1 = bl > 0 ? yl.castTo(DataType.DOUBLE).dup('c').data().asDouble() : null;
+        double[] xu1 = bu > 0 ? xu.castTo(DataType.DOUBLE).dup('c').data().asDouble() : null;
+        double[] x = new double[r * d];
+        double[] y = new double[r * k];
+        double[] lab = new double[r * (d + 3)];
+        double wl = rows * labelledCount / (n * Math.max(bl, 1));
+        double wc = rows * alpha / Math.max(bl, 1);
+        double wu = rows * unlabelledCount / (n * Math.max(bu, 1));
+        for (int i = 0; i < r; i++) {
+            boolean labelled = i < bl;
+            int u = (int) ((i - bl) / k);
+            double[] src = labelled ? xl1 : xu1;
+            int from = (labelled ? i : u) * d;
+            System.arraycopy(src, from, x, i * d, d);
+            System.arraycopy(src, from, lab, i * (d + 3), d);
+            if (labelled) {
+                System.arraycopy(yl1, i * k, y, i * k, k);
+                lab[i * (d + 3) + d] = wl;
+                lab[i * (d + 3) + d + 1] = wc;
+            } else {
+                y[i * k + (int) ((i - bl) % k)] = 1;
+                lab[i * (d + 3) + d + 2] = wu;
+            }
         }
-        INDArray x = xs.size() == 1 ? xs.get(0) : Nd4j.vstack(xs.toArray(new INDArray[0]));
-        INDArray y = ys.size() == 1 ? ys.get(0) : Nd4j.vstack(ys.toArray(new INDArray[0]));
-        INDArray w = ws.size() == 1 ? ws.get(0) : Nd4j.vstack(ws.toArray(new INDArray[0]));
-        return new MultiDataSet(new INDArray[] {x, y, eps.castTo(dataType)}, new INDArray[] {Nd4j.hstack(x, w)});
-    }
-
-    private INDArray weights(long rows, double wl, double wc, double wu) {
-        INDArray w = Nd4j.create(dataType, rows, 3);
-        w.getColumn(0).assign(wl);
-        w.getColumn(1).assign(wc);
-        w.getColumn(2).assign(wu);
-        return w;
+        INDArray xs = Nd4j.create(x, new long[] {rows, d}, 'c').castTo(dataType);
+        INDArray ys = Nd4j.create(y, new long[] {rows, k}, 'c').castTo(dataType);
+        INDArray labels = Nd4j.create(lab, new long[] {rows, d + 3}, 'c').castTo(dataType);
+        return new MultiDataSet(new INDArray[] {xs, ys, eps.castTo(dataType)}, new INDArray[] {labels});
     }
 }

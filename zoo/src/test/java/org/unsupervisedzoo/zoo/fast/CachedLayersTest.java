@@ -196,15 +196,58 @@ class CachedLayersTest {
             INDArray z = Nd4j.randn(DataType.FLOAT, 37, 300); // three chunks
             z.putScalar(0, 0, 0f); // DL4J's slope at 0 is 1
             INDArray eps = Nd4j.randn(DataType.FLOAT, 37, 300);
-            assertEquals(leaky.getActivation(z.dup(), true), ReluMath.forward(leaky, z.dup()), "forward, alpha " + alpha);
+            assertEquals(leaky.getActivation(z.dup(), true), ActivationMath.forward(leaky, z.dup()), "forward, alpha " + alpha);
             INDArray expected = leaky.backprop(z.dup(), eps.dup()).getFirst();
-            INDArray actual = ReluMath.backward(leaky, z.dup(), eps);
+            INDArray actual = ActivationMath.backward(leaky, z.dup(), eps);
             INDArray diff = expected.sub(actual);
             long at = Nd4j.argMax(org.nd4j.linalg.ops.transforms.Transforms.abs(diff.reshape(-1))).getLong(0);
             assertTrue(expected.equalsWithEps(actual, 1e-7), "backward, alpha " + alpha + " at " + at + ": z "
                     + z.reshape(-1).getFloat(at) + " eps " + eps.reshape(-1).getFloat(at) + " dl4j "
                     + expected.reshape(-1).getFloat(at) + " zoo " + actual.reshape(-1).getFloat(at));
-            assertEquals(null, ReluMath.backward(leaky, z.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE)));
+            assertEquals(null, ActivationMath.backward(leaky, z.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE)));
+        }
+    }
+
+    /**
+     * The softplus SIMD kernels equal DL4J's softplus, forward and backward, to float rounding; where ND4J's {@code
+     * log(1 + e^z)} overflows (z above about 88) they give z. This module's tests run with the Vector API (zoo/pom.xml),
+     * so the kernels must be on here; turned off, the methods leave softplus to DL4J.
+     */
+    @Test
+    void softplusSimdKernelsEqualDl4jsActivation() {
+        assertTrue(Simd.enabled(), "this module's tests run with --add-modules " + Simd.MODULE + " (zoo/pom.xml)");
+        org.nd4j.linalg.activations.IActivation softplus = Activation.SOFTPLUS.getActivationFunction();
+        INDArray z = Nd4j.randn(DataType.FLOAT, 37, 301).muli(8); // 11,137 elements: three chunks and a tail
+        z.putScalar(0, 0, 0f);
+        z.putScalar(0, 1, -40f);
+        z.putScalar(0, 2, 40f);
+        INDArray eps = Nd4j.randn(DataType.FLOAT, 37, 301);
+        INDArray expected = softplus.getActivation(z.dup(), true);
+        INDArray actual = ActivationMath.forward(softplus, z.dup());
+        assertTrue(expected.equalsWithEps(actual, 1e-5), "forward, max difference "
+                + Transforms.abs(expected.sub(actual)).maxNumber());
+        // against softplus in double: ND4J's float log(1 + e^z) loses digits below z of about -5, the kernel does not
+        double worst = 0;
+        for (long i = 0; i < z.length(); i++) {
+            double x = z.getDouble(i);
+            double exact = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+            worst = Math.max(worst, Math.abs(actual.getDouble(i) - exact) / exact);
+        }
+        assertTrue(worst < 1e-6, "forward, relative error " + worst);
+        INDArray expectedDelta = softplus.backprop(z.dup(), eps.dup()).getFirst();
+        INDArray delta = ActivationMath.backward(softplus, z.dup(), eps);
+        assertTrue(expectedDelta.equalsWithEps(delta, 1e-6), "backward, max difference "
+                + Transforms.abs(expectedDelta.sub(delta)).maxNumber());
+        INDArray big = Nd4j.createFromArray(100f, 89f).reshape(1, 2);
+        assertEquals(Float.POSITIVE_INFINITY, softplus.getActivation(big.dup(), true).getFloat(0), "ND4J overflows");
+        assertEquals(big, ActivationMath.forward(softplus, big.dup()));
+        assertEquals(null, ActivationMath.forward(softplus, z.castTo(DataType.DOUBLE)), "double: DL4J's");
+        boolean was = Simd.enable(false);
+        try {
+            assertEquals(null, ActivationMath.forward(softplus, z.dup()), "kernels off: DL4J's");
+            assertEquals(null, ActivationMath.backward(softplus, z.dup(), eps));
+        } finally {
+            Simd.enable(was);
         }
     }
 
@@ -216,14 +259,14 @@ class CachedLayersTest {
         INDArray z = Nd4j.randn(DataType.FLOAT, 37, 300); // 11,100 elements: three chunks
         z.putScalar(0, 0, 0f);
         INDArray eps = Nd4j.randn(DataType.FLOAT, 37, 300);
-        assertEquals(relu.getActivation(z.dup(), true), ReluMath.forward(relu, z.dup()));
+        assertEquals(relu.getActivation(z.dup(), true), ActivationMath.forward(relu, z.dup()));
         INDArray expected = relu.backprop(z.dup(), eps.dup()).getFirst();
-        assertEquals(expected, ReluMath.backward(relu, z.dup(), eps));
-        assertEquals(null, ReluMath.forward(new org.nd4j.linalg.activations.impl.ActivationReLU(6.0, 0.0, 0.0), z),
+        assertEquals(expected, ActivationMath.backward(relu, z.dup(), eps));
+        assertEquals(null, ActivationMath.forward(new org.nd4j.linalg.activations.impl.ActivationReLU(6.0, 0.0, 0.0), z),
                 "capped ReLU: DL4J's");
-        assertEquals(null, ReluMath.forward(Activation.TANH.getActivationFunction(), z));
-        assertEquals(null, ReluMath.backward(relu, z.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE)));
-        assertEquals(null, ReluMath.backward(relu, z, eps.dup('f')), "other ordering");
+        assertEquals(null, ActivationMath.forward(Activation.TANH.getActivationFunction(), z));
+        assertEquals(null, ActivationMath.backward(relu, z.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE)));
+        assertEquals(null, ActivationMath.backward(relu, z, eps.dup('f')), "other ordering");
         // in a float graph: the same step as DL4J's dense layer
         for (String act : new String[] {"relu"}) {
             ComputationGraph cached = floatDense(true);

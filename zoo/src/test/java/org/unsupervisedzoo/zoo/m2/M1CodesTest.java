@@ -91,6 +91,21 @@ class M1CodesTest {
         assertTrue(!first.equals(codes.epoch(16, 8).next().getFeatures()), "another seed: another epoch");
     }
 
+    /** The Java gather equals ND4J's getRows (float, double, repeated rows, a view), and names a row outside. */
+    @Test
+    void gatherEqualsGetRows() {
+        int[] rows = {4, 0, 4, 2};
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray a = Nd4j.rand(t, 5, 3);
+            assertEquals(a.getRows(rows), M1Codes.gather(a, rows), t.toString());
+            INDArray view = Nd4j.rand(t, 5, 6).getColumns(1, 2, 3);
+            assertEquals(view.getRows(rows), M1Codes.gather(view, rows), "a view");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> M1Codes.gather(a, new int[] {5}));
+            assertTrue(e.getMessage().contains("row 5 is outside 0..4"), e.getMessage());
+        }
+    }
+
     @Test
     void drawsHaveThePosteriorsMeanAndSpread() {
         M1Codes codes = rowsNumbered(1, 1, 2.0);

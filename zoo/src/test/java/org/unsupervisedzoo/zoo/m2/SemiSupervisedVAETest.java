@@ -263,6 +263,68 @@ class SemiSupervisedVAETest {
         assertNotEquals(b.getFeatures(2).getRow(2), b.getFeatures(2).getRow(3), "fresh noise per row");
     }
 
+    /**
+     * The Java-array batch equals the ND4J-op batch it replaced (repeat, tile, vstack, hstack), in float and double,
+     * labelled only, unlabelled only and both.
+     */
+    @Test
+    void batchesEqualTheNd4jOpReference() {
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            SemiSupervisedVAE m2 = SemiSupervisedVAE.builder().inputSize(6).numClasses(3).latentSize(2).alpha(0.3)
+                    .dataType(t).build();
+            INDArray xl = Nd4j.rand(t, 2, 6);
+            INDArray yl = oneHot(3, 1, 0).castTo(t);
+            INDArray xu = Nd4j.rand(t, 4, 6);
+            M2Batches batches = new M2Batches(m2, 10, 90, 1);
+            for (int c = 0; c < 3; c++) {
+                INDArray l = c == 2 ? null : xl;
+                INDArray u = c == 1 ? null : xu;
+                long rows = (l == null ? 0 : 2) + 3 * (u == null ? 0 : 4);
+                INDArray eps = Nd4j.randn(t, rows, 2);
+                MultiDataSet actual = batches.batch(l, l == null ? null : yl, u, eps);
+                MultiDataSet expected = referenceBatch(l, l == null ? null : yl, u, eps, 3, 10, 90, 0.3, t);
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(expected.getFeatures(i), actual.getFeatures(i), t + " case " + c + " input " + i);
+                }
+                assertEquals(expected.getLabels(0), actual.getLabels(0), t + " case " + c + " labels");
+            }
+        }
+    }
+
+    /** M2Batches.batch as it was written with ND4J ops (before 2026-12-07). */
+    private static MultiDataSet referenceBatch(INDArray xl, INDArray yl, INDArray xu, INDArray eps, int k, long nl,
+                                               long nu, double alpha, DataType t) {
+        long bl = xl == null ? 0 : xl.size(0);
+        long bu = xu == null ? 0 : xu.size(0);
+        long rows = bl + k * bu;
+        double n = nl + nu;
+        java.util.List<INDArray> xs = new java.util.ArrayList<>();
+        java.util.List<INDArray> ys = new java.util.ArrayList<>();
+        java.util.List<INDArray> ws = new java.util.ArrayList<>();
+        java.util.function.Function<double[], INDArray> w = v -> {
+            INDArray a = Nd4j.create(t, (long) v[0], 3);
+            a.getColumn(0).assign(v[1]);
+            a.getColumn(1).assign(v[2]);
+            a.getColumn(2).assign(v[3]);
+            return a;
+        };
+        if (bl > 0) {
+            xs.add(xl.castTo(t));
+            ys.add(yl.castTo(t));
+            ws.add(w.apply(new double[] {bl, rows * nl / (n * bl), rows * alpha / bl, 0}));
+        }
+        if (bu > 0) {
+            xs.add(xu.castTo(t).repeat(0, k));
+            ys.add(Nd4j.tile(Nd4j.eye(k).castTo(t), (int) bu, 1));
+            ws.add(w.apply(new double[] {k * bu, 0, 0, rows * nu / (n * bu)}));
+        }
+        INDArray x = Nd4j.vstack(xs.toArray(new INDArray[0]));
+        INDArray y = Nd4j.vstack(ys.toArray(new INDArray[0]));
+        INDArray wt = Nd4j.vstack(ws.toArray(new INDArray[0]));
+        return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, y, eps.castTo(t)},
+                new INDArray[] {Nd4j.hstack(x, wt)});
+    }
+
     @Test
     void iteratorCyclesTheLabelledDigitsAndIsReproducible() {
         SemiSupervisedVAE m2 = SemiSupervisedVAE.builder().latentSize(2).build();
@@ -334,6 +396,41 @@ class SemiSupervisedVAETest {
         System.out.println("m2 training test: loss " + lossBefore + " -> " + lossAfter + ", test error " + before
                 + " -> " + after);
         assertTrue(after < before - 0.25, "test error " + before + " -> " + after);
+    }
+
+    /**
+     * The speed layer's softplus in SIMD (fast.Simd, on in this module's tests) trains M2 as DL4J's softplus does:
+     * the same score and gradient of the accelerated float graph, to float rounding.
+     */
+    @Test
+    void simdSoftplusGivesDl4jsScoreAndGradient() {
+        assertTrue(org.unsupervisedzoo.zoo.fast.Simd.enabled(), "zoo/pom.xml runs these tests with the Vector API");
+        SemiSupervisedVAE m2 = SemiSupervisedVAE.builder().classifierSizes(64).hiddenSizes(64).latentSize(8)
+                .seed(3).build();
+        LabelledImages[] split = SampleData.TRAIN.range(0, 400).balancedSplit(20, 1);
+        DataSet labelled = MnistIterator.builder(split[0]).batchSize(20).shuffle(false).build().next();
+        org.nd4j.linalg.dataset.api.MultiDataSet batch = new M2Iterator(MnistIterator.builder(split[1]).batchSize(40)
+                .seed(5).build(), labelled, split[1].count(), m2, 10, 5).next();
+        java.util.Map<Boolean, INDArray> gradients = new java.util.HashMap<>();
+        java.util.Map<Boolean, Double> scores = new java.util.HashMap<>();
+        for (boolean simd : new boolean[] {true, false}) {
+            boolean was = org.unsupervisedzoo.zoo.fast.Simd.enable(simd);
+            try {
+                ComputationGraph g = Accelerate.init(m2);
+                g.setInputs(batch.getFeatures());
+                g.setLabels(batch.getLabels());
+                g.computeGradientAndScore();
+                gradients.put(simd, g.gradient().gradient().dup());
+                scores.put(simd, g.score());
+            } finally {
+                org.unsupervisedzoo.zoo.fast.Simd.enable(was);
+            }
+        }
+        assertEquals(scores.get(false), scores.get(true), 1e-5 * Math.abs(scores.get(false)), "score");
+        INDArray diff = Transforms.abs(gradients.get(true).sub(gradients.get(false)));
+        double scale = Transforms.abs(gradients.get(false)).maxNumber().doubleValue();
+        assertTrue(scale > 0 && diff.maxNumber().doubleValue() < 1e-4 * scale, "max gradient difference "
+                + diff.maxNumber() + " of max |gradient| " + scale);
     }
 
     private static double error(INDArray q, int[] labels) {

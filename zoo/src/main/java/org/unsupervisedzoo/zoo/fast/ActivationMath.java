@@ -5,20 +5,29 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J's plain ReLU ({@code max(z, 0)}, derivative 1 where {@code z > 0}, else 0) and leaky ReLU ({@code z} where
- * {@code z >= 0}, else {@code alpha z}; derivative 1 (also at 0) or {@code alpha}) for float arrays as Java loops over
- * chunks copied in bulk ({@link FloatViews}): ND4J 1.0.0-M2.1 runs the backward pass as a custom op whose fixed cost
- * (output-shape calculation, op context) is most of its time at the zoo's layer sizes. Each method returns null where
- * it does not apply (not a plain ReLU, not float, not contiguous, shapes or orderings that differ); the caller then
- * uses the activation function as DL4J does.
+ * Activation functions of the cached layers as Java passes over float chunks copied in bulk ({@link FloatViews}):
+ * <ul>
+ *   <li>DL4J's plain ReLU ({@code max(z, 0)}, derivative 1 where {@code z > 0}, else 0) and leaky ReLU ({@code z}
+ *       where {@code z >= 0}, else {@code alpha z}; derivative 1 (also at 0) or {@code alpha}): ND4J 1.0.0-M2.1 runs
+ *       the backward pass as a custom op whose fixed cost (output-shape calculation, op context) is most of its time
+ *       at the zoo's layer sizes;</li>
+ *   <li>softplus ({@code log(1 + e^z)}, derivative {@code sigmoid(z)}), where {@link Simd#enabled()}: ND4J's
+ *       scalar {@code exp} and {@code log} took 38% of M2's training step, the SIMD kernels ({@link SimdKernels})
+ *       about a sixth of ND4J's time. Above {@code z} of about 88, where ND4J's {@code log(1 + e^z)} overflows to
+ *       infinity, this gives {@code z}.</li>
+ * </ul>
+ * Each method returns null where it does not apply (another activation, softplus without the SIMD kernels, not
+ * float, not contiguous, shapes or orderings that differ); the caller then uses the activation function as DL4J
+ * does.
  */
-final class ReluMath {
+final class ActivationMath {
     private static final int CHUNK = 4096;
 
-    private ReluMath() {
+    private ActivationMath() {
     }
 
     /** DL4J's ReLU without a cap, threshold or negative slope. */
@@ -36,10 +45,19 @@ final class ReluMath {
         return a instanceof ActivationLReLU;
     }
 
-    /** {@code max(z, 0)} (leaky: {@code alpha z} below 0) written into {@code z} (as DL4J's activation), or null. */
+    /** DL4J's softplus, where the SIMD kernels run. */
+    static boolean simdSoftplus(IActivation a) {
+        return a instanceof ActivationSoftPlus && Simd.enabled();
+    }
+
+    /**
+     * {@code max(z, 0)} (leaky: {@code alpha z} below 0; softplus: {@code log(1 + e^z)}) written into {@code z} (as
+     * DL4J's activation), or null.
+     */
     static INDArray forward(IActivation a, INDArray z) {
         boolean leaky = leaky(a);
-        FloatBuffer zb = plain(a) || leaky ? FloatViews.of(z) : null;
+        boolean softplus = simdSoftplus(a);
+        FloatBuffer zb = plain(a) || leaky || softplus ? FloatViews.of(z) : null;
         if (zb == null) {
             return null;
         }
@@ -49,7 +67,9 @@ final class ReluMath {
         for (int off = 0; off < n; off += CHUNK) {
             int len = Math.min(CHUNK, n - off);
             zb.get(zb.position() + off, c, 0, len);
-            if (leaky) {
+            if (softplus) {
+                SimdKernels.softplus(c, len);
+            } else if (leaky) {
                 for (int i = 0; i < len; i++) {
                     c[i] = c[i] < 0 ? c[i] * alpha : c[i];
                 }
@@ -64,12 +84,13 @@ final class ReluMath {
     }
 
     /**
-     * {@code dL/dz = epsilon} where {@code z > 0}, else 0 (leaky: {@code alpha epsilon}), written into {@code z} (as
-     * DL4J's backprop), or null.
+     * {@code dL/dz = epsilon} where {@code z > 0}, else 0 (leaky: {@code alpha epsilon}; softplus: {@code epsilon
+     * sigmoid(z)}), written into {@code z} (as DL4J's backprop), or null.
      */
     static INDArray backward(IActivation a, INDArray z, INDArray epsilon) {
         boolean leaky = leaky(a);
-        FloatBuffer zb = plain(a) || leaky ? FloatViews.of(z) : null;
+        boolean softplus = simdSoftplus(a);
+        FloatBuffer zb = plain(a) || leaky || softplus ? FloatViews.of(z) : null;
         FloatBuffer eb = FloatViews.of(epsilon);
         if (zb == null || eb == null || !z.equalShapes(epsilon) || z.ordering() != epsilon.ordering()) {
             return null;
@@ -82,7 +103,9 @@ final class ReluMath {
             int len = Math.min(CHUNK, n - off);
             zb.get(zb.position() + off, zc, 0, len);
             eb.get(eb.position() + off, ec, 0, len);
-            if (leaky) {
+            if (softplus) {
+                SimdKernels.softplusDelta(zc, ec, len);
+            } else if (leaky) {
                 for (int i = 0; i < len; i++) {
                     zc[i] = zc[i] >= 0 ? ec[i] : ec[i] * alpha; // DL4J: slope 1 at 0
                 }
