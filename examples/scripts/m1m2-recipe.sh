@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Issue 20's M1+M2 recipe (Kingma et al. 2014): M2 trained on the latent codes of a VAE (M1) trained without labels.
+#
+#   m1m2-recipe.sh m1                       M1: the likelihood recipe's VAE, 784-200-200-50, 1,000 epochs
+#                                           (vae-iwae-recipe.sh elbo 1000; about 75-130 min of one core)
+#   m1m2-recipe.sh run LABELS SEED [EPOCHS] M2 on M1's codes: LABELS balanced labels drawn by SEED, the last 10,000
+#                                           training digits for validation, EPOCHS (default 300) epochs
+#   m1m2-recipe.sh summary [LABELS]         each finished run's test error at its best epoch by validation, and the
+#                                           mean and standard deviation over the seeds of each label budget
+#
+# M2's settings are its defaults (the paper's and its authors' code's: 500-unit classifier, encoder and decoder, 50
+# latent units, alpha 0.1, Adam 3e-4, 100 + 100 digits a step); the epoch reported is chosen on the validation
+# error, never on the test error. A run that was killed continues from its checkpoint when started again with the
+# same arguments, exactly. The speed layer's SIMD softplus is on (JDK_JAVA_OPTIONS below; the same results, about
+# 1.4x faster). Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build, OUT= the folder
+# (default output/m1m2-recipe), CORE= the core (default 0).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
+OUT=${OUT:-output/m1m2-recipe}
+M1=$OUT/vae/elbo-1000/model.zip
+export JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:+$JDK_JAVA_OPTIONS }--add-modules=jdk.incubator.vector"
+mode=${1:-}
+case "$mode" in
+  m1)
+    JAR="$JAR" OUT="$OUT/vae" CORE="${CORE:-0}" examples/scripts/vae-iwae-recipe.sh elbo 1000 ;;
+  run)
+    labels=${2:?labels}; seed=${3:?seed}; epochs=${4:-300}
+    [ -f "$M1" ] || { echo "m1m2-recipe: no M1 at $M1; run '$0 m1' first" >&2; exit 1; }
+    name="labels$labels-seed$seed-e$epochs"
+    resume=()
+    if [ -d "$OUT/$name/checkpoint" ]; then resume=(--resume "$OUT/$name/checkpoint"); fi
+    ZOO_THREADS=1,1 taskset -c "${CORE:-0}" java -Xmx3g -Xmn16m -jar "$JAR" train semi-supervised-vae --data mnist \
+        --labels "$labels" --validation 10000 --m1 "$M1" --epochs "$epochs" --seed "$seed" "${resume[@]}" \
+        --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO|^ +epoch |Picked up JDK_JAVA_OPTIONS" >> "$OUT/$name.log"
+    echo "$name  $(grep -E '^best epoch' "$OUT/$name.log" | tail -1)" ;;
+  summary)
+    for log in "$OUT"/labels${2:-*}-seed*-e*.log; do
+      [ -f "$log" ] || continue
+      best=$(grep -E '^best epoch' "$log" | tail -1) || true
+      [ -n "$best" ] || { echo "$(basename "$log" .log)  (not finished)"; continue; }
+      echo "$(basename "$log" .log)  $best"
+    done | tee /dev/stderr | awk '/test_error/ { split($1, a, "-"); e = $NF; sub(/%/, "", e); n[a[1]]++; s[a[1]] += e;
+        q[a[1]] += e * e } END { for (k in n) { m = s[k] / n[k]; sd = n[k] > 1 ? sqrt((q[k] - n[k] * m * m) / (n[k] - 1)) : 0;
+        printf "%s  seeds %d  test error %.2f%% +- %.2f\n", k, n[k], m, sd } }' ;;
+  *) echo "usage: $0 m1 | run LABELS SEED [EPOCHS] | summary [LABELS]" >&2; exit 2 ;;
+esac
