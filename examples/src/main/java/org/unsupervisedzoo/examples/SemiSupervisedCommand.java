@@ -76,7 +76,10 @@ final class SemiSupervisedCommand implements Command {
                         + " softmax only)").eachAtLeast(1)
                 .option("data", "", "sample, mnist or fashion (default: the data of the first encoder)")
                 .option("data-dir", "", "folder with the four IDX files (default: as recorded)")
-                .option("out", "output/semi-supervised", "output folder");
+                .option("out", "output/semi-supervised", "output folder")
+                .option("resume", "false", "validation protocol: continue a stopped run in --out, keeping the runs"
+                        + " already in its runs.csv (the same settings; other encoders, budgets or seeds may be"
+                        + " added)");
     }
 
     @Override
@@ -108,6 +111,10 @@ final class SemiSupervisedCommand implements Command {
         if (protocol.equals("validation")) {
             runValidation(o, encoders, modes);
             return;
+        }
+        if (o.bool("resume")) {
+            throw new IllegalArgumentException("--resume continues the validation protocol only; the fixed protocol"
+                    + " is short enough to run again");
         }
         DataSource source = ExampleData.locate(encoders.get(0).options);
         LabelledImages train = source.load(Split.TRAIN);
@@ -202,11 +209,21 @@ final class SemiSupervisedCommand implements Command {
                         + "  out %s%n", source.description(), encoders.size(), o.string("budgets"), seeds, nVal, cut,
                 train.count(), grid.size(), o.integer("max-epochs"), o.integer("patience"), out);
         Map<String, List<Double>> errors = new LinkedHashMap<>();
+        Map<String, String> settings = settings(o);
+        Map<String, double[]> done = o.bool("resume") ? finishedRuns(out, settings) : Map.of();
+        AtomicFiles.writeString(out.resolve(SETTINGS), settingsText(settings));
         try (CsvLog runs = new CsvLog(out.resolve("runs.csv"));
              CsvLog all = new CsvLog(out.resolve("grid.csv"))) {
-            runs.header("encoder,model,mode,labels,seed,lr,hidden,dropout,best_epoch,validation_error,test_error,"
-                    + "seconds");
-            all.header("encoder,model,mode,labels,seed,lr,hidden,dropout,best_epoch,epochs_run,validation_error");
+            if (o.bool("resume")) {
+                runs.resume(Files.readString(out.resolve("runs.csv")));
+                all.resume(Files.exists(out.resolve("grid.csv")) ? Files.readString(out.resolve("grid.csv")) : "");
+                System.out.println("resumed " + out + ": " + done.size() + " runs already in runs.csv");
+            } else {
+                runs.header("encoder,model,mode,labels,seed,lr,hidden,dropout,best_epoch,validation_error,"
+                        + "test_error,seconds");
+                all.header("encoder,model,mode,labels,seed,lr,hidden,dropout,best_epoch,epochs_run,"
+                        + "validation_error");
+            }
             for (SavedModel saved : encoders) {
                 EncoderModel model = saved.command.encoderModel(saved.options, train);
                 MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
@@ -215,6 +232,18 @@ final class SemiSupervisedCommand implements Command {
                         LabelledImages labelled = budget >= pool.count() ? pool : pool.balancedSubset(budget, s);
                         double[] chosen = null; // {validation error, test error} of frozen / fine-tuned's best
                         for (String mode : modes) {
+                            double[] earlier = done.get(runKey(saved.file.toString(), mode, labelled.count(), s));
+                            if (earlier != null) { // {validation error, test error} from runs.csv
+                                System.out.printf("run  %-26s %-10s labels %5d  seed %d  (in runs.csv)  val_error"
+                                                + " %6.2f%%  test_error %6.2f%%%n", saved.record.model, mode,
+                                        labelled.count(), s, 100 * earlier[0], 100 * earlier[1]);
+                                errors.computeIfAbsent(saved.record.model + "|" + mode + "|" + labelled.count(),
+                                        k -> new ArrayList<>()).add(earlier[1]);
+                                if (!mode.equals("scratch") && (chosen == null || earlier[0] < chosen[0])) {
+                                    chosen = earlier;
+                                }
+                                continue;
+                            }
                             long t0 = System.nanoTime();
                             ClassifierFit.Result best = null;
                             Setting bestSetting = null;
@@ -268,6 +297,69 @@ final class SemiSupervisedCommand implements Command {
         System.out.println("wrote " + out.resolve("runs.csv"));
         System.out.println("wrote " + out.resolve("grid.csv"));
         System.out.println("wrote " + out.resolve("summary.md"));
+    }
+
+    /** The file in --out that records the settings a resumed run must share. */
+    static final String SETTINGS = "settings.properties";
+    /** Options a resumed run may change: what to run, not how (finished runs are found by encoder, mode, budget, seed). */
+    private static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("encoders", "budgets", "seeds", "modes",
+            "resume", "out", "data-dir");
+
+    /** The options that decide each run's result. */
+    static Map<String, String> settings(Options o) {
+        Map<String, String> m = new java.util.TreeMap<>();
+        for (String name : o.names()) {
+            if (!MAY_CHANGE.contains(name)) {
+                m.put(name, o.string(name));
+            }
+        }
+        return m;
+    }
+
+    private static String settingsText(Map<String, String> settings) {
+        StringBuilder sb = new StringBuilder("# semi-supervised --protocol validation: the settings of this folder's"
+                + " runs (a --resume must give the same)\n");
+        settings.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        return sb.toString();
+    }
+
+    static String runKey(String encoder, String mode, int labels, int seed) {
+        return encoder + "|" + mode + "|" + labels + "|" + seed;
+    }
+
+    /**
+     * The runs already in {@code out}'s runs.csv, by {@link #runKey}: {validation error, test error}; a clear error
+     * when there is nothing to resume or a setting differs from the one recorded.
+     */
+    static Map<String, double[]> finishedRuns(Path out, Map<String, String> settings) throws java.io.IOException {
+        Path file = out.resolve(SETTINGS);
+        if (!Files.exists(file) || !Files.exists(out.resolve("runs.csv"))) {
+            throw new IllegalArgumentException("--resume: " + out + " holds no earlier run (no " + SETTINGS
+                    + " or runs.csv); run without --resume");
+        }
+        Map<String, String> recorded = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.startsWith("#") && line.contains("=")) {
+                recorded.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String was = recorded.get(e.getKey());
+            if (was != null && !was.equals(e.getValue())) {
+                throw new IllegalArgumentException("--resume: --" + e.getKey() + " was " + was + " in " + out
+                        + ", now " + e.getValue() + "; give the same value or another --out");
+            }
+        }
+        Map<String, double[]> done = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(out.resolve("runs.csv"));
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            String[] f = line.split(",");
+            if (f.length == 12) { // encoder,model,mode,labels,seed,lr,hidden,dropout,best_epoch,val,test,seconds
+                done.put(runKey(f[0], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4])),
+                        new double[] {Double.parseDouble(f[9]), Double.parseDouble(f[10])});
+            }
+        }
+        return done;
     }
 
     /** A Markdown table: one row per encoder and mode, one column per budget, mean +- sd test error in %. */

@@ -211,6 +211,43 @@ class ClassifyCommandTest {
                 + "\\d+\\.\\d\\d ± \\d+\\.\\d\\d \\|"), summary.get(5));
     }
 
+    /**
+     * A stopped semi-supervised run continues with --resume: the runs in runs.csv are kept, not trained again, and the
+     * summary is the one of a run never stopped; a changed setting or a folder with nothing to resume is refused.
+     */
+    @Test
+    void semiSupervisedResumeKeepsFinishedRunsAndRefusesOtherSettings() throws Exception {
+        String[] common = {"semi-supervised", "--encoders", model.toString(), "--budgets", "30", "--grid-lr", "0.001",
+            "--grid-hidden", "0", "--grid-dropout", "0", "--max-epochs", "2", "--patience", "1", "--steps-per-epoch",
+            "2", "--validation", "300"};
+        Path whole = tmp.resolve("semi-whole");
+        Path part = tmp.resolve("semi-part");
+        CliTest.Result all = cli(join(common, "--seeds", "2", "--out", whole.toString()));
+        assertEquals(0, all.status, all.toString());
+        CliTest.Result first = cli(join(common, "--seeds", "1", "--out", part.toString()));
+        assertEquals(0, first.status, first.toString());
+        CliTest.Result rest = cli(join(common, "--seeds", "2", "--resume", "true", "--out", part.toString()));
+        assertEquals(0, rest.status, rest.toString());
+        assertTrue(rest.out.contains("resumed " + part + ": 3 runs already in runs.csv"), rest.out);
+        assertEquals(3, rest.out.lines().filter(l -> l.contains("seed 1  (in runs.csv)")).count(), rest.out);
+        assertEquals(3, rest.out.lines().filter(l -> l.contains("seed 2  chose")).count(), rest.out);
+        assertEquals(Files.readAllLines(whole.resolve("summary.md")), Files.readAllLines(part.resolve("summary.md")),
+                "the same table as a run never stopped");
+        assertEquals(1 + 6, Files.readAllLines(part.resolve("runs.csv")).size());
+        bad(cli(join(common, "--seeds", "2", "--batch", "50", "--resume", "true", "--out", part.toString())),
+                "--resume: --batch was 100 in", "now 50");
+        bad(cli(join(common, "--resume", "true", "--out", tmp.resolve("semi-none").toString())),
+                "--resume:", "holds no earlier run");
+        bad(cli(join(common, "--protocol", "fixed", "--resume", "true", "--out", part.toString())),
+                "--resume continues the validation protocol only");
+    }
+
+    private static String[] join(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
     @Test
     void savedEncodersBuildsFromModelZipAndFits() {
         LabelledImages train = new BundledSample().load(Split.TRAIN);
