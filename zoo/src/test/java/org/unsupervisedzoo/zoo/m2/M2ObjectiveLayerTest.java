@@ -184,6 +184,41 @@ class M2ObjectiveLayerTest {
         assertEquals(reference.score(m), fast.score(m), 1e-10);
     }
 
+    /**
+     * The Java runtime computes the rows once for a gradient and the score that follows, but never serves one batch's
+     * rows to another (new labels, new input), and gives the hand formula in float too.
+     */
+    @Test
+    void onePassServesGradientAndScoreOfTheSameRowsOnly() {
+        Likelihood lik = Likelihood.GAUSSIAN;
+        INDArray[] r = rows(lik);
+        INDArray[] other = rows(lik);
+        ComputationGraph g = alone(false, lik);
+        g.setInputs(r[0]);
+        g.setLabels(r[1]);
+        g.computeGradientAndScore();
+        double expected = (row(r[0], r[1], 0, lik) + row(r[0], r[1], 1, lik) + row(r[0], r[1], 2, lik)) / 3;
+        assertEquals(expected, g.score(), 1e-10);
+        double otherExpected = (row(other[0], other[1], 0, lik) + row(other[0], other[1], 1, lik)
+                + row(other[0], other[1], 2, lik)) / 3;
+        assertEquals(otherExpected, g.score(new MultiDataSet(other[0], other[1])), 1e-10, "new rows, new pass");
+        assertEquals(otherExpected, g.score(new MultiDataSet(other[0], other[1])), 1e-10);
+        assertEquals(expected, g.score(new MultiDataSet(r[0], r[1])), 1e-10);
+        for (Likelihood f : Likelihood.values()) {
+            INDArray[] fr = rows(f);
+            M2ObjectiveLayer layer = new M2ObjectiveLayer(D, L, K, f);
+            ComputationGraph fg = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                    .updater(new NoOp()).graphBuilder().addInputs("in")
+                    .setInputTypes(InputType.feedForward(width(f) + 2 * L + 2 * K))
+                    .addLayer("objective", layer, "in").setOutputs("objective").build());
+            fg.init();
+            double want = (row(fr[0], fr[1], 0, f) + row(fr[0], fr[1], 1, f) + row(fr[0], fr[1], 2, f)) / 3;
+            INDArray in32 = fr[0].castTo(DataType.FLOAT);
+            INDArray lab32 = fr[1].castTo(DataType.FLOAT);
+            assertEquals(want, fg.score(new MultiDataSet(in32, lab32)), 1e-5 * Math.max(1, Math.abs(want)), "float " + f);
+        }
+    }
+
     @Test
     void gradientChecksPassForBothRuntimes() {
         for (Likelihood lik : Likelihood.values()) {
