@@ -13,7 +13,8 @@
 # error, never on the test error. A run that was killed continues from its checkpoint when started again with the
 # same arguments, exactly. The speed layer's SIMD softplus is on (JDK_JAVA_OPTIONS below; the same results, about
 # 1.4x faster). Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build, OUT= the folder
-# (default output/m1m2-recipe), CORE= the core (default 0).
+# (default output/m1m2-recipe), CORE= the core (default 0), LR= another Adam rate for M2 (run names then end in
+# -lrLR; choose it on the validation error).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
@@ -27,15 +28,16 @@ case "$mode" in
   run)
     labels=${2:?labels}; seed=${3:?seed}; epochs=${4:-300}
     [ -f "$M1" ] || { echo "m1m2-recipe: no M1 at $M1; run '$0 m1' first" >&2; exit 1; }
-    name="labels$labels-seed$seed-e$epochs"
+    name="labels$labels-seed$seed-e$epochs${LR:+-lr$LR}"
     resume=()
     if [ -d "$OUT/$name/checkpoint" ]; then resume=(--resume "$OUT/$name/checkpoint"); fi
     ZOO_THREADS=1,1 taskset -c "${CORE:-0}" java -Xmx3g -Xmn16m -jar "$JAR" train semi-supervised-vae --data mnist \
-        --labels "$labels" --validation 10000 --m1 "$M1" --epochs "$epochs" --seed "$seed" "${resume[@]}" \
+        --labels "$labels" --validation 10000 --m1 "$M1" --epochs "$epochs" --seed "$seed" ${LR:+--lr "$LR"} "${resume[@]}" \
         --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO|^ +epoch |Picked up JDK_JAVA_OPTIONS" >> "$OUT/$name.log"
     echo "$name  $(grep -E '^best epoch' "$OUT/$name.log" | tail -1)" ;;
   summary)
-    for log in "$OUT"/labels${2:-*}-seed*-e*.log; do
+    for log in "$OUT"/labels${2:-*}-seed*-e*${LR:+-lr$LR}.log; do
+      [ -n "${LR:-}" ] || [[ "$log" != *-lr* ]] || continue
       [ -f "$log" ] || continue
       best=$(grep -E '^best epoch' "$log" | tail -1) || true
       [ -n "$best" ] || { echo "$(basename "$log" .log)  (not finished)"; continue; }
