@@ -159,26 +159,17 @@ public final class M1Codes {
         }
         int cols = (int) a.size(1);
         long n = a.size(0);
-        if (a.dataType() == DataType.FLOAT) {
-            float[] src = a.data().asFloat();
-            float[] out = new float[rows.length * cols];
-            for (int i = 0; i < rows.length; i++) {
-                if (rows[i] < 0 || rows[i] >= n) {
-                    throw new IllegalArgumentException("row " + rows[i] + " is outside 0.." + (n - 1));
-                }
-                System.arraycopy(src, rows[i] * cols, out, i * cols, cols);
-            }
-            return Nd4j.create(out, new long[] {rows.length, cols}, DataType.FLOAT);
-        }
-        double[] src = a.data().asDouble();
-        double[] out = new double[rows.length * cols];
+        boolean single = a.dataType() == DataType.FLOAT;
+        Object src = single ? a.data().asFloat() : a.data().asDouble();
+        Object out = single ? new float[rows.length * cols] : new double[rows.length * cols];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] < 0 || rows[i] >= n) {
                 throw new IllegalArgumentException("row " + rows[i] + " is outside 0.." + (n - 1));
             }
             System.arraycopy(src, rows[i] * cols, out, i * cols, cols);
         }
-        return Nd4j.create(out, new long[] {rows.length, cols}, DataType.DOUBLE);
+        long[] shape = {rows.length, cols};
+        return single ? Nd4j.create((float[]) out, shape, 'c') : Nd4j.create((double[]) out, shape, 'c');
     }
 
     /**

@@ -91,60 +91,50 @@ public final class M2Batches {
         double wl = rows * labelledCount / (n * Math.max(bl, 1));
         double wc = rows * alpha / Math.max(bl, 1);
         double wu = rows * unlabelledCount / (n * Math.max(bu, 1));
-        INDArray xs;
-        INDArray ys;
-        INDArray labels;
-        if (dataType == DataType.FLOAT) {
-            float[] xl1 = bl > 0 ? xl.castTo(DataType.FLOAT).dup('c').data().asFloat() : null;
-            float[] yl1 = bl > 0 ? yl.castTo(DataType.FLOAT).dup('c').data().asFloat() : null;
-            float[] xu1 = bu > 0 ? xu.castTo(DataType.FLOAT).dup('c').data().asFloat() : null;
-            float[] x = new float[r * d];
-            float[] y = new float[r * k];
-            float[] lab = new float[r * (d + 3)];
-            for (int i = 0; i < r; i++) {
-                boolean labelled = i < bl;
-                float[] src = labelled ? xl1 : xu1;
-                int from = (labelled ? i : (int) ((i - bl) / k)) * d;
-                System.arraycopy(src, from, x, i * d, d);
-                System.arraycopy(src, from, lab, i * (d + 3), d);
-                if (labelled) {
-                    System.arraycopy(yl1, i * k, y, i * k, k);
-                    lab[i * (d + 3) + d] = (float) wl;
-                    lab[i * (d + 3) + d + 1] = (float) wc;
-                } else {
-                    y[i * k + (int) ((i - bl) % k)] = 1;
-                    lab[i * (d + 3) + d + 2] = (float) wu;
-                }
+        double[] xl1 = bl > 0 ? doubles(xl) : null;
+        double[] yl1 = bl > 0 ? doubles(yl) : null;
+        double[] xu1 = bu > 0 ? doubles(xu) : null;
+        double[] x = new double[r * d];
+        double[] y = new double[r * k];
+        double[] lab = new double[r * (d + 3)];
+        for (int i = 0; i < r; i++) {
+            boolean labelled = i < bl;
+            double[] src = labelled ? xl1 : xu1;
+            int from = (labelled ? i : (int) ((i - bl) / k)) * d;
+            System.arraycopy(src, from, x, i * d, d);
+            System.arraycopy(src, from, lab, i * (d + 3), d);
+            if (labelled) {
+                System.arraycopy(yl1, i * k, y, i * k, k);
+                lab[i * (d + 3) + d] = wl;
+                lab[i * (d + 3) + d + 1] = wc;
+            } else {
+                y[i * k + (int) ((i - bl) % k)] = 1;
+                lab[i * (d + 3) + d + 2] = wu;
             }
-            xs = Nd4j.create(x, new long[] {rows, d}, 'c');
-            ys = Nd4j.create(y, new long[] {rows, k}, 'c');
-            labels = Nd4j.create(lab, new long[] {rows, d + 3}, 'c');
-        } else {
-            double[] xl1 = bl > 0 ? xl.castTo(DataType.DOUBLE).dup('c').data().asDouble() : null;
-            double[] yl1 = bl > 0 ? yl.castTo(DataType.DOUBLE).dup('c').data().asDouble() : null;
-            double[] xu1 = bu > 0 ? xu.castTo(DataType.DOUBLE).dup('c').data().asDouble() : null;
-            double[] x = new double[r * d];
-            double[] y = new double[r * k];
-            double[] lab = new double[r * (d + 3)];
-            for (int i = 0; i < r; i++) {
-                boolean labelled = i < bl;
-                double[] src = labelled ? xl1 : xu1;
-                int from = (labelled ? i : (int) ((i - bl) / k)) * d;
-                System.arraycopy(src, from, x, i * d, d);
-                System.arraycopy(src, from, lab, i * (d + 3), d);
-                if (labelled) {
-                    System.arraycopy(yl1, i * k, y, i * k, k);
-                    lab[i * (d + 3) + d] = wl;
-                    lab[i * (d + 3) + d + 1] = wc;
-                } else {
-                    y[i * k + (int) ((i - bl) % k)] = 1;
-                    lab[i * (d + 3) + d + 2] = wu;
-                }
-            }
-            xs = Nd4j.create(x, new long[] {rows, d}, 'c').castTo(dataType);
-            ys = Nd4j.create(y, new long[] {rows, k}, 'c').castTo(dataType);
-            labels = Nd4j.create(lab, new long[] {rows, d + 3}, 'c').castTo(dataType);
         }
+        INDArray xs = array(x, rows, d);
+        INDArray ys = array(y, rows, k);
+        INDArray labels = array(lab, rows, d + 3);
         return new MultiDataSet(new INDArray[] {xs, ys, eps.castTo(dataType)}, new INDArray[] {labels});
+    }
+
+    /** The values of {@code a} in row-major order, as doubles (a float array's are exact). */
+    private static double[] doubles(INDArray a) {
+        return a.dup('c').data().asDouble();
+    }
+
+    /**
+     * {@code [rows, cols]} of this batch's data type from {@code v}: a float array is filled from Java floats (ND4J's
+     * {@code create} from doubles and {@code castTo} took most of the batch's time).
+     */
+    private INDArray array(double[] v, long rows, int cols) {
+        if (dataType == DataType.FLOAT) {
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            return Nd4j.create(f, new long[] {rows, cols}, 'c');
+        }
+        return Nd4j.create(v, new long[] {rows, cols}, 'c').castTo(dataType);
     }
 }
