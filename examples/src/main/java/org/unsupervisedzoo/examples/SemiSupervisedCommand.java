@@ -302,25 +302,20 @@ final class SemiSupervisedCommand implements Command {
     /** The file in --out that records the settings a resumed run must share. */
     static final String SETTINGS = "settings.properties";
     /** Options a resumed run may change: what to run, not how (finished runs are found by encoder, mode, budget, seed). */
-    private static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("encoders", "budgets", "seeds", "modes",
-            "resume", "out", "data-dir");
+    private static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("encoders", "budgets", "seeds", "modes");
 
-    /** The options that decide each run's result. */
+    /** The options that decide each run's result: the train runners' fingerprint less what to run. */
     static Map<String, String> settings(Options o) {
-        Map<String, String> m = new java.util.TreeMap<>();
-        for (String name : o.names()) {
-            if (!MAY_CHANGE.contains(name)) {
-                m.put(name, o.string(name));
-            }
-        }
-        return m;
+        return Checkpoint.fingerprint(o, MAY_CHANGE);
     }
 
-    private static String settingsText(Map<String, String> settings) {
-        StringBuilder sb = new StringBuilder("# semi-supervised --protocol validation: the settings of this folder's"
-                + " runs (a --resume must give the same)\n");
-        settings.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-        return sb.toString();
+    private static String settingsText(Map<String, String> settings) throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(settings);
+        java.io.StringWriter w = new java.io.StringWriter();
+        p.store(w, "semi-supervised --protocol validation: the settings of this folder's runs (a --resume must give"
+                + " the same)");
+        return w.toString();
     }
 
     static String runKey(String encoder, String mode, int labels, int seed) {
@@ -337,14 +332,12 @@ final class SemiSupervisedCommand implements Command {
             throw new IllegalArgumentException("--resume: " + out + " holds no earlier run (no " + SETTINGS
                     + " or runs.csv); run without --resume");
         }
-        Map<String, String> recorded = new java.util.TreeMap<>();
-        for (String line : Files.readAllLines(file)) {
-            if (!line.startsWith("#") && line.contains("=")) {
-                recorded.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
-            }
+        java.util.Properties recorded = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(file)) {
+            recorded.load(r);
         }
         for (Map.Entry<String, String> e : settings.entrySet()) {
-            String was = recorded.get(e.getKey());
+            String was = recorded.getProperty(e.getKey());
             if (was != null && !was.equals(e.getValue())) {
                 throw new IllegalArgumentException("--resume: --" + e.getKey() + " was " + was + " in " + out
                         + ", now " + e.getValue() + "; give the same value or another --out");
