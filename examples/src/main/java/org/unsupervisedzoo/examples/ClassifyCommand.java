@@ -100,6 +100,7 @@ final class ClassifyCommand implements Command {
                 .between(0, 1, false, true)
                 .option("input-dropout", "0", "dropout on the input pixels while training, in [0, 1); only with a"
                         + " fine-tuned or scratch encoder (--frozen false or --scratch true)").between(0, 1, false, true)
+                .option("code-norm", "false", "true: a batch normalization between the code and the head")
                 .option("epochs", "10", "fixed protocol: training epochs over the labelled digits").min(1)
                 .option("batch", "128", "minibatch size").min(1)
                 .option("updater", "adam", "adam, nesterov (SGD with Nesterov momentum --momentum) or sgd (plain)")
@@ -172,7 +173,7 @@ final class ClassifyCommand implements Command {
         EncoderClassifier.Builder b = o.bool("scratch") ? EncoderClassifier.fromScratch(model)
                 : EncoderClassifier.builder(model, saved.graph).frozen(o.bool("frozen"));
         return b.hiddenSizes(o.integers("hidden")).dropout(o.real("dropout")).inputDropout(o.real("input-dropout"))
-                .updater(updater(o)).seed(seed);
+                .codeNormalization(o.bool("code-norm")).updater(updater(o)).seed(seed);
     }
 
     /** The updaters {@code --updater} names. */

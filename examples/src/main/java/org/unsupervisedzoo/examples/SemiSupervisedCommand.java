@@ -64,6 +64,8 @@ final class SemiSupervisedCommand implements Command {
                 .eachAtLeast(0)
                 .option("grid-dropout", "0,0.5", "validation protocol: head dropouts tried, each in [0, 1)")
                 .eachBetween(0, 1, false, true)
+                .option("code-norm", "false", "validation protocol: true puts a batch normalization between the"
+                        + " code and the head, in every mode (frozen, fine-tuned and scratch alike)")
                 .option("max-epochs", "50", "validation protocol: the most epochs per classifier").min(1)
                 .option("patience", "5", "validation protocol: stop after this many epochs without a lower"
                         + " validation error").min(1)
@@ -252,7 +254,8 @@ final class SemiSupervisedCommand implements Command {
                                         ? EncoderClassifier.fromScratch(model)
                                         : EncoderClassifier.builder(model, saved.graph).frozen(mode.equals("frozen"));
                                 b.hiddenSizes(setting.hidden == 0 ? new int[0] : new int[] {setting.hidden})
-                                        .dropout(setting.dropout).updater(new Adam(setting.lr)).seed(s);
+                                        .dropout(setting.dropout).updater(new Adam(setting.lr)).seed(s)
+                                        .codeNormalization(o.bool("code-norm"));
                                 ClassifierFit.Result r = ClassifyCommand.fit(o, b, labelled, validation, shape, s,
                                         null);
                                 all.printf("%s,%s,%s,%d,%d,%g,%d,%.2f,%d,%d,%.6f%n", saved.file,

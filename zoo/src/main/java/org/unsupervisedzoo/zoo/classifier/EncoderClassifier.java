@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
@@ -60,6 +61,9 @@ public final class EncoderClassifier {
     private EncoderClassifier() {
     }
 
+    /** Name of the batch normalization on the code ({@link Builder#codeNormalization}). */
+    public static final String CODE_NORM = "code-norm";
+
     /** Name of head layer {@code i} (1-based). */
     public static String headLayer(int i) {
         return "head-" + i;
@@ -96,6 +100,7 @@ public final class EncoderClassifier {
         private long seed = 12345;
         private double dropout = 0;
         private double inputDropout = 0;
+        private boolean codeNormalization = false;
 
         private Builder(ComputationGraph encoder, long[] inputShape) {
             this.encoder = encoder;
@@ -165,6 +170,17 @@ public final class EncoderClassifier {
             return this;
         }
 
+        /**
+         * True: a batch normalization layer ({@link #CODE_NORM}, trainable also when the encoder is frozen) between
+         * the code and the head, so the head reads each code unit at zero mean and unit variance whatever the
+         * encoder's scale (a trained ReLU autoencoder's code can reach tens; a fresh head expects about one).
+         * The same layer is added from scratch, so both classifiers stay the same network. Default false.
+         */
+        public Builder codeNormalization(boolean codeNormalization) {
+            this.codeNormalization = codeNormalization;
+            return this;
+        }
+
         /** The shape of one input example, e.g. {@code [784]} or {@code [1, 28, 28]}. */
         public long[] inputShape() {
             return inputShape == null ? null : inputShape.clone();
@@ -227,6 +243,11 @@ public final class EncoderClassifier {
             // code (width) -> head-1 .. head-k -> prediction (numClasses)
             String prev = code;
             long nIn = width;
+            if (codeNormalization) {
+                g.addLayer(CODE_NORM, new BatchNormalization.Builder().nIn(width).nOut(width).build(), flatten, code);
+                prev = CODE_NORM;
+                flatten = null;
+            }
             for (int i = 0; i < hiddenSizes.length; i++) {
                 DenseLayer layer = new DenseLayer.Builder().nIn(nIn).nOut(hiddenSizes[i]).activation(activation)
                         .weightInit(WeightInit.RELU).dropOut(retain()).build();

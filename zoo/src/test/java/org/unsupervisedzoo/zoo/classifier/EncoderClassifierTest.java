@@ -177,6 +177,42 @@ class EncoderClassifierTest {
     }
 
     @Test
+    void codeNormalizationStandardizesEachCodeUnitInEveryMode() throws Exception {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).build();
+        ComputationGraph g = trained(ae, MnistIterator.Shape.FLAT);
+        DataSet batch = labelled(MnistIterator.Shape.FLAT);
+        ComputationGraph frozen = EncoderClassifier.builder(ae, g).hiddenSizes(16).codeNormalization(true).build();
+        assertEquals(List.of(Autoencoders.CODE), frozen.getConfiguration().getVertexInputs()
+                .get(EncoderClassifier.CODE_NORM), "normalization reads the code");
+        assertEquals(List.of(EncoderClassifier.CODE_NORM), frozen.getConfiguration().getVertexInputs()
+                .get(EncoderClassifier.headLayer(1)), "the head reads the normalized code");
+        // in training mode batch normalization (gamma 1, beta 0 at the start) standardizes each unit over the batch
+        Map<String, INDArray> acts = frozen.feedForward(batch.getFeatures(), true);
+        INDArray code = acts.get(Autoencoders.CODE), norm = acts.get(EncoderClassifier.CODE_NORM);
+        INDArray mean = code.mean(0), var = code.var(false, 0);
+        for (int j = 0; j < code.columns(); j++) {
+            for (int i = 0; i < code.rows(); i++) {
+                double expected = (code.getDouble(i, j) - mean.getDouble(j)) / Math.sqrt(var.getDouble(j) + 1e-5);
+                assertEquals(expected, norm.getDouble(i, j), 1e-3, "unit " + j + " example " + i);
+            }
+        }
+        INDArray encoder = frozen.getLayer(Autoencoders.CODE).params().dup();
+        INDArray bn = frozen.getLayer(EncoderClassifier.CODE_NORM).params().dup();
+        for (int i = 0; i < 3; i++) {
+            frozen.fit(batch);
+        }
+        assertEquals(encoder, frozen.getLayer(Autoencoders.CODE).params(), "the encoder stays frozen");
+        assertNotEquals(bn, frozen.getLayer(EncoderClassifier.CODE_NORM).params(), "the normalization trains");
+        ZooAssertions.jsonRoundTrip(frozen, X);
+        ZooAssertions.serializerRoundTrip(frozen, tmp, X);
+        assertEquals(EncoderClassifier.fromScratch(ae).hiddenSizes(16).codeNormalization(true).build().numParams(),
+                frozen.numParams(), "scratch gets the same layer");
+        ConvolutionalAutoencoder conv = ConvolutionalAutoencoder.builder().filters(4, 8).codeSize(0).build();
+        ComputationGraph convClf = EncoderClassifier.builder(conv, conv.init()).codeNormalization(true).build();
+        assertArrayEquals(new long[] {8, 10}, convClf.outputSingle(false, IMAGES).shape(), "a 4-D code is flattened");
+    }
+
+    @Test
     void fromScratchHasTheSameArchitectureWithFreshWeights() {
         UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).seed(3).build();
         ComputationGraph g = trained(ae, MnistIterator.Shape.FLAT);
