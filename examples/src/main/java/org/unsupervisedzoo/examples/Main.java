@@ -57,7 +57,7 @@ public final class Main {
                     }),
             new EvaluateCommand(), new ExportCommand(), new WeightsCommand(), new WeightsCheckCommand(),
             new ClassifyCommand(),
-            new SemiSupervisedCommand(),
+            new SemiSupervisedCommand(), new UnitsCommand(),
             new StackedCommand(),
             Command.of("bench-layers", "cost of the custom SameDiff layers, side by side with built-in twins",
                     LayerCostBenchmark::options, LayerCostBenchmark::run),

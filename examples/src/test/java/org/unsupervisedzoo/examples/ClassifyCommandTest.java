@@ -293,6 +293,19 @@ class ClassifyCommandTest {
         assertTrue(!Files.exists(tmp.resolve("never")), "nothing written for a rejected command line");
     }
 
+    @Test
+    void unitsReportsEveryEncoderLayersDeadUnitsAndScale() {
+        CliTest.Result r = cli("units", "--encoder", model.toString(), "--digits", "300");
+        assertEquals(0, r.status, r.toString());
+        assertTrue(r.out.contains("digits 300"), r.out);
+        Pattern layer = Pattern.compile("layer (\\S+) +units +(\\d+)  dead +(\\d+) \\( *\\d+\\.\\d%\\)  mean .*");
+        List<String> names = r.out.lines().map(layer::matcher).filter(Matcher::matches).map(m -> m.group(1)
+                + ":" + m.group(2)).toList();
+        assertEquals(List.of("encoder-1:32", "code:8"), names, r.out);
+        bad(cli("units", "--digits", "300"), "--encoder");
+        bad(cli("units", "--encoder", model.toString(), "--digits", "1"), "--digits", "'1'");
+    }
+
     /** A one-line usage error containing every fragment. */
     private static void bad(CliTest.Result r, String... fragments) {
         oneLineError(r, fragments[0]);
