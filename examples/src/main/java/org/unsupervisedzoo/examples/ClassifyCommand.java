@@ -312,19 +312,35 @@ final class ClassifyCommand implements Command {
     /** Accelerates the classifier of {@code b} and trains it under {@code o}'s validation-protocol settings. */
     static ClassifierFit.Result fit(Options o, EncoderClassifier.Builder b, LabelledImages labelled, LabelledImages validation,
                       MnistIterator.Shape shape, long seed, java.util.function.Consumer<ClassifierFit.Epoch> log) {
-        return fit(o, b, labelled, validation, shape, seed, log, null);
+        return fit(o, b, labelled, validation, shape, seed, log, null, null);
+    }
+
+    /** As above, starting from {@code startFrom}'s parameters (a classifier of the same layers; LP-FT). */
+    static ClassifierFit.Result fitFrom(Options o, EncoderClassifier.Builder b, LabelledImages labelled,
+                      LabelledImages validation, MnistIterator.Shape shape, long seed, ComputationGraph startFrom) {
+        return fit(o, b, labelled, validation, shape, seed, null, null, startFrom);
     }
 
     /** As above, with a checkpoint after every epoch (null: none), resumed when {@code checkpointing} says so. */
     static ClassifierFit.Result fit(Options o, EncoderClassifier.Builder b, LabelledImages labelled, LabelledImages validation,
                       MnistIterator.Shape shape, long seed, java.util.function.Consumer<ClassifierFit.Epoch> log,
                       FitCheckpointing checkpointing) {
+        return fit(o, b, labelled, validation, shape, seed, log, checkpointing, null);
+    }
+
+    private static ClassifierFit.Result fit(Options o, EncoderClassifier.Builder b, LabelledImages labelled,
+                      LabelledImages validation, MnistIterator.Shape shape, long seed,
+                      java.util.function.Consumer<ClassifierFit.Epoch> log, FitCheckpointing checkpointing,
+                      ComputationGraph startFrom) {
         int batch = Math.min(o.integer("batch"), labelled.count());
         int steps = o.integer("steps-per-epoch");
         if (steps == 0) {
             steps = (labelled.count() + batch - 1) / batch >= 10 ? 0 : 10;
         }
         ComputationGraph clf = Accelerate.accelerate(b.build());
+        if (startFrom != null) {
+            EncoderClassifier.copyParameters(startFrom, clf);
+        }
         ClassifierFit.Builder settings = ClassifierFit.builder().maxEpochs(o.integer("max-epochs"))
                 .patience(o.integer("patience")).stepsPerEpoch(steps).seed(seed).listener(log);
         if (checkpointing != null) {

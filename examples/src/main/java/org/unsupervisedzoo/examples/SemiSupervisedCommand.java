@@ -52,7 +52,9 @@ final class SemiSupervisedCommand implements Command {
                 .option("encoders", "", "comma-separated model.zip files written by 'train' (required)")
                 .option("budgets", "100,600,1000,3000", "labelled digits per run, balanced per class").eachAtLeast(1)
                 .option("seeds", "3", "seeds per budget (the labelled subset and the head differ per seed)").min(1)
-                .option("modes", "frozen,fine-tuned,scratch", "which classifiers: frozen, fine-tuned, scratch")
+                .option("modes", "frozen,fine-tuned,scratch", "which classifiers: frozen, fine-tuned, scratch; lp-ft"
+                        + " (validation protocol, after frozen): fine-tunes the frozen mode's chosen classifier at"
+                        + " each --grid-lr")
                 .option("protocol", "validation", "validation: settings chosen and training stopped on held-out"
                         + " training digits; fixed: --steps Adam steps at --lr with the --hidden head (the earlier"
                         + " protocol)")
@@ -95,9 +97,18 @@ final class SemiSupervisedCommand implements Command {
         }
         List<String> modes = List.of(o.string("modes").split(","));
         for (String m : modes) {
-            if (!List.of("frozen", "fine-tuned", "scratch").contains(m)) {
-                throw new IllegalArgumentException("--modes takes frozen, fine-tuned and scratch, got '" + m + "'");
+            if (!List.of("frozen", "fine-tuned", "scratch", "lp-ft").contains(m)) {
+                throw new IllegalArgumentException("--modes takes frozen, fine-tuned, scratch and lp-ft, got '" + m
+                        + "'");
             }
+        }
+        if (modes.contains("lp-ft") && (!modes.contains("frozen") || modes.indexOf("frozen") > modes.indexOf("lp-ft"))) {
+            throw new IllegalArgumentException("--modes: lp-ft fine-tunes the frozen mode's chosen classifier, so"
+                    + " frozen must come before it, got '" + o.string("modes") + "'");
+        }
+        if (modes.contains("lp-ft") && o.string("protocol").equals("fixed")) {
+            throw new IllegalArgumentException("--modes lp-ft needs --protocol validation (it starts from the"
+                    + " frozen mode's chosen classifier), got --protocol fixed");
         }
         int[] budgets = o.integers("budgets");
         int seeds = o.integer("seeds");
@@ -233,8 +244,17 @@ final class SemiSupervisedCommand implements Command {
                     for (int s = 1; s <= seeds; s++) {
                         LabelledImages labelled = budget >= pool.count() ? pool : pool.balancedSubset(budget, s);
                         double[] chosen = null; // {validation error, test error} of frozen / fine-tuned's best
+                        ClassifierFit.Result frozenBest = null; // the start of lp-ft
+                        Setting frozenSetting = null;
                         for (String mode : modes) {
                             double[] earlier = done.get(runKey(saved.file.toString(), mode, labelled.count(), s));
+                            if (earlier != null && mode.equals("frozen") && modes.contains("lp-ft")
+                                    && !done.containsKey(runKey(saved.file.toString(), "lp-ft", labelled.count(), s))) {
+                                // lp-ft still to run: the frozen run's chosen setting trained again (seeded: the same)
+                                frozenSetting = new Setting(earlier[2], (int) earlier[3], earlier[4]);
+                                frozenBest = ClassifyCommand.fit(o, classifier(o, model, saved, "frozen",
+                                        frozenSetting, s), labelled, validation, shape, s, null);
+                            }
                             if (earlier != null) { // {validation error, test error} from runs.csv
                                 System.out.printf("run  %-26s %-10s labels %5d  seed %d  (in runs.csv)  val_error"
                                                 + " %6.2f%%  test_error %6.2f%%%n", saved.record.model, mode,
@@ -249,15 +269,18 @@ final class SemiSupervisedCommand implements Command {
                             long t0 = System.nanoTime();
                             ClassifierFit.Result best = null;
                             Setting bestSetting = null;
-                            for (Setting setting : grid) {
-                                EncoderClassifier.Builder b = mode.equals("scratch")
-                                        ? EncoderClassifier.fromScratch(model)
-                                        : EncoderClassifier.builder(model, saved.graph).frozen(mode.equals("frozen"));
-                                b.hiddenSizes(setting.hidden == 0 ? new int[0] : new int[] {setting.hidden})
-                                        .dropout(setting.dropout).updater(new Adam(setting.lr)).seed(s)
-                                        .codeNormalization(o.bool("code-norm"));
-                                ClassifierFit.Result r = ClassifyCommand.fit(o, b, labelled, validation, shape, s,
-                                        null);
+                            List<Setting> tried = grid;
+                            if (mode.equals("lp-ft")) { // the frozen choice's head, each rate of the grid
+                                Setting head = frozenSetting;
+                                tried = java.util.Arrays.stream(o.reals("grid-lr"))
+                                        .mapToObj(lr -> new Setting(lr, head.hidden, head.dropout)).toList();
+                            }
+                            for (Setting setting : tried) {
+                                EncoderClassifier.Builder b = classifier(o, model, saved, mode, setting, s);
+                                ClassifierFit.Result r = mode.equals("lp-ft")
+                                        ? ClassifyCommand.fitFrom(o, b, labelled, validation, shape, s,
+                                                frozenBest.classifier())
+                                        : ClassifyCommand.fit(o, b, labelled, validation, shape, s, null);
                                 all.printf("%s,%s,%s,%d,%d,%g,%d,%.2f,%d,%d,%.6f%n", saved.file,
                                         saved.record.model, mode, labelled.count(), s, setting.lr, setting.hidden,
                                         setting.dropout, r.bestEpoch(), r.curve().size(), r.bestValidationError());
@@ -281,6 +304,10 @@ final class SemiSupervisedCommand implements Command {
                             runs.flush();
                             errors.computeIfAbsent(saved.record.model + "|" + mode + "|" + labelled.count(),
                                     k -> new ArrayList<>()).add(error);
+                            if (mode.equals("frozen")) {
+                                frozenBest = best;
+                                frozenSetting = bestSetting;
+                            }
                             if (!mode.equals("scratch")
                                     && (chosen == null || best.bestValidationError() < chosen[0])) {
                                 chosen = new double[] {best.bestValidationError(), error};
@@ -300,6 +327,16 @@ final class SemiSupervisedCommand implements Command {
         System.out.println("wrote " + out.resolve("runs.csv"));
         System.out.println("wrote " + out.resolve("grid.csv"));
         System.out.println("wrote " + out.resolve("summary.md"));
+    }
+
+    /** The classifier of {@code mode} (lp-ft: fine-tuned, its start set by the caller) under one grid setting. */
+    private static EncoderClassifier.Builder classifier(Options o, EncoderModel model, SavedModel saved, String mode,
+                                                        Setting setting, int seed) {
+        EncoderClassifier.Builder b = mode.equals("scratch") ? EncoderClassifier.fromScratch(model)
+                : EncoderClassifier.builder(model, saved.graph).frozen(mode.equals("frozen"));
+        return b.hiddenSizes(setting.hidden == 0 ? new int[0] : new int[] {setting.hidden})
+                .dropout(setting.dropout).updater(new Adam(setting.lr)).seed(seed)
+                .codeNormalization(o.bool("code-norm"));
     }
 
     /** The file in --out that records the settings a resumed run must share. */
@@ -326,7 +363,8 @@ final class SemiSupervisedCommand implements Command {
     }
 
     /**
-     * The runs already in {@code out}'s runs.csv, by {@link #runKey}: {validation error, test error}; a clear error
+     * The runs already in {@code out}'s runs.csv, by {@link #runKey}: {validation error, test error, lr, hidden,
+     * dropout}; a clear error
      * when there is nothing to resume or a setting differs from the one recorded.
      */
     static Map<String, double[]> finishedRuns(Path out, Map<String, String> settings) throws java.io.IOException {
@@ -352,7 +390,8 @@ final class SemiSupervisedCommand implements Command {
             String[] f = line.split(",");
             if (f.length == 12) { // encoder,model,mode,labels,seed,lr,hidden,dropout,best_epoch,val,test,seconds
                 done.put(runKey(f[0], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4])),
-                        new double[] {Double.parseDouble(f[9]), Double.parseDouble(f[10])});
+                        new double[] {Double.parseDouble(f[9]), Double.parseDouble(f[10]), Double.parseDouble(f[5]),
+                                Double.parseDouble(f[6]), Double.parseDouble(f[7])});
             }
         }
         return done;

@@ -242,6 +242,46 @@ class ClassifyCommandTest {
                 "--resume continues the validation protocol only");
     }
 
+    /**
+     * lp-ft fine-tunes the frozen mode's chosen classifier at each grid rate, with the frozen choice's head; resumed
+     * after a frozen-only run, it trains the frozen choice again (seeded: the same) and gives the same table.
+     */
+    @Test
+    void lpFtStartsFromTheFrozenChoiceAndResumesOntoAFrozenOnlyRun() throws Exception {
+        String[] common = {"semi-supervised", "--encoders", model.toString(), "--budgets", "30", "--seeds", "1",
+            "--grid-lr", "0.01,0.001", "--grid-hidden", "0,8", "--grid-dropout", "0", "--max-epochs", "3",
+            "--patience", "2", "--steps-per-epoch", "2", "--validation", "300"};
+        Path whole = tmp.resolve("lpft-whole");
+        CliTest.Result all = cli(join(common, "--modes", "frozen,lp-ft", "--out", whole.toString()));
+        assertEquals(0, all.status, all.toString());
+        List<String[]> runs = Files.readAllLines(whole.resolve("runs.csv")).stream().skip(1).map(l -> l.split(","))
+                .toList();
+        assertEquals(List.of("frozen", "lp-ft"), runs.stream().map(f -> f[2]).toList());
+        assertEquals(runs.get(0)[6] + "," + runs.get(0)[7], runs.get(1)[6] + "," + runs.get(1)[7],
+                "lp-ft keeps the frozen choice's head");
+        assertEquals(2 * 4, Files.readAllLines(whole.resolve("grid.csv")).stream().filter(l -> l.contains(",frozen,"))
+                .count() * 2, "the frozen grid: 2 rates x 2 heads");
+        assertEquals(2, Files.readAllLines(whole.resolve("grid.csv")).stream().filter(l -> l.contains(",lp-ft,"))
+                .count(), "lp-ft: one run per rate");
+        assertTrue(Files.readString(whole.resolve("summary.md")).contains("| lp-ft |"), all.out);
+
+        Path part = tmp.resolve("lpft-part");
+        assertEquals(0, cli(join(common, "--modes", "frozen", "--out", part.toString())).status);
+        CliTest.Result rest = cli(join(common, "--modes", "frozen,lp-ft", "--resume", "true", "--out",
+                part.toString()));
+        assertEquals(0, rest.status, rest.toString());
+        assertEquals(Files.readAllLines(whole.resolve("runs.csv")).stream().map(l -> l.substring(0,
+                l.lastIndexOf(','))).toList(), Files.readAllLines(part.resolve("runs.csv")).stream().map(l ->
+                l.substring(0, l.lastIndexOf(','))).toList(), "the same runs, times apart");
+
+        bad(cli(join(common, "--modes", "lp-ft,frozen", "--out", tmp.resolve("never").toString())), "--modes",
+                "frozen must come before it", "'lp-ft,frozen'");
+        bad(cli(join(common, "--modes", "fine-tuned,lp-ft", "--out", tmp.resolve("never").toString())), "--modes",
+                "frozen must come before it");
+        bad(cli(join(common, "--modes", "frozen,lp-ft", "--protocol", "fixed", "--out",
+                tmp.resolve("never").toString())), "--modes lp-ft needs --protocol validation");
+    }
+
     private static String[] join(String[] a, String... b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

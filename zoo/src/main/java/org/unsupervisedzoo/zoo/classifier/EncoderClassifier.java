@@ -1,6 +1,7 @@
 package org.unsupervisedzoo.zoo.classifier;
 
 import java.util.Arrays;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
@@ -85,6 +86,48 @@ public final class EncoderClassifier {
     /** The same classifier on a freshly initialised encoder of {@code model}'s architecture, trained end to end. */
     public static Builder fromScratch(EncoderModel model) {
         return builder(model, model.init()).frozen(false);
+    }
+
+    /**
+     * Copies every parameter of {@code from} into {@code to}, two classifiers of the same layers (names and
+     * parameter shapes), frozen or not: LP-FT (Kumar et al. 2022, "Fine-tuning can distort pretrained features"),
+     * where a classifier trained on the frozen encoder is the start of one that fine-tunes it, so the encoder
+     * never meets a random head. Returns {@code to}.
+     *
+     * @throws IllegalArgumentException naming the first layer or parameter that differs
+     */
+    public static ComputationGraph copyParameters(ComputationGraph from, ComputationGraph to) {
+        Checks.notNull("from", from);
+        Checks.notNull("to", to);
+        for (org.deeplearning4j.nn.graph.vertex.GraphVertex v : from.getVertices()) {
+            if (!v.hasLayer() || v.numParams() == 0) {
+                continue;
+            }
+            String name = v.getVertexName();
+            org.deeplearning4j.nn.graph.vertex.GraphVertex t = to.getVertex(name);
+            if (t == null || !t.hasLayer()) {
+                throw new IllegalArgumentException("copyParameters: 'to' has no layer '" + name + "'");
+            }
+            for (Map.Entry<String, INDArray> p : v.getLayer().paramTable().entrySet()) {
+                INDArray dst = t.getLayer().paramTable().get(p.getKey());
+                if (dst == null || !Arrays.equals(dst.shape(), p.getValue().shape())) {
+                    throw new IllegalArgumentException("copyParameters: layer '" + name + "' parameter '"
+                            + p.getKey() + "' has shape " + Arrays.toString(p.getValue().shape()) + " in 'from', "
+                            + (dst == null ? "none" : Arrays.toString(dst.shape())) + " in 'to'");
+                }
+            }
+        }
+        if (from.numParams() != to.numParams()) {
+            throw new IllegalArgumentException("copyParameters: 'from' has " + from.numParams() + " parameters, 'to' "
+                    + to.numParams());
+        }
+        for (org.deeplearning4j.nn.graph.vertex.GraphVertex v : from.getVertices()) {
+            if (v.hasLayer() && v.numParams() > 0) {
+                Map<String, INDArray> dst = to.getVertex(v.getVertexName()).getLayer().paramTable();
+                v.getLayer().paramTable().forEach((k, x) -> dst.get(k).assign(x.castTo(dst.get(k).dataType())));
+            }
+        }
+        return to;
     }
 
     /** Hyper-parameters, each with its default. */

@@ -213,6 +213,32 @@ class EncoderClassifierTest {
     }
 
     @Test
+    void copyParametersStartsAFineTunedClassifierFromATrainedFrozenOne() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).build();
+        ComputationGraph g = trained(ae, MnistIterator.Shape.FLAT);
+        DataSet batch = labelled(MnistIterator.Shape.FLAT);
+        ComputationGraph frozen = EncoderClassifier.builder(ae, g).hiddenSizes(16).seed(1).build();
+        for (int i = 0; i < 3; i++) {
+            frozen.fit(batch);
+        }
+        ComputationGraph tuned = EncoderClassifier.builder(ae, g).frozen(false).hiddenSizes(16).seed(2).build();
+        assertNotEquals(frozen.outputSingle(false, X), tuned.outputSingle(false, X), "another head before the copy");
+        assertTrue(tuned == EncoderClassifier.copyParameters(frozen, tuned));
+        assertEquals(frozen.params(), tuned.params());
+        assertEquals(frozen.outputSingle(false, X), tuned.outputSingle(false, X), "the same function after it");
+        assertTrue(!(tuned.getLayer(Autoencoders.CODE) instanceof FrozenLayer), "still fine-tuned");
+        INDArray code = tuned.getLayer(Autoencoders.CODE).params().dup();
+        tuned.fit(batch);
+        assertNotEquals(code, tuned.getLayer(Autoencoders.CODE).params(), "the encoder trains");
+        assertEquals(code, frozen.getLayer(Autoencoders.CODE).params(), "the source is not touched");
+        rejects(() -> EncoderClassifier.copyParameters(frozen,
+                EncoderClassifier.builder(ae, g).frozen(false).hiddenSizes(12).build()), "head-1", "[8, 16]",
+                "[8, 12]");
+        rejects(() -> EncoderClassifier.copyParameters(frozen,
+                EncoderClassifier.builder(ae, g).frozen(false).build()), "head-1");
+    }
+
+    @Test
     void fromScratchHasTheSameArchitectureWithFreshWeights() {
         UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).seed(3).build();
         ComputationGraph g = trained(ae, MnistIterator.Shape.FLAT);
