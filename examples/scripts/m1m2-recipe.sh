@@ -6,7 +6,8 @@
 #   m1m2-recipe.sh run LABELS SEED [EPOCHS] M2 on M1's codes: LABELS balanced labels drawn by SEED, the last 10,000
 #                                           training digits for validation, EPOCHS (default 300) epochs
 #   m1m2-recipe.sh summary [LABELS]         each finished run's test error at its best epoch by validation, and the
-#                                           mean and standard deviation over the seeds of each label budget
+#                                           mean and standard deviation over the seeds of each label budget and
+#                                           number of epochs
 #
 # M2's settings are its defaults (the paper's and its authors' code's: 500-unit classifier, encoder and decoder, 50
 # latent units, alpha 0.1, Adam 3e-4, 100 + 100 digits a step); the epoch reported is chosen on the validation
@@ -42,8 +43,8 @@ case "$mode" in
       best=$(grep -E '^best epoch' "$log" | tail -1) || true
       [ -n "$best" ] || { echo "$(basename "$log" .log)  (not finished)"; continue; }
       echo "$(basename "$log" .log)  $best"
-    done | tee /dev/stderr | awk '/test_error/ { split($1, a, "-"); e = $NF; sub(/%/, "", e); n[a[1]]++; s[a[1]] += e;
-        q[a[1]] += e * e } END { for (k in n) { m = s[k] / n[k]; sd = n[k] > 1 ? sqrt((q[k] - n[k] * m * m) / (n[k] - 1)) : 0;
+    done | tee /dev/stderr | awk '/test_error/ { split($1, a, "-"); k = a[1] "-" a[3]; e = $NF; sub(/%/, "", e); n[k]++; s[k] += e;
+        q[k] += e * e } END { for (k in n) { m = s[k] / n[k]; sd = n[k] > 1 ? sqrt((q[k] - n[k] * m * m) / (n[k] - 1)) : 0;
         printf "%s  seeds %d  test error %.2f%% +- %.2f\n", k, n[k], m, sd } }' ;;
   *) echo "usage: $0 m1 | run LABELS SEED [EPOCHS] | summary [LABELS]" >&2; exit 2 ;;
 esac
