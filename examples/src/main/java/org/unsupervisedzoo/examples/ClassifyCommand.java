@@ -101,6 +101,9 @@ final class ClassifyCommand implements Command {
                 .option("input-dropout", "0", "dropout on the input pixels while training, in [0, 1); only with a"
                         + " fine-tuned or scratch encoder (--frozen false or --scratch true)").between(0, 1, false, true)
                 .option("code-norm", "false", "true: a batch normalization between the code and the head")
+                .option("start", "", "validation protocol: a classifier.zip of the same layers to start from, e.g."
+                        + " a frozen run's with --frozen false (LP-FT: fine-tuning from a trained head); empty: the"
+                        + " encoder's weights and a fresh head")
                 .option("epochs", "10", "fixed protocol: training epochs over the labelled digits").min(1)
                 .option("batch", "128", "minibatch size").min(1)
                 .option("updater", "adam", "adam, nesterov (SGD with Nesterov momentum --momentum) or sgd (plain)")
@@ -132,6 +135,9 @@ final class ClassifyCommand implements Command {
         validationCount(o, Integer.MAX_VALUE, false); // its syntax, before anything is loaded
         o.bool("frozen");
         o.bool("scratch");
+        if (!o.string("start").isEmpty() && !protocol.equals("validation")) {
+            throw new IllegalArgumentException("--start needs --protocol validation, got --protocol " + protocol);
+        }
         if (o.bool("resume") && !protocol.equals("validation")) {
             throw new IllegalArgumentException("--resume true needs --protocol validation (the fixed protocol writes"
                     + " no checkpoint), got --protocol " + protocol);
@@ -243,6 +249,14 @@ final class ClassifyCommand implements Command {
             throw new CliException("--resume true: no checkpoint in " + out + " (" + (seeds == 1 ? "checkpoint"
                     : "checkpoint-seed<S>") + "); a classify run writes one after every epoch");
         }
+        ComputationGraph start = null;
+        if (!o.string("start").isEmpty()) {
+            Path f = Path.of(o.string("start"));
+            if (!Files.isRegularFile(f)) {
+                throw new CliException("--start " + f + " does not exist (a classifier.zip written by classify)");
+            }
+            start = RunRecord.restoreGraph(f);
+        }
         List<Double> testErrors = new ArrayList<>();
         System.out.printf("classifier on %s (%s encoder, %s)  data %s  labelled %d  validation %d (training digits"
                         + " [%d, %d))  test %d  seeds %d  out %s%n", saved.file, saved.record.model, mode(o),
@@ -266,7 +280,7 @@ final class ClassifyCommand implements Command {
                                 + "  val_error %.2f%%  time %5.1fs  %s%n", seed, e.epoch(), e.trainLoss(),
                                 e.validationLoss(), 100 * e.validationError(), e.seconds(),
                                 eta.atMost(maxEpochs - e.epoch())),
-                        new FitCheckpointing(checkpoint, identity(o, seed), resumeSeed));
+                        new FitCheckpointing(checkpoint, identity(o, seed), resumeSeed), start);
                 double testError = ClassifierFit.score(r.classifier(), iterator(test, shape)).error();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 testErrors.add(testError);
@@ -328,7 +342,8 @@ final class ClassifyCommand implements Command {
         return fit(o, b, labelled, validation, shape, seed, log, checkpointing, null);
     }
 
-    private static ClassifierFit.Result fit(Options o, EncoderClassifier.Builder b, LabelledImages labelled,
+    /** As above, starting from {@code startFrom}'s parameters (null: none). */
+    static ClassifierFit.Result fit(Options o, EncoderClassifier.Builder b, LabelledImages labelled,
                       LabelledImages validation, MnistIterator.Shape shape, long seed,
                       java.util.function.Consumer<ClassifierFit.Epoch> log, FitCheckpointing checkpointing,
                       ComputationGraph startFrom) {
@@ -339,7 +354,12 @@ final class ClassifyCommand implements Command {
         }
         ComputationGraph clf = Accelerate.accelerate(b.build());
         if (startFrom != null) {
-            EncoderClassifier.copyParameters(startFrom, clf);
+            try {
+                EncoderClassifier.copyParameters(startFrom, clf);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--start: the classifier to start from has other layers than this one (give"
+                        + " the same --hidden and --code-norm): " + e.getMessage(), e);
+            }
         }
         ClassifierFit.Builder settings = ClassifierFit.builder().maxEpochs(o.integer("max-epochs"))
                 .patience(o.integer("patience")).stepsPerEpoch(steps).seed(seed).listener(log);

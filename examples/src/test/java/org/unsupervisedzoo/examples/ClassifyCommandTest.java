@@ -242,6 +242,31 @@ class ClassifyCommandTest {
                 "--resume continues the validation protocol only");
     }
 
+    /** classify --start: LP-FT from the command line, a frozen run's classifier.zip the start of a fine-tuned one. */
+    @Test
+    void classifyStartsFromAFrozenRunsClassifier() throws Exception {
+        String[] common = {"classify", "--encoder", model.toString(), "--labels", "50", "--validation", "300",
+            "--hidden", "8", "--steps-per-epoch", "2", "--patience", "2", "--seed", "3"};
+        Path frozen = tmp.resolve("frozen");
+        CliTest.Result f = cli(join(common, "--max-epochs", "5", "--lr", "0.01", "--out", frozen.toString()));
+        assertEquals(0, f.status, f.toString());
+        Matcher fb = f.out.lines().map(BEST::matcher).filter(Matcher::matches).findFirst().orElseThrow();
+        // a rate too small to move anything: the fine-tuned run's first epoch is the frozen run's best classifier
+        CliTest.Result t = cli(join(common, "--max-epochs", "1", "--lr", "1e-12", "--frozen", "false", "--start",
+                frozen.resolve("classifier.zip").toString(), "--out", tmp.resolve("lpft").toString()));
+        assertEquals(0, t.status, t.toString());
+        Matcher tb = t.out.lines().map(BEST::matcher).filter(Matcher::matches).findFirst().orElseThrow();
+        assertEquals(fb.group(4), tb.group(4), "validation error of the start: " + f.out + t.out);
+        assertEquals(fb.group(5), tb.group(5), "test error of the start");
+        bad(cli("classify", "--encoder", model.toString(), "--labels", "50", "--validation", "300", "--hidden", "4",
+                "--frozen", "false", "--start", frozen.resolve("classifier.zip").toString(), "--out",
+                tmp.resolve("never").toString()), "--start", "head-1");
+        bad(cli(join(common, "--start", tmp.resolve("none.zip").toString(), "--out", tmp.resolve("never").toString())),
+                "--start", "does not exist");
+        bad(cli(join(common, "--protocol", "fixed", "--start", frozen.resolve("classifier.zip").toString(), "--out",
+                tmp.resolve("never").toString())), "--start needs --protocol validation");
+    }
+
     /**
      * lp-ft fine-tunes the frozen mode's chosen classifier at each grid rate, with the frozen choice's head; resumed
      * after a frozen-only run, it trains the frozen choice again (seeded: the same) and gives the same table.
