@@ -5,6 +5,10 @@
 #                                           (vae-iwae-recipe.sh elbo 1000; about 75-130 min of one core)
 #   m1m2-recipe.sh run LABELS SEED [EPOCHS] M2 on M1's codes: LABELS balanced labels drawn by SEED, the last 10,000
 #                                           training digits for validation, EPOCHS (default 300) epochs
+#   m1m2-recipe.sh extend LABELS SEED FROM TO
+#                                           continue a finished FROM-epoch run to TO epochs: its folder copied to
+#                                           the TO name (the FROM run kept as it is), then 'run LABELS SEED TO'
+#                                           resumes at epoch FROM+1 (--epochs is not part of a checkpoint's settings)
 #   m1m2-recipe.sh summary [LABELS]         each finished run's test error at its best epoch by validation, and the
 #                                           mean and standard deviation over the seeds of each label budget and
 #                                           number of epochs
@@ -17,6 +21,7 @@
 # (default output/m1m2-recipe), CORE= the core (default 0), LR= another Adam rate for M2 (run names then end in
 # -lrLR; choose it on the validation error).
 set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-examples/target/unsupervised-zoo-examples.jar}
 OUT=${OUT:-output/m1m2-recipe}
@@ -36,6 +41,15 @@ case "$mode" in
         --labels "$labels" --validation 10000 --m1 "$M1" --epochs "$epochs" --seed "$seed" ${LR:+--lr "$LR"} "${resume[@]}" \
         --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO|^ +epoch |Picked up JDK_JAVA_OPTIONS" >> "$OUT/$name.log"
     echo "$name  $(grep -E '^best epoch' "$OUT/$name.log" | tail -1)" ;;
+  extend)
+    labels=${2:?labels}; seed=${3:?seed}; from=${4:?from epochs}; to=${5:?to epochs}
+    src="$OUT/labels$labels-seed$seed-e$from${LR:+-lr$LR}"; dst="$OUT/labels$labels-seed$seed-e$to${LR:+-lr$LR}"
+    [ -d "$src/checkpoint" ] || { echo "m1m2-recipe: no checkpoint at $src; run '$0 run $labels $seed $from' first" >&2; exit 1; }
+    if [ ! -d "$dst" ]; then
+      cp -r "$src" "$dst"; rm -f "$dst/model.zip"
+      grep -v -E '^best epoch' "$src.log" > "$dst.log" || true
+    fi
+    "$self" run "$labels" "$seed" "$to" ;;
   summary)
     for log in "$OUT"/labels${2:-*}-seed*-e*${LR:+-lr$LR}.log; do
       [ -n "${LR:-}" ] || [[ "$log" != *-lr* ]] || continue
@@ -46,5 +60,5 @@ case "$mode" in
     done | tee /dev/stderr | awk '/test_error/ { split($1, a, "-"); k = a[1] "-" a[3]; e = $NF; sub(/%/, "", e); n[k]++; s[k] += e;
         q[k] += e * e } END { for (k in n) { m = s[k] / n[k]; sd = n[k] > 1 ? sqrt((q[k] - n[k] * m * m) / (n[k] - 1)) : 0;
         printf "%s  seeds %d  test error %.2f%% +- %.2f\n", k, n[k], m, sd } }' ;;
-  *) echo "usage: $0 m1 | run LABELS SEED [EPOCHS] | summary [LABELS]" >&2; exit 2 ;;
+  *) echo "usage: $0 m1 | run LABELS SEED [EPOCHS] | extend LABELS SEED FROM TO | summary [LABELS]" >&2; exit 2 ;;
 esac
