@@ -329,12 +329,6 @@ final class ClassifyCommand implements Command {
         return fit(o, b, labelled, validation, shape, seed, log, null, null);
     }
 
-    /** As above, starting from {@code startFrom}'s parameters (a classifier of the same layers; LP-FT). */
-    static ClassifierFit.Result fitFrom(Options o, EncoderClassifier.Builder b, LabelledImages labelled,
-                      LabelledImages validation, MnistIterator.Shape shape, long seed, ComputationGraph startFrom) {
-        return fit(o, b, labelled, validation, shape, seed, null, null, startFrom);
-    }
-
     /** As above, with a checkpoint after every epoch (null: none), resumed when {@code checkpointing} says so. */
     static ClassifierFit.Result fit(Options o, EncoderClassifier.Builder b, LabelledImages labelled, LabelledImages validation,
                       MnistIterator.Shape shape, long seed, java.util.function.Consumer<ClassifierFit.Epoch> log,
@@ -342,7 +336,7 @@ final class ClassifyCommand implements Command {
         return fit(o, b, labelled, validation, shape, seed, log, checkpointing, null);
     }
 
-    /** As above, starting from {@code startFrom}'s parameters (null: none). */
+    /** As above, starting from {@code startFrom}'s parameters (null: none; a classifier of the same layers: LP-FT). */
     static ClassifierFit.Result fit(Options o, EncoderClassifier.Builder b, LabelledImages labelled,
                       LabelledImages validation, MnistIterator.Shape shape, long seed,
                       java.util.function.Consumer<ClassifierFit.Epoch> log, FitCheckpointing checkpointing,

@@ -176,6 +176,10 @@ final class SemiSupervisedCommand implements Command {
         System.out.println("wrote " + out.resolve("summary.md"));
     }
 
+    /** A run already in runs.csv: its errors and the setting chosen. */
+    record Finished(double validationError, double testError, Setting setting) {
+    }
+
     /** One setting of the grid. */
     record Setting(double lr, int hidden, double dropout) {
         @Override
@@ -224,7 +228,7 @@ final class SemiSupervisedCommand implements Command {
                 train.count(), grid.size(), o.integer("max-epochs"), o.integer("patience"), out);
         Map<String, List<Double>> errors = new LinkedHashMap<>();
         Map<String, String> settings = settings(o);
-        Map<String, double[]> done = o.bool("resume") ? finishedRuns(out, settings) : Map.of();
+        Map<String, Finished> done = o.bool("resume") ? finishedRuns(out, settings) : Map.of();
         AtomicFiles.writeString(out.resolve(SETTINGS), settingsText(settings));
         try (CsvLog runs = new CsvLog(out.resolve("runs.csv"));
              CsvLog all = new CsvLog(out.resolve("grid.csv"))) {
@@ -248,22 +252,22 @@ final class SemiSupervisedCommand implements Command {
                         ClassifierFit.Result frozenBest = null; // the start of lp-ft
                         Setting frozenSetting = null;
                         for (String mode : modes) {
-                            double[] earlier = done.get(runKey(saved.file.toString(), mode, labelled.count(), s));
+                            Finished earlier = done.get(runKey(saved.file.toString(), mode, labelled.count(), s));
                             if (earlier != null && mode.equals("frozen") && modes.contains("lp-ft")
                                     && !done.containsKey(runKey(saved.file.toString(), "lp-ft", labelled.count(), s))) {
                                 // lp-ft still to run: the frozen run's chosen setting trained again (seeded: the same)
-                                frozenSetting = new Setting(earlier[2], (int) earlier[3], earlier[4]);
+                                frozenSetting = earlier.setting();
                                 frozenBest = ClassifyCommand.fit(o, classifier(o, model, saved, "frozen",
                                         frozenSetting, s), labelled, validation, shape, s, null);
                             }
-                            if (earlier != null) { // {validation error, test error} from runs.csv
+                            if (earlier != null) {
                                 System.out.printf("run  %-26s %-10s labels %5d  seed %d  (in runs.csv)  val_error"
                                                 + " %6.2f%%  test_error %6.2f%%%n", saved.record.model, mode,
-                                        labelled.count(), s, 100 * earlier[0], 100 * earlier[1]);
+                                        labelled.count(), s, 100 * earlier.validationError(), 100 * earlier.testError());
                                 errors.computeIfAbsent(saved.record.model + "|" + mode + "|" + labelled.count(),
-                                        k -> new ArrayList<>()).add(earlier[1]);
-                                if (!mode.equals("scratch") && (chosen == null || earlier[0] < chosen[0])) {
-                                    chosen = earlier;
+                                        k -> new ArrayList<>()).add(earlier.testError());
+                                if (!mode.equals("scratch") && (chosen == null || earlier.validationError() < chosen[0])) {
+                                    chosen = new double[] {earlier.validationError(), earlier.testError()};
                                 }
                                 continue;
                             }
@@ -278,10 +282,8 @@ final class SemiSupervisedCommand implements Command {
                             }
                             for (Setting setting : tried) {
                                 EncoderClassifier.Builder b = classifier(o, model, saved, mode, setting, s);
-                                ClassifierFit.Result r = mode.equals("lp-ft")
-                                        ? ClassifyCommand.fitFrom(o, b, labelled, validation, shape, s,
-                                                frozenBest.classifier())
-                                        : ClassifyCommand.fit(o, b, labelled, validation, shape, s, null);
+                                ClassifierFit.Result r = ClassifyCommand.fit(o, b, labelled, validation, shape, s,
+                                        null, null, mode.equals("lp-ft") ? frozenBest.classifier() : null);
                                 all.printf("%s,%s,%s,%d,%d,%g,%d,%.2f,%d,%d,%.6f%n", saved.file,
                                         saved.record.model, mode, labelled.count(), s, setting.lr, setting.hidden,
                                         setting.dropout, r.bestEpoch(), r.curve().size(), r.bestValidationError());
@@ -364,11 +366,10 @@ final class SemiSupervisedCommand implements Command {
     }
 
     /**
-     * The runs already in {@code out}'s runs.csv, by {@link #runKey}: {validation error, test error, lr, hidden,
-     * dropout}; a clear error
+     * The runs already in {@code out}'s runs.csv, by {@link #runKey}; a clear error
      * when there is nothing to resume or a setting differs from the one recorded.
      */
-    static Map<String, double[]> finishedRuns(Path out, Map<String, String> settings) throws java.io.IOException {
+    static Map<String, Finished> finishedRuns(Path out, Map<String, String> settings) throws java.io.IOException {
         Path file = out.resolve(SETTINGS);
         if (!Files.exists(file) || !Files.exists(out.resolve("runs.csv"))) {
             throw new IllegalArgumentException("--resume: " + out + " holds no earlier run (no " + SETTINGS
@@ -385,14 +386,14 @@ final class SemiSupervisedCommand implements Command {
                         + ", now " + e.getValue() + "; give the same value or another --out");
             }
         }
-        Map<String, double[]> done = new LinkedHashMap<>();
+        Map<String, Finished> done = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(out.resolve("runs.csv"));
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             String[] f = line.split(",");
             if (f.length == 12) { // encoder,model,mode,labels,seed,lr,hidden,dropout,best_epoch,val,test,seconds
                 done.put(runKey(f[0], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4])),
-                        new double[] {Double.parseDouble(f[9]), Double.parseDouble(f[10]), Double.parseDouble(f[5]),
-                                Double.parseDouble(f[6]), Double.parseDouble(f[7])});
+                        new Finished(Double.parseDouble(f[9]), Double.parseDouble(f[10]), new Setting(
+                                Double.parseDouble(f[5]), Integer.parseInt(f[6]), Double.parseDouble(f[7]))));
             }
         }
         return done;
