@@ -33,7 +33,8 @@ import org.unsupervisedzoo.zoo.classifier.EncoderClassifier;
  * rate x head width x head dropout) is trained with early stopping on the validation error ({@link ClassifierFit});
  * the setting with the lowest validation error is kept and only its test error is measured. A fourth row,
  * "pretrained (chosen)", takes the pretrained mode (frozen, fine-tuned, lp-ft when run) with the lower validation
- * error per seed. {@code lp-ft} fine-tunes the frozen mode's chosen classifier, its head kept, at each grid rate.
+ * error per seed. {@code lp-ft} fine-tunes the frozen mode's chosen classifier, its head kept, at each grid rate
+ * (the start itself kept when no epoch beats it on validation: {@link ClassifierFit.Builder#keepStart}).
  * {@code --protocol fixed}: the earlier protocol, a fixed number of steps at one setting.
  */
 final class SemiSupervisedCommand implements Command {

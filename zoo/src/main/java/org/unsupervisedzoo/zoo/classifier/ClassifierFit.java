@@ -56,6 +56,7 @@ public final class ClassifierFit {
     private final Path checkpoint;
     private final Map<String, String> identity;
     private final boolean resume;
+    private final boolean keepStart;
 
     private ClassifierFit(Builder b) {
         this.maxEpochs = b.maxEpochs;
@@ -67,6 +68,7 @@ public final class ClassifierFit {
         this.checkpoint = b.checkpoint;
         this.identity = b.identity;
         this.resume = b.resume;
+        this.keepStart = b.keepStart;
     }
 
     /** Settings, each with its default. */
@@ -100,7 +102,8 @@ public final class ClassifierFit {
      * @param classifier          the trained graph holding the best epoch's parameters (the graph that was passed
      *                            in, or the one built from the builder)
      * @param curve               one entry per epoch run, in order
-     * @param bestEpoch           the epoch whose parameters {@code classifier} holds (1-based)
+     * @param bestEpoch           the epoch whose parameters {@code classifier} holds (1-based; 0 with
+     *                            {@link Builder#keepStart} when no epoch beat the classifier as passed in)
      * @param bestValidationError the validation error of that epoch (what {@code classifier} scores)
      * @param stoppedEarly        true when patience ran out before {@code maxEpochs}
      */
@@ -155,6 +158,14 @@ public final class ClassifierFit {
         int sinceBest = 0;
         int first = 1;
         train.reset();
+        if (keepStart && !resume) {
+            // epoch 0: the classifier as passed in is the best until an epoch beats it (inference mode: no random
+            // numbers drawn, so the epochs that follow are those of a run without keepStart)
+            Scores start = score(classifier, validation);
+            best = classifier.params().dup();
+            bestError = start.error();
+            bestLoss = start.loss();
+        }
         if (resume) {
             FitCheckpoint c = FitCheckpoint.read(checkpoint, identity, classifier);
             curve.addAll(c.curve);
@@ -442,6 +453,7 @@ public final class ClassifierFit {
         private Path checkpoint;
         private Map<String, String> identity = Map.of();
         private boolean resume;
+        private boolean keepStart;
 
         private Builder() {
         }
@@ -508,6 +520,19 @@ public final class ClassifierFit {
          */
         public Builder resume(boolean resume) {
             this.resume = resume;
+            return this;
+        }
+
+        /**
+         * Scores the classifier as passed to {@code fit} on the validation set before training (epoch 0) and keeps
+         * it when no epoch beats it ({@link Result#bestEpoch} 0): for a classifier that starts from a trained one
+         * (LP-FT: fine-tuning from a frozen encoder's classifier, see {@link EncoderClassifier#copyParameters}),
+         * so that fine-tuning never ends worse on validation than where it started. Patience counts from the
+         * start. Off by default: a fresh head starts at chance and costs a validation pass for nothing. Default
+         * false.
+         */
+        public Builder keepStart(boolean keepStart) {
+            this.keepStart = keepStart;
             return this;
         }
 

@@ -92,7 +92,8 @@ public final class EncoderClassifier {
      * Copies every parameter of {@code from} into {@code to}, two classifiers of the same layers (names and
      * parameter shapes), frozen or not: LP-FT (Kumar et al. 2022, "Fine-tuning can distort pretrained features"),
      * where a classifier trained on the frozen encoder is the start of one that fine-tunes it, so the encoder
-     * never meets a random head. Returns {@code to}.
+     * never meets a random head. Returns {@code to}. Train it with {@link ClassifierFit.Builder#keepStart} on, so
+     * that the result is never worse on validation than the frozen classifier it starts from.
      *
      * @throws IllegalArgumentException naming the first layer or parameter that differs
      */

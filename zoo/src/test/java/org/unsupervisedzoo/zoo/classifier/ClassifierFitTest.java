@@ -194,6 +194,82 @@ class ClassifierFitTest {
                 clf.feedForward(x, true).get(EncoderClassifier.PREDICTION));
     }
 
+    /** A trained classifier, then training on wrong labels (each digit's label shifted by one class). */
+    @Test
+    void keepStartKeepsTheStartWhenNoEpochBeatsItOnValidation() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32).seed(4).build();
+        ComputationGraph start = EncoderClassifier.fromScratch(ae).hiddenSizes(32).updater(new Adam(0.01)).seed(5)
+                .build();
+        ClassifierFit.builder().maxEpochs(30).patience(5).build().fit(start, train(20), validation());
+        ClassifierFit.Scores s0 = ClassifierFit.score(start, validation());
+        assertTrue(s0.error() < 0.6, "the start has learnt something: " + s0.error());
+        DataSet right = train(60).next();
+        INDArray shifted = Nd4j.concat(1, right.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 10)),
+                right.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)));
+        DataSet wrong = new DataSet(right.getFeatures(), shifted);
+        DataSet held = validation().next(300);
+        assertEquals(300, held.numExamples());
+
+        ComputationGraph a = start.clone();
+        INDArray startParams = start.params().dup();
+        ClassifierFit.Result kept = ClassifierFit.builder().maxEpochs(4).patience(4).batchSize(20).keepStart(true)
+                .build().fit(a, wrong, held);
+        assertEquals(0, kept.bestEpoch(), kept.curveCsv());
+        assertEquals(s0.error(), kept.bestValidationError(), 1e-12);
+        assertEquals(startParams, a.params(), "the start's parameters, exactly");
+        assertEquals(4, kept.curve().size(), "patience counts from the start");
+        assertTrue(kept.stoppedEarly() || kept.curve().size() == 4);
+
+        // the same run without keepStart ends worse on validation than its start: the loss keepStart prevents
+        ComputationGraph b = start.clone();
+        ClassifierFit.Result lost = ClassifierFit.builder().maxEpochs(4).patience(4).batchSize(20).build()
+                .fit(b, wrong, held);
+        assertTrue(lost.bestEpoch() >= 1);
+        assertTrue(lost.bestValidationError() > s0.error(), lost.curveCsv() + " start " + s0.error());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(lost.curve().get(i).trainLoss(), kept.curve().get(i).trainLoss(),
+                    "scoring the start draws no random numbers: the epochs are the same");
+            assertEquals(lost.curve().get(i).validationError(), kept.curve().get(i).validationError());
+        }
+    }
+
+    @Test
+    void keepStartChangesNothingWhenAnEpochBeatsTheStartAndResumesExactly() {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).build();
+        ComputationGraph trained = trainedAutoencoder(ae);
+        ClassifierFit.Result plain = ClassifierFit.builder().maxEpochs(5).patience(50).seed(7).build()
+                .fit(resumable(ae, trained), train(20), validation());
+        ComputationGraph a = resumable(ae, trained);
+        Path dir = tmp.resolve("keep");
+        java.util.Map<String, String> id = java.util.Map.of("run", "keep");
+        ClassifierFit.Result kept = ClassifierFit.builder().maxEpochs(5).patience(50).seed(7).keepStart(true)
+                .checkpoint(dir, id).build().fit(a, train(20), validation());
+        assertTrue(kept.bestEpoch() >= 1, "a fresh head at chance is beaten: " + kept.curveCsv());
+        assertEquals(plain.bestEpoch(), kept.bestEpoch());
+        assertEquals(plain.classifier().params(), a.params());
+
+        // killed after epoch 2 and resumed: the start scored once, the result the uninterrupted run's
+        Path dirB = tmp.resolve("keepB");
+        RuntimeException kill = new RuntimeException("killed");
+        try {
+            ClassifierFit.builder().maxEpochs(5).patience(50).seed(7).keepStart(true).checkpoint(dirB, id)
+                    .listener(e -> {
+                        if (e.epoch() == 2) {
+                            throw kill;
+                        }
+                    }).build().fit(resumable(ae, trained), train(20), validation());
+        } catch (RuntimeException e) {
+            assertTrue(e == kill);
+        }
+        ComputationGraph c = resumable(ae, trained);
+        ClassifierFit.Result resumed = ClassifierFit.builder().maxEpochs(5).patience(50).seed(7).keepStart(true)
+                .checkpoint(dirB, id).resume(true).build().fit(c, train(20), validation());
+        assertEquals(kept.bestEpoch(), resumed.bestEpoch());
+        assertEquals(a.params(), c.params());
+    }
+
     /** The classify recipe's network in small: fine-tuned, dropout on head and pixels, Adam decaying per epoch. */
     private static ComputationGraph resumable(UndercompleteAutoencoder ae, ComputationGraph trained) {
         return org.unsupervisedzoo.zoo.fast.Accelerate.accelerate(EncoderClassifier.builder(ae, trained).frozen(false)
