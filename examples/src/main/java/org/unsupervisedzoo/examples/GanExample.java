@@ -88,6 +88,10 @@ public final class GanExample {
         } else {
             o.option("filters", "32,64", "D's filters (G mirrors them)").eachAtLeast(1);
         }
+        if (conditional) {
+            o.option("projection", "false", "true: a projection discriminator (the label meets D's last features,"
+                    + " Miyato and Koyama 2018) instead of the label joined to D's input");
+        }
         String name = name(model, conditional);
         return o.option("train-subset", "0", "train on the first n digits only (0: all)").min(0)
                 .option("eval-samples", "5000", "generated digits judged per epoch").min(1)
@@ -120,9 +124,11 @@ public final class GanExample {
             case "mlp":
                 return MlpGan.builder().noiseSize(o.integer("noise")).conditional(classes)
                         .generatorSizes(o.integers("g-hidden")).discriminatorSizes(o.integers("d-hidden"))
+                        .projection(conditional && o.bool("projection"))
                         .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             case "dcgan":
                 return Dcgan.builder().noiseSize(o.integer("noise")).conditional(classes).filters(o.integers("filters"))
+                        .projection(conditional && o.bool("projection"))
                         .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             default:
                 throw new IllegalArgumentException("--model must be mlp or dcgan, got '" + o.string("model") + "'");

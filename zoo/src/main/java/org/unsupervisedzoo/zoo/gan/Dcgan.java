@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.unsupervisedzoo.zoo.core.StockLayers;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
@@ -42,6 +43,9 @@ import org.unsupervisedzoo.zoo.core.ZooBuilder;
  *   discriminator-1        conv stride 2, 32, leaky relu 0.2         [batch, 32, 14, 14]
  *   discriminator-2        conv stride 2, 64, leaky relu 0.2         [batch, 64, 7, 7]
  *   logit                  dense 1, identity                         [batch, 1]
+ *   (projection, conditional: no label channel; discriminator-features = discriminator-2 flat [batch, 3136],
+ *    discriminator-embedding dense label -> 3136, discriminator-projection = features * embedding,
+ *    discriminator-joint = merge of the two [batch, 6272], which the logit reads)
  *   score                  sigmoid + binary cross-entropy            [batch, 1]
  * </pre>
  * In {@link #conf()} (the combined graph) every discriminator layer is a {@code FrozenLayerWithBackprop}.
@@ -148,7 +152,7 @@ public final class Dcgan extends Gan {
     @Override
     void addDiscriminator(GraphBuilder g, String image, UnaryOperator<Layer> layer) {
         String prev = image;
-        if (conditional()) {
+        if (conditional() && !b.projection) {
             g.addLayer(DISCRIMINATOR_LABEL, layer.apply(StockLayers.dense(0, (long) b.height * b.width,
                     Activation.IDENTITY, null)), LABEL);
             g.addVertex(DISCRIMINATOR_LABEL_MAP, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(b.height,
@@ -161,6 +165,14 @@ public final class Dcgan extends Gan {
             g.addLayer(name, layer.apply(new ConvolutionLayer.Builder(b.kernelSize,
                     b.kernelSize).stride(2, 2).nOut(b.filters[i]).activation(leaky()).build()), prev);
             prev = name;
+        }
+        if (b.projection) {
+            int n = b.filters.length;
+            g.addVertex(DISCRIMINATOR_FEATURES, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(
+                    b.height >> n, b.width >> n, b.filters[n - 1])), prev);
+            addProjectionLogit(g, DISCRIMINATOR_FEATURES, (long) b.filters[n - 1] * (b.height >> n) * (b.width >> n),
+                    layer);
+            return;
         }
         g.addLayer(LOGIT, layer.apply(StockLayers.dense(0, 1, Activation.IDENTITY, null)), prev);
     }

@@ -3,6 +3,7 @@ package org.unsupervisedzoo.zoo.gan;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -11,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.unsupervisedzoo.zoo.core.StockLayers;
 import org.unsupervisedzoo.zoo.core.ZooBuilder;
 import org.nd4j.linalg.activations.IActivation;
 
@@ -36,6 +38,14 @@ public abstract class Gan implements GanFactory {
     public static final String IMAGE_NOISE = "image-noise";
     /** The sum {@code image + image-noise} that D reads in the combined graph of {@link #conf(boolean) conf(true)}. */
     public static final String NOISY_IMAGE = "noisy-image";
+    /** Projection discriminator ({@link GanBuilder#projection}): D's last hidden features, flat. */
+    public static final String DISCRIMINATOR_FEATURES = "discriminator-features";
+    /** Projection discriminator: the label's learnt embedding, as wide as {@link #DISCRIMINATOR_FEATURES}. */
+    public static final String DISCRIMINATOR_EMBEDDING = "discriminator-embedding";
+    /** Projection discriminator: features times embedding, element-wise. */
+    public static final String DISCRIMINATOR_PROJECTION = "discriminator-projection";
+    /** Projection discriminator: features and projection side by side, what {@link #LOGIT} reads. */
+    public static final String DISCRIMINATOR_JOINT = "discriminator-joint";
     /** D's last layer: one unbounded logit per example. */
     public static final String LOGIT = "logit";
     /** The output: sigmoid of the logit with binary cross-entropy against the target (1 real, 0 fake). */
@@ -136,6 +146,23 @@ public abstract class Gan implements GanFactory {
         g.addLayer(input + ACTIVATION_SUFFIX, new ActivationLayer.Builder().activation(activation).build(),
                 input + BATCH_NORM_SUFFIX);
         return input + ACTIVATION_SUFFIX;
+    }
+
+    /**
+     * The projection discriminator's end ({@link GanBuilder#projection}): from D's flat features
+     * {@code phi} {@code [batch, width]} and the label, the embedding {@code e = dense(label)} {@code [batch, width]},
+     * the product {@code phi * e} and {@link #LOGIT} = dense 1 on {@code [phi, phi * e]}.
+     */
+    static void addProjectionLogit(GraphBuilder g, String features, long width,
+                                   java.util.function.UnaryOperator<Layer> layer) {
+        g.addLayer(DISCRIMINATOR_EMBEDDING, layer.apply(StockLayers.dense(0, width,
+                Activation.IDENTITY, null)), LABEL);
+        g.addVertex(DISCRIMINATOR_PROJECTION, new ElementWiseVertex(ElementWiseVertex.Op.Product), features,
+                DISCRIMINATOR_EMBEDDING);
+        g.addVertex(DISCRIMINATOR_JOINT, new MergeVertex(), features,
+                DISCRIMINATOR_PROJECTION);
+        g.addLayer(LOGIT, layer.apply(StockLayers.dense(0, 1, Activation.IDENTITY,
+                null)), DISCRIMINATOR_JOINT);
     }
 
     private void addInputs(GraphBuilder g, String first, InputType type) {

@@ -19,6 +19,7 @@ public abstract class GanBuilder<B extends GanBuilder<B>> extends ZooBuilder<B> 
     int channels = 1;
     double leakySlope = 0.2;
     boolean generatorBatchNorm;
+    boolean projection;
 
     protected GanBuilder(boolean generatorBatchNorm) {
         this.generatorBatchNorm = generatorBatchNorm;
@@ -65,6 +66,20 @@ public abstract class GanBuilder<B extends GanBuilder<B>> extends ZooBuilder<B> 
         return self();
     }
 
+    /**
+     * How a conditional D reads the label. False (the default, Mirza and Osindero 2014): the label joins D's input
+     * (concatenated to the image, or for the DCGAN as a learnt image-sized channel). True: the projection
+     * discriminator (Miyato and Koyama 2018): D reads the image alone up to its last hidden features
+     * {@code phi(x)}, a learnt embedding {@code e(y)} of the label has their width, and the logit is a dense layer
+     * on {@code [phi(x), phi(x) * e(y)]}, i.e. {@code w.phi(x) + (diag(v) E y).phi(x) + b}: the projection form,
+     * which ties the class to D's features directly instead of asking D to discover it from an extra input. Needs
+     * {@link #conditional}. Default false.
+     */
+    public B projection(boolean projection) {
+        this.projection = projection;
+        return self();
+    }
+
     void validateGan() {
         validateCommon();
         Checks.positive("noiseSize", noiseSize);
@@ -76,5 +91,9 @@ public abstract class GanBuilder<B extends GanBuilder<B>> extends ZooBuilder<B> 
         Checks.positive("width", width);
         Checks.positive("channels", channels);
         Checks.inRange("leakySlope", leakySlope, 0, 1);
+        if (projection && numClasses == 0) {
+            throw new IllegalArgumentException("projection needs a conditional GAN (conditional(numClasses), at least"
+                    + " 2 classes), got numClasses 0");
+        }
     }
 }

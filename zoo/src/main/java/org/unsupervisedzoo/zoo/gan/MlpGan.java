@@ -28,6 +28,9 @@ import org.unsupervisedzoo.zoo.core.ZooBuilder;
  *   discriminator-1       dense 512, leaky relu 0.2           [batch, 512]
  *   discriminator-2       dense 256, leaky relu 0.2           [batch, 256]
  *   logit                 dense 1, identity                   [batch, 1]
+ *   (projection, conditional: no discriminator-input; discriminator-embedding dense label -> 256,
+ *    discriminator-projection = discriminator-2 * embedding, discriminator-joint = merge of the two,
+ *    logit reads the joint                                    [batch, 512] -> [batch, 1])
  *   score                 sigmoid + binary cross-entropy      [batch, 1]
  * </pre>
  * With {@code generatorBatchNorm}, each {@code generator-i} is linear and followed by {@code generator-i-bn}
@@ -105,7 +108,7 @@ public final class MlpGan extends Gan {
     @Override
     void addDiscriminator(GraphBuilder g, String image, UnaryOperator<Layer> layer) {
         String prev = image;
-        if (conditional()) {
+        if (conditional() && !b.projection) {
             g.addVertex(DISCRIMINATOR_INPUT, new MergeVertex(), image, LABEL);
             prev = DISCRIMINATOR_INPUT;
         }
@@ -113,6 +116,10 @@ public final class MlpGan extends Gan {
             String name = discriminatorLayer(i + 1);
             g.addLayer(name, layer.apply(StockLayers.dense(0, b.discriminatorSizes[i], leaky(), null)), prev);
             prev = name;
+        }
+        if (b.projection) {
+            addProjectionLogit(g, prev, b.discriminatorSizes[b.discriminatorSizes.length - 1], layer);
+            return;
         }
         g.addLayer(LOGIT, layer.apply(StockLayers.dense(0, 1, Activation.IDENTITY, null)), prev);
     }

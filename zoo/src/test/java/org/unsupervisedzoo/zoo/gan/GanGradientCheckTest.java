@@ -25,8 +25,18 @@ class GanGradientCheckTest {
     private static final double H = 1e-6;
 
     static Dcgan tinyDcgan(int classes) {
+        return tinyDcgan(classes, false);
+    }
+
+    /** With {@code projection}, the projection discriminator ({@link GanBuilder#projection}). */
+    static Dcgan tinyDcgan(int classes, boolean projection) {
         return Dcgan.builder().noiseSize(6).filters(3, 4).kernelSize(5).imageSize(8, 8).conditional(classes)
-                .dataType(DataType.DOUBLE).seed(3).build();
+                .projection(projection).dataType(DataType.DOUBLE).seed(3).build();
+    }
+
+    /** The D variants checked for {@code classes}: the label at D's input, and (conditional) the projection D. */
+    private static boolean[] projections(int classes) {
+        return classes == 0 ? new boolean[] {false} : new boolean[] {false, true};
     }
 
     /**
@@ -137,7 +147,8 @@ class GanGradientCheckTest {
 
     private void checkGeneratorGradient(boolean instanceNoise, int... classesToCheck) {
         for (int classes : classesToCheck) {
-            Dcgan gan = tinyDcgan(classes);
+          for (boolean projection : projections(classes)) {
+            Dcgan gan = tinyDcgan(classes, projection);
             GanTrainer t = GanTrainer.builder(gan).batchSize(5).seed(11).instanceNoise(instanceNoise ? 0.3 : 0)
                     .graphs(org.unsupervisedzoo.zoo.fast.Accelerate::init).build();
             ComputationGraph c = t.combined();
@@ -169,12 +180,15 @@ class GanGradientCheckTest {
             }
             double[] numeric = numerical(c, data, g);
             String result = compare(analytic, numeric);
-            assertEquals("", result, "G's gradient through the frozen D, classes " + classes + "; wrong/checked per"
-                    + " parameter: " + (result.isEmpty() ? "" : wrongLayers(c, g, analytic, numeric)));
+            assertEquals("", result, "G's gradient through the frozen D, classes " + classes + ", projection "
+                    + projection + "; wrong/checked per parameter: "
+                    + (result.isEmpty() ? "" : wrongLayers(c, g, analytic, numeric)));
             List<Long> d = trainableIndices(c, name -> name.startsWith("discriminator") || name.equals(Gan.LOGIT));
+            assertTrue(!d.isEmpty());
             for (long i : d) {
                 assertEquals(0.0, grad.getDouble(i), 0.0, "frozen D parameter " + i);
             }
+          }
         }
     }
 
@@ -182,7 +196,8 @@ class GanGradientCheckTest {
     @Test
     void discriminatorGradientInItsOwnGraph() {
         for (int classes : new int[] {0, 3}) {
-            Dcgan gan = tinyDcgan(classes);
+          for (boolean projection : projections(classes)) {
+            Dcgan gan = tinyDcgan(classes, projection);
             GanTrainer t = GanTrainer.builder(gan).batchSize(5).seed(11).graphs(org.unsupervisedzoo.zoo.fast.Accelerate::init).build();
             ComputationGraph dGraph = t.discriminator();
             INDArray x = Nd4j.rand(DataType.DOUBLE, 6, 1, 8, 8).muli(2).subi(1);
@@ -199,7 +214,9 @@ class GanGradientCheckTest {
             for (int k = 0; k < analytic.length; k++) {
                 analytic[k] = grad.getDouble(all.get(k));
             }
-            assertEquals("", compare(analytic, numerical(dGraph, data, all)), "D's gradient, classes " + classes);
+            assertEquals("", compare(analytic, numerical(dGraph, data, all)), "D's gradient, classes " + classes
+                    + ", projection " + projection);
+          }
         }
     }
 

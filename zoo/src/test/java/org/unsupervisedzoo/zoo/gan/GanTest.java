@@ -36,8 +36,15 @@ class GanTest {
         return Dcgan.builder().noiseSize(8).filters(4, 8).kernelSize(3).conditional(classes).build();
     }
 
+    /** The conditional GANs with a projection discriminator ({@link GanBuilder#projection}). */
+    static GanFactory projection(String kind) {
+        return kind.equals("mlp") ? MlpGan.builder().noiseSize(8).generatorSizes(16, 32).discriminatorSizes(32, 16)
+                .conditional(10).generatorBatchNorm(true).projection(true).build()
+                : Dcgan.builder().noiseSize(8).filters(4, 8).kernelSize(3).conditional(10).projection(true).build();
+    }
+
     static Stream<GanFactory> factories() {
-        return Stream.of(mlp(0), mlp(10), dcgan(0), dcgan(10));
+        return Stream.of(mlp(0), mlp(10), dcgan(0), dcgan(10), projection("mlp"), projection("dcgan"));
     }
 
     /** Sample digits and one-hot labels, shaped for the factory. */
@@ -190,8 +197,10 @@ class GanTest {
         final INDArray combinedState;
 
         Snapshot(GanTrainer t) {
-            g = t.generator().params().reshape(-1).dup();
-            d = t.discriminator().params().reshape(-1).dup();
+            // layer by layer in getLayers() order, as part(..) reads the combined graph: the flat params() vector is
+            // in topological order, which differs (the projection D's label embedding)
+            g = part(t.generator(), t.generator());
+            d = part(t.discriminator(), t.discriminator());
             dState = t.discriminator().getUpdater().getStateViewArray().dup();
             combinedG = part(t.combined(), t.generator());
             combinedD = part(t.combined(), t.discriminator());
@@ -288,6 +297,38 @@ class GanTest {
         ZooAssertions.serializerRoundTrip(d, dir, dIn);
     }
 
+    /**
+     * The projection D by hand: logit = w . [phi, phi * (E y + c)] + b, with phi D's last hidden features (flat)
+     * read from the graph; no label at D's input; the logit reads twice the features' width; the label changes it.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"mlp", "dcgan"})
+    void projectionDiscriminatorMatchesItsFormula(String kind) {
+        GanFactory gan = projection(kind);
+        ComputationGraph d = gan.initDiscriminator();
+        assertTrue(!d.getConfiguration().getVertices().containsKey(Gan.DISCRIMINATOR_INPUT), "no label at D's input");
+        assertTrue(!d.getConfiguration().getVertices().containsKey(Dcgan.DISCRIMINATOR_LABEL));
+        INDArray[] in = inputs(gan, 6);
+        INDArray image = gan.initGenerator().output(false, in)[0];
+        java.util.Map<String, INDArray> acts = d.feedForward(new INDArray[] {image, in[1]}, false);
+        INDArray phi = acts.get(kind.equals("mlp") ? Gan.discriminatorLayer(2) : Gan.DISCRIMINATOR_FEATURES);
+        phi = phi.reshape(6, -1);
+        assertEquals(kind.equals("mlp") ? 16 : 8 * 7 * 7, phi.size(1));
+        INDArray e = in[1].mmul(d.getParam(Gan.DISCRIMINATOR_EMBEDDING + "_W"))
+                .addRowVector(d.getParam(Gan.DISCRIMINATOR_EMBEDDING + "_b"));
+        INDArray joint = Nd4j.hstack(phi, phi.mul(e));
+        INDArray logit = joint.mmul(d.getParam(Gan.LOGIT + "_W")).addRowVector(d.getParam(Gan.LOGIT + "_b"));
+        assertTrue(logit.equalsWithEps(acts.get(Gan.LOGIT), 1e-5), logit + " vs " + acts.get(Gan.LOGIT));
+        INDArray score = d.output(false, image, in[1])[0];
+        assertTrue(score.equalsWithEps(org.nd4j.linalg.ops.transforms.Transforms.sigmoid(logit), 1e-5));
+        // another label, another score
+        INDArray other = Nd4j.zeros(6, 10);
+        for (int i = 0; i < 6; i++) {
+            other.putScalar(i, (i + 5) % 10, 1);
+        }
+        assertTrue(!score.equalsWithEps(d.output(false, image, other)[0], 1e-6), "D reads the label");
+    }
+
     @Test
     void conditionalSamplesOfAChosenClass() {
         GanTrainer t = trainer(dcgan(10));
@@ -304,6 +345,8 @@ class GanTest {
     void badSettingsAreRejectedNamingFieldAndValue() {
         ZooAssertions.rejects(() -> MlpGan.builder().noiseSize(0).build(), "noiseSize", "0");
         ZooAssertions.rejects(() -> MlpGan.builder().conditional(1).build(), "numClasses", "1");
+        ZooAssertions.rejects(() -> MlpGan.builder().projection(true).build(), "projection", "numClasses 0");
+        ZooAssertions.rejects(() -> Dcgan.builder().projection(true).build(), "projection", "numClasses 0");
         ZooAssertions.rejects(() -> MlpGan.builder().generatorSizes(16, -2).build(), "generatorSizes[1]", "-2");
         ZooAssertions.rejects(() -> MlpGan.builder().leakySlope(1.5).build(), "leakySlope", "1.5");
         ZooAssertions.rejects(() -> Dcgan.builder().imageSize(30, 28).build(), "30x28", "divisible");
