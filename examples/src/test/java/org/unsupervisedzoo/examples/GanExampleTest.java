@@ -208,6 +208,17 @@ class GanExampleTest {
     }
 
     @Test
+    void projectionDiscriminatorTrainsAndItsCheckpointRefusesTheOtherD() throws Exception {
+        String printed = run(out, "--model", "dcgan", "--conditional", "true", "--projection", "true", "--epochs",
+                "1");
+        assertEquals(1, epochLines(printed).size(), printed);
+        String cp = out.resolve("checkpoint").toString();
+        CliException other = assertThrows(CliException.class, () -> run(out.resolve("p"), "--model", "dcgan",
+                "--conditional", "true", "--epochs", "2", "--resume", cp));
+        assertTrue(other.getMessage().contains("--projection 'true', this run asks for 'false'"), other.getMessage());
+    }
+
+    @Test
     void conditionalSamplesAreJudgedInterleavedSoThatEachSplitHoldsEveryClass() {
         int[] rows = GanExample.interleaved(4, 10);
         assertEquals(40, rows.length);
