@@ -16,6 +16,7 @@ import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.datasets.MnistIterator;
 import org.unsupervisedzoo.datasets.Split;
+import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import org.unsupervisedzoo.zoo.core.DivergenceGuard;
 import org.unsupervisedzoo.zoo.fast.Accelerate;
 import org.unsupervisedzoo.zoo.fast.Simd;
@@ -38,12 +39,15 @@ import org.unsupervisedzoo.zoo.viz.ImageGrid;
  * ({@code train_loss}: the mean over the epoch's steps of the minibatch estimate of {@code J^alpha / N}, nats per
  * digit; {@code val_error} is {@code n/a} without a validation set; the errors are those of {@code argmax q(y|x)}),
  * then {@code best epoch by validation} (or the last epoch without one). Writes under {@code --out}: {@code model.zip}
- * (the last epoch's graph, in DL4J's classes, with its run record), {@code epochs.csv}, {@code samples.png} (10
+ * (the last epoch's graph, in DL4J's classes, with its run record; with {@code --ema-decay} the moving average of
+ * the weights, which also gives every epoch's errors and the samples), {@code epochs.csv}, {@code samples.png} (10
  * samples of {@code p(x|y,z)} per class, one row per digit) and, after every epoch, {@code checkpoint/}.
  */
 final class SemiSupervisedVaeExample implements ModelCommand {
     /** The graph file in the checkpoint folder. */
     static final String MODEL = "model.zip";
+    /** The moving average of the parameters in the checkpoint folder ({@code --ema-decay}). */
+    static final String EMA = "ema.bin";
 
     @Override
     public String name() {
@@ -67,6 +71,9 @@ final class SemiSupervisedVaeExample implements ModelCommand {
                 .option("labelled-batch", "100", "labelled digits per step, cycling through the labelled set (at most"
                         + " --labels)").min(1)
                 .option("lr", "0.0003", "Adam learning rate").positive()
+                .option("ema-decay", "0", "decay of an exponential moving average of the weights, which then give"
+                        + " the validation and test errors, the samples and model.zip (e.g. 0.999); 0: off. Resuming"
+                        + " a run trained without it starts the average there").between(0, 1, false, true)
                 .option("alpha", "0.1", "weight of the classification loss: alpha N (the paper's 0.1)").atLeast(0)
                 .option("hidden", "500", "encoder widths; the decoder mirrors them").eachAtLeast(1)
                 .option("classifier", "500", "hidden widths of the classifier q(y|x)").eachAtLeast(1)
@@ -142,9 +149,20 @@ final class SemiSupervisedVaeExample implements ModelCommand {
         Files.createDirectories(out);
 
         Map<String, String> fingerprint = Checkpoint.fingerprint(o, Set.of());
+        double emaDecay = o.real("ema-decay");
+        // a checkpoint without an average (trained without --ema-decay) may be continued with one: checked as "0"
+        Map<String, String> asked = fingerprint;
+        boolean emaStarts = o.path("resume") != null && emaDecay > 0
+                && !Files.exists(AtomicFiles.recoverDirectory(o.path("resume")).resolve(EMA));
+        if (emaStarts) {
+            asked = new java.util.LinkedHashMap<>(fingerprint);
+            asked.put("ema-decay", "0");
+        }
         Checkpoint resumed = o.path("resume") == null ? null
-                : Checkpoint.load(o.path("resume"), name(), fingerprint, Checkpoint.defaults(o), epochs);
+                : Checkpoint.load(o.path("resume"), name(), asked, Checkpoint.defaults(o), epochs);
         ComputationGraph graph = resumed == null ? Accelerate.init(m2) : resumed.graph(MODEL);
+        INDArray ema = emaDecay == 0 ? null : resumed == null || emaStarts ? graph.params().dup()
+                : Nd4j.readBinary(resumed.file(EMA).toFile());
         DivergenceGuard guard = new DivergenceGuard(AutoencoderRunner.notSaved(out.resolve("model.zip"))
                 + "; try a lower --lr (now " + o.string("lr") + ")");
         graph.setListeners(guard);
@@ -166,6 +184,10 @@ final class SemiSupervisedVaeExample implements ModelCommand {
             first = resumed.epoch() + 1;
             csv.resume(resumed.csv()).flush();
             System.out.println("resumed " + o.path("resume") + " after epoch " + resumed.epoch());
+            if (emaStarts) {
+                System.out.println("ema-decay " + emaDecay + ": the average starts at epoch " + resumed.epoch()
+                        + "'s weights (the checkpoint has none)");
+            }
         } else {
             csv.header("epoch,train_loss,val_error,test_error,examples_per_second,seconds");
         }
@@ -185,24 +207,42 @@ final class SemiSupervisedVaeExample implements ModelCommand {
                 graph.fit(it.next());
                 sum += graph.score();
                 steps++;
+                if (ema != null) {
+                    average(ema, graph.params(), emaDecay, graph.getConfiguration().getIterationCount() - 1);
+                }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             guard.checkParams("parameters", graph.params());
             double trainLoss = sum / steps;
+            INDArray live = ema == null ? null : graph.params().dup();
+            if (ema != null) {
+                graph.setParams(ema);
+            }
             ComputationGraph classifier = m2.classifierGraph(graph);
             double valError = held == null ? Double.NaN : error(classifier, held);
             double testError = error(classifier, test);
+            if (ema != null) {
+                graph.setParams(live);
+            }
             double exPerSec = unlabelled.count() / seconds;
             System.out.printf("epoch %3d/%d  train_loss %9.5f  val_error %s  test_error %6.2f%%  examples/s %6.0f"
                     + "  time %6.1fs  %s%n", epoch, epochs, trainLoss, held == null ? "   n/a " : String.format("%6.2f%%",
                     100 * valError), 100 * testError, exPerSec, seconds, eta.after(epochs - epoch));
             csv.printf("%d,%.6f,%.6f,%.6f,%.1f,%.2f", epoch, trainLoss, valError, testError, exPerSec, seconds);
             ComputationGraph done = graph;
-            Checkpoint.save(Checkpoint.folder(out), name(), epoch, fingerprint, csv.text(), Map.of(),
-                    tmp -> Checkpoint.writeGraph(done, tmp.resolve(MODEL)));
+            INDArray average = ema;
+            Checkpoint.save(Checkpoint.folder(out), name(), epoch, fingerprint, csv.text(), Map.of(), tmp -> {
+                Checkpoint.writeGraph(done, tmp.resolve(MODEL));
+                if (average != null) {
+                    Nd4j.saveBinary(average, tmp.resolve(EMA).toFile());
+                }
+            });
         }
         csv.flush();
         System.out.println(best(csv.text()));
+        if (ema != null) {
+            graph.setParams(ema); // model.zip and the samples: the averaged weights, which gave the errors
+        }
 
         Path model = RunRecord.writeModel(Accelerate.toStock(graph), out.resolve("model.zip"), true,
                 new RunRecord(name(), m2.name(), o.explicitArgs()));
@@ -296,6 +336,15 @@ final class SemiSupervisedVaeExample implements ModelCommand {
                 validated ? "best epoch by validation:" : "last epoch (no validation set):", chosen[0],
                 validated ? String.format("%6.2f%%", 100 * Double.parseDouble(chosen[2])) : "n/a",
                 100 * Double.parseDouble(chosen[3]));
+    }
+
+    /**
+     * {@code ema = d_t ema + (1 - d_t) params} after update {@code t} (0-based), with the warm-up {@code d_t = min(d,
+     * (1 + t) / (10 + t))} (as {@code GanTrainer}'s EMA), in place.
+     */
+    static void average(INDArray ema, INDArray params, double d, long t) {
+        double dt = Math.min(d, (1.0 + t) / (10.0 + t));
+        ema.muli(dt).addi(params.mul(1 - dt));
     }
 
     /** All digits of {@code data} in one DataSet, in file order. */

@@ -124,6 +124,52 @@ class SemiSupervisedVaeExampleTest {
         assertFalse(Files.exists(tmp.resolve("never")));
     }
 
+    /**
+     * --ema-decay: training untouched (the same losses), the errors and model.zip from the average, which the
+     * checkpoint keeps (a resumed run ends as the uninterrupted one); a run without it may be continued with it
+     * (the average starts there), an averaged run's checkpoint refuses a run without it.
+     */
+    @Test
+    void emaDecayAveragesTheWeightsForTheErrorsAndResumesExactly() throws Exception {
+        Path plain = tmp.resolve("plain");
+        assertEquals(0, CliTest.cli(args(plain, "--epochs", "2")).status);
+        Path ema = tmp.resolve("ema");
+        CliTest.Result r = CliTest.cli(args(ema, "--epochs", "2", "--ema-decay", "0.9"));
+        assertEquals(0, r.status, r.toString());
+        List<String> p = Files.readAllLines(plain.resolve("epochs.csv"));
+        List<String> e = Files.readAllLines(ema.resolve("epochs.csv"));
+        for (int i = 1; i <= 2; i++) {
+            assertEquals(p.get(i).split(",")[1], e.get(i).split(",")[1], "epoch " + i + ": the same training");
+        }
+        ComputationGraph saved = ModelSerializer.restoreComputationGraph(ema.resolve("model.zip").toFile(), false);
+        assertEquals(Nd4j.readBinary(ema.resolve("checkpoint").resolve("ema.bin").toFile()).reshape(-1),
+                saved.params().reshape(-1), "model.zip holds the average");
+        ComputationGraph live = ModelSerializer.restoreComputationGraph(ema.resolve("checkpoint").resolve("model.zip")
+                .toFile(), false);
+        assertFalse(live.params().reshape(-1).equalsWithEps(saved.params().reshape(-1), 1e-6), "not the live weights");
+        // killed after epoch 1, resumed: the same epoch 2, average included
+        Path parts = tmp.resolve("ema-parts");
+        assertEquals(0, CliTest.cli(args(parts, "--epochs", "1", "--ema-decay", "0.9")).status);
+        assertEquals(0, CliTest.cli(args(parts, "--epochs", "2", "--ema-decay", "0.9", "--resume",
+                parts.resolve("checkpoint").toString())).status);
+        String[] uninterrupted = e.get(2).split(",");
+        String[] resumed = Files.readAllLines(parts.resolve("epochs.csv")).get(2).split(",");
+        for (int f = 0; f < 4; f++) { // epoch, train loss, validation and test error (not the speed)
+            assertEquals(uninterrupted[f], resumed[f], "epoch 2, field " + f);
+        }
+        // a run without the average, continued with it: the average starts at the checkpoint
+        Path late = tmp.resolve("late");
+        assertEquals(0, CliTest.cli(args(late, "--epochs", "1")).status);
+        CliTest.Result cont = CliTest.cli(args(late, "--epochs", "2", "--ema-decay", "0.9", "--resume",
+                late.resolve("checkpoint").toString()));
+        assertEquals(0, cont.status, cont.toString());
+        assertTrue(cont.out.contains("ema-decay 0.9: the average starts at epoch 1's weights"), cont.out);
+        assertEquals(p.get(2).split(",")[1], Files.readAllLines(late.resolve("epochs.csv")).get(2).split(",")[1]);
+        // an averaged run's checkpoint refuses a run without the average
+        CliTest.oneLineError(CliTest.cli(args(tmp.resolve("x"), "--epochs", "3", "--resume",
+                ema.resolve("checkpoint").toString())), "--ema-decay '0.9', this run asks for '0'");
+    }
+
     @Test
     void withoutValidationTheLastEpochIsReported() {
         CliTest.Result r = CliTest.cli(args(tmp.resolve("noval"), "--epochs", "1", "--validation", "0"));
