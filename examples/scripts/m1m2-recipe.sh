@@ -19,7 +19,8 @@
 # same arguments, exactly. The speed layer's SIMD softplus is on (JDK_JAVA_OPTIONS below; the same results, about
 # 1.4x faster). Needs full MNIST (datasets/scripts/fetch-mnist.sh). JAR= picks another build, OUT= the folder
 # (default output/m1m2-recipe), CORE= the core (default 0), LR= another Adam rate for M2 (run names then end in
-# -lrLR; choose it on the validation error).
+# -lrLR; choose it on the validation error), EMA= the decay of a moving average of M2's weights that gives the
+# errors (--ema-decay; names end in -emaEMA; 'extend' then continues the run without it, the average starting there).
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../.."
@@ -34,16 +35,17 @@ case "$mode" in
   run)
     labels=${2:?labels}; seed=${3:?seed}; epochs=${4:-300}
     [ -f "$M1" ] || { echo "m1m2-recipe: no M1 at $M1; run '$0 m1' first" >&2; exit 1; }
-    name="labels$labels-seed$seed-e$epochs${LR:+-lr$LR}"
+    name="labels$labels-seed$seed-e$epochs${LR:+-lr$LR}${EMA:+-ema$EMA}"
     resume=()
     if [ -d "$OUT/$name/checkpoint" ]; then resume=(--resume "$OUT/$name/checkpoint"); fi
     ZOO_THREADS=1,1 taskset -c "${CORE:-0}" java -Xmx3g -Xmn16m -jar "$JAR" train semi-supervised-vae --data mnist \
-        --labels "$labels" --validation 10000 --m1 "$M1" --epochs "$epochs" --seed "$seed" ${LR:+--lr "$LR"} "${resume[@]}" \
+        --labels "$labels" --validation 10000 --m1 "$M1" --epochs "$epochs" --seed "$seed" ${LR:+--lr "$LR"} ${EMA:+--ema-decay "$EMA"} "${resume[@]}" \
         --out "$OUT/$name" 2>&1 | grep --line-buffered -v -E "WARN|INFO|^ +epoch |Picked up JDK_JAVA_OPTIONS" >> "$OUT/$name.log"
     echo "$name  $(grep -E '^best epoch' "$OUT/$name.log" | tail -1)" ;;
   extend)
     labels=${2:?labels}; seed=${3:?seed}; from=${4:?from epochs}; to=${5:?to epochs}
-    src="$OUT/labels$labels-seed$seed-e$from${LR:+-lr$LR}"; dst="$OUT/labels$labels-seed$seed-e$to${LR:+-lr$LR}"
+    src="$OUT/labels$labels-seed$seed-e$from${LR:+-lr$LR}"; dst="$OUT/labels$labels-seed$seed-e$to${LR:+-lr$LR}${EMA:+-ema$EMA}"
+    [ -z "${EMA:-}" ] || [ ! -d "$src-ema$EMA" ] || src="$src-ema$EMA"
     [ -d "$src/checkpoint" ] || { echo "m1m2-recipe: no checkpoint at $src; run '$0 run $labels $seed $from' first" >&2; exit 1; }
     if [ ! -d "$dst" ]; then
       cp -r "$src" "$dst"; rm -f "$dst/model.zip"
@@ -51,8 +53,9 @@ case "$mode" in
     fi
     "$self" run "$labels" "$seed" "$to" ;;
   summary)
-    for log in "$OUT"/labels${2:-*}-seed*-e*${LR:+-lr$LR}.log; do
+    for log in "$OUT"/labels${2:-*}-seed*-e*${LR:+-lr$LR}${EMA:+-ema$EMA}.log; do
       [ -n "${LR:-}" ] || [[ "$log" != *-lr* ]] || continue
+      [ -n "${EMA:-}" ] || [[ "$log" != *-ema* ]] || continue
       [ -f "$log" ] || continue
       best=$(grep -E '^best epoch' "$log" | tail -1) || true
       [ -n "$best" ] || { echo "$(basename "$log" .log)  (not finished)"; continue; }
