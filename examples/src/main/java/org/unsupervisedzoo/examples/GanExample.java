@@ -90,7 +90,10 @@ public final class GanExample {
         }
         if (conditional) {
             o.option("projection", "false", "true: a projection discriminator (the label meets D's last features,"
-                    + " Miyato and Koyama 2018) instead of the label joined to D's input");
+                    + " Miyato and Koyama 2018) instead of the label joined to D's input")
+                    .option("auxiliary-classifier", "false", "true: D also classifies every image it sees and G is"
+                            + " trained to be classified as the digit asked (AC-GAN, Odena et al. 2017); needs"
+                            + " --projection true");
         }
         String name = name(model, conditional);
         return o.option("train-subset", "0", "train on the first n digits only (0: all)").min(0)
@@ -120,15 +123,21 @@ public final class GanExample {
     static GanFactory factory(Options o) {
         boolean conditional = o.bool("conditional");
         int classes = conditional ? 10 : 0;
+        if (conditional && o.bool("auxiliary-classifier") && !o.bool("projection")) {
+            throw new CliException("--auxiliary-classifier true needs --projection true (with the label at D's input"
+                    + " the class head could read the label instead of the image)");
+        }
         switch (o.string("model")) {
             case "mlp":
                 return MlpGan.builder().noiseSize(o.integer("noise")).conditional(classes)
                         .generatorSizes(o.integers("g-hidden")).discriminatorSizes(o.integers("d-hidden"))
                         .projection(conditional && o.bool("projection"))
+                        .auxiliaryClassifier(conditional && o.bool("auxiliary-classifier"))
                         .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             case "dcgan":
                 return Dcgan.builder().noiseSize(o.integer("noise")).conditional(classes).filters(o.integers("filters"))
                         .projection(conditional && o.bool("projection"))
+                        .auxiliaryClassifier(conditional && o.bool("auxiliary-classifier"))
                         .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             default:
                 throw new IllegalArgumentException("--model must be mlp or dcgan, got '" + o.string("model") + "'");

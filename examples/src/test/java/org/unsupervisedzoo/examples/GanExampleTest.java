@@ -216,6 +216,9 @@ class GanExampleTest {
         CliException other = assertThrows(CliException.class, () -> run(out.resolve("p"), "--model", "dcgan",
                 "--conditional", "true", "--epochs", "2", "--resume", cp));
         assertTrue(other.getMessage().contains("--projection 'true', this run asks for 'false'"), other.getMessage());
+        CliException aux = assertThrows(CliException.class, () -> run(out.resolve("q"), "--model", "dcgan",
+                "--conditional", "true", "--auxiliary-classifier", "true", "--epochs", "1"));
+        assertTrue(aux.getMessage().contains("--auxiliary-classifier true needs --projection true"), aux.getMessage());
     }
 
     @Test

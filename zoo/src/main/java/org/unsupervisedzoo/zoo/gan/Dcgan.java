@@ -150,6 +150,16 @@ public final class Dcgan extends Gan {
     }
 
     @Override
+    String discriminatorFeatures() {
+        return discriminatorLayer(b.filters.length);
+    }
+
+    @Override
+    public boolean auxiliaryClassifier() {
+        return b.auxiliaryClassifier;
+    }
+
+    @Override
     void addDiscriminator(GraphBuilder g, String image, UnaryOperator<Layer> layer) {
         String prev = image;
         if (conditional() && !b.projection) {

@@ -46,6 +46,10 @@ public abstract class Gan implements GanFactory {
     public static final String DISCRIMINATOR_PROJECTION = "discriminator-projection";
     /** Projection discriminator: features and projection side by side, what {@link #LOGIT} reads. */
     public static final String DISCRIMINATOR_JOINT = "discriminator-joint";
+    /** The auxiliary classifier's logits ({@link GanBuilder#auxiliaryClassifier}): dense on D's last features. */
+    public static final String CLASS_LOGITS = "class-logits";
+    /** The auxiliary classifier's output: softmax + cross-entropy against the label, D's second output. */
+    public static final String CLASS_SCORE = "class-score";
     /** D's last layer: one unbounded logit per example. */
     public static final String LOGIT = "logit";
     /** The output: sigmoid of the logit with binary cross-entropy against the target (1 real, 0 fake). */
@@ -81,6 +85,12 @@ public abstract class Gan implements GanFactory {
      */
     abstract void addDiscriminator(GraphBuilder g, String image, java.util.function.UnaryOperator<Layer> layer);
 
+    /** The name of D's last hidden layer (what the logit and the auxiliary classifier read). */
+    abstract String discriminatorFeatures();
+
+    /** True with {@link GanBuilder#auxiliaryClassifier}: D has a second output, {@link #CLASS_SCORE}. */
+    public abstract boolean auxiliaryClassifier();
+
     @Override
     public ComputationGraphConfiguration generatorConf() {
         GraphBuilder g = settings().netBuilder().graphBuilder();
@@ -94,8 +104,7 @@ public abstract class Gan implements GanFactory {
         GraphBuilder g = settings().netBuilder().graphBuilder();
         addInputs(g, IMAGE, imageInputType());
         addDiscriminator(g, IMAGE, l -> l);
-        addScore(g);
-        return g.setOutputs(SCORE).build();
+        return addScore(g, l -> l).build();
     }
 
     @Override
@@ -129,8 +138,7 @@ public abstract class Gan implements GanFactory {
             image = NOISY_IMAGE;
         }
         addDiscriminator(g, image, FrozenLayerWithBackprop::new);
-        addScore(g);
-        return g.setOutputs(SCORE).build();
+        return addScore(g, FrozenLayerWithBackprop::new).build();
     }
 
     /**
@@ -173,8 +181,17 @@ public abstract class Gan implements GanFactory {
         }
     }
 
-    private static void addScore(GraphBuilder g) {
+    /** The outputs: {@link #SCORE}, and with the auxiliary classifier {@link #CLASS_SCORE} on D's features. */
+    private GraphBuilder addScore(GraphBuilder g, java.util.function.UnaryOperator<Layer> layer) {
         g.addLayer(SCORE, new LossLayer.Builder(new LossBinaryXENT()).activation(Activation.SIGMOID)
                 .build(), LOGIT);
+        if (!auxiliaryClassifier()) {
+            return g.setOutputs(SCORE);
+        }
+        g.addLayer(CLASS_LOGITS, layer.apply(StockLayers.dense(0, numClasses(), Activation.IDENTITY, null)),
+                discriminatorFeatures());
+        g.addLayer(CLASS_SCORE, new LossLayer.Builder(new org.nd4j.linalg.lossfunctions.impl.LossMCXENT())
+                .activation(Activation.SOFTMAX).build(), CLASS_LOGITS);
+        return g.setOutputs(SCORE, CLASS_SCORE);
     }
 }

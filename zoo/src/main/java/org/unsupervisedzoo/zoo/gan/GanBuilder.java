@@ -20,6 +20,7 @@ public abstract class GanBuilder<B extends GanBuilder<B>> extends ZooBuilder<B> 
     double leakySlope = 0.2;
     boolean generatorBatchNorm;
     boolean projection;
+    boolean auxiliaryClassifier;
 
     protected GanBuilder(boolean generatorBatchNorm) {
         this.generatorBatchNorm = generatorBatchNorm;
@@ -80,6 +81,20 @@ public abstract class GanBuilder<B extends GanBuilder<B>> extends ZooBuilder<B> 
         return self();
     }
 
+    /**
+     * An auxiliary classifier in D (AC-GAN, Odena et al. 2017): a second head on D's last hidden features,
+     * {@code q(y|x) = softmax(dense(phi(x)))}, trained with cross-entropy against the label of every image D sees
+     * (the real digits' labels and the labels G was asked for), while G minimises the same cross-entropy for its
+     * samples through the frozen D. It asks G for samples D recognises as the class, a direct signal that the
+     * other conditionings only give through the real/fake logit. Both losses are summed (weight 1 each, as in the
+     * paper), so {@code loss_d} and {@code loss_g} include the class term. Needs {@link #projection}: with the
+     * label at D's input, the head could read the label instead of the image. Default false.
+     */
+    public B auxiliaryClassifier(boolean auxiliaryClassifier) {
+        this.auxiliaryClassifier = auxiliaryClassifier;
+        return self();
+    }
+
     void validateGan() {
         validateCommon();
         Checks.positive("noiseSize", noiseSize);
@@ -94,6 +109,10 @@ public abstract class GanBuilder<B extends GanBuilder<B>> extends ZooBuilder<B> 
         if (projection && numClasses == 0) {
             throw new IllegalArgumentException("projection needs a conditional GAN (conditional(numClasses), at least"
                     + " 2 classes), got numClasses 0");
+        }
+        if (auxiliaryClassifier && !projection) {
+            throw new IllegalArgumentException("auxiliaryClassifier needs projection(true) (with the label at D's"
+                    + " input the class head could read the label instead of the image), got projection false");
         }
     }
 }

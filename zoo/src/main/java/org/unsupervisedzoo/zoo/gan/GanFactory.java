@@ -89,12 +89,19 @@ public interface GanFactory extends ZooModelFactory {
 
     /** The outputs of {@link #discriminatorConf()}. */
     default List<GraphIO> discriminatorOutputs() {
-        return GraphIO.outputs(discriminatorConf(), discriminatorInputs(), (name, penalty) -> new String[] {
-            "1 for real images, 0 for G's samples (or a smoothed real label)", "D(x), the probability \"real\""});
+        return GraphIO.outputs(discriminatorConf(), discriminatorInputs(), (name, penalty) -> name.equals(
+                Gan.CLASS_SCORE) ? new String[] {"one-hot labels of the images (real, or asked of G)",
+                    "q(y|x), D's class probabilities (auxiliary classifier)"}
+                : new String[] {"1 for real images, 0 for G's samples (or a smoothed real label)",
+                    "D(x), the probability \"real\""});
     }
 
     @Override
     default String[] describeOutput(String name, boolean penaltyHead) {
+        if (name.equals(Gan.CLASS_SCORE)) {
+            return new String[] {"the labels asked of G (D's layers are frozen)", "q(y|G(z, y)), D's class"
+                    + " probabilities of the samples"};
+        }
         return new String[] {"1 for every sample (G's non-saturating loss; D's layers are frozen)", "D(G(z))"};
     }
 

@@ -37,6 +37,8 @@ import org.unsupervisedzoo.zoo.core.Checks;
  *       no update) in one batch; targets {@code realLabel} (1, or 0.9 with one-sided label smoothing) and 0;
  *       D minimises the binary cross-entropy.</li>
  *   <li>G step: fresh z, target 1 through the frozen D: G minimises the non-saturating {@code -log D(G(z))}.</li>
+ *   <li>With D's auxiliary classifier ({@link GanBuilder#auxiliaryClassifier}), D's second output is also fitted
+ *       to the labels of both halves, and G's step to the labels it was asked for.</li>
  * </ul>
  * Noise, fake labels and the data order are drawn from {@code java.util.Random} seeded by (seed, step) and (seed,
  * epoch), so a run resumed from a checkpoint ({@link #save}, {@link #restore}) takes exactly the steps the
@@ -287,6 +289,8 @@ public final class GanTrainer {
         INDArray target = discriminatorTarget(b, x.dataType());
         INDArray[] in = numClasses > 0 ? new INDArray[] {x, Nd4j.concat(0, realLabels.castTo(x.dataType()),
                 fakeLabels)} : new INDArray[] {x};
+        // with the auxiliary classifier, D's second output learns the class of every image it sees
+        INDArray[] targets = auxiliary(discriminator) ? new INDArray[] {target, in[1]} : new INDArray[] {target};
         // D(x) and D(G(z)) from the logits of fit's own forward pass (D has no dropout or batch statistics, so
         // they are its inference outputs before the update), caught by a listener: no second forward pass
         double dReal;
@@ -296,16 +300,17 @@ public final class GanTrainer {
                 discriminator.addListeners(logits); // (a user's setListeners replaced it)
             }
             logits.reset(b);
-            discriminator.fit(new MultiDataSet(in, new INDArray[] {target}));
+            discriminator.fit(new MultiDataSet(in, targets));
             dReal = logits.dReal;
             dFake = logits.dFake;
         } else { // a factory of one's own without a "logit" vertex: D's outputs from a separate pass
             INDArray out = discriminator.output(false, in)[0];
             dReal = out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, b)).meanNumber().doubleValue();
             dFake = out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(b, 2 * b)).meanNumber().doubleValue();
-            discriminator.fit(new MultiDataSet(in, new INDArray[] {target}));
+            discriminator.fit(new MultiDataSet(in, targets));
         }
-        double lossD = 2 * discriminator.score(); // mean over 2b examples -> L(real) + L(fake)
+        // mean over 2b examples -> L(real) + L(fake) (plus the class cross-entropy's, with the auxiliary classifier)
+        double lossD = 2 * discriminator.score();
         copyParameters(discriminator, combined);
         dStepCount++;
         return new DStep(dReal, dFake, lossD);
@@ -326,7 +331,9 @@ public final class GanTrainer {
                 generatorTarget = Nd4j.ones(z.dataType(), b, 1);
             }
         }
-        combined.fit(new MultiDataSet(in, new INDArray[] {generatorTarget}));
+        // with the auxiliary classifier G also minimises D's class cross-entropy for the labels it was asked
+        combined.fit(new MultiDataSet(in, auxiliary(combined) ? new INDArray[] {generatorTarget, in[1]}
+                : new INDArray[] {generatorTarget}));
         double lossG = combined.score();
         copyParameters(combined, generator);
         if (emaGenerator != null) {
@@ -336,6 +343,11 @@ public final class GanTrainer {
         }
         gStepCount++;
         return lossG;
+    }
+
+    /** True when {@code graph} (D's or the combined one) has the auxiliary classifier's output as well. */
+    private static boolean auxiliary(ComputationGraph graph) {
+        return graph.getConfiguration().getNetworkOutputs().contains(Gan.CLASS_SCORE);
     }
 
     /**

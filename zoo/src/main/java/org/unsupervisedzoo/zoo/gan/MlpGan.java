@@ -106,6 +106,16 @@ public final class MlpGan extends Gan {
     }
 
     @Override
+    String discriminatorFeatures() {
+        return discriminatorLayer(b.discriminatorSizes.length);
+    }
+
+    @Override
+    public boolean auxiliaryClassifier() {
+        return b.auxiliaryClassifier;
+    }
+
+    @Override
     void addDiscriminator(GraphBuilder g, String image, UnaryOperator<Layer> layer) {
         String prev = image;
         if (conditional() && !b.projection) {

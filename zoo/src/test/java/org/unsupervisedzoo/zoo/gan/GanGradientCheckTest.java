@@ -25,18 +25,26 @@ class GanGradientCheckTest {
     private static final double H = 1e-6;
 
     static Dcgan tinyDcgan(int classes) {
-        return tinyDcgan(classes, false);
+        return tinyDcgan(classes, 0);
     }
 
-    /** With {@code projection}, the projection discriminator ({@link GanBuilder#projection}). */
-    static Dcgan tinyDcgan(int classes, boolean projection) {
+    /**
+     * D variant 0: the label (if any) at D's input; 1: the projection discriminator ({@link GanBuilder#projection});
+     * 2: the projection D with the auxiliary classifier ({@link GanBuilder#auxiliaryClassifier}).
+     */
+    static Dcgan tinyDcgan(int classes, int variant) {
         return Dcgan.builder().noiseSize(6).filters(3, 4).kernelSize(5).imageSize(8, 8).conditional(classes)
-                .projection(projection).dataType(DataType.DOUBLE).seed(3).build();
+                .projection(variant >= 1).auxiliaryClassifier(variant == 2).dataType(DataType.DOUBLE).seed(3).build();
     }
 
-    /** The D variants checked for {@code classes}: the label at D's input, and (conditional) the projection D. */
-    private static boolean[] projections(int classes) {
-        return classes == 0 ? new boolean[] {false} : new boolean[] {false, true};
+    /** The D variants checked for {@code classes}: the label at D's input and, if conditional, the other two. */
+    private static int[] variants(int classes) {
+        return classes == 0 ? new int[] {0} : new int[] {0, 1, 2};
+    }
+
+    /** The labels of a fit: the target, and the class labels for the auxiliary classifier. */
+    private static INDArray[] targets(Dcgan gan, INDArray target, INDArray labels) {
+        return gan.auxiliaryClassifier() ? new INDArray[] {target, labels} : new INDArray[] {target};
     }
 
     /**
@@ -147,8 +155,8 @@ class GanGradientCheckTest {
 
     private void checkGeneratorGradient(boolean instanceNoise, int... classesToCheck) {
         for (int classes : classesToCheck) {
-          for (boolean projection : projections(classes)) {
-            Dcgan gan = tinyDcgan(classes, projection);
+          for (int variant : variants(classes)) {
+            Dcgan gan = tinyDcgan(classes, variant);
             GanTrainer t = GanTrainer.builder(gan).batchSize(5).seed(11).instanceNoise(instanceNoise ? 0.3 : 0)
                     .graphs(org.unsupervisedzoo.zoo.fast.Accelerate::init).build();
             ComputationGraph c = t.combined();
@@ -165,7 +173,7 @@ class GanGradientCheckTest {
                 in = java.util.Arrays.copyOf(in, in.length + 1);
                 in[in.length - 1] = Nd4j.randn(DataType.DOUBLE, 5, 1, 8, 8).muli(0.3);
             }
-            MultiDataSet data = new MultiDataSet(in, new INDArray[] {Nd4j.ones(DataType.DOUBLE, 5, 1)});
+            MultiDataSet data = new MultiDataSet(in, targets(gan, Nd4j.ones(DataType.DOUBLE, 5, 1), y));
             c.setInputs(in);
             c.setLabels(data.getLabels());
             long reusedBefore = deconvReuses(c);
@@ -180,8 +188,8 @@ class GanGradientCheckTest {
             }
             double[] numeric = numerical(c, data, g);
             String result = compare(analytic, numeric);
-            assertEquals("", result, "G's gradient through the frozen D, classes " + classes + ", projection "
-                    + projection + "; wrong/checked per parameter: "
+            assertEquals("", result, "G's gradient through the frozen D, classes " + classes + ", D variant "
+                    + variant + "; wrong/checked per parameter: "
                     + (result.isEmpty() ? "" : wrongLayers(c, g, analytic, numeric)));
             List<Long> d = trainableIndices(c, name -> name.startsWith("discriminator") || name.equals(Gan.LOGIT));
             assertTrue(!d.isEmpty());
@@ -196,17 +204,17 @@ class GanGradientCheckTest {
     @Test
     void discriminatorGradientInItsOwnGraph() {
         for (int classes : new int[] {0, 3}) {
-          for (boolean projection : projections(classes)) {
-            Dcgan gan = tinyDcgan(classes, projection);
+          for (int variant : variants(classes)) {
+            Dcgan gan = tinyDcgan(classes, variant);
             GanTrainer t = GanTrainer.builder(gan).batchSize(5).seed(11).graphs(org.unsupervisedzoo.zoo.fast.Accelerate::init).build();
             ComputationGraph dGraph = t.discriminator();
             INDArray x = Nd4j.rand(DataType.DOUBLE, 6, 1, 8, 8).muli(2).subi(1);
             INDArray y = classes == 0 ? null : Nd4j.eye(classes).getRows(0, 1, 2, 0, 1, 2).castTo(DataType.DOUBLE);
             INDArray[] in = classes == 0 ? new INDArray[] {x} : new INDArray[] {x, y};
             INDArray target = Nd4j.create(new double[][] {{1}, {1}, {1}, {0}, {0}, {0}});
-            MultiDataSet data = new MultiDataSet(in, new INDArray[] {target});
+            MultiDataSet data = new MultiDataSet(in, targets(gan, target, y));
             dGraph.setInputs(in);
-            dGraph.setLabels(target);
+            dGraph.setLabels(data.getLabels());
             dGraph.computeGradientAndScore();
             INDArray grad = dGraph.gradient().gradient().reshape(-1).dup();
             List<Long> all = trainableIndices(dGraph, name -> true);
@@ -215,7 +223,7 @@ class GanGradientCheckTest {
                 analytic[k] = grad.getDouble(all.get(k));
             }
             assertEquals("", compare(analytic, numerical(dGraph, data, all)), "D's gradient, classes " + classes
-                    + ", projection " + projection);
+                    + ", D variant " + variant);
           }
         }
     }

@@ -43,8 +43,14 @@ class GanTest {
                 : Dcgan.builder().noiseSize(8).filters(4, 8).kernelSize(3).conditional(10).projection(true).build();
     }
 
+    /** The projection DCGAN with D's auxiliary classifier ({@link GanBuilder#auxiliaryClassifier}). */
+    static GanFactory auxiliary() {
+        return Dcgan.builder().noiseSize(8).filters(4, 8).kernelSize(3).conditional(10).projection(true)
+                .auxiliaryClassifier(true).build();
+    }
+
     static Stream<GanFactory> factories() {
-        return Stream.of(mlp(0), mlp(10), dcgan(0), dcgan(10), projection("mlp"), projection("dcgan"));
+        return Stream.of(mlp(0), mlp(10), dcgan(0), dcgan(10), projection("mlp"), projection("dcgan"), auxiliary());
     }
 
     /** Sample digits and one-hot labels, shaped for the factory. */
@@ -63,6 +69,12 @@ class GanTest {
             y.putScalar(i, i % gan.numClasses(), 1);
         }
         return new INDArray[] {z, y};
+    }
+
+    /** The labels of a fit: the real/fake target, and the class labels too for D's auxiliary classifier. */
+    static INDArray[] targets(GanFactory gan, INDArray target, INDArray[] in) {
+        return gan instanceof Gan && ((Gan) gan).auxiliaryClassifier() ? new INDArray[] {target, in[1]}
+                : new INDArray[] {target};
     }
 
     static GanTrainer trainer(GanFactory gan) {
@@ -286,14 +298,14 @@ class GanTest {
         ComputationGraph c = gan.init();
         ZooAssertions.jsonRoundTrip(c, in);
         INDArray dBefore = Snapshot.part(c, gan.initDiscriminator()).dup();
-        ZooAssertions.fitChangesParameters(c, new MultiDataSet(in, new INDArray[] {Nd4j.ones(3, 1)}));
+        ZooAssertions.fitChangesParameters(c, new MultiDataSet(in, targets(gan, Nd4j.ones(3, 1), in)));
         assertEquals(dBefore, Snapshot.part(c, gan.initDiscriminator()), "fit of the combined graph leaves D frozen");
         ZooAssertions.serializerRoundTrip(c, dir, in);
         ComputationGraph d = gan.initDiscriminator();
         INDArray image = g.output(false, in)[0];
         INDArray[] dIn = gan.conditional() ? new INDArray[] {image, in[1]} : new INDArray[] {image};
         ZooAssertions.jsonRoundTrip(d, dIn);
-        ZooAssertions.fitChangesParameters(d, new MultiDataSet(dIn, new INDArray[] {Nd4j.zeros(3, 1)}));
+        ZooAssertions.fitChangesParameters(d, new MultiDataSet(dIn, targets(gan, Nd4j.zeros(3, 1), in)));
         ZooAssertions.serializerRoundTrip(d, dir, dIn);
     }
 
@@ -329,6 +341,35 @@ class GanTest {
         assertTrue(!score.equalsWithEps(d.output(false, image, other)[0], 1e-6), "D reads the label");
     }
 
+    /**
+     * The auxiliary classifier: D's second output learns the classes of the real digits it is trained on (the
+     * trainer passes their labels), and is frozen and read by G's step in the combined graph.
+     */
+    @Test
+    void auxiliaryClassifierLearnsTheRealDigitsClasses() {
+        GanFactory gan = Dcgan.builder().noiseSize(8).filters(4, 8).kernelSize(3).conditional(10).projection(true)
+                .auxiliaryClassifier(true).updater(new org.nd4j.linalg.learning.config.Adam(2e-3, 0.5, 0.999, 1e-8))
+                .build();
+        assertEquals(List.of(Gan.SCORE, Gan.CLASS_SCORE), gan.discriminatorConf().getNetworkOutputs());
+        assertEquals(List.of(Gan.SCORE, Gan.CLASS_SCORE), gan.conf().getNetworkOutputs());
+        GanTrainer t = GanTrainer.builder(gan).batchSize(32).seed(7).build();
+        DataSet ds = data(gan, 256);
+        INDArray signed = ds.getFeatures().mul(2).subi(1);
+        java.util.function.Supplier<Double> accuracy = () -> {
+            INDArray q = t.discriminator().output(false, signed, ds.getLabels())[1];
+            return q.argMax(1).eq(ds.getLabels().argMax(1)).castTo(org.nd4j.linalg.api.buffer.DataType.INT)
+                    .sumNumber().doubleValue() / 256;
+        };
+        double before = accuracy.get();
+        for (int e = 0; e < 10; e++) {
+            GanTrainer.EpochStats s = t.fitEpoch(ds.getFeatures(), ds.getLabels());
+            assertTrue(Double.isFinite(s.lossD) && Double.isFinite(s.lossG));
+        }
+        double after = accuracy.get();
+        assertTrue(after > before + 0.3 && after > 0.5, "D's class head on its training digits: " + before + " -> "
+                + after);
+    }
+
     @Test
     void conditionalSamplesOfAChosenClass() {
         GanTrainer t = trainer(dcgan(10));
@@ -347,6 +388,8 @@ class GanTest {
         ZooAssertions.rejects(() -> MlpGan.builder().conditional(1).build(), "numClasses", "1");
         ZooAssertions.rejects(() -> MlpGan.builder().projection(true).build(), "projection", "numClasses 0");
         ZooAssertions.rejects(() -> Dcgan.builder().projection(true).build(), "projection", "numClasses 0");
+        ZooAssertions.rejects(() -> Dcgan.builder().conditional(10).auxiliaryClassifier(true).build(),
+                "auxiliaryClassifier", "projection false");
         ZooAssertions.rejects(() -> MlpGan.builder().generatorSizes(16, -2).build(), "generatorSizes[1]", "-2");
         ZooAssertions.rejects(() -> MlpGan.builder().leakySlope(1.5).build(), "leakySlope", "1.5");
         ZooAssertions.rejects(() -> Dcgan.builder().imageSize(30, 28).build(), "30x28", "divisible");
