@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.unsupervisedzoo.zoo.core.StockLayers;
 import org.unsupervisedzoo.zoo.core.ZooBuilder;
 import org.nd4j.linalg.activations.IActivation;
@@ -163,14 +164,11 @@ public abstract class Gan implements GanFactory {
      */
     static void addProjectionLogit(GraphBuilder g, String features, long width,
                                    java.util.function.UnaryOperator<Layer> layer) {
-        g.addLayer(DISCRIMINATOR_EMBEDDING, layer.apply(StockLayers.dense(0, width,
-                Activation.IDENTITY, null)), LABEL);
+        g.addLayer(DISCRIMINATOR_EMBEDDING, layer.apply(StockLayers.dense(0, width, Activation.IDENTITY, null)), LABEL);
         g.addVertex(DISCRIMINATOR_PROJECTION, new ElementWiseVertex(ElementWiseVertex.Op.Product), features,
                 DISCRIMINATOR_EMBEDDING);
-        g.addVertex(DISCRIMINATOR_JOINT, new MergeVertex(), features,
-                DISCRIMINATOR_PROJECTION);
-        g.addLayer(LOGIT, layer.apply(StockLayers.dense(0, 1, Activation.IDENTITY,
-                null)), DISCRIMINATOR_JOINT);
+        g.addVertex(DISCRIMINATOR_JOINT, new MergeVertex(), features, DISCRIMINATOR_PROJECTION);
+        g.addLayer(LOGIT, layer.apply(StockLayers.dense(0, 1, Activation.IDENTITY, null)), DISCRIMINATOR_JOINT);
     }
 
     private void addInputs(GraphBuilder g, String first, InputType type) {
@@ -190,7 +188,7 @@ public abstract class Gan implements GanFactory {
         }
         g.addLayer(CLASS_LOGITS, layer.apply(StockLayers.dense(0, numClasses(), Activation.IDENTITY, null)),
                 discriminatorFeatures());
-        g.addLayer(CLASS_SCORE, new LossLayer.Builder(new org.nd4j.linalg.lossfunctions.impl.LossMCXENT())
+        g.addLayer(CLASS_SCORE, new LossLayer.Builder(new LossMCXENT())
                 .activation(Activation.SOFTMAX).build(), CLASS_LOGITS);
         return g.setOutputs(SCORE, CLASS_SCORE);
     }
