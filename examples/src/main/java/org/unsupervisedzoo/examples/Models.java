@@ -90,7 +90,7 @@ final class Models {
                 new Spec(GanExample.command("dcgan", false), "DCGAN", "Radford et al. 2016",
                         "IS 6.44, FID 16.8 after 5 epochs", GAN_PAGE),
                 new Spec(GanExample.command("dcgan", true), "conditional DCGAN", "Mirza & Osindero 2014",
-                        "IS 8.13, FID 5.59, 81.8% judged the digit asked for, 5 epochs", GAN_PAGE),
+                        "IS 9.37, FID 3.33, 97.8% judged the digit asked for, 5 epochs (`--projection true --auxiliary-classifier true`; without: 81.8%)", GAN_PAGE),
                 new Spec(new AaeExample(), "adversarial autoencoder", "Makhzani et al. 2015",
                         "test BCE/pixel 0.1122, codes matched to N(0, I), 20 epochs", "src/site/markdown/aae.md"),
                 new Spec(new SemiSupervisedVaeExample(), "semi-supervised VAE (M2)", "Kingma et al. 2014",
