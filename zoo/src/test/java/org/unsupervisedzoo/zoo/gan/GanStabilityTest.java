@@ -242,8 +242,8 @@ class GanStabilityTest {
         withZeros[in.length] = Nd4j.zerosLike(image);
         INDArray target = Nd4j.ones(6, 1);
         for (int s = 0; s < 2; s++) {
-            plain.fit(new MultiDataSet(in, new INDArray[] {target}));
-            noisy.fit(new MultiDataSet(withZeros, new INDArray[] {target}));
+            plain.fit(new MultiDataSet(in, GanTest.targets(gan, target, in)));
+            noisy.fit(new MultiDataSet(withZeros, GanTest.targets(gan, target, in)));
         }
         assertEquals(plain.params(), noisy.params());
         assertEquals(plain.getUpdater().getStateViewArray(), noisy.getUpdater().getStateViewArray());
