@@ -102,7 +102,7 @@ public final class Dcgan extends Gan {
     }
 
     @Override
-    ZooBuilder<?> settings() {
+    GanBuilder<?> settings() {
         return b;
     }
 
@@ -152,11 +152,6 @@ public final class Dcgan extends Gan {
     @Override
     String discriminatorFeatures() {
         return discriminatorLayer(b.filters.length);
-    }
-
-    @Override
-    public boolean auxiliaryClassifier() {
-        return b.auxiliaryClassifier;
     }
 
     @Override

@@ -14,7 +14,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.unsupervisedzoo.zoo.core.StockLayers;
-import org.unsupervisedzoo.zoo.core.ZooBuilder;
 import org.nd4j.linalg.activations.IActivation;
 
 /**
@@ -69,7 +68,7 @@ public abstract class Gan implements GanFactory {
     }
 
     /** The builder of the concrete factory, for the shared fields. */
-    abstract ZooBuilder<?> settings();
+    abstract GanBuilder<?> settings();
 
     /** Input type of D's image input. */
     abstract InputType imageInputType();
@@ -90,7 +89,9 @@ public abstract class Gan implements GanFactory {
     abstract String discriminatorFeatures();
 
     /** True with {@link GanBuilder#auxiliaryClassifier}: D has a second output, {@link #CLASS_SCORE}. */
-    public abstract boolean auxiliaryClassifier();
+    public boolean auxiliaryClassifier() {
+        return settings().auxiliaryClassifier;
+    }
 
     @Override
     public ComputationGraphConfiguration generatorConf() {

@@ -76,7 +76,7 @@ public final class MlpGan extends Gan {
     }
 
     @Override
-    ZooBuilder<?> settings() {
+    GanBuilder<?> settings() {
         return b;
     }
 
@@ -108,11 +108,6 @@ public final class MlpGan extends Gan {
     @Override
     String discriminatorFeatures() {
         return discriminatorLayer(b.discriminatorSizes.length);
-    }
-
-    @Override
-    public boolean auxiliaryClassifier() {
-        return b.auxiliaryClassifier;
     }
 
     @Override
