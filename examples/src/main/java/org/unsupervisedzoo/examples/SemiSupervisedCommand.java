@@ -163,7 +163,7 @@ final class SemiSupervisedCommand implements Command {
                             csv.printf("%s,%s,%s,%d,%d,%.6f,%.2f%n", saved.file, saved.record.model, mode,
                                     labelled.count(), s, error, seconds);
                             csv.flush();
-                            errors.computeIfAbsent(saved.record.model + "|" + mode + "|" + labelled.count(),
+                            errors.computeIfAbsent(rowName(saved, encoders) + "|" + mode + "|" + labelled.count(),
                                     k -> new ArrayList<>()).add(error);
                         }
                     }
@@ -265,7 +265,7 @@ final class SemiSupervisedCommand implements Command {
                                 System.out.printf("run  %-26s %-10s labels %5d  seed %d  (in runs.csv)  val_error"
                                                 + " %6.2f%%  test_error %6.2f%%%n", saved.record.model, mode,
                                         labelled.count(), s, 100 * earlier.validationError(), 100 * earlier.testError());
-                                errors.computeIfAbsent(saved.record.model + "|" + mode + "|" + labelled.count(),
+                                errors.computeIfAbsent(rowName(saved, encoders) + "|" + mode + "|" + labelled.count(),
                                         k -> new ArrayList<>()).add(earlier.testError());
                                 if (!mode.equals("scratch") && (chosen == null || earlier.validationError() < chosen[0])) {
                                     chosen = new double[] {earlier.validationError(), earlier.testError()};
@@ -306,7 +306,7 @@ final class SemiSupervisedCommand implements Command {
                                     bestSetting.hidden, bestSetting.dropout, best.bestEpoch(),
                                     best.bestValidationError(), error, seconds);
                             runs.flush();
-                            errors.computeIfAbsent(saved.record.model + "|" + mode + "|" + labelled.count(),
+                            errors.computeIfAbsent(rowName(saved, encoders) + "|" + mode + "|" + labelled.count(),
                                     k -> new ArrayList<>()).add(error);
                             if (mode.equals("frozen")) {
                                 frozenBest = best;
@@ -318,8 +318,8 @@ final class SemiSupervisedCommand implements Command {
                             }
                         }
                         if (modes.contains("frozen") && modes.contains("fine-tuned")) {
-                            errors.computeIfAbsent(saved.record.model + "|pretrained (chosen)|" + labelled.count(),
-                                    k -> new ArrayList<>()).add(chosen[1]);
+                            errors.computeIfAbsent(rowName(saved, encoders) + "|pretrained (chosen)|"
+                                    + labelled.count(), k -> new ArrayList<>()).add(chosen[1]);
                         }
                     }
                 }
@@ -360,6 +360,20 @@ final class SemiSupervisedCommand implements Command {
         p.store(w, "semi-supervised --protocol validation: the settings of this folder's runs (a --resume must give"
                 + " the same)");
         return w.toString();
+    }
+
+    /**
+     * The summary row's name of {@code saved}: its model's name, with its file in brackets when another of
+     * {@code encoders} is a model of the same name (two contractive AEs of other settings), so that their runs are
+     * not averaged into one row.
+     */
+    static String rowName(SavedModel saved, List<SavedModel> encoders) {
+        return rowName(saved.record.model, saved.file.toString(),
+                encoders.stream().map(e -> e.record.model).collect(java.util.stream.Collectors.toList()));
+    }
+
+    static String rowName(String model, String file, List<String> models) {
+        return java.util.Collections.frequency(models, model) > 1 ? model + " (" + file + ")" : model;
     }
 
     static String runKey(String encoder, String mode, int labels, int seed) {

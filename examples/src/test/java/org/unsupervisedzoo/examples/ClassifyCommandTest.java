@@ -313,6 +313,23 @@ class ClassifyCommandTest {
         return r;
     }
 
+    /** Two encoders of the same model get rows of their own in semi-supervised's summary (named by file). */
+    @Test
+    void summaryRowsOfTwoEncodersOfOneModelStayApart() {
+        List<String> models = List.of("contractive-autoencoder", "contractive-autoencoder", "rbm");
+        assertEquals("contractive-autoencoder (a/model.zip)", SemiSupervisedCommand.rowName("contractive-autoencoder",
+                "a/model.zip", models));
+        assertEquals("rbm", SemiSupervisedCommand.rowName("rbm", "r/model.zip", models));
+        java.util.Map<String, List<Double>> errors = new java.util.LinkedHashMap<>();
+        errors.put(SemiSupervisedCommand.rowName("contractive-autoencoder", "a/model.zip", models) + "|frozen|30",
+                List.of(0.1, 0.2));
+        errors.put(SemiSupervisedCommand.rowName("contractive-autoencoder", "b/model.zip", models) + "|frozen|30",
+                List.of(0.3, 0.4));
+        String table = SemiSupervisedCommand.summary(errors, new int[] {30}, 1000);
+        assertTrue(table.contains("| contractive-autoencoder (a/model.zip) | frozen | 15.00 ± 7.07 |"), table);
+        assertTrue(table.contains("| contractive-autoencoder (b/model.zip) | frozen | 35.00 ± 7.07 |"), table);
+    }
+
     @Test
     void savedEncodersBuildsFromModelZipAndFits() {
         LabelledImages train = new BundledSample().load(Split.TRAIN);
