@@ -102,8 +102,9 @@ final class ClassifyCommand implements Command {
                         + " fine-tuned or scratch encoder (--frozen false or --scratch true)").between(0, 1, false, true)
                 .option("code-norm", "false", "true: a batch normalization between the code and the head")
                 .option("start", "", "validation protocol: a classifier.zip of the same layers to start from, e.g."
-                        + " a frozen run's with --frozen false (LP-FT: fine-tuning from a trained head; kept, as best epoch 0, when no epoch beats it on"
-                        + " validation); empty: the encoder's weights and a fresh head")
+                        + " a frozen run's with --frozen false (LP-FT: fine-tuning from a trained head; kept, as best"
+                        + " epoch 0, when no epoch beats it on validation); empty: the encoder's weights and a fresh"
+                        + " head")
                 .option("epochs", "10", "fixed protocol: training epochs over the labelled digits").min(1)
                 .option("batch", "128", "minibatch size").min(1)
                 .option("updater", "adam", "adam, nesterov (SGD with Nesterov momentum --momentum) or sgd (plain)")

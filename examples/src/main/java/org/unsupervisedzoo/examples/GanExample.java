@@ -123,7 +123,10 @@ public final class GanExample {
     static GanFactory factory(Options o) {
         boolean conditional = o.bool("conditional");
         int classes = conditional ? 10 : 0;
-        if (conditional && o.bool("auxiliary-classifier") && !o.bool("projection")) {
+        // declared for the conditional GANs only
+        boolean projection = conditional && o.bool("projection");
+        boolean auxiliary = conditional && o.bool("auxiliary-classifier");
+        if (auxiliary && !projection) {
             throw new CliException("--auxiliary-classifier true needs --projection true (with the label at D's input"
                     + " the class head could read the label instead of the image)");
         }
@@ -131,13 +134,11 @@ public final class GanExample {
             case "mlp":
                 return MlpGan.builder().noiseSize(o.integer("noise")).conditional(classes)
                         .generatorSizes(o.integers("g-hidden")).discriminatorSizes(o.integers("d-hidden"))
-                        .projection(conditional && o.bool("projection"))
-                        .auxiliaryClassifier(conditional && o.bool("auxiliary-classifier"))
+                        .projection(projection).auxiliaryClassifier(auxiliary)
                         .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             case "dcgan":
                 return Dcgan.builder().noiseSize(o.integer("noise")).conditional(classes).filters(o.integers("filters"))
-                        .projection(conditional && o.bool("projection"))
-                        .auxiliaryClassifier(conditional && o.bool("auxiliary-classifier"))
+                        .projection(projection).auxiliaryClassifier(auxiliary)
                         .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             default:
                 throw new IllegalArgumentException("--model must be mlp or dcgan, got '" + o.string("model") + "'");

@@ -144,6 +144,7 @@ final class SemiSupervisedCommand implements Command {
             for (SavedModel saved : encoders) {
                 EncoderModel model = saved.command.encoderModel(saved.options, train);
                 MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
+                String row = rowName(saved, encoders);
                 for (int budget : budgets) {
                     for (int s = 1; s <= seeds; s++) {
                         LabelledImages labelled = budget >= train.count() ? train : train.balancedSubset(budget, s);
@@ -163,7 +164,7 @@ final class SemiSupervisedCommand implements Command {
                             csv.printf("%s,%s,%s,%d,%d,%.6f,%.2f%n", saved.file, saved.record.model, mode,
                                     labelled.count(), s, error, seconds);
                             csv.flush();
-                            errors.computeIfAbsent(rowName(saved, encoders) + "|" + mode + "|" + labelled.count(),
+                            errors.computeIfAbsent(row + "|" + mode + "|" + labelled.count(),
                                     k -> new ArrayList<>()).add(error);
                         }
                     }
@@ -246,6 +247,7 @@ final class SemiSupervisedCommand implements Command {
             for (SavedModel saved : encoders) {
                 EncoderModel model = saved.command.encoderModel(saved.options, train);
                 MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
+                String row = rowName(saved, encoders);
                 for (int budget : budgets) {
                     for (int s = 1; s <= seeds; s++) {
                         LabelledImages labelled = budget >= pool.count() ? pool : pool.balancedSubset(budget, s);
@@ -265,7 +267,7 @@ final class SemiSupervisedCommand implements Command {
                                 System.out.printf("run  %-26s %-10s labels %5d  seed %d  (in runs.csv)  val_error"
                                                 + " %6.2f%%  test_error %6.2f%%%n", saved.record.model, mode,
                                         labelled.count(), s, 100 * earlier.validationError(), 100 * earlier.testError());
-                                errors.computeIfAbsent(rowName(saved, encoders) + "|" + mode + "|" + labelled.count(),
+                                errors.computeIfAbsent(row + "|" + mode + "|" + labelled.count(),
                                         k -> new ArrayList<>()).add(earlier.testError());
                                 if (!mode.equals("scratch") && (chosen == null || earlier.validationError() < chosen[0])) {
                                     chosen = new double[] {earlier.validationError(), earlier.testError()};
@@ -306,7 +308,7 @@ final class SemiSupervisedCommand implements Command {
                                     bestSetting.hidden, bestSetting.dropout, best.bestEpoch(),
                                     best.bestValidationError(), error, seconds);
                             runs.flush();
-                            errors.computeIfAbsent(rowName(saved, encoders) + "|" + mode + "|" + labelled.count(),
+                            errors.computeIfAbsent(row + "|" + mode + "|" + labelled.count(),
                                     k -> new ArrayList<>()).add(error);
                             if (mode.equals("frozen")) {
                                 frozenBest = best;
@@ -318,8 +320,8 @@ final class SemiSupervisedCommand implements Command {
                             }
                         }
                         if (modes.contains("frozen") && modes.contains("fine-tuned")) {
-                            errors.computeIfAbsent(rowName(saved, encoders) + "|pretrained (chosen)|"
-                                    + labelled.count(), k -> new ArrayList<>()).add(chosen[1]);
+                            errors.computeIfAbsent(row + "|pretrained (chosen)|" + labelled.count(),
+                                    k -> new ArrayList<>()).add(chosen[1]);
                         }
                     }
                 }

@@ -89,6 +89,7 @@ public abstract class Gan implements GanFactory {
     abstract String discriminatorFeatures();
 
     /** True with {@link GanBuilder#auxiliaryClassifier}: D has a second output, {@link #CLASS_SCORE}. */
+    @Override
     public boolean auxiliaryClassifier() {
         return settings().auxiliaryClassifier;
     }

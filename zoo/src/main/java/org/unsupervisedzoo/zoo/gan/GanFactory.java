@@ -55,6 +55,11 @@ public interface GanFactory extends ZooModelFactory {
         return numClasses() > 0;
     }
 
+    /** True when D has a second output, the auxiliary classifier's {@value Gan#CLASS_SCORE}. Default false. */
+    default boolean auxiliaryClassifier() {
+        return false;
+    }
+
     /** The noise shape, without the batch dimension. */
     @Override
     default long[] inputShape() {

@@ -120,6 +120,8 @@ public final class GanTrainer {
     private final int batchSize;
     private final int dSteps;
     private final int gSteps;
+    /** D has the auxiliary classifier's output (so has the combined graph): both steps fit the labels too. */
+    private final boolean auxiliary;
     private final double realLabel;
     private final long seed;
     private final int fixedSamples;
@@ -146,6 +148,7 @@ public final class GanTrainer {
         this.emaGenerator = emaGenerator;
         this.discriminator = discriminator;
         this.combined = combined;
+        this.auxiliary = discriminator.getConfiguration().getNetworkOutputs().contains(Gan.CLASS_SCORE);
         this.noiseSize = Integer.parseInt(p.getProperty("noiseSize"));
         this.numClasses = Integer.parseInt(p.getProperty("numClasses"));
         this.batchSize = Integer.parseInt(p.getProperty("batchSize"));
@@ -290,7 +293,7 @@ public final class GanTrainer {
         INDArray[] in = numClasses > 0 ? new INDArray[] {x, Nd4j.concat(0, realLabels.castTo(x.dataType()),
                 fakeLabels)} : new INDArray[] {x};
         // with the auxiliary classifier, D's second output learns the class of every image it sees
-        INDArray[] targets = auxiliary(discriminator) ? new INDArray[] {target, in[1]} : new INDArray[] {target};
+        INDArray[] targets = auxiliary ? new INDArray[] {target, in[1]} : new INDArray[] {target};
         // D(x) and D(G(z)) from the logits of fit's own forward pass (D has no dropout or batch statistics, so
         // they are its inference outputs before the update), caught by a listener: no second forward pass
         double dReal;
@@ -332,7 +335,7 @@ public final class GanTrainer {
             }
         }
         // with the auxiliary classifier G also minimises D's class cross-entropy for the labels it was asked
-        combined.fit(new MultiDataSet(in, auxiliary(combined) ? new INDArray[] {generatorTarget, in[1]}
+        combined.fit(new MultiDataSet(in, auxiliary ? new INDArray[] {generatorTarget, in[1]}
                 : new INDArray[] {generatorTarget}));
         double lossG = combined.score();
         copyParameters(combined, generator);
@@ -343,11 +346,6 @@ public final class GanTrainer {
         }
         gStepCount++;
         return lossG;
-    }
-
-    /** True when {@code graph} (D's or the combined one) has the auxiliary classifier's output as well. */
-    private static boolean auxiliary(ComputationGraph graph) {
-        return graph.getConfiguration().getNetworkOutputs().contains(Gan.CLASS_SCORE);
     }
 
     /**

@@ -42,11 +42,6 @@ class GanGradientCheckTest {
         return classes == 0 ? new int[] {0} : new int[] {0, 1, 2};
     }
 
-    /** The labels of a fit: the target, and the class labels for the auxiliary classifier. */
-    private static INDArray[] targets(Dcgan gan, INDArray target, INDArray labels) {
-        return gan.auxiliaryClassifier() ? new INDArray[] {target, labels} : new INDArray[] {target};
-    }
-
     /**
      * Central differences of {@code graph}'s training-mode score for each listed parameter index, times the minibatch
      * size: DL4J's score is the mean over the minibatch, its backprop gradient the sum (the updater divides it).
@@ -173,7 +168,7 @@ class GanGradientCheckTest {
                 in = java.util.Arrays.copyOf(in, in.length + 1);
                 in[in.length - 1] = Nd4j.randn(DataType.DOUBLE, 5, 1, 8, 8).muli(0.3);
             }
-            MultiDataSet data = new MultiDataSet(in, targets(gan, Nd4j.ones(DataType.DOUBLE, 5, 1), y));
+            MultiDataSet data = new MultiDataSet(in, GanTest.targets(gan, Nd4j.ones(DataType.DOUBLE, 5, 1), in));
             c.setInputs(in);
             c.setLabels(data.getLabels());
             long reusedBefore = deconvReuses(c);
@@ -212,7 +207,7 @@ class GanGradientCheckTest {
             INDArray y = classes == 0 ? null : Nd4j.eye(classes).getRows(0, 1, 2, 0, 1, 2).castTo(DataType.DOUBLE);
             INDArray[] in = classes == 0 ? new INDArray[] {x} : new INDArray[] {x, y};
             INDArray target = Nd4j.create(new double[][] {{1}, {1}, {1}, {0}, {0}, {0}});
-            MultiDataSet data = new MultiDataSet(in, targets(gan, target, y));
+            MultiDataSet data = new MultiDataSet(in, GanTest.targets(gan, target, in));
             dGraph.setInputs(in);
             dGraph.setLabels(data.getLabels());
             dGraph.computeGradientAndScore();

@@ -73,8 +73,7 @@ class GanTest {
 
     /** The labels of a fit: the real/fake target, and the class labels too for D's auxiliary classifier. */
     static INDArray[] targets(GanFactory gan, INDArray target, INDArray[] in) {
-        return gan instanceof Gan && ((Gan) gan).auxiliaryClassifier() ? new INDArray[] {target, in[1]}
-                : new INDArray[] {target};
+        return gan.auxiliaryClassifier() ? new INDArray[] {target, in[1]} : new INDArray[] {target};
     }
 
     static GanTrainer trainer(GanFactory gan) {
