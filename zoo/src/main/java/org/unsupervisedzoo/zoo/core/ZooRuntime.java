@@ -77,6 +77,9 @@ public final class ZooRuntime {
     /** System property: the growth of the resident size that makes the native-memory guard collect garbage. */
     public static final String GC_STEP_PROPERTY = "zoo.gc.step";
 
+    /** System property: glibc's mmap threshold that the guard fixes (default {@value #MMAP_THRESHOLD} bytes). */
+    public static final String MMAP_PROPERTY = "zoo.mmap.threshold";
+
     /** Applies the thread settings once per process; later calls return at once. Returns what was applied. */
     public static synchronized String applyDefaults() {
         if (applied == null) {
@@ -89,7 +92,8 @@ public final class ZooRuntime {
             }
             guard = NativeMemoryGuard.start(System.getProperty(GC_STEP_PROPERTY));
             if (guard) {
-                mmapThreshold = NativeEnvironment.fixMmapThreshold(MMAP_THRESHOLD);
+                int bytes = mmapThreshold(System.getProperty(MMAP_PROPERTY));
+                mmapThreshold = NativeEnvironment.fixMmapThreshold(bytes) ? bytes : 0;
             }
             applied = apply(setting(System.getProperty(PROPERTY), System.getenv(ENV),
                     System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors()));
@@ -227,7 +231,7 @@ public final class ZooRuntime {
         return "ops " + Nd4j.getEnvironment().maxThreads() + ", master " + Nd4j.getEnvironment().maxMasterThreads()
                 + ", blas " + Nd4j.factory().blas().getMaxThreads() + ", rss check "
                 + (maxPhysical > 0 ? "at " + (maxPhysical >> 20) + " MB" : "off") + ", memory guard "
-                + (guard ? "on" + (mmapThreshold ? ", mmap threshold 128 KB" : "") : "off")
+                + (guard ? "on" + (mmapThreshold > 0 ? ", mmap threshold " + (mmapThreshold >> 10) + " KB" : "") : "off")
                 + ", blas core " + blasCore();
     }
 
@@ -239,10 +243,12 @@ public final class ZooRuntime {
      * objects are small: a training loop that makes a few MB of native temporaries per step can fill gigabytes of
      * native memory while its Java heap never asks for a full collection (the contractive autoencoder grew by
      * about 1 GB an epoch, to 20 GB and the kernel's OOM killer in a 42-epoch run; BENCHMARKS.md). With the guard,
-     * glibc's mmap threshold is fixed at its initial 128 KB (through JNA's {@code mallopt}; glibc otherwise raises
-     * it up to 32 MB once large blocks are freed, and then keeps freed arrays in its arenas, where the resident
-     * size still grew by 0.3-0.5 GB an epoch despite the collections): freed arrays of 128 KB or more go back to
-     * the system. {@code -Dzoo.gc.step=off} turns both off.
+     * glibc's mmap threshold is fixed at {@value #MMAP_THRESHOLD} bytes ({@code -Dzoo.mmap.threshold}; through
+     * JNA's {@code mallopt}; glibc otherwise raises it up to 32 MB once large blocks are freed, and then keeps freed
+     * arrays in its arenas, where the resident size still grew by 0.3-0.5 GB an epoch despite the collections):
+     * freed arrays at least that large go back to the system, and a second after each collection the guard asks
+     * glibc to give back the free memory of its arenas too ({@code malloc_trim}), where the smaller arrays that the
+     * collection freed lie. {@code -Dzoo.gc.step=off} turns all of it off.
      */
     static final class NativeMemoryGuard implements Runnable {
         private final long step;
@@ -314,28 +320,59 @@ public final class ZooRuntime {
 
         @Override
         public void run() {
+            boolean trim = false;
             while (true) {
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException e) {
                     return;
                 }
+                if (trim) { // a second after the collection: ND4J has freed the collected arrays by now
+                    NativeEnvironment.trim();
+                    trim = false;
+                }
                 if (due(org.bytedeco.javacpp.Pointer.physicalBytes())) {
                     System.gc();
                     collected(org.bytedeco.javacpp.Pointer.physicalBytes());
+                    trim = true;
                 }
             }
         }
     }
 
-    /** glibc's mmap threshold the guard fixes (its initial default, 128 KB), see {@code NativeMemoryGuard}. */
-    static final int MMAP_THRESHOLD = 128 << 10;
+    /**
+     * glibc's mmap threshold the guard fixes, 4 MB (see {@code NativeMemoryGuard}). Arrays below it come from
+     * malloc's arenas and are reused; arrays at or above it get pages of their own, mapped and unmapped with each
+     * allocation. It was glibc's initial 128 KB, which made a minibatch's activations (256 x 784 floats, 0.8 MB)
+     * mapped and unmapped by every op: one thread barely noticed, but two training threads in one process paid for
+     * each unmapping on both cores (the kernel flushes the other core's TLB), and two data-parallel workers ran at
+     * 0.5-0.8x of one worker instead of 1.3x (BENCHMARKS.md, "Two cores").
+     */
+    static final int MMAP_THRESHOLD = 4 << 20;
+
+    /** The mmap threshold a {@code zoo.mmap.threshold} setting asks for: null for the default, else a size. */
+    static int mmapThreshold(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return MMAP_THRESHOLD;
+        }
+        long bytes;
+        try {
+            bytes = NativeMemoryGuard.parseStep(setting);
+        } catch (IllegalArgumentException e) {
+            bytes = -1;
+        }
+        if (bytes < 1 || bytes > 32L << 20) {
+            throw new IllegalArgumentException("-D" + MMAP_PROPERTY + " must be a size from 1 byte to 32M, such as "
+                    + "128K or 4M, got '" + setting + "'");
+        }
+        return (int) bytes;
+    }
 
     /** Whether this process started the native-memory guard. */
     private static boolean guard;
 
-    /** Whether glibc's mmap threshold was fixed. */
-    private static boolean mmapThreshold;
+    /** glibc's mmap threshold as fixed, in bytes; 0 where it was not. */
+    private static int mmapThreshold;
 
     /** The name of the native-memory guard's thread. */
     public static final String GUARD_THREAD = "zoo-native-memory-guard";
@@ -350,6 +387,8 @@ public final class ZooRuntime {
             int setenv(String name, String value, int overwrite);
 
             int mallopt(int param, int value);
+
+            int malloc_trim(long pad);
         }
 
         /** glibc's {@code M_MMAP_THRESHOLD}: allocations at least this large get pages of their own. */
@@ -364,6 +403,16 @@ public final class ZooRuntime {
             try {
                 LibC c = (LibC) com.sun.jna.Native.loadLibrary("c", LibC.class);
                 return c.mallopt(M_MMAP_THRESHOLD, bytes) == 1;
+            } catch (LinkageError | RuntimeException e) {
+                return false;
+            }
+        }
+
+        /** Gives the free memory of malloc's arenas back to the system ({@code malloc_trim(0)}); false where it cannot. */
+        static boolean trim() {
+            try {
+                LibC c = (LibC) com.sun.jna.Native.loadLibrary("c", LibC.class);
+                return c.malloc_trim(0) == 1;
             } catch (LinkageError | RuntimeException e) {
                 return false;
             }

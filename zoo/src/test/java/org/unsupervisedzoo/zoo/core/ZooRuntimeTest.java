@@ -147,6 +147,38 @@ class ZooRuntimeTest {
         assertTrue(out.contains("blas core "), out);
     }
 
+    /**
+     * glibc's mmap threshold: 4 MB by default, so that a minibatch's activations (256 x 784 floats, 0.8 MB) come from
+     * malloc's arenas instead of being mapped and unmapped by every op (at 128 KB, the default before, two
+     * data-parallel workers in one process ran at half the speed of one: BENCHMARKS.md, "Two cores"); the property
+     * sets it, and a bad value is refused naming the property and the value.
+     */
+    @Test
+    void theMmapThresholdIsFourMegabytesUnlessSet() throws Exception {
+        assertEquals(4 << 20, ZooRuntime.mmapThreshold(null));
+        assertEquals(128 << 10, ZooRuntime.mmapThreshold("128K"));
+        assertEquals(32 << 20, ZooRuntime.mmapThreshold(" 32m "));
+        for (String bad : new String[] {"0", "64M", "lots", "off"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ZooRuntime.mmapThreshold(bad));
+            assertTrue(e.getMessage().contains("-Dzoo.mmap.threshold") && e.getMessage().contains("'" + bad + "'"),
+                    e.getMessage());
+        }
+        String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        for (String[] c : new String[][] {{null, "mmap threshold 4096 KB"}, {"256K", "mmap threshold 256 KB"}}) {
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin));
+            if (c[0] != null) {
+                cmd.add("-D" + ZooRuntime.MMAP_PROPERTY + "=" + c[0]);
+            }
+            cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Child.class.getName()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
+            Assumptions.assumeTrue(out.contains("mmap threshold"), "not glibc: no threshold to fix");
+            assertTrue(out.contains(c[1]), out);
+        }
+    }
+
     /** The child JVM of the tests above: nothing touches ND4J before {@code applyDefaults()}. */
     public static final class Child {
         public static void main(String[] args) {
