@@ -20,6 +20,7 @@ import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import org.unsupervisedzoo.zoo.gan.SampleQuality;
 import org.unsupervisedzoo.zoo.gan.Dcgan;
 import org.unsupervisedzoo.zoo.gan.GanFactory;
+import org.unsupervisedzoo.zoo.fast.DataParallel;
 import org.unsupervisedzoo.zoo.gan.GanTrainer;
 import org.unsupervisedzoo.zoo.gan.MlpGan;
 import org.unsupervisedzoo.zoo.viz.Charts;
@@ -61,6 +62,16 @@ public final class GanExample {
         return (conditional ? "conditional-" : "") + (model.equals("mlp") ? "mlp-gan" : "dcgan");
     }
 
+    static final String AUTO_WORKERS_HELP = "2 for the DCGAN on 2 or more cores, else 1 (measured, BENCHMARKS.md)";
+
+    /**
+     * The D step's workers that {@code --workers auto} gives: two for the DCGAN where there are two cores (its
+     * convolutions make a D step long enough to split; measured, BENCHMARKS.md "Two cores"), one otherwise.
+     */
+    static int autoWorkers(String model, int cores) {
+        return model.equals("dcgan") && cores >= 2 ? 2 : 1;
+    }
+
     /** The options of the GAN {@code model} ("mlp" or "dcgan"), conditional or not. */
     static Options options(String model, boolean conditional) {
         if (!model.equals("mlp") && !model.equals("dcgan")) {
@@ -81,7 +92,9 @@ public final class GanExample {
                 .option("instance-noise", "0", "std of Gaussian noise on the images D sees (pixels in [-1, 1]),"
                         + " annealed linearly to 0; 0: off").atLeast(0)
                 .option("instance-noise-epochs", "10", "epochs over which --instance-noise falls to 0").min(1)
-                .option("noise", "100", "noise size").min(1);
+                .option("noise", "100", "noise size").min(1)
+                .option("workers", "auto", "threads that train each D step together, one part of its real and fake"
+                        + " images each (synchronous data parallelism, the same step); auto: " + AUTO_WORKERS_HELP);
         if (model.equals("mlp")) {
             o.option("g-hidden", "256,512", "G's hidden widths").eachAtLeast(1)
                     .option("d-hidden", "512,256", "D's hidden widths").eachAtLeast(1);
@@ -208,6 +221,11 @@ public final class GanExample {
                     .instanceNoiseSteps((int) Math.min(Integer.MAX_VALUE, o.integer("instance-noise-epochs") * perEpoch))
                     .seed(o.integer("seed")).graphs(Accelerate::init).build();
         }
+        int workers = o.workers("workers", autoWorkers(o.string("model"), Runtime.getRuntime().availableProcessors()));
+        if (workers > 1) {
+            trainer.discriminatorFit(new DataParallel(trainer.discriminator(), workers, o.integer("seed")));
+            System.out.println("D steps on " + workers + " workers (synchronous data parallelism, --workers)");
+        }
         System.out.printf("model %s  params G %d  D %d  data %s  train %d  test %d  out %s%s%n", gan.name(),
                 trainer.generator().numParams(), trainer.discriminator().numParams(), source.description(),
                 images.size(0), testCount, out, stability(trainer));
@@ -324,7 +342,7 @@ public final class GanExample {
     private static final String KIND = "kind";
     /** Options that only judge the samples: they may change when a run is resumed. */
     static final java.util.Set<String> RUN_ONLY = java.util.Set.of("eval-samples", "final-samples", "threshold",
-            "classifier", "classifier-epochs");
+            "classifier", "classifier-epochs", "workers"); // workers: the same D step up to the order of float sums
 
     /** The measures of one batch of generated digits. */
     static final class Measures {

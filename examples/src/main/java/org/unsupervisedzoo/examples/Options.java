@@ -315,6 +315,27 @@ final class Options {
         return v;
     }
 
+    /**
+     * A worker count: {@code auto} gives {@code auto} (the runner's choice from the number of cores), else a positive
+     * integer; anything else is refused naming the option and the value.
+     */
+    int workers(String name, int auto) {
+        String v = string(name).trim();
+        if (v.equalsIgnoreCase("auto")) {
+            return auto;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("--" + name + " must be auto or a positive integer, got '" + string(name)
+                + "'");
+    }
+
     /** A finite real (NaN and the infinities are rejected, also where {@code 1e999} overflows to infinity). */
     double real(String name) {
         double v;

@@ -244,6 +244,27 @@ class GanExampleTest {
                 1e-6);
     }
 
+    /** --workers: auto is the runner's choice from the cores, else a positive count; anything else is refused. */
+    @Test
+    void workersAreAutoOrAPositiveCount() {
+        assertEquals(2, GanExample.autoWorkers("dcgan", 2));
+        assertEquals(2, GanExample.autoWorkers("dcgan", 16));
+        assertEquals(1, GanExample.autoWorkers("dcgan", 1));
+        assertEquals(1, GanExample.autoWorkers("mlp", 2));
+        Options o = GanExample.options("dcgan", false);
+        o.parse(new String[0]);
+        assertEquals(2, o.workers("workers", 2));
+        for (String bad : new String[] {"0", "many", "2.5"}) {
+            Options p = GanExample.options("mlp", false);
+            p.parse(new String[] {"--workers", bad});
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.workers("workers", 1));
+            assertEquals("--workers must be auto or a positive integer, got '" + bad + "'", e.getMessage());
+        }
+        o = GanExample.options("dcgan", true);
+        o.parse(new String[] {"--workers", "3"});
+        assertEquals(3, o.workers("workers", 2));
+    }
+
     @Test
     void badOptionsAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -62,7 +62,7 @@ import org.unsupervisedzoo.zoo.core.InputGradients;
  * {@code update}, the solver's step {@code params -= update} and iteration counting) are those
  * {@code StochasticGradientDescent.optimize} uses in 1.0.0-M2.1; {@code DataParallelTest} fails if they change.
  */
-public final class DataParallel implements AutoCloseable {
+public final class DataParallel implements org.unsupervisedzoo.zoo.core.MinibatchFit {
     /**
      * Layers whose loss or output couples the examples of a minibatch (not a mean of per-example terms), by class
      * name: the sparse autoencoder's KL penalty on the minibatch's mean activation. Batch normalisation is checked
@@ -149,6 +149,7 @@ public final class DataParallel implements AutoCloseable {
     }
 
     /** Number of workers (threads), the graph's own included. */
+    @Override
     public int workers() {
         return replicas.size() + 1;
     }
@@ -156,6 +157,37 @@ public final class DataParallel implements AutoCloseable {
     /** The graph being trained. */
     public ComputationGraph graph() {
         return graph;
+    }
+
+    /**
+     * The graph worker {@code k} computes its gradients with (0: {@link #graph()} itself, else its copy), e.g. to give
+     * a copy a listener of its own forward pass ({@code onForwardPass} of the rows {@link #split} gives it).
+     */
+    @Override
+    public ComputationGraph worker(int k) {
+        if (k < 0 || k >= workers()) {
+            throw new IllegalArgumentException("worker must be in [0, " + workers() + "), got " + k);
+        }
+        return k == 0 ? graph : replicas.get(k - 1);
+    }
+
+    /** Where the synchronous step splits a minibatch of {@code n} rows among this trainer's workers. */
+    @Override
+    public long[] split(long n) {
+        return split(n, workers());
+    }
+
+    /**
+     * Where the synchronous step splits a minibatch of {@code n} rows among {@code workers}: worker k gets rows
+     * {@code [start[k], start[k + 1])}; the array has {@code min(workers, n) + 1} entries.
+     */
+    public static long[] split(long n, int workers) {
+        int parts = (int) Math.max(1, Math.min(workers, n));
+        long[] start = new long[parts + 1];
+        for (int k = 0; k <= parts; k++) {
+            start[k] = n * k / parts;
+        }
+        return start;
     }
 
     /**
@@ -193,6 +225,7 @@ public final class DataParallel implements AutoCloseable {
      *
      * @throws IllegalStateException in averaging mode, which trains from an iterator only
      */
+    @Override
     public void fit(MultiDataSet batch) {
         if (averageEvery > 0 && !replicas.isEmpty()) {
             throw new IllegalStateException("averaging mode (averageEvery " + averageEvery + ") trains whole"
@@ -352,14 +385,11 @@ public final class DataParallel implements AutoCloseable {
     /** The synchronous step (class comment). */
     private void step(MultiDataSet batch) {
         long n = batch.getFeatures(0).size(0);
-        int parts = (int) Math.min(workers(), n);
+        long[] start = split(n, workers());
+        int parts = start.length - 1;
         if (parts <= 1) {
             graph.fit(batch);
             return;
-        }
-        long[] start = new long[parts + 1];
-        for (int k = 0; k <= parts; k++) {
-            start[k] = n * k / parts;
         }
         List<Future<Double>> others = new ArrayList<>();
         for (int k = 1; k < parts; k++) {

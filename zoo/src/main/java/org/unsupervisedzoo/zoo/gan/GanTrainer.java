@@ -78,35 +78,44 @@ import org.unsupervisedzoo.zoo.core.Checks;
  */
 public final class GanTrainer {
     /**
-     * Catches the mean of {@code sigmoid(logit)} over the real and the fake half of D's minibatch from the
-     * activations of {@code fit}'s forward pass ({@code onForwardPass} gets every layer's activation; the output
-     * layer's input, the logit, is among them).
+     * Catches the sums of {@code sigmoid(logit)} over the real and the fake rows of D's minibatch (or of the part of it
+     * one data-parallel worker sees) from the activations of {@code fit}'s forward pass ({@code onForwardPass} gets
+     * every layer's activation; the output layer's input, the logit, is among them).
      */
     private static final class LogitMeans extends org.deeplearning4j.optimize.api.BaseTrainingListener {
-        private long half;
-        private double dReal = Double.NaN;
-        private double dFake = Double.NaN;
+        /** Rows of the part expected, and how many of them (its first) are real; -1: not armed. */
+        private long rows = -1;
+        private long realRows;
+        private double sumReal = Double.NaN;
+        private double sumFake = Double.NaN;
 
-        void reset(long half) {
-            this.half = half;
-            dReal = Double.NaN;
-            dFake = Double.NaN;
+        void reset(long rows, long realRows) {
+            this.rows = rows;
+            this.realRows = realRows;
+            sumReal = Double.NaN;
+            sumFake = Double.NaN;
         }
 
         @Override
         public void onForwardPass(org.deeplearning4j.nn.api.Model model, java.util.Map<String, INDArray> activations) {
             INDArray logit = activations.get(Gan.LOGIT);
-            if (logit == null || half <= 0 || logit.size(0) != 2 * half) {
+            if (logit == null || rows <= 0 || logit.size(0) != rows) {
                 return;
             }
             INDArray p = org.nd4j.linalg.ops.transforms.Transforms.sigmoid(logit, true);
-            dReal = p.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, half)).meanNumber().doubleValue();
-            dFake = p.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(half, 2 * half)).meanNumber().doubleValue();
-            half = 0;
+            sumReal = realRows == 0 ? 0 : p.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, realRows))
+                    .sumNumber().doubleValue();
+            sumFake = realRows == rows ? 0 : p.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(realRows, rows))
+                    .sumNumber().doubleValue();
+            rows = -1;
         }
     }
 
     private final LogitMeans logits = new LogitMeans();
+    /** D's step as a caller replaced it ({@link #discriminatorFit}); null: {@code fit}. Not part of the state. */
+    private org.unsupervisedzoo.zoo.core.MinibatchFit dFit;
+    /** The logit catchers of the data-parallel copies of D (worker k >= 1 at index k - 1). */
+    private LogitMeans[] workerLogits = new LogitMeans[0];
 
     /** Step buffers (see discriminatorInput); not part of the trainer's state. */
     private INDArray dInput;
@@ -298,25 +307,78 @@ public final class GanTrainer {
         // they are its inference outputs before the update), caught by a listener: no second forward pass
         double dReal;
         double dFake;
+        MultiDataSet batch = new MultiDataSet(in, targets);
         if (discriminator.getConfiguration().getVertices().containsKey(Gan.LOGIT)) {
             if (discriminator.getListeners() == null || !discriminator.getListeners().contains(logits)) {
                 discriminator.addListeners(logits); // (a user's setListeners replaced it)
             }
-            logits.reset(b);
-            discriminator.fit(new MultiDataSet(in, targets));
-            dReal = logits.dReal;
-            dFake = logits.dFake;
+            // each worker's part of the 2b rows (reals first) and how many of its rows are real
+            long[] start = dFit == null ? new long[] {0, 2L * b} : dFit.split(2L * b);
+            LogitMeans[] parts = new LogitMeans[start.length - 1];
+            for (int k = 0; k < parts.length; k++) {
+                parts[k] = k == 0 ? logits : workerLogits[k - 1];
+                parts[k].reset(start[k + 1] - start[k], Math.max(0, Math.min(b, start[k + 1]) - start[k]));
+            }
+            fitDiscriminator(batch);
+            double sumReal = 0;
+            double sumFake = 0;
+            for (LogitMeans l : parts) {
+                sumReal += l.sumReal;
+                sumFake += l.sumFake;
+            }
+            dReal = sumReal / b;
+            dFake = sumFake / b;
         } else { // a factory of one's own without a "logit" vertex: D's outputs from a separate pass
             INDArray out = discriminator.output(false, in)[0];
             dReal = out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, b)).meanNumber().doubleValue();
             dFake = out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(b, 2 * b)).meanNumber().doubleValue();
-            discriminator.fit(new MultiDataSet(in, targets));
+            fitDiscriminator(batch);
         }
         // mean over 2b examples -> L(real) + L(fake) (plus the class cross-entropy's, with the auxiliary classifier)
         double lossD = 2 * discriminator.score();
         copyParameters(discriminator, combined);
         dStepCount++;
         return new DStep(dReal, dFake, lossD);
+    }
+
+    private void fitDiscriminator(MultiDataSet batch) {
+        if (dFit != null) {
+            dFit.fit(batch);
+        } else {
+            discriminator.fit(batch);
+        }
+    }
+
+    /**
+     * Replaces D's step from now on: {@code fit} (null, the default) or a {@link org.unsupervisedzoo.zoo.core.MinibatchFit}
+     * of D, such as the speed layer's {@code new DataParallel(trainer.discriminator(), 2, seed)} (synchronous: D's
+     * minibatch of real and fake images split by rows, one core each, the parts' gradients added and one step of D's
+     * updater; the same step as {@code fit} up to the order of floating-point sums; it refuses a D with batch
+     * normalisation). G's step stays {@code fit}: G's batch normalisation computes statistics of the whole minibatch.
+     * Not part of the trainer's state: a resumed run may use another. The trainer closes the one it replaces.
+     *
+     * @throws IllegalArgumentException if {@code fit}'s worker 0 is not this trainer's D
+     */
+    public GanTrainer discriminatorFit(org.unsupervisedzoo.zoo.core.MinibatchFit fit) {
+        if (fit != null && fit.worker(0) != discriminator) {
+            throw new IllegalArgumentException("discriminatorFit must train this trainer's discriminator()"
+                    + " (its worker 0 is another graph)");
+        }
+        if (dFit != null && dFit != fit) {
+            dFit.close();
+        }
+        dFit = fit;
+        workerLogits = new LogitMeans[fit == null ? 0 : fit.workers() - 1];
+        for (int k = 1; k <= workerLogits.length; k++) {
+            workerLogits[k - 1] = new LogitMeans();
+            fit.worker(k).addListeners(workerLogits[k - 1]);
+        }
+        return this;
+    }
+
+    /** Graphs D's step runs on ({@link #discriminatorFit}): 1 with {@code fit}. */
+    public int discriminatorWorkers() {
+        return dFit == null ? 1 : dFit.workers();
     }
 
     /** One G step of {@code b} fresh samples through the frozen D; updates G only. Returns lossG. */
