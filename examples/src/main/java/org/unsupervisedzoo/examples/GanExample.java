@@ -1,6 +1,7 @@
 package org.unsupervisedzoo.examples;
 
 import org.unsupervisedzoo.zoo.fast.Accelerate;
+import org.unsupervisedzoo.zoo.fast.DataParallel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import org.unsupervisedzoo.zoo.core.AtomicFiles;
 import org.unsupervisedzoo.zoo.gan.SampleQuality;
 import org.unsupervisedzoo.zoo.gan.Dcgan;
 import org.unsupervisedzoo.zoo.gan.GanFactory;
-import org.unsupervisedzoo.zoo.fast.DataParallel;
 import org.unsupervisedzoo.zoo.gan.GanTrainer;
 import org.unsupervisedzoo.zoo.gan.MlpGan;
 import org.unsupervisedzoo.zoo.viz.Charts;
