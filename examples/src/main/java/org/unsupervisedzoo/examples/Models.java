@@ -86,15 +86,19 @@ final class Models {
                 new Spec(GanExample.command("mlp", false), "MLP GAN", "Goodfellow et al. 2014",
                         "IS 6.40, FID 28.1 after 15 epochs (digit 0 at 2.3%)", GAN_PAGE),
                 new Spec(GanExample.command("mlp", true), "conditional MLP GAN", "Mirza & Osindero 2014",
-                        "IS 9.27, FID 7.35, 97.8% judged the digit asked for, 15 epochs (`--projection true --auxiliary-classifier true`; without: 91.3%)", GAN_PAGE),
+                        "IS 9.27, FID 7.35, 97.8% judged the digit asked for, 15 epochs"
+                                + " (`--projection true --auxiliary-classifier true`; without: 91.3%)", GAN_PAGE),
                 new Spec(GanExample.command("dcgan", false), "DCGAN", "Radford et al. 2016",
                         "IS 6.44, FID 16.8 after 5 epochs", GAN_PAGE),
                 new Spec(GanExample.command("dcgan", true), "conditional DCGAN", "Mirza & Osindero 2014",
-                        "IS 9.37, FID 3.33, 97.8% judged the digit asked for, 5 epochs (`--projection true --auxiliary-classifier true`; without: 81.8%)", GAN_PAGE),
+                        "IS 9.37, FID 3.33, 97.8% judged the digit asked for, 5 epochs"
+                                + " (`--projection true --auxiliary-classifier true`; without: 81.8%)", GAN_PAGE),
                 new Spec(new AaeExample(), "adversarial autoencoder", "Makhzani et al. 2015",
                         "test BCE/pixel 0.1122, codes matched to N(0, I), 20 epochs", "src/site/markdown/aae.md"),
                 new Spec(new SemiSupervisedVaeExample(), "semi-supervised VAE (M2)", "Kingma et al. 2014",
-                        "M1+M2 test error 4.12 ± 0.25% with 100 labels (150 epochs; paper 3.33%), 2.76 ± 0.08% with 600 (300 epochs; paper 2.59%), 3 seeds; M2 alone 34.2% after 10", "src/site/markdown/m2.md"),
+                        "M1+M2 test error 4.12 ± 0.25% with 100 labels (150 epochs; paper 3.33%), 2.76 ± 0.08% with"
+                                + " 600 (300 epochs; paper 2.59%), 3 seeds; M2 alone 34.2% after 10",
+                        "src/site/markdown/m2.md"),
                 new Spec(ModelCommand.of("lenet", "LeNet-style MNIST classifier, the judge of the GAN measures",
                         MnistClassifierExample::options, MnistClassifierExample::run), "LeNet (the GANs' judge)",
                         "LeCun et al. 1998", "test accuracy 99.03% after 2 epochs", GAN_PAGE));

@@ -344,9 +344,9 @@ public final class ZooRuntime {
      * glibc's mmap threshold the guard fixes, 4 MB (see {@code NativeMemoryGuard}). Arrays below it come from
      * malloc's arenas and are reused; arrays at or above it get pages of their own, mapped and unmapped with each
      * allocation. It was glibc's initial 128 KB, which made a minibatch's activations (256 x 784 floats, 0.8 MB)
-     * mapped and unmapped by every op: one thread barely noticed, but two training threads in one process paid for
-     * each unmapping on both cores (the kernel flushes the other core's TLB), and two data-parallel workers ran at
-     * 0.5-0.8x of one worker instead of 1.3x (BENCHMARKS.md, "Two cores").
+     * mapped and unmapped by every op: one thread barely noticed, but with two training threads in one process the
+     * kernel's share of the run more than doubled, and two data-parallel workers ran at 0.5-0.8x of one worker
+     * instead of 1.3x (BENCHMARKS.md, "Two cores").
      */
     static final int MMAP_THRESHOLD = 4 << 20;
 
@@ -400,29 +400,33 @@ public final class ZooRuntime {
          * that large are then given back to the system when freed, instead of staying in malloc's arenas.
          */
         static boolean fixMmapThreshold(int bytes) {
-            try {
-                LibC c = (LibC) com.sun.jna.Native.loadLibrary("c", LibC.class);
-                return c.mallopt(M_MMAP_THRESHOLD, bytes) == 1;
-            } catch (LinkageError | RuntimeException e) {
-                return false;
-            }
+            return call(c -> c.mallopt(M_MMAP_THRESHOLD, bytes) == 1);
         }
 
         /** Gives the free memory of malloc's arenas back to the system ({@code malloc_trim(0)}); false where it cannot. */
         static boolean trim() {
-            try {
-                LibC c = (LibC) com.sun.jna.Native.loadLibrary("c", LibC.class);
-                return c.malloc_trim(0) == 1;
-            } catch (LinkageError | RuntimeException e) {
-                return false;
-            }
+            return call(c -> c.malloc_trim(0) == 1);
         }
 
         /** Sets {@code name=value}; returns false where it cannot (no JNA, no libc {@code setenv}, e.g. Windows). */
         static boolean set(String name, String value) {
+            return call(c -> c.setenv(name, value, 1) == 0);
+        }
+
+        private static LibC libc;
+
+        /**
+         * Whether {@code ok} holds for a call into the C library, bound once (the guard calls {@link #trim} after each
+         * collection); false where JNA, the library or the function is unavailable.
+         */
+        private static boolean call(java.util.function.Predicate<LibC> ok) {
             try {
-                LibC c = (LibC) com.sun.jna.Native.loadLibrary("c", LibC.class);
-                return c.setenv(name, value, 1) == 0;
+                synchronized (NativeEnvironment.class) {
+                    if (libc == null) {
+                        libc = (LibC) com.sun.jna.Native.loadLibrary("c", LibC.class);
+                    }
+                }
+                return ok.test(libc);
             } catch (LinkageError | RuntimeException e) {
                 return false;
             }

@@ -114,8 +114,8 @@ public final class GanTrainer {
     private final LogitMeans logits = new LogitMeans();
     /** D's step as a caller replaced it ({@link #discriminatorFit}); null: {@code fit}. Not part of the state. */
     private org.unsupervisedzoo.zoo.core.MinibatchFit dFit;
-    /** The logit catchers of the data-parallel copies of D (worker k >= 1 at index k - 1). */
-    private LogitMeans[] workerLogits = new LogitMeans[0];
+    /** The logit catcher of each graph D's step runs on: D's own ({@link #logits}) first, then its copies'. */
+    private LogitMeans[] partLogits = {logits};
 
     /** Step buffers (see discriminatorInput); not part of the trainer's state. */
     private INDArray dInput;
@@ -314,17 +314,16 @@ public final class GanTrainer {
             }
             // each worker's part of the 2b rows (reals first) and how many of its rows are real
             long[] start = dFit == null ? new long[] {0, 2L * b} : dFit.split(2L * b);
-            LogitMeans[] parts = new LogitMeans[start.length - 1];
-            for (int k = 0; k < parts.length; k++) {
-                parts[k] = k == 0 ? logits : workerLogits[k - 1];
-                parts[k].reset(start[k + 1] - start[k], Math.max(0, Math.min(b, start[k + 1]) - start[k]));
+            int parts = start.length - 1;
+            for (int k = 0; k < parts; k++) {
+                partLogits[k].reset(start[k + 1] - start[k], Math.max(0, Math.min(b, start[k + 1]) - start[k]));
             }
             fitDiscriminator(batch);
             double sumReal = 0;
             double sumFake = 0;
-            for (LogitMeans l : parts) {
-                sumReal += l.sumReal;
-                sumFake += l.sumFake;
+            for (int k = 0; k < parts; k++) {
+                sumReal += partLogits[k].sumReal;
+                sumFake += partLogits[k].sumFake;
             }
             dReal = sumReal / b;
             dFake = sumFake / b;
@@ -368,10 +367,11 @@ public final class GanTrainer {
             dFit.close();
         }
         dFit = fit;
-        workerLogits = new LogitMeans[fit == null ? 0 : fit.workers() - 1];
-        for (int k = 1; k <= workerLogits.length; k++) {
-            workerLogits[k - 1] = new LogitMeans();
-            fit.worker(k).addListeners(workerLogits[k - 1]);
+        partLogits = new LogitMeans[fit == null ? 1 : fit.workers()];
+        partLogits[0] = logits;
+        for (int k = 1; k < partLogits.length; k++) {
+            partLogits[k] = new LogitMeans();
+            fit.worker(k).addListeners(partLogits[k]);
         }
         return this;
     }
