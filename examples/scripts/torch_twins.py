@@ -280,7 +280,11 @@ def build_gan(args, noise=100):
         opt_d.step()
         for p in d.parameters():
             p.requires_grad_(False)
-        loss_g = F.binary_cross_entropy_with_logits(d(g(torch.randn(n, noise))), torch.ones(n, 1))
+        zc, c = latent(n)
+        logits, q = d(g(zc), with_q=True)
+        loss_g = F.binary_cross_entropy_with_logits(logits, torch.ones(n, 1))
+        if k_info:
+            loss_g = loss_g + args.info_weight * F.cross_entropy(q, c)
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
@@ -291,7 +295,7 @@ def build_gan(args, noise=100):
     def test(module, x):  # D's mean BCE on the test digits (target 1) and as many fakes (target 0)
         gen = torch.Generator().manual_seed(7)
         with torch.no_grad():
-            fake = g(torch.randn(x.shape[0], noise, generator=gen))
+            fake = g(latent(x.shape[0], gen)[0])
             real_loss = F.softplus(-d(x * 2 - 1)).sum()
             fake_loss = F.softplus(d(fake)).sum()
             return float((real_loss + fake_loss) / (2 * x.shape[0]))
@@ -356,8 +360,9 @@ def build_dcgan(args, noise=100, filters=(32, 64), k=5):
     was set on DL4J's BatchNormalization, which ignores it."""
     f1, f2 = filters
     act = nn.ReLU if args.generator_activation == "relu" else nn.Identity
-    lin = nn.Linear(noise, f2 * 7 * 7)
-    dl4j_xavier_(lin.weight, noise, f2 * 7 * 7)
+    k_info = args.info_categories  # InfoGAN's categorical code: G reads [z, c], D's head Q predicts c (0: off)
+    lin = nn.Linear(noise + k_info, f2 * 7 * 7)
+    dl4j_xavier_(lin.weight, noise + k_info, f2 * 7 * 7)
     nn.init.zeros_(lin.bias)
     g = nn.Sequential(lin, nn.BatchNorm1d(f2 * 7 * 7, eps=1e-5, momentum=0.1), act(),
                       nn.Unflatten(1, (f2, 7, 7)),
@@ -366,20 +371,44 @@ def build_dcgan(args, noise=100, filters=(32, 64), k=5):
     logit = nn.Linear(f2 * 7 * 7, 1)
     dl4j_xavier_(logit.weight, f2 * 7 * 7, 1)
     nn.init.zeros_(logit.bias)
-    d = nn.Sequential(SameConv2d(1, f1, k, 2), nn.LeakyReLU(0.2), SameConv2d(f1, f2, k, 2), nn.LeakyReLU(0.2),
-                      nn.Flatten(), logit)
+    features = nn.Sequential(SameConv2d(1, f1, k, 2), nn.LeakyReLU(0.2), SameConv2d(f1, f2, k, 2),
+                             nn.LeakyReLU(0.2), nn.Flatten())
+    q_head = nn.Linear(f2 * 7 * 7, max(1, k_info))
+    dl4j_xavier_(q_head.weight, f2 * 7 * 7, max(1, k_info))
+    nn.init.zeros_(q_head.bias)
+
+    class D(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features, self.logit, self.q = features, logit, q_head
+
+        def forward(self, x, with_q=False):
+            h = self.features(x)
+            return (self.logit(h), self.q(h)) if with_q else self.logit(h)
+
+    d = D()
     opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.5, 0.999), eps=1e-8)
     opt_d = torch.optim.Adam(d.parameters(), lr=args.lr, betas=(0.5, 0.999), eps=1e-8)
     stats = {}
 
+    def latent(n, gen=None):
+        z = torch.randn(n, noise, generator=gen)
+        if not k_info:
+            return z, None
+        c = torch.randint(0, k_info, (n,), generator=gen)
+        return torch.cat([z, F.one_hot(c, k_info).float()], 1), c
+
     def step(x):
         n = x.shape[0]
         g.train()
+        zc, c = latent(n)
         with torch.no_grad():
-            fake = g(torch.randn(n, noise))
-        logits = d(torch.cat([x * 2 - 1, fake]))
+            fake = g(zc)
+        logits, q = d(torch.cat([x * 2 - 1, fake]), with_q=True)
         target = torch.cat([torch.ones(n, 1), torch.zeros(n, 1)])
         loss_d = F.binary_cross_entropy_with_logits(logits, target)
+        if k_info:  # Q learns the code of G's samples only (mean over all 2n rows, as the zoo's masked head)
+            loss_d = loss_d + args.info_weight * F.cross_entropy(q[n:], c) / 2
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
@@ -390,7 +419,11 @@ def build_dcgan(args, noise=100, filters=(32, 64), k=5):
             stats["loss_d"] = 2 * float(loss_d)  # L(real) + L(fake), as GanTrainer's lossD
         for q in d.parameters():
             q.requires_grad_(False)
-        loss_g = F.binary_cross_entropy_with_logits(d(g(torch.randn(n, noise))), torch.ones(n, 1))
+        zc, c = latent(n)
+        logits, q = d(g(zc), with_q=True)
+        loss_g = F.binary_cross_entropy_with_logits(logits, torch.ones(n, 1))
+        if k_info:
+            loss_g = loss_g + args.info_weight * F.cross_entropy(q, c)
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
@@ -402,13 +435,14 @@ def build_dcgan(args, noise=100, filters=(32, 64), k=5):
     def test(module, x):  # D's mean BCE on the test digits (target 1) and as many fakes (target 0)
         gen = torch.Generator().manual_seed(7)
         with torch.no_grad():
-            fake = g(torch.randn(x.shape[0], noise, generator=gen))
+            fake = g(latent(x.shape[0], gen)[0])
             real_loss = F.softplus(-d(x * 2 - 1)).sum()
             fake_loss = F.softplus(d(fake)).sum()
             return float((real_loss + fake_loss) / (2 * x.shape[0]))
 
     twin = Twin(nn.ModuleList([g, d]), step, test)
     twin.generator, twin.noise, twin.stats = g, noise, stats
+    twin.latent = latent
     return twin
 
 
@@ -430,7 +464,8 @@ def write_samples(built, args, path, train_mode_too=False):
     """args.samples digits of the twin's G as float32 [n, 784] in [0, 1]: G in inference mode (running batch-norm
     statistics) to path, and with train_mode_too in training mode (batch statistics) to path.train."""
     gen = torch.Generator().manual_seed(args.seed + 1)
-    z = torch.randn(args.samples, built.noise, generator=gen)
+    z = built.latent(args.samples, gen)[0] if hasattr(built, "latent") else torch.randn(args.samples, built.noise,
+                                                                                         generator=gen)
     with torch.no_grad():
         for mode, out_path in (("eval", path), ("train", path + ".train"))[:2 if train_mode_too else 1]:
             built.generator.train(mode == "train")
@@ -512,6 +547,10 @@ def main():
                    help="GAN twins: also write the samples (inference mode) every n steps to PATH.step<n>")
     p.add_argument("--generator-activation", default="relu", choices=["relu", "identity"],
                    help="dcgan: G's activation after batch norm (identity: the zoo's DCGAN before the ReLU fix)")
+    p.add_argument("--info-categories", type=int, default=0,
+                   help="dcgan: InfoGAN's categorical code of k values (G reads [z, one-hot c], D's head Q predicts c"
+                        " of G's samples, both minimise its cross-entropy); 0: off")
+    p.add_argument("--info-weight", type=float, default=1.0, help="dcgan: the weight of Q's cross-entropy")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
