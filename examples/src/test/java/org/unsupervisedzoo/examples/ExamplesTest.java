@@ -50,6 +50,7 @@ class ExamplesTest {
         "sparse-autoencoder | --hidden 64                              | reconstructions.png filters.png | mean_code active_share",
         "sparse-autoencoder | --hidden 64 --sparsity k_sparse --k 5    | reconstructions.png filters.png | mean_code active_share",
         "contractive-autoencoder | --hidden 32                              | reconstructions.png filters.png | jacobian_fro2",
+        "contractive-autoencoder | --hidden 32 --code-activation relu       | reconstructions.png filters.png | jacobian_fro2",
         "convolutional-autoencoder | --filters 4,8 --code 16                  | reconstructions.png             |",
         "variational-autoencoder | --hidden 64 --latent 2 --iwae-k 5        | reconstructions.png samples.png interpolation.png latent.png manifold.png | recon kl",
         "variational-autoencoder | --hidden 64 --latent 8 --binarize dynamic | reconstructions.png samples.png interpolation.png latent.png | recon kl"})
@@ -133,6 +134,13 @@ class ExamplesTest {
         c.parse(new String[] {"--code-activation", "tanh"});
         CliException ce = assertThrows(CliException.class, () -> UndercompleteExample.codeActivation(c));
         assertTrue(ce.getMessage().contains("--code-activation") && ce.getMessage().contains("tanh"), ce.getMessage());
+        Options k = new ContractiveExample().options();
+        k.parse(new String[] {"--code-activation", "maxout"});
+        ce = assertThrows(CliException.class, () -> ContractiveExample.codeActivation(k));
+        assertTrue(ce.getMessage().contains("--code-activation") && ce.getMessage().contains("maxout"), ce.getMessage());
+        Options r = new ContractiveExample().options();
+        r.parse(new String[] {"--code-activation", "relu"});
+        assertEquals(org.nd4j.linalg.activations.Activation.RELU, ContractiveExample.codeActivation(r));
         Options n = new DenoisingExample().options();
         n.parse(new String[] {"--noise", "blur"});
         e = assertThrows(IllegalArgumentException.class, () -> DenoisingExample.corruption(n));

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.api.layers.LayerConstraint;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.unsupervisedzoo.zoo.core.Checks;
@@ -127,11 +128,26 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
      * @param code the vertex holding the code
      */
     public void addDecoder(GraphBuilder g, String code, IDropout hiddenDropout) {
+        addDecoder(g, code, hiddenDropout, null);
+    }
+
+    /**
+     * {@link #addDecoder(GraphBuilder, String, IDropout)}, with {@code codeReader} (if not null) as a weight
+     * constraint of the layer that reads the code (decoder-1, or the reconstruction layer of a one-layer code).
+     */
+    public void addDecoder(GraphBuilder g, String code, IDropout hiddenDropout, LayerConstraint codeReader) {
         String prev = code;
         int width = codeSize();
         for (int i = hiddenSizes.length - 2; i >= 0; i--) {
             String name = Autoencoders.decoderLayer(hiddenSizes.length - 1 - i);
-            g.addLayer(name, dense(width, hiddenSizes[i], activation, hiddenDropout), prev);
+            DenseLayer.Builder layer = new DenseLayer.Builder().nIn(width).nOut(hiddenSizes[i]).activation(activation);
+            if (hiddenDropout != null) {
+                layer.dropOut(hiddenDropout);
+            }
+            if (codeReader != null && prev.equals(code)) {
+                layer.constrainWeights(codeReader);
+            }
+            g.addLayer(name, layer.build(), prev);
             prev = name;
             width = hiddenSizes[i];
         }
@@ -139,6 +155,9 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
                 .activation(outputActivation);
         if (hiddenDropout != null) {
             out.dropOut(hiddenDropout);
+        }
+        if (codeReader != null && prev.equals(code)) {
+            out.constrainWeights(codeReader);
         }
         g.addLayer(Autoencoders.RECONSTRUCTION, out.build(), prev);
     }

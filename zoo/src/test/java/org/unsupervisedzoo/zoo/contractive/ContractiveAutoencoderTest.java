@@ -7,6 +7,9 @@ import static org.unsupervisedzoo.zoo.ZooAssertions.rejects;
 
 import java.nio.file.Path;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.constraint.MaxNormConstraint;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,7 +101,32 @@ class ContractiveAutoencoderTest {
     }
 
     @Test
+    void decoderMaxNormConstrainsTheLayerThatReadsTheCode() throws Exception {
+        assertTrue(ZooAssertions.layer(ContractiveAutoencoder.builder().build().conf(), Autoencoders.RECONSTRUCTION,
+                OutputLayer.class).getConstraints() == null, "no constraint by default");
+        ContractiveAutoencoder deep = ContractiveAutoencoder.builder().hiddenSizes(32, 16).decoderMaxNorm(0.7).build();
+        DenseLayer reader = ZooAssertions.layer(deep.conf(), Autoencoders.decoderLayer(1), DenseLayer.class);
+        MaxNormConstraint c = (MaxNormConstraint) reader.getConstraints().get(0);
+        assertEquals(0.7, c.getMaxNorm());
+        assertArrayEquals(new int[] {1}, c.getDimensions());
+        assertTrue(ZooAssertions.layer(deep.conf(), Autoencoders.RECONSTRUCTION, OutputLayer.class)
+                .getConstraints() == null, "only the layer that reads the code");
+        // one code layer: the reconstruction layer reads the code; every code unit's outgoing weights stay in the ball
+        ContractiveAutoencoder cae = ContractiveAutoencoder.builder().hiddenSizes(32).decoderMaxNorm(0.5).build();
+        ComputationGraph g = SampleData.trained(cae, 1, 500, MnistIterator.Shape.FLAT);
+        INDArray rows = g.getParam(Autoencoders.RECONSTRUCTION + "_W").norm2(1);
+        assertTrue(rows.maxNumber().doubleValue() <= 0.5 + 1e-5, rows.toString());
+        assertTrue(rows.maxNumber().doubleValue() >= 0.5 - 1e-3, "the constraint was active: " + rows);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 784);
+        ComputationGraph back = ZooAssertions.jsonRoundTrip(g, x);
+        assertEquals(0.5, ((MaxNormConstraint) ZooAssertions.layer(back.getConfiguration(),
+                Autoencoders.RECONSTRUCTION, OutputLayer.class).getConstraints().get(0)).getMaxNorm());
+        ZooAssertions.serializerRoundTrip(g, tmp, x);
+    }
+
+    @Test
     void invalidConfigurationsAreRejected() {
+        rejects(() -> ContractiveAutoencoder.builder().decoderMaxNorm(-1).build(), "decoderMaxNorm", "-1");
         rejects(() -> ContractiveAutoencoder.builder().lambda(-0.1).build(), "lambda", "-0.1");
         rejects(() -> ContractiveAutoencoder.builder().codeActivation(Activation.SOFTMAX).build(), "codeActivation",
                 "SOFTMAX");
