@@ -50,7 +50,7 @@ class ExamplesTest {
         "sparse-autoencoder | --hidden 64                              | reconstructions.png filters.png | mean_code active_share",
         "sparse-autoencoder | --hidden 64 --sparsity k_sparse --k 5    | reconstructions.png filters.png | mean_code active_share",
         "contractive-autoencoder | --hidden 32                              | reconstructions.png filters.png | jacobian_fro2",
-        "contractive-autoencoder | --hidden 32 --code-activation relu       | reconstructions.png filters.png | jacobian_fro2",
+        "contractive-autoencoder | --hidden 32 --code-activation relu --decoder-max-norm 1 | reconstructions.png filters.png | jacobian_fro2",
         "convolutional-autoencoder | --filters 4,8 --code 16                  | reconstructions.png             |",
         "variational-autoencoder | --hidden 64 --latent 2 --iwae-k 5        | reconstructions.png samples.png interpolation.png latent.png manifold.png | recon kl",
         "variational-autoencoder | --hidden 64 --latent 8 --binarize dynamic | reconstructions.png samples.png interpolation.png latent.png | recon kl"})

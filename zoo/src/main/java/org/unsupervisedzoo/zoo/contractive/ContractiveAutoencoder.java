@@ -39,7 +39,8 @@ import org.unsupervisedzoo.zoo.autoencoder.UndercompleteAutoencoder;
  * feature extraction or transfer learning with no custom layer on the classpath.
  *
  * <p><b>Defaults and tuning.</b> {@code hiddenSizes=[512], codeActivation=SIGMOID (SIGMOID, TANH, RELU,
- * SOFTPLUS or IDENTITY), lambda=1}, other fields as {@link UndercompleteAutoencoder}. Larger lambda contracts
+ * SOFTPLUS or IDENTITY), lambda=1, decoderMaxNorm=0 (off; 1-3 when the encoder will start a classifier, see
+ * {@link Builder#decoderMaxNorm})}, other fields as {@link UndercompleteAutoencoder}. Larger lambda contracts
  * more (a flatter, more invariant code) at a cost in reconstruction. The reconstruction term is BCE summed over
  * the 784 pixels (about 60-100 nats per digit), so lambda is on that scale: on the bundled sample, lambda 10
  * halved and lambda 30 cut {@code ||J||_F^2} by 3.3x against lambda 0 after 4 epochs; scan 0.1-30.
