@@ -280,11 +280,7 @@ def build_gan(args, noise=100):
         opt_d.step()
         for p in d.parameters():
             p.requires_grad_(False)
-        zc, c = latent(n)
-        logits, q = d(g(zc), with_q=True)
-        loss_g = F.binary_cross_entropy_with_logits(logits, torch.ones(n, 1))
-        if k_info:
-            loss_g = loss_g + args.info_weight * F.cross_entropy(q, c)
+        loss_g = F.binary_cross_entropy_with_logits(d(g(torch.randn(n, noise))), torch.ones(n, 1))
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
@@ -295,7 +291,7 @@ def build_gan(args, noise=100):
     def test(module, x):  # D's mean BCE on the test digits (target 1) and as many fakes (target 0)
         gen = torch.Generator().manual_seed(7)
         with torch.no_grad():
-            fake = g(latent(x.shape[0], gen)[0])
+            fake = g(torch.randn(x.shape[0], noise, generator=gen))
             real_loss = F.softplus(-d(x * 2 - 1)).sum()
             fake_loss = F.softplus(d(fake)).sum()
             return float((real_loss + fake_loss) / (2 * x.shape[0]))
@@ -373,9 +369,11 @@ def build_dcgan(args, noise=100, filters=(32, 64), k=5):
     nn.init.zeros_(logit.bias)
     features = nn.Sequential(SameConv2d(1, f1, k, 2), nn.LeakyReLU(0.2), SameConv2d(f1, f2, k, 2),
                              nn.LeakyReLU(0.2), nn.Flatten())
-    q_head = nn.Linear(f2 * 7 * 7, max(1, k_info))
-    dl4j_xavier_(q_head.weight, f2 * 7 * 7, max(1, k_info))
-    nn.init.zeros_(q_head.bias)
+    q_head = None
+    if k_info:  # created only with the code, so that the plain twin draws the same random numbers as before it
+        q_head = nn.Linear(f2 * 7 * 7, k_info)
+        dl4j_xavier_(q_head.weight, f2 * 7 * 7, k_info)
+        nn.init.zeros_(q_head.bias)
 
     class D(nn.Module):
         def __init__(self):
@@ -384,7 +382,7 @@ def build_dcgan(args, noise=100, filters=(32, 64), k=5):
 
         def forward(self, x, with_q=False):
             h = self.features(x)
-            return (self.logit(h), self.q(h)) if with_q else self.logit(h)
+            return (self.logit(h), self.q(h) if self.q is not None else None) if with_q else self.logit(h)
 
     d = D()
     opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.5, 0.999), eps=1e-8)
