@@ -296,6 +296,26 @@ abstract class AutoencoderRunner implements ModelCommand {
      * until the last fifth of the epochs (at least the last epoch) and {@code --lr / 10} from there: DL4J's
      * {@link MapSchedule}, by iteration, so the noise of a constant rate settles at the end of the run.
      */
+    /**
+     * The activation an option names (case-insensitive) among {@code allowed}, or a one-line error naming the option,
+     * the choices and the value.
+     */
+    static org.nd4j.linalg.activations.Activation activation(Options o, String name,
+                                                             org.nd4j.linalg.activations.Activation... allowed) {
+        String v = o.string(name);
+        for (org.nd4j.linalg.activations.Activation a : allowed) {
+            if (a.name().equalsIgnoreCase(v)) {
+                return a;
+            }
+        }
+        StringBuilder choices = new StringBuilder();
+        for (int i = 0; i < allowed.length; i++) {
+            choices.append(i == 0 ? "" : i == allowed.length - 1 ? " or " : ", ")
+                    .append(allowed[i].name().toLowerCase());
+        }
+        throw new CliException("--" + name + " must be " + choices + ", got '" + v + "'");
+    }
+
     static Adam adam(Options o, LabelledImages train) {
         double lr = o.real("lr");
         String schedule = o.string("lr-schedule");

@@ -9,7 +9,6 @@ import org.unsupervisedzoo.datasets.LabelledImages;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
 import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
-import org.unsupervisedzoo.zoo.contractive.ContractiveDenseLayer;
 import org.unsupervisedzoo.zoo.contractive.JacobianNorm;
 
 /**
@@ -39,13 +38,8 @@ final class ContractiveExample extends AutoencoderRunner {
 
     /** The --code-activation option as DL4J's activation, or a one-line error naming the option and the value. */
     static Activation codeActivation(Options o) {
-        String a = o.string("code-activation");
-        for (Activation supported : ContractiveDenseLayer.SUPPORTED) {
-            if (supported.name().equalsIgnoreCase(a)) {
-                return supported;
-            }
-        }
-        throw new CliException("--code-activation must be sigmoid, tanh, relu, softplus or identity, got '" + a + "'");
+        return activation(o, "code-activation", Activation.SIGMOID, Activation.TANH, Activation.RELU,
+                Activation.SOFTPLUS, Activation.IDENTITY);
     }
 
     @Override

@@ -28,17 +28,7 @@ final class UndercompleteExample extends AutoencoderRunner {
 
     /** The --code-activation option as DL4J's activation, or a one-line error naming the option and the value. */
     static Activation codeActivation(Options o) {
-        String a = o.string("code-activation");
-        switch (a) {
-            case "relu":
-                return Activation.RELU;
-            case "identity":
-                return Activation.IDENTITY;
-            case "sigmoid":
-                return Activation.SIGMOID;
-            default:
-                throw new CliException("--code-activation must be relu, identity or sigmoid, got '" + a + "'");
-        }
+        return activation(o, "code-activation", Activation.RELU, Activation.IDENTITY, Activation.SIGMOID);
     }
 
     @Override

@@ -140,14 +140,8 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
         int width = codeSize();
         for (int i = hiddenSizes.length - 2; i >= 0; i--) {
             String name = Autoencoders.decoderLayer(hiddenSizes.length - 1 - i);
-            DenseLayer.Builder layer = new DenseLayer.Builder().nIn(width).nOut(hiddenSizes[i]).activation(activation);
-            if (hiddenDropout != null) {
-                layer.dropOut(hiddenDropout);
-            }
-            if (codeReader != null && prev.equals(code)) {
-                layer.constrainWeights(codeReader);
-            }
-            g.addLayer(name, layer.build(), prev);
+            g.addLayer(name, dense(width, hiddenSizes[i], activation, hiddenDropout, prev.equals(code) ? codeReader
+                    : null), prev);
             prev = name;
             width = hiddenSizes[i];
         }
@@ -164,9 +158,18 @@ public abstract class DenseAutoencoderBuilder<B extends DenseAutoencoderBuilder<
 
     /** DL4J's dense layer {@code [nIn] -> [nOut]}, with an input dropout or corruption (training only) if not null. */
     public static DenseLayer dense(int nIn, int nOut, Activation activation, IDropout inputDropout) {
+        return dense(nIn, nOut, activation, inputDropout, null);
+    }
+
+    /** {@link #dense(int, int, Activation, IDropout)} with a weight constraint, if not null. */
+    public static DenseLayer dense(int nIn, int nOut, Activation activation, IDropout inputDropout,
+                                   LayerConstraint weights) {
         DenseLayer.Builder layer = new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(activation);
         if (inputDropout != null) {
             layer.dropOut(inputDropout);
+        }
+        if (weights != null) {
+            layer.constrainWeights(weights);
         }
         return layer.build();
     }

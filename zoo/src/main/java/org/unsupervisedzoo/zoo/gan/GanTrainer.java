@@ -363,7 +363,10 @@ public final class GanTrainer {
             throw new IllegalArgumentException("discriminatorFit must train this trainer's discriminator()"
                     + " (its worker 0 is another graph)");
         }
-        if (dFit != null && dFit != fit) {
+        if (fit == dFit) {
+            return this; // already D's step: its workers have their catchers
+        }
+        if (dFit != null) {
             dFit.close();
         }
         dFit = fit;
