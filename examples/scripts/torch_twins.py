@@ -354,7 +354,8 @@ def build_dcgan(args, noise=100, filters=(32, 64), k=5):
     through D (D's parameters untouched). The last step's D(x), D(G(z)) (means of D's first pass) are in `stats`.
     `--generator-activation identity` drops G's two ReLUs: the zoo's DCGAN before the fix of 2026-12-05, whose ReLU
     was set on DL4J's BatchNormalization, which ignores it."""
-    f1, f2 = filters
+    f1, f2 = args.g_filters or filters  # G's widths: [f1, f2] read as the zoo's (G mirrors them)
+    d1, d2 = args.d_filters or (f1, f2)
     act = nn.ReLU if args.generator_activation == "relu" else nn.Identity
     k_info = args.info_categories  # InfoGAN's categorical code: G reads [z, c], D's head Q predicts c (0: off)
     lin = nn.Linear(noise + k_info, f2 * 7 * 7)
@@ -364,15 +365,15 @@ def build_dcgan(args, noise=100, filters=(32, 64), k=5):
                       nn.Unflatten(1, (f2, 7, 7)),
                       SameDeconv2d(f2, f1, k, 2), nn.BatchNorm2d(f1, eps=1e-5, momentum=0.1), act(),
                       SameDeconv2d(f1, 1, k, 2), nn.Tanh())
-    logit = nn.Linear(f2 * 7 * 7, 1)
-    dl4j_xavier_(logit.weight, f2 * 7 * 7, 1)
+    logit = nn.Linear(d2 * 7 * 7, 1)
+    dl4j_xavier_(logit.weight, d2 * 7 * 7, 1)
     nn.init.zeros_(logit.bias)
-    features = nn.Sequential(SameConv2d(1, f1, k, 2), nn.LeakyReLU(0.2), SameConv2d(f1, f2, k, 2),
+    features = nn.Sequential(SameConv2d(1, d1, k, 2), nn.LeakyReLU(0.2), SameConv2d(d1, d2, k, 2),
                              nn.LeakyReLU(0.2), nn.Flatten())
     q_head = None
     if k_info:  # created only with the code, so that the plain twin draws the same random numbers as before it
-        q_head = nn.Linear(f2 * 7 * 7, k_info)
-        dl4j_xavier_(q_head.weight, f2 * 7 * 7, k_info)
+        q_head = nn.Linear(d2 * 7 * 7, k_info)
+        dl4j_xavier_(q_head.weight, d2 * 7 * 7, k_info)
         nn.init.zeros_(q_head.bias)
 
     class D(nn.Module):
@@ -549,6 +550,10 @@ def main():
                    help="dcgan: InfoGAN's categorical code of k values (G reads [z, one-hot c], D's head Q predicts c"
                         " of G's samples, both minimise its cross-entropy); 0: off")
     p.add_argument("--info-weight", type=float, default=1.0, help="dcgan: the weight of Q's cross-entropy")
+    p.add_argument("--g-filters", type=lambda v: tuple(int(x) for x in v.split(",")), default=None,
+                   help="dcgan: G's two widths as the zoo's --filters (default 32,64)")
+    p.add_argument("--d-filters", type=lambda v: tuple(int(x) for x in v.split(",")), default=None,
+                   help="dcgan: D's two convolutions' widths (default: G's)")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.unsupervisedzoo.datasets.DataSource;
 import org.unsupervisedzoo.datasets.LabelledImages;
@@ -70,6 +71,10 @@ final class SemiSupervisedCommand implements Command {
                 .eachBetween(0, 1, false, true)
                 .option("code-norm", "false", "validation protocol: true puts a batch normalization between the"
                         + " code and the head, in every mode (frozen, fine-tuned and scratch alike)")
+                .option("balance-scales", "pretrained", "validation protocol: pretrained rescales each ReLU or"
+                        + " linear layer of the pretrained encoders (frozen, fine-tuned, lp-ft) to activations of mean"
+                        + " square 1 on the first " + BALANCE_DIGITS + " training digits (no labels), the next layer"
+                        + " compensating; all does the same to the scratch encoders; off: neither")
                 .option("max-epochs", "50", "validation protocol: the most epochs per classifier").min(1)
                 .option("patience", "5", "validation protocol: stop after this many epochs without a lower"
                         + " validation error").min(1)
@@ -122,6 +127,14 @@ final class SemiSupervisedCommand implements Command {
         String protocol = o.string("protocol");
         if (!protocol.equals("validation") && !protocol.equals("fixed")) {
             throw new IllegalArgumentException("--protocol must be validation or fixed, got '" + protocol + "'");
+        }
+        String balance = o.string("balance-scales");
+        if (!List.of("off", "pretrained", "all").contains(balance)) {
+            throw new IllegalArgumentException("--balance-scales must be off, pretrained or all, got '" + balance + "'");
+        }
+        if (o.isSet("balance-scales") && !balance.equals("off") && protocol.equals("fixed")) {
+            throw new IllegalArgumentException("--balance-scales " + balance + " needs --protocol validation, got"
+                    + " --protocol fixed");
         }
         if (protocol.equals("validation")) {
             runValidation(o, encoders, modes);
@@ -247,6 +260,8 @@ final class SemiSupervisedCommand implements Command {
             for (SavedModel saved : encoders) {
                 EncoderModel model = saved.command.encoderModel(saved.options, train);
                 MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
+                INDArray unlabelled = MnistIterator.builder(pool.range(0, Math.min(BALANCE_DIGITS, pool.count())))
+                        .batchSize(BALANCE_DIGITS).shape(shape).shuffle(false).build().next().getFeatures();
                 String row = rowName(saved, encoders);
                 for (int budget : budgets) {
                     for (int s = 1; s <= seeds; s++) {
@@ -261,7 +276,7 @@ final class SemiSupervisedCommand implements Command {
                                 // lp-ft still to run: the frozen run's chosen setting trained again (seeded: the same)
                                 frozenSetting = earlier.setting();
                                 frozenBest = ClassifyCommand.fit(o, classifier(o, model, saved, "frozen",
-                                        frozenSetting, s), labelled, validation, shape, s, null);
+                                        frozenSetting, s, unlabelled), labelled, validation, shape, s, null);
                             }
                             if (earlier != null) {
                                 System.out.printf("run  %-26s %-10s labels %5d  seed %d  (in runs.csv)  val_error"
@@ -284,7 +299,7 @@ final class SemiSupervisedCommand implements Command {
                                         .mapToObj(lr -> new Setting(lr, head.hidden, head.dropout)).toList();
                             }
                             for (Setting setting : tried) {
-                                EncoderClassifier.Builder b = classifier(o, model, saved, mode, setting, s);
+                                EncoderClassifier.Builder b = classifier(o, model, saved, mode, setting, s, unlabelled);
                                 ClassifierFit.Result r = ClassifyCommand.fit(o, b, labelled, validation, shape, s,
                                         null, null, mode.equals("lp-ft") ? frozenBest.classifier() : null);
                                 all.printf("%s,%s,%s,%d,%d,%g,%d,%.2f,%d,%d,%.6f%n", saved.file,
@@ -335,11 +350,21 @@ final class SemiSupervisedCommand implements Command {
         System.out.println("wrote " + out.resolve("summary.md"));
     }
 
-    /** The classifier of {@code mode} (lp-ft: fine-tuned, its start set by the caller) under one grid setting. */
+    /** Unlabelled training digits on which --balance-scales rescales the encoders. */
+    static final int BALANCE_DIGITS = 1000;
+
+    /**
+     * The classifier of {@code mode} (lp-ft: fine-tuned, its start set by the caller) under one grid setting;
+     * {@code unlabelled} the digits --balance-scales rescales its encoder on.
+     */
     private static EncoderClassifier.Builder classifier(Options o, EncoderModel model, SavedModel saved, String mode,
-                                                        Setting setting, int seed) {
+                                                        Setting setting, int seed, INDArray unlabelled) {
         EncoderClassifier.Builder b = mode.equals("scratch") ? EncoderClassifier.fromScratch(model)
                 : EncoderClassifier.builder(model, saved.graph).frozen(mode.equals("frozen"));
+        String balance = o.string("balance-scales");
+        if (balance.equals("all") || balance.equals("pretrained") && !mode.equals("scratch")) {
+            b.balanceScales(unlabelled);
+        }
         return b.hiddenSizes(setting.hidden == 0 ? new int[0] : new int[] {setting.hidden})
                 .dropout(setting.dropout).updater(new Adam(setting.lr)).seed(seed)
                 .codeNormalization(o.bool("code-norm"));

@@ -1,6 +1,7 @@
 package org.unsupervisedzoo.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.unsupervisedzoo.examples.CliTest.cli;
 import static org.unsupervisedzoo.examples.CliTest.oneLineError;
@@ -8,6 +9,7 @@ import static org.unsupervisedzoo.examples.CliTest.oneLineError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -209,6 +211,36 @@ class ClassifyCommandTest {
         assertEquals(6, summary.size(), String.join("\n", summary));
         assertTrue(summary.get(5).matches("\\| undercomplete-autoencoder \\| pretrained \\(chosen\\) \\| "
                 + "\\d+\\.\\d\\d ± \\d+\\.\\d\\d \\|"), summary.get(5));
+    }
+
+    /**
+     * --balance-scales: pretrained rescales the pretrained encoders only (the sample's undercomplete autoencoder is
+     * ReLU, so its frozen runs change and its scratch runs repeat to the digit), all the scratch encoders too, and
+     * the fixed protocol refuses it when asked for.
+     */
+    @Test
+    void semiSupervisedBalancesThePretrainedEncodersOrAll() throws Exception {
+        Map<String, List<String>> rows = new java.util.HashMap<>();
+        for (String balance : List.of("off", "pretrained", "all")) {
+            Path out = tmp.resolve("balance-" + balance);
+            CliTest.Result r = cli("semi-supervised", "--encoders", model.toString(), "--budgets", "30", "--seeds", "1",
+                    "--modes", "frozen,scratch", "--grid-lr", "0.01", "--grid-hidden", "0", "--grid-dropout", "0",
+                    "--max-epochs", "3", "--patience", "3", "--steps-per-epoch", "10", "--validation", "300",
+                    "--balance-scales", balance, "--out", out.toString());
+            assertEquals(0, r.status, r.toString());
+            List<String> lines = Files.readAllLines(out.resolve("runs.csv"));
+            // mode,...: drop the encoder and model columns and the seconds
+            rows.put(balance, lines.subList(1, lines.size()).stream()
+                    .map(l -> l.substring(l.indexOf(",", l.indexOf(",") + 1) + 1, l.lastIndexOf(","))).toList());
+        }
+        assertEquals(2, rows.get("off").size(), rows.toString());
+        assertNotEquals(rows.get("off").get(0), rows.get("pretrained").get(0), "frozen on the balanced code");
+        assertEquals(rows.get("off").get(1), rows.get("pretrained").get(1), "scratch untouched by pretrained");
+        assertNotEquals(rows.get("off").get(1), rows.get("all").get(1), "scratch balanced by all");
+        bad(cli("semi-supervised", "--encoders", model.toString(), "--balance-scales", "some", "--out",
+                tmp.resolve("never").toString()), "--balance-scales must be off, pretrained or all", "'some'");
+        bad(cli("semi-supervised", "--encoders", model.toString(), "--protocol", "fixed", "--balance-scales", "all",
+                "--out", tmp.resolve("never").toString()), "--balance-scales all needs --protocol validation");
     }
 
     /**

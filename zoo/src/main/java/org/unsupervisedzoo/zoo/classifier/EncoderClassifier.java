@@ -145,6 +145,7 @@ public final class EncoderClassifier {
         private double dropout = 0;
         private double inputDropout = 0;
         private boolean codeNormalization = false;
+        private INDArray balanceSample = null;
 
         private Builder(ComputationGraph encoder, long[] inputShape) {
             this.encoder = encoder;
@@ -225,6 +226,18 @@ public final class EncoderClassifier {
             return this;
         }
 
+        /**
+         * Unlabelled examples ({@code [n, inputShape...]}, e.g. 1,000 training digits without their labels) on which
+         * the encoder's layers are rescaled before training ({@link ScaleBalancing}: each ReLU or linear layer's
+         * activations brought to mean square 1, the next layer compensating, so the network computes the same
+         * function up to the code's scale). For a pretrained ReLU encoder whose layers drifted apart in scale
+         * during pretraining; sigmoid and tanh encoders are left as they are. Null for none. Default null.
+         */
+        public Builder balanceScales(INDArray unlabelled) {
+            this.balanceSample = unlabelled;
+            return this;
+        }
+
         /** The shape of one input example, e.g. {@code [784]} or {@code [1, 28, 28]}. */
         public long[] inputShape() {
             return inputShape == null ? null : inputShape.clone();
@@ -257,6 +270,12 @@ public final class EncoderClassifier {
             if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d <= 0)) {
                 throw new IllegalArgumentException("inputShape must be non-empty and positive, got "
                         + Arrays.toString(inputShape));
+            }
+            if (balanceSample != null && (balanceSample.rank() != inputShape.length + 1 || balanceSample.size(0) < 1
+                    || !Arrays.equals(Arrays.copyOfRange(balanceSample.shape(), 1, balanceSample.rank()), inputShape))) {
+                throw new IllegalArgumentException("balanceScales must be a batch [n >= 1, " + Arrays.toString(
+                        inputShape).replaceAll("[\\[\\]]", "") + "] of examples, got shape "
+                        + Arrays.toString(balanceSample.shape()));
             }
             if (encoder.getConfiguration().getNetworkInputs().size() != 1
                     || encoder.getConfiguration().getNetworkOutputs().size() != 1) {
@@ -306,7 +325,13 @@ public final class EncoderClassifier {
             ComputationGraph built = g.build();
             DataType type = encoder.params().dataType();
             // DL4J's transfer learning builds the new head in its default type (FLOAT): keep the encoder's
-            return built.getConfiguration().getDataType() == type ? built : built.convertDataType(type);
+            if (built.getConfiguration().getDataType() != type) {
+                built = built.convertDataType(type);
+            }
+            if (balanceSample != null) {
+                ScaleBalancing.balance(built, encoder.getConfiguration().getVertices().keySet(), balanceSample);
+            }
+            return built;
         }
 
         /**

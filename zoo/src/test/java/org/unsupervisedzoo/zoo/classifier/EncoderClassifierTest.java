@@ -212,6 +212,77 @@ class EncoderClassifierTest {
         assertArrayEquals(new long[] {8, 10}, convClf.outputSingle(false, IMAGES).shape(), "a 4-D code is flattened");
     }
 
+    /**
+     * Scale balancing of a ReLU encoder: every encoder layer's activations end at mean square 1 on the sample, the
+     * code is the original code divided by one factor (the same function up to the code's scale), each layer's
+     * factor is the root mean square of its activations in the trained graph, the trained graph is not touched,
+     * in a frozen and a fine-tuned classifier alike; balancing twice changes nothing more, a sigmoid encoder is left
+     * exactly as it is, the VAE's latent parameters (read by a split vertex) keep their scale, and a sample of the wrong shape is refused naming it.
+     */
+    @Test
+    void balanceScalesRescalesAReluEncoderWithoutChangingWhatItComputes() throws Exception {
+        UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 16, 8).build();
+        ComputationGraph g = trained(ae, MnistIterator.Shape.FLAT);
+        // the layers at unequal scales, as pretraining can leave them (the decoder is not part of the classifier)
+        g.getLayer("encoder-1").getParam("W").muli(3);
+        g.getLayer("encoder-1").getParam("b").muli(3);
+        g.getLayer("encoder-2").getParam("W").muli(0.2);
+        g.getLayer("encoder-2").getParam("b").muli(0.2);
+        INDArray before = g.params().dup();
+        INDArray sample = SampleData.train(64, MnistIterator.Shape.FLAT, 256).next().getFeatures();
+        Map<String, INDArray> original = ae.encoderGraph(g).feedForward(X, false);
+        for (boolean frozen : new boolean[] {true, false}) {
+            ComputationGraph clf = EncoderClassifier.builder(ae, g).frozen(frozen).hiddenSizes(16)
+                    .balanceScales(sample).build();
+            assertEquals(before, g.params(), "the trained graph is not touched");
+            Map<String, INDArray> acts = clf.feedForward(sample, false);
+            for (String layer : new String[] {"encoder-1", "encoder-2", Autoencoders.CODE}) {
+                INDArray h = acts.get(layer);
+                assertEquals(1.0, h.mul(h).meanNumber().doubleValue(), 1e-3, layer + ": mean square 1 on the sample");
+            }
+            INDArray code = clf.feedForward(X, false).get(Autoencoders.CODE);
+            INDArray want = original.get(Autoencoders.CODE);
+            double factor = want.norm2Number().doubleValue() / code.norm2Number().doubleValue();
+            assertTrue(Math.abs(Math.log(factor)) > 0.3, "the code's scale changed: " + factor);
+            assertTrue(want.div(factor).equalsWithEps(code, 1e-4), "the same code up to one factor");
+            if (!frozen) {
+                assertTrue(!(clf.getLayer(Autoencoders.CODE) instanceof FrozenLayer));
+            }
+        }
+        ComputationGraph clf = EncoderClassifier.builder(ae, g).build();
+        Map<String, Double> factors = ScaleBalancing.balance(clf, List.of("encoder-1", "encoder-2", Autoencoders.CODE),
+                sample);
+        Map<String, INDArray> raw = ae.encoderGraph(g).feedForward(sample, false);
+        for (String layer : new String[] {"encoder-1", "encoder-2", Autoencoders.CODE}) {
+            INDArray h = raw.get(layer);
+            double rms = Math.sqrt(h.mul(h).meanNumber().doubleValue());
+            assertEquals(rms, factors.get(layer), 1e-3 * rms, layer + ": divided by its own scale in the trained graph");
+        }
+        Map<String, Double> again = ScaleBalancing.balance(clf, List.of("encoder-1", "encoder-2", Autoencoders.CODE),
+                sample);
+        again.values().forEach(f -> assertEquals(1.0, f, 1e-3, "balancing twice changes nothing more"));
+
+        SparseAutoencoder sparse = SparseAutoencoder.builder().hiddenSizes(24).build();
+        ComputationGraph sg = trained(sparse, MnistIterator.Shape.FLAT);
+        ComputationGraph plain = EncoderClassifier.builder(sparse, sg).frozen(false).seed(4).build();
+        ComputationGraph balanced = EncoderClassifier.builder(sparse, sg).frozen(false).seed(4)
+                .balanceScales(sample).build();
+        assertEquals(plain.params(), balanced.params(), "a sigmoid encoder is left as it is");
+
+        VAE vae = VAE.builder().hiddenSizes(16).latentSize(3).build();
+        ComputationGraph vg = trained(vae, MnistIterator.Shape.FLAT);
+        ComputationGraph vaeClf = EncoderClassifier.builder(vae, vg).frozen(false).balanceScales(sample).build();
+        INDArray h = vaeClf.feedForward(sample, false).get("encoder-1");
+        assertEquals(1.0, h.mul(h).meanNumber().doubleValue(), 1e-3, "the VAE's hidden layer is balanced");
+        assertTrue(vae.encode(vg, X)[0].equalsWithEps(vaeClf.feedForward(X, false).get(VAE.Z_MEAN), 1e-4),
+                "its latent parameters (split into mean and log-variance by a vertex) keep their scale: the same code");
+
+        rejects(() -> EncoderClassifier.builder(ae, g).balanceScales(X.reshape(8, 28, 28)).build(), "balanceScales",
+                "[8, 28, 28]", "784");
+        rejects(() -> ScaleBalancing.balance(clf, List.of(Autoencoders.CODE), Nd4j.zeros(DataType.FLOAT, 0, 784)),
+                "sample", "[0, 784]");
+    }
+
     @Test
     void copyParametersStartsAFineTunedClassifierFromATrainedFrozenOne() {
         UndercompleteAutoencoder ae = UndercompleteAutoencoder.builder().hiddenSizes(32, 8).build();
