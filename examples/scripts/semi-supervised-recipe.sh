@@ -2,7 +2,8 @@
 # Issue 20's semi-supervised table under the validation protocol (BENCHMARKS.md, headline section): six encoders
 # pretrained without labels on the 60,000 MNIST training digits, then, per label budget and seeds 1-3, the frozen,
 # fine-tuned, LP-FT and scratch classifiers, each setting chosen and each run stopped on the last 1,000 training
-# digits (never the test set; src/site/markdown/semi-supervised.md).
+# digits (never the test set; src/site/markdown/semi-supervised.md), the pretrained encoders' ReLU layers balanced
+# first (semi-supervised's default --balance-scales pretrained).
 #
 #   semi-supervised-recipe.sh pretrain [NAME...]      pretrains the encoders (default: all six, in this order)
 #   semi-supervised-recipe.sh run BUDGET [NAME...]    the protocol at one budget (100, 600, 1000 or 3000)
