@@ -99,7 +99,9 @@ public final class GanExample {
             o.option("g-hidden", "256,512", "G's hidden widths").eachAtLeast(1)
                     .option("d-hidden", "512,256", "D's hidden widths").eachAtLeast(1);
         } else {
-            o.option("filters", "32,64", "D's filters (G mirrors them)").eachAtLeast(1);
+            o.option("filters", "32,64", "D's filters (G mirrors them)").eachAtLeast(1)
+                    .option("generator-filters", "", "G's filters, as many as --filters and listed the same way"
+                            + " (empty: G mirrors D's)").eachAtLeast(1);
         }
         if (conditional) {
             o.option("projection", "false", "true: a projection discriminator (the label meets D's last features,"
@@ -151,6 +153,8 @@ public final class GanExample {
                         .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             case "dcgan":
                 return Dcgan.builder().noiseSize(o.integer("noise")).conditional(classes).filters(o.integers("filters"))
+                        .generatorFilters(o.string("generator-filters").isEmpty() ? null
+                                : o.integers("generator-filters"))
                         .projection(projection).auxiliaryClassifier(auxiliary)
                         .updater(new Adam(o.real("lr"), 0.5, 0.999, 1e-8)).seed(o.integer("seed")).build();
             default:

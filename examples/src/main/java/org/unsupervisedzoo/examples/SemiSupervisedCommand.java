@@ -130,7 +130,8 @@ final class SemiSupervisedCommand implements Command {
         }
         String balance = o.string("balance-scales");
         if (!List.of("off", "pretrained", "all").contains(balance)) {
-            throw new IllegalArgumentException("--balance-scales must be off, pretrained or all, got '" + balance + "'");
+            throw new IllegalArgumentException("--balance-scales must be off, pretrained or all, got '" + balance
+                    + "'");
         }
         if (o.isSet("balance-scales") && !balance.equals("off") && protocol.equals("fixed")) {
             throw new IllegalArgumentException("--balance-scales " + balance + " needs --protocol validation, got"

@@ -207,6 +207,22 @@ class GanExampleTest {
         assertTrue(Files.exists(out.resolve("samples-epoch-001.png")));
     }
 
+    /** --generator-filters sets G's widths (D's stay --filters'); the saved generator has them; a wrong length is refused. */
+    @Test
+    void generatorFiltersWidenGOnly() throws Exception {
+        String printed = run(out, "--model", "dcgan", "--epochs", "1", "--generator-filters", "6,12"); // D: 4,8
+        assertEquals(1, epochLines(printed).size(), printed);
+        org.deeplearning4j.nn.graph.ComputationGraph g = org.deeplearning4j.util.ModelSerializer
+                .restoreComputationGraph(out.resolve("generator.zip").toFile(), false);
+        assertEquals(12L * 7 * 7, ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) g.getLayer("generator-1")
+                .conf().getLayer()).getNOut(), "G's dense layer");
+        assertEquals(6L, ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) g.getLayer("generator-2")
+                .conf().getLayer()).getNOut(), "G's transposed convolution");
+        Exception bad = assertThrows(Exception.class, () -> run(out.resolve("w"), "--model", "dcgan", "--epochs", "1",
+                "--generator-filters", "6"));
+        assertTrue(bad.getMessage().contains("generatorFilters") && bad.getMessage().contains("[6]"), bad.getMessage());
+    }
+
     @Test
     void projectionDiscriminatorTrainsAndItsCheckpointRefusesTheOtherD() throws Exception {
         String printed = run(out, "--model", "dcgan", "--conditional", "true", "--projection", "true", "--epochs",

@@ -272,7 +272,8 @@ public final class EncoderClassifier {
                         + Arrays.toString(inputShape));
             }
             if (balanceSample != null && (balanceSample.rank() != inputShape.length + 1 || balanceSample.size(0) < 1
-                    || !Arrays.equals(Arrays.copyOfRange(balanceSample.shape(), 1, balanceSample.rank()), inputShape))) {
+                    || !Arrays.equals(Arrays.copyOfRange(balanceSample.shape(), 1, balanceSample.rank()),
+                    inputShape))) {
                 throw new IllegalArgumentException("balanceScales must be a batch [n >= 1, " + Arrays.toString(
                         inputShape).replaceAll("[\\[\\]]", "") + "] of examples, got shape "
                         + Arrays.toString(balanceSample.shape()));

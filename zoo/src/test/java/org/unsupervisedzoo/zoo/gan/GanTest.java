@@ -49,8 +49,33 @@ class GanTest {
                 .auxiliaryClassifier(true).build();
     }
 
+    /** A DCGAN whose G is wider than its D ({@link Dcgan.Builder#generatorFilters}). */
+    static GanFactory wideGenerator() {
+        return Dcgan.builder().noiseSize(8).filters(4, 8).generatorFilters(6, 12).kernelSize(3).build();
+    }
+
     static Stream<GanFactory> factories() {
-        return Stream.of(mlp(0), mlp(10), dcgan(0), dcgan(10), projection("mlp"), projection("dcgan"), auxiliary());
+        return Stream.of(mlp(0), mlp(10), dcgan(0), dcgan(10), projection("mlp"), projection("dcgan"), auxiliary(),
+                wideGenerator());
+    }
+
+    /** G's widths follow generatorFilters, D's filters; unset, G mirrors D; a length mismatch is refused. */
+    @Test
+    void generatorFiltersSetGsWidthsAndLeaveDs() {
+        ComputationGraph wide = wideGenerator().init();
+        ComputationGraph plain = dcgan(0).init();
+        assertEquals(12L * 7 * 7, ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) wide.getLayer("generator-1")
+                .conf().getLayer()).getNOut(), "G's dense layer projects to generatorFilters' last width");
+        assertEquals(6L, ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) wide.getLayer("generator-2").conf()
+                .getLayer()).getNOut(), "G's transposed convolution");
+        assertEquals(8L * 7 * 7, ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) plain.getLayer("generator-1")
+                .conf().getLayer()).getNOut(), "unset: G mirrors D");
+        for (String d : new String[] {"discriminator-1", "discriminator-2", Gan.LOGIT}) {
+            assertEquals(plain.getLayer(d).numParams(), wide.getLayer(d).numParams(), d + ": D is the same");
+        }
+        ZooAssertions.rejects(() -> Dcgan.builder().filters(4, 8).generatorFilters(6).build(), "generatorFilters",
+                "[6]", "2");
+        ZooAssertions.rejects(() -> Dcgan.builder().generatorFilters(6, 0).build(), "generatorFilters", "0");
     }
 
     /** Sample digits and one-hot labels, shaped for the factory. */
