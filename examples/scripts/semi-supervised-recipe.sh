@@ -9,8 +9,9 @@
 #   semi-supervised-recipe.sh run BUDGET [NAME...]    the protocol at one budget (100, 600, 1000 or 3000)
 #
 # NAME: sparse (784-1024, KL beta 6, batch 64, 10 epochs: sparse-recipe.sh's validated choice), dae (784-1000,
-# masking 25%, 20 epochs), cae (784-1000, lambda 1, decoder max-norm 1, 20 epochs), ae (784-128-64-32, 10 epochs),
-# vae (784-400-20, batch 128, 10 epochs), rbm (500 units, PCD-1, batch 20, SGD 0.05, dynamic binarization, 5 epochs).
+# masking 25%, 20 epochs), cae (784-1000, lambda 1, decoder max-norm 1, 20 epochs), ae (784-128-64-32, 20 epochs
+# of batch 32 as deep-ae-recipe.sh's, ReLU code), vae (784-400-20, batch 128, 10 epochs), rbm (500 units, PCD-1,
+# batch 20, SGD 0.05, dynamic binarization, 5 epochs).
 # Every step continues where a killed one stopped: a pretraining from its checkpoint, a protocol run from its
 # runs.csv (--resume true). Needs full MNIST (datasets/scripts/fetch-mnist.sh) and a built jar (mvn -q -DskipTests
 # package). JAR= picks another build, OUT= the folder (default output/semi-recipe), CORE= the core (default 0).
@@ -27,7 +28,7 @@ options() { # the train command and options of an encoder
     sparse) echo "sparse-autoencoder --hidden 1024 --rho 0.05 --beta 6 --batch 64 --epochs 10" ;;
     dae) echo "denoising-autoencoder --hidden 1000 --noise masking --level 0.25 --epochs 20" ;;
     cae) echo "contractive-autoencoder --hidden 1000 --lambda 1 --decoder-max-norm 1 --epochs 20" ;;
-    ae) echo "undercomplete-autoencoder --epochs 10" ;;
+    ae) echo "undercomplete-autoencoder --epochs 20 --batch 32" ;;
     vae) echo "variational-autoencoder --batch 128 --epochs 10" ;;
     rbm) echo "rbm --hidden 500 --batch 20 --lr 0.05 --epochs 5 --binarize dynamic --ais-digits 0" ;;
     *) echo "unknown encoder '$1' (one of: $ALL)" >&2; exit 2 ;;
