@@ -30,11 +30,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p><b>Why.</b> An autoencoder's ReLU encoder and its untied decoder can trade scale freely (the encoder times
  * {@code a}, the decoder's first layer over {@code a}: the same reconstruction), so nothing in pretraining keeps
- * the layers at the scale a fresh network starts from. The zoo's undercomplete autoencoder 784-128-64-32 ends with
- * activations of root mean square 2.2, 5.8 and 10.0 in its three layers; Adam's steps have a fixed size per
- * weight, so the layers of such an encoder adapt at unequal rates when fine-tuned, and the head starts on inputs
- * ten times larger than it was initialised for. Balanced, the same encoder fine-tunes to lower validation errors
- * (BENCHMARKS.md, semi-supervised section).
+ * the layers at the scale a fresh network starts from. The zoo's undercomplete autoencoder 784-128-64-32 after 10
+ * epochs ends with activations of root mean square 2.2, 5.8 and 10.0 in its three layers; Adam's steps have a
+ * fixed size per weight, so the layers of such an encoder adapt at unequal rates when fine-tuned, and the head
+ * starts on inputs ten times larger than it was initialised for. Balanced, the same encoder fine-tunes to lower
+ * validation errors (BENCHMARKS.md, semi-supervised section).
  *
  * <p>A layer keeps its scale when it is not a dense or convolution layer, when its activation is not positively
  * homogeneous (sigmoid, tanh, softplus: their encoders are left as they are), when a vertex of the encoder that is
@@ -105,7 +105,9 @@ public final class ScaleBalancing {
         } else if (l instanceof FrozenLayerWithBackprop f) {
             l = f.getUnderlying();
         }
-        return l instanceof DenseLayer || l instanceof ConvolutionLayer ? (BaseLayer) l : null;
+        // a weight matrix "W" read linearly (not a separable convolution's depthwise and pointwise pair)
+        return (l instanceof DenseLayer || l instanceof ConvolutionLayer)
+                && net.getLayer(name).paramTable().containsKey("W") ? (BaseLayer) l : null;
     }
 
     /** Whether vertex {@code name}'s output can be rescaled: homogeneous, and each reader inside compensates. */

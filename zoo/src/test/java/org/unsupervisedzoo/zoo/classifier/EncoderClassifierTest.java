@@ -217,7 +217,8 @@ class EncoderClassifierTest {
      * code is the original code divided by one factor (the same function up to the code's scale), each layer's
      * factor is the root mean square of its activations in the trained graph, the trained graph is not touched,
      * in a frozen and a fine-tuned classifier alike; balancing twice changes nothing more, a sigmoid encoder is left
-     * exactly as it is, the VAE's latent parameters (read by a split vertex) keep their scale, and a sample of the wrong shape is refused naming it.
+     * exactly as it is, the VAE's latent parameters (read by a split vertex) keep their scale, a convolutional
+     * encoder keeps its code up to one factor, and a sample of the wrong shape is refused naming it.
      */
     @Test
     void balanceScalesRescalesAReluEncoderWithoutChangingWhatItComputes() throws Exception {
@@ -276,6 +277,16 @@ class EncoderClassifierTest {
         assertEquals(1.0, h.mul(h).meanNumber().doubleValue(), 1e-3, "the VAE's hidden layer is balanced");
         assertTrue(vae.encode(vg, X)[0].equalsWithEps(vaeClf.feedForward(X, false).get(VAE.Z_MEAN), 1e-4),
                 "its latent parameters (split into mean and log-variance by a vertex) keep their scale: the same code");
+
+        ConvolutionalAutoencoder conv = ConvolutionalAutoencoder.builder().filters(4, 8).codeSize(6).build();
+        ComputationGraph cg = trained(conv, MnistIterator.Shape.IMAGE);
+        INDArray images = SampleData.train(64, MnistIterator.Shape.IMAGE, 256).next().getFeatures();
+        ComputationGraph convClf = EncoderClassifier.builder(conv, cg).frozen(false).balanceScales(images).build();
+        INDArray convCode = convClf.feedForward(IMAGES, false).get(Autoencoders.CODE);
+        INDArray rawCode = conv.encoderGraph(cg).outputSingle(false, IMAGES);
+        double k = rawCode.norm2Number().doubleValue() / convCode.norm2Number().doubleValue();
+        assertTrue(rawCode.div(k).equalsWithEps(convCode, 1e-4), "a convolutional encoder: the same code up to one"
+                + " factor (" + k + ")");
 
         rejects(() -> EncoderClassifier.builder(ae, g).balanceScales(X.reshape(8, 28, 28)).build(), "balanceScales",
                 "[8, 28, 28]", "784");
