@@ -551,7 +551,7 @@ def main():
                         " of G's samples, both minimise its cross-entropy); 0: off")
     p.add_argument("--info-weight", type=float, default=1.0, help="dcgan: the weight of Q's cross-entropy")
     p.add_argument("--g-filters", type=lambda v: tuple(int(x) for x in v.split(",")), default=None,
-                   help="dcgan: G's two widths as the zoo's --filters (default 32,64)")
+                   help="dcgan: G's two widths as the zoo's --generator-filters lists them (default 32,64)")
     p.add_argument("--d-filters", type=lambda v: tuple(int(x) for x in v.split(",")), default=None,
                    help="dcgan: D's two convolutions' widths (default: G's)")
     args = p.parse_args()
