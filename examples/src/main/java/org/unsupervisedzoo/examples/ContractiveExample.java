@@ -6,6 +6,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.unsupervisedzoo.datasets.LabelledImages;
+import org.unsupervisedzoo.zoo.contractive.ContractiveDenseLayer;
 import org.unsupervisedzoo.zoo.autoencoder.AutoencoderFactory;
 import org.unsupervisedzoo.zoo.autoencoder.Autoencoders;
 import org.unsupervisedzoo.zoo.contractive.ContractiveAutoencoder;
@@ -38,8 +39,7 @@ final class ContractiveExample extends AutoencoderRunner {
 
     /** The --code-activation option as DL4J's activation, or a one-line error naming the option and the value. */
     static Activation codeActivation(Options o) {
-        return activation(o, "code-activation", Activation.SIGMOID, Activation.TANH, Activation.RELU,
-                Activation.SOFTPLUS, Activation.IDENTITY);
+        return activation(o, "code-activation", ContractiveDenseLayer.SUPPORTED.toArray(new Activation[0]));
     }
 
     @Override

@@ -261,7 +261,8 @@ final class SemiSupervisedCommand implements Command {
             for (SavedModel saved : encoders) {
                 EncoderModel model = saved.command.encoderModel(saved.options, train);
                 MnistIterator.Shape shape = ClassifierTraining.shapeOf(model.inputShape());
-                INDArray unlabelled = MnistIterator.builder(pool.range(0, Math.min(BALANCE_DIGITS, pool.count())))
+                INDArray unlabelled = o.string("balance-scales").equals("off") ? null
+                        : MnistIterator.builder(pool.range(0, Math.min(BALANCE_DIGITS, pool.count())))
                         .batchSize(BALANCE_DIGITS).shape(shape).shuffle(false).build().next().getFeatures();
                 String row = rowName(saved, encoders);
                 for (int budget : budgets) {
